@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from accounts.scoping import can_read_audit, is_city_admin
+
+
+def platform(request):
+    """Values every page needs: the platform's name, whether this is the demo dataset, and
+    which menu entries the user's roles open."""
+    user = getattr(request, "user", None)
+    return {
+        "PLATFORM_NAME": settings.PLATFORM_NAME,
+        "DEMO_MODE": settings.DEMO_MODE,
+        "is_city_admin": is_city_admin(user),
+        "can_read_audit": can_read_audit(user),
+    }

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the same as the embedded default unless the environment says
+otherwise (CI sets DATABASE_URL to PostgreSQL and CELERY_BROKER_URL to Redis)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+DEMO_MODE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# REQUIRE_SERVICES=1 (set by .ci/run) turns "PostgreSQL/Redis not configured" into failures.
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

@@ -1,0 +1,60 @@
+"""Turn each django-simple-history row into an audit event with old and new values."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
+
+from .models import AuditEvent
+
+_ACTIONS = {"+": AuditEvent.Action.CREATED, "~": AuditEvent.Action.CHANGED, "-": AuditEvent.Action.DELETED}
+
+
+def _plain(value):
+    if isinstance(value, (decimal.Decimal, datetime.date, datetime.datetime)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _label(model, field_name: str) -> str:
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except Exception:  # an m2m field's history or a removed field: fall back to its name
+        return field_name
+
+
+@receiver(post_create_historical_record)
+def record_audit_event(sender, instance, history_instance, history_user=None, **kwargs) -> None:
+    model = type(instance)
+    action = _ACTIONS[history_instance.history_type]
+    history_fields = {f.name for f in history_instance._meta.fields}
+    tracked = [f for f in model._meta.concrete_fields if f.name in history_fields]
+    if action == AuditEvent.Action.CHANGED and history_instance.prev_record is not None:
+        delta = history_instance.diff_against(history_instance.prev_record)
+        changes = [{"field": c.field, "label": _label(model, c.field), "old": _plain(c.old), "new": _plain(c.new)}
+                   for c in delta.changes]
+        if not changes:
+            return  # a save that changed nothing is not an event
+    else:
+        changes = []
+        for field in tracked:
+            value = _plain(getattr(history_instance, field.attname, None))
+            old, new = (value, None) if action == AuditEvent.Action.DELETED else (None, value)
+            changes.append({"field": field.name, "label": str(field.verbose_name), "old": old, "new": new})
+    AuditEvent.objects.create(
+        occurred_at=history_instance.history_date,
+        actor=history_user if getattr(history_user, "pk", None) else None,
+        actor_username=getattr(history_user, "username", "") or "",
+        action=action,
+        model=model._meta.label_lower,
+        model_verbose_name=str(model._meta.verbose_name),
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+        reason=(history_instance.history_change_reason or "")[:300],
+    )

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from .models import Region
+from .selectors import region_children_with_counts, region_totals
+
+
+@login_required
+def region_list(request, code: str | None = None):
+    region = get_object_or_404(Region.objects.for_user(request.user), code=code) if code else None
+    ancestors = []
+    node = region
+    while node is not None and node.parent_id:
+        node = node.parent
+        ancestors.insert(0, node)
+    return render(request, "communities/region_list.html", {
+        "region": region, "ancestors": ancestors,
+        "rows": region_children_with_counts(user=request.user, parent=region),
+        "totals": region_totals(user=request.user) if region is None else None,
+    })

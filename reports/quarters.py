@@ -1,0 +1,69 @@
+"""Quarters, in local dates. A quarter is a calendar quarter in Asia/Shanghai: a value recorded
+at 2024-03-31T20:00Z belongs to 2024Q2 (04:00 on 1 April in Ankang), not to Q1."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+_LABEL = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError(f"quarter number must be 1–4, not {self.number}")
+
+    @classmethod
+    def parse(cls, label: str) -> Quarter:
+        """``"2024Q3"`` → Quarter(2024, 3)."""
+        m = _LABEL.match(label.strip().upper())
+        if not m:
+            raise ValueError(f"not a quarter label like 2024Q3: {label!r}")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of_date(cls, day: datetime.date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def of_moment(cls, moment: datetime.datetime) -> Quarter:
+        """The quarter an aware moment falls in, by Ankang's calendar."""
+        return cls.of_date(timezone.localdate(moment))
+
+    @classmethod
+    def between(cls, start: datetime.date, end: datetime.date) -> list[Quarter]:
+        """Every quarter that overlaps [start, end], in order."""
+        q, last, out = cls.of_date(start), cls.of_date(end), []
+        while q <= last:
+            out.append(q)
+            q = q.next()
+        return out
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.next().start - datetime.timedelta(days=1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    def __str__(self) -> str:
+        return self.label

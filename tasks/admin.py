@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
+
+from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
+
+
+class SectionInline(RoleScopedInline, admin.TabularInline):
+    model = Section
+    fields = ["order", "key", "ordinal", "title", "kind", "parent"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(RoleScopedAdmin):
+    list_display = ["doc_number", "title", "issuer", "issue_date", "period_start", "period_end", "cloned_from"]
+    search_fields = ["doc_number", "title", "code"]
+    date_hierarchy = "issue_date"
+    inlines = [SectionInline]
+    readonly_fields = ["cloned_from"]
+
+
+@admin.register(Section)
+class SectionAdmin(RoleScopedAdmin):
+    list_display = ["__str__", "plan", "kind", "order"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["title", "text"]
+
+
+class ResponsibilityInline(RoleScopedInline, admin.TabularInline):
+    model = Responsibility
+    fields = ["order", "department", "role"]
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Task)
+class TaskAdmin(RoleScopedAdmin):
+    list_display = ["number", "title", "section", "lead_department", "co_departments", "plan"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan", "section", "kind", "responsibilities__department"]
+    search_fields = ["title", "clause", "responsibilities__department__name"]
+    inlines = [ResponsibilityInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_departments()
+
+    @admin.display(description=_("lead unit"))
+    def lead_department(self, task: Task):
+        return task.lead or "—"
+
+    @admin.display(description=_("co-responsible units"))
+    def co_departments(self, task: Task):
+        co = [r.department.name for r in task.responsibilities.all() if r.role == Responsibility.Role.CO]
+        return "、".join(co) or "—"
+
+
+class AliasInline(RoleScopedInline, admin.TabularInline):
+    model = DepartmentAlias
+    extra = 0
+
+
+@admin.register(Department)
+class DepartmentAdmin(RoleScopedAdmin):
+    list_display = ["name", "name_en", "kind", "region", "aliases_list", "led_tasks"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en", "full_name", "aliases__name"]
+    filter_horizontal = ["members"]
+    inlines = [AliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region").prefetch_related(
+            "aliases", "responsibilities__task")
+
+    @admin.display(description=_("aliases"))
+    def aliases_list(self, dept: Department):
+        return "、".join(a.name for a in dept.aliases.all()) or "—"
+
+    @admin.display(description=_("tasks led / co-responsible"))
+    def led_tasks(self, dept: Department):
+        rows = sorted(dept.responsibilities.all(), key=lambda r: r.task.number)
+        return format_html_join("、", "{}{}", ((r.task.number, "★" if r.role == "lead" else "") for r in rows)) or "—"
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(RoleScopedAdmin):
+    list_display = ["task", "order", "department", "role"]
+    list_filter = ["role", "task__plan", "department"]
+    search_fields = ["department__name", "task__title"]
+    list_select_related = ["task", "department"]
+
+
+@admin.register(DepartmentAlias)
+class DepartmentAliasAdmin(RoleScopedAdmin):
+    list_display = ["name", "department", "name_en"]
+    search_fields = ["name", "department__name"]

@@ -1,0 +1,213 @@
+"""The plan as data: a plan document, its sections and tasks, the departments it names and
+who is responsible for what. A successor plan is a new row (see services.plan_clone), not code."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.scoping import PlanDataQuerySet
+
+from .querysets import DepartmentQuerySet, PlanQuerySet, TaskQuerySet
+
+
+class Plan(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    doc_number = models.CharField(_("document number"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    notice_title = models.CharField(_("notice title"), max_length=300, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    period_label = models.CharField(_("period label"), max_length=100, blank=True)
+    preamble = models.TextField(_("preamble"), blank=True)
+    full_text = models.TextField(_("full text"), blank=True)
+    source_file = models.CharField(_("source file"), max_length=200, blank=True)
+    cloned_from = models.ForeignKey(
+        "self", verbose_name=_("cloned from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="clones",
+    )
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["full_text"])
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="plan_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.doc_number}）"
+
+
+class Section(models.Model):
+    """A part of the plan: 一、总体要求 with its subsections, 二、主要任务 with its five task
+    groups, 三、工作要求."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General requirements")
+        TARGETS = "targets", _("Main targets")
+        TASKS = "tasks", _("Main tasks")
+        TASK_GROUP = "task_group", _("Task group")
+        REQUIREMENTS = "requirements", _("Work requirements")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("key"), max_length=30, help_text=_("Stable within the plan, e.g. tasks.3"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent section"), null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+    )
+    ordinal = models.CharField(_("ordinal"), max_length=10)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="section_unique_key_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}{self.title}"
+
+
+class Department(models.Model):
+    """A unit the plan names: a municipal department, a mass organisation, an institution, a
+    government, a county HR bureau, or a group of units (市重点产业链牵头单位)."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal department")
+        MASS_ORG = "mass_org", _("Mass organisation")
+        INSTITUTION = "institution", _("Public institution")
+        GOVERNMENT = "government", _("Government")
+        COUNTY_HR = "county_hr", _("County HR bureau")
+        GROUP = "group", _("Group of units")
+
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("As the plan writes it."))
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        "communities.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="departments", help_text=_("For county governments and HR bureaux."),
+    )
+    members = models.ManyToManyField(
+        "self", verbose_name=_("members"), blank=True, symmetrical=False, related_name="groups",
+        help_text=_("For a group of units: the departments the city names as its members."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentAlias(models.Model):
+    """Another name the same office signs with, e.g. 市工信局 also signs as 市国资委."""
+
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department alias")
+        verbose_name_plural = _("department aliases")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    """A numbered item of the plan: tasks 1–19 with their department lists, and the work
+    requirements 20–22, which address governments and HR bureaux at every level instead."""
+
+    class Kind(models.TextChoices):
+        TASK = "task", _("Task")
+        REQUIREMENT = "requirement", _("Work requirement")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    clause = models.TextField(_("clause text"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TASK)
+    addressed_to = models.CharField(
+        _("addressed to"), max_length=200, blank=True, help_text=_("For work requirements: whom the text addresses."),
+    )
+    departments = models.ManyToManyField(Department, through="Responsibility", related_name="tasks")
+
+    objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def lead(self) -> Department | None:
+        """The lead unit (牵头单位); uses prefetched responsibilities when present."""
+        for r in self.responsibilities.all():
+            if r.role == Responsibility.Role.LEAD:
+                return r.department
+        return None
+
+
+class Responsibility(models.Model):
+    """A department's place in a task's list. The first unit leads (首个单位为牵头单位)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead unit")
+        CO = "co", _("Co-responsible unit")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="responsibilities")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="responsibilities")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("order in the document"))
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["task", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="responsibility_unique_department"),
+            models.UniqueConstraint(fields=["task", "order"], name="responsibility_unique_order"),
+            models.UniqueConstraint(fields=["task"], condition=models.Q(role="lead"), name="responsibility_one_lead"),
+            models.CheckConstraint(
+                condition=models.Q(role="lead", order=1) | (models.Q(role="co") & ~models.Q(order=1)),
+                name="responsibility_lead_is_first",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.department} · {self.get_role_display()}"

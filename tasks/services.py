@@ -1,0 +1,162 @@
+"""Writes to the plan data: loading a plan from its data file, cloning it into a successor plan,
+and the government units every plan needs."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from ankang_jobs.loading import LoadSummary, upsert
+from communities.models import Region
+from targets.models import Target
+
+from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
+
+PLAN_2022_FILE = Path(settings.BASE_DIR) / "tasks" / "data" / "plan_2022.json"
+
+
+@transaction.atomic
+def plan_load(*, path: Path = PLAN_2022_FILE) -> tuple[Plan, LoadSummary]:
+    """Load a plan from its data file (see tasks/data/extract_plan_2022.py). Idempotent: rows
+    that already match are left alone, so a second load writes nothing."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    summary = LoadSummary()
+    reason = f"plan_load {path.name}"
+    p = data["plan"]
+    source_text = (Path(settings.BASE_DIR) / "data" / data["source"]).read_text(encoding="utf-8")
+    plan = upsert(Plan, summary, {"code": p["code"]}, {
+        "doc_number": p["doc_number"], "title": p["title"], "title_en": p["title_en"],
+        "notice_title": p["notice_title"], "issuer": p["issuer"],
+        "issue_date": datetime.date.fromisoformat(p["issue_date"]),
+        "period_start": datetime.date.fromisoformat(p["period_start"]),
+        "period_end": datetime.date.fromisoformat(p["period_end"]),
+        "period_label": p["period_label"], "preamble": p["preamble"],
+        "full_text": source_text, "source_file": data["source"],
+    }, reason)
+
+    sections: dict[str, Section] = {}
+    for order, s in enumerate(data["sections"], start=1):
+        sections[s["key"]] = upsert(Section, summary, {"plan": plan, "key": s["key"]}, {
+            "parent": sections[s["parent"]] if s["parent"] else None, "ordinal": s["ordinal"],
+            "title": s["title"], "title_en": s["title_en"], "kind": s["kind"], "text": s["text"], "order": order,
+        }, reason)
+
+    departments: dict[str, Department] = {}
+    for d in data["departments"]:
+        dept = upsert(Department, summary, {"name": d["name"]},
+                      {"name_en": d["name_en"], "kind": d["kind"], "order": d["order"]}, reason)
+        departments[d["name"]] = dept
+        for a in d["aliases"]:
+            upsert(DepartmentAlias, summary, {"name": a["name"]}, {"department": dept, "name_en": a["name_en"]}, reason)
+
+    tasks: dict[int, Task] = {}
+    for t in data["tasks"]:
+        task = upsert(Task, summary, {"plan": plan, "number": t["number"]}, {
+            "section": sections[t["section"]], "title": t["title"], "title_en": t["title_en"],
+            "clause": t["clause"], "kind": t["kind"], "addressed_to": t["addressed_to"],
+        }, reason)
+        tasks[t["number"]] = task
+        _responsibilities_sync(task=task, wanted=[
+            (departments[r["department"]], r["role"], r["order"]) for r in t["responsibilities"]
+        ], summary=summary, reason=reason)
+
+    for t in data["targets"]:
+        upsert(Target, summary, {"plan": plan, "code": t["code"]}, {
+            "name": t["name"], "name_en": t["name_en"], "category": t["category"],
+            "task": tasks[t["task"]] if t["task"] else None, "direction": t["direction"],
+            "value": _decimal(t["value"]), "value_max": _decimal(t["value_max"]) if t["value_max"] else None,
+            "unit": t["unit"], "span": t["span"], "scope": t["scope"], "clause": t["clause"], "order": t["order"],
+        }, reason)
+    return plan, summary
+
+
+def _decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text).quantize(Decimal("0.0001"))
+
+
+def _responsibilities_sync(*, task: Task, wanted: list[tuple[Department, str, int]], summary: LoadSummary,
+                           reason: str) -> None:
+    """Make the task's department list exactly ``wanted``; untouched if it already is."""
+    current = [(r.department_id, r.role, r.order) for r in task.responsibilities.order_by("order")]
+    if current == [(d.pk, role, order) for d, role, order in wanted]:
+        summary.add(Responsibility, "unchanged", len(wanted))
+        return
+    for r in task.responsibilities.all():
+        r._change_reason = reason
+        r.delete()
+        summary.add(Responsibility, "deleted")
+    for dept, role, order in wanted:
+        r = Responsibility(task=task, department=dept, role=role, order=order)
+        r._change_reason = reason
+        r.save()
+        summary.add(Responsibility, "created")
+
+
+@transaction.atomic
+def government_units_ensure() -> LoadSummary:
+    """The city government, and each county's government and HR bureau, as departments tied
+    to their region: the plan's work requirements (20–22) and county reporting address them."""
+    summary = LoadSummary()
+    reason = "government_units_ensure"
+    city = Region.objects.filter(level=Region.Level.CITY).first()
+    if city is None:
+        raise ValueError("load the divisions first (manage.py load_divisions)")
+    upsert(Department, summary, {"name": "安康市人民政府"}, {
+        "name_en": "Ankang Municipal People's Government", "kind": Department.Kind.GOVERNMENT,
+        "region": city, "order": 900,
+    }, reason)
+    for i, county in enumerate(Region.objects.counties().order_by("code"), start=1):
+        upsert(Department, summary, {"name": f"{county.name}人民政府"}, {
+            "name_en": f"People's Government of {county.name}", "kind": Department.Kind.GOVERNMENT,
+            "region": county, "order": 900 + i,
+        }, reason)
+        upsert(Department, summary, {"name": f"{county.name}人社局"}, {
+            "name_en": f"Human Resources and Social Security Bureau of {county.name}",
+            "full_name": f"{county.name}人力资源和社会保障局", "kind": Department.Kind.COUNTY_HR,
+            "region": county, "order": 950 + i,
+        }, reason)
+    return summary
+
+
+@transaction.atomic
+def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_start: datetime.date,
+               period_end: datetime.date, issuer: str | None = None, issue_date: datetime.date | None = None) -> Plan:
+    """Start a successor plan from ``source``: its sections, tasks, department lists and targets
+    copied, to be edited into the new document. The source plan is not touched."""
+    if Plan.objects.filter(code=code).exists():
+        raise ValueError(f"a plan with code {code!r} already exists")
+    plan = Plan(code=code, title=title, doc_number=doc_number, period_start=period_start, period_end=period_end,
+                issuer=issuer or source.issuer, issue_date=issue_date, title_en="", notice_title="",
+                period_label="", preamble="", full_text="", source_file="", cloned_from=source)
+    plan.full_clean()
+    plan.save()
+    sections: dict[int, Section] = {}
+    for s in source.sections.order_by("order"):
+        old_pk = s.pk
+        s.pk = None
+        s.plan = plan
+        s.parent = sections[s.parent_id] if s.parent_id else None
+        s.save()
+        sections[old_pk] = s
+    tasks: dict[int, Task] = {}
+    for t in source.tasks.prefetch_related("responsibilities").order_by("number"):
+        old_pk, responsibilities = t.pk, list(t.responsibilities.all())
+        t.pk = None
+        t.plan = plan
+        t.section = sections[t.section_id]
+        t.save()
+        tasks[old_pk] = t
+        for r in responsibilities:
+            Responsibility.objects.create(task=t, department_id=r.department_id, role=r.role, order=r.order)
+    for target in source.targets.order_by("order"):
+        target.pk = None
+        target.plan = plan
+        target.task = tasks[target.task_id] if target.task_id else None
+        target.save()
+    return plan

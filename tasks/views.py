@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.scoping import can_read_audit, can_read_plan
+from targets.models import Target
+
+from .models import Plan, Responsibility, Task
+from .selectors import plan_current_for_user, plan_overview
+
+
+@login_required
+def home(request):
+    """The plan for those who work with it; the audit trail for auditors; else a clear refusal."""
+    if can_read_plan(request.user):
+        plan = plan_current_for_user(request.user)
+        if plan is None:
+            return render(request, "tasks/no_plan.html", status=404)
+        return _plan_page(request, plan)
+    if can_read_audit(request.user):
+        return redirect("audit:event-list")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@login_required
+def plan_detail(request, code: str):
+    return _plan_page(request, get_object_or_404(Plan.objects.for_user(request.user), code=code))
+
+
+def _plan_page(request, plan: Plan):
+    overview = plan_overview(plan=plan)
+    plans = Plan.objects.for_user(request.user).order_by("-period_start")
+    return render(request, "tasks/plan_detail.html", {"overview": overview, "plan": plan, "plans": plans})
+
+
+@login_required
+def task_detail(request, code: str, number: int):
+    plan = get_object_or_404(Plan.objects.for_user(request.user), code=code)
+    task = Task.objects.for_user(request.user).filter(plan=plan, number=number).select_related("section").first()
+    if task is None:
+        raise Http404
+    responsibilities = Responsibility.objects.filter(task=task).select_related("department").order_by("order")
+    targets = Target.objects.filter(task=task).order_by("order")
+    return render(request, "tasks/task_detail.html", {
+        "plan": plan, "task": task, "responsibilities": responsibilities, "targets": targets,
+    })
