@@ -26,6 +26,14 @@ class PlanOverview:
     task_targets: list[Target]
     tasks: list[Task]
 
+    @property
+    def task_count(self) -> int:
+        return sum(t.kind == Task.Kind.TASK for t in self.tasks)
+
+    @property
+    def requirement_count(self) -> int:
+        return sum(t.kind == Task.Kind.REQUIREMENT for t in self.tasks)
+
 
 def plan_current_for_user(user) -> Plan | None:
     return Plan.objects.for_user(user).current(timezone.localdate())

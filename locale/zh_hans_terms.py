@@ -1,0 +1,102 @@
+"""Chinese for every English msgid, kept as data so the .po can be regenerated and refilled:
+
+    python manage.py makemessages -l zh_Hans -i ".venv/*" -i "var/*"
+    python locale/zh_hans_terms.py     # fills msgstr from this table (needs polib)
+    python manage.py compilemessages -l zh_Hans
+
+tests/test_i18n.py fails if any msgid in the catalogue has no Chinese.
+"""
+
+ZH = {
+    "Person": "人员信息", "Status": "状态", "roles": "角色", "Users and roles": "用户与角色",
+    "full name": "姓名", "department": "单位", "region": "行政区划",
+    "For county staff: the county whose data they handle.": "县级人员：所负责数据所属的县（市、区）。",
+    "demo account": "演示账号", "user": "用户", "users": "用户", "role": "角色", "granted by": "授予人",
+    "granted at": "授予时间", "role assignment": "角色授予", "role assignments": "角色授予",
+    "A county officer must belong to a county.": "县区经办员必须隶属于某个县（市、区）。",
+    "A department officer must belong to a department.": "部门联络员必须隶属于某个单位。",
+    "City administrator": "市级管理员（市就业办）", "Department officer": "部门联络员",
+    "County officer": "县区经办员", "Leader (read-only)": "领导（只读）", "Auditor (audit trail only)": "审计员（仅审计日志）",
+    "Ankang Full-Employment City Platform · Administration": "安康市高质量充分就业市创建平台 · 后台管理",
+    "Platform administration": "平台后台管理", "Administration": "后台管理",
+    "Ankang High-Quality Full-Employment City Platform": "安康市高质量充分就业市创建工作平台",
+    "Audit trail": "审计日志", "Created": "新增", "Changed": "修改", "Deleted": "删除", "Bulk load": "批量导入",
+    "when": "时间", "who": "操作人", "username": "用户名", "action": "操作", "model": "数据类型",
+    "record type": "记录类型", "object id": "对象编号", "object": "对象", "changes": "变更内容",
+    "[{field, label, old, new}]": "[{字段, 名称, 原值, 新值}]", "reason": "原因", "audit event": "审计记录",
+    "audit events": "审计记录", "Administrative divisions and communities": "行政区划与村（社区）",
+    "City": "市", "County": "县（市、区）", "Town": "镇（街道）", "Village or community": "村（社区）",
+    "Prefecture-level city": "地级市", "District": "市辖区", "County-level city": "县级市", "Sub-district": "街道",
+    "Township": "乡", "Community": "社区", "Village": "村", "NBS code": "统计用区划代码", "name": "名称",
+    "The name in the NBS division codes.": "统计用区划代码中的名称。", "short name": "简称", "level": "层级",
+    "kind": "类型", "parent": "上级", "county": "所属县（市、区）", "code vintage": "代码年份", "active": "启用",
+    "administrative unit": "行政区划单位", "administrative units": "行政区划单位", "Quarterly reporting": "季度报送",
+    "Targets": "目标", "Main target": "主要目标", "Task-level figure": "任务指标", "At least": "不低于",
+    "At most": "不高于", "Must reach zero": "动态清零", "Whole plan period": "规划期内", "Each year": "每年",
+    "City-wide": "全市", "Each county": "每个县（市、区）", "plan": "规划文件", "code": "代码", "English name": "英文名称",
+    "category": "类别", "task": "任务", "direction": "方向", "target value": "目标值", "upper value": "目标上限",
+    "For a range such as 1–2 labour brands per county.": "用于区间目标，如每县1—2个劳务品牌。", "unit": "计量单位",
+    "span": "期限", "scope": "范围", "clause": "原文", "The words of the plan this target comes from.": "目标出处的文件原文。",
+    "order": "排序", "target": "目标", "targets": "目标", "lead unit": "牵头单位", "co-responsible units": "责任单位",
+    "aliases": "别名", "tasks led / co-responsible": "牵头（★）/参与的任务", "Plan, tasks and departments": "实施意见、任务与单位",
+    "document number": "文号", "title": "标题", "English title": "英文标题", "notice title": "印发通知标题",
+    "issuer": "发文机关", "issue date": "印发日期", "period start": "期限起", "period end": "期限止", "period label": "期限说明",
+    "preamble": "引言", "full text": "全文", "source file": "来源文件", "cloned from": "复制自", "plans": "规划文件",
+    "General requirements": "总体要求", "Main targets": "主要目标", "Main tasks": "主要任务", "Task group": "任务分组",
+    "Work requirements": "工作要求", "key": "标识", "Stable within the plan, e.g. tasks.3": "在文件内唯一，如 tasks.3",
+    "parent section": "上级章节", "ordinal": "序号", "text": "正文", "section": "章节", "sections": "章节",
+    "Municipal department": "市级部门", "Mass organisation": "群团组织", "Public institution": "事业单位",
+    "Government": "人民政府", "County HR bureau": "县级人社局", "Group of units": "单位组",
+    "As the plan writes it.": "按文件中的写法。", "For county governments and HR bureaux.": "县级政府和人社局适用。",
+    "members": "成员单位", "For a group of units: the departments the city names as its members.": "单位组适用：由市上确定的成员单位。",
+    "departments": "单位", "alias": "别名", "department alias": "单位别名", "department aliases": "单位别名",
+    "Task": "任务", "Work requirement": "工作要求", "number": "序号", "clause text": "条文",
+    "addressed to": "责任主体", "For work requirements: whom the text addresses.": "工作要求适用：条文所指的责任主体。",
+    "tasks": "任务", "Lead unit": "牵头单位", "Co-responsible unit": "责任单位", "order in the document": "文件中的顺序",
+    "responsibility": "任务分工", "responsibilities": "任务分工", "Log in": "登录",
+    "The username or password is wrong, or the account is disabled.": "用户名或密码错误，或账号已停用。",
+    "Username": "用户名", "Password": "密码",
+    "Your account has no role yet. Ask the city administrator (市就业工作领导小组办公室) to assign one.":
+        "您的账号尚未分配角色，请联系市级管理员（市就业工作领导小组办公室）分配。",
+    "Record type": "记录类型", "All record types": "全部记录类型", "Filter": "筛选", "When": "时间", "Who": "操作人",
+    "Action": "操作", "Record": "记录", "Old → new": "原值 → 新值", "system": "系统", "No events.": "暂无记录。",
+    "DEMO — demonstration data and demo accounts, not official figures": "演示环境 — 演示数据和演示账号，非正式统计数据",
+    "Menu": "菜单", "Plan": "实施意见", "Divisions": "行政区划", "Language": "语言", "Switch": "切换", "Log out": "退出",
+    "Ankang Municipal Employment Work Leading Group Office": "安康市就业工作领导小组办公室",
+    "Administrative divisions": "行政区划", "Ankang": "安康市", "Name": "名称", "Kind": "类型", "Towns": "镇（街道）",
+    "Villages": "村", "Communities": "社区",
+    "%(c)s counties, %(t)s towns and sub-districts, %(v)s villages, %(m)s communities (NBS statistical division codes, 2023).":
+        "%(c)s个县（市、区），%(t)s个镇（街道），%(v)s个村，%(m)s个社区（国家统计局统计用区划代码，2023年）。",
+    "No plan has been loaded yet. Run: python manage.py load_plan": "尚未导入实施意见，请运行：python manage.py load_plan",
+    "Other plans": "其他文件", "Issued": "印发日期", "Plan period": "实施期限", "Tasks": "任务",
+    "%(t)s tasks, %(r)s work requirements": "主要任务%(t)s项，工作要求%(r)s项",
+    "%(m)s main targets, %(t)s task-level figures": "主要目标%(m)s项，任务指标%(t)s项", "Lead": "牵头", "Addressed to": "责任主体", "Task-level figures": "任务指标",
+    "Figure": "指标", "Target": "目标值", "Span": "期限", "Clause": "原文", "Responsible units": "责任单位",
+    "Unit": "单位", "Role": "分工", "Figures in this task": "本任务的指标",
+}
+
+
+def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
+    import polib
+
+    po = polib.pofile(path)
+    missing = []
+    for entry in po:
+        zh = ZH.get(entry.msgid)
+        if zh is None:
+            missing.append(entry.msgid)
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: zh}
+        else:
+            entry.msgstr = zh
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.save(path)
+    return missing
+
+
+if __name__ == "__main__":
+    missing = fill()
+    print("missing:", missing) if missing else print("all translated")

@@ -1,0 +1,73 @@
+"""Shared test setup: the real plan and the real divisions loaded once per test database, and
+the personas every endpoint is tested with (healthchecks' alice/bob/charlie, for this domain)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import role_grant
+from communities.models import Region
+from communities.services import divisions_load
+from tasks.models import Department, Plan
+from tasks.services import government_units_ensure, plan_load
+
+PASSWORD = "correct-Horse-battery-9"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the divisions and the 2022 plan once; every test runs in a transaction on top."""
+    with django_db_blocker.unblock():
+        divisions_load()
+        plan_load()
+        government_units_ensure()
+
+
+@pytest.fixture
+def plan(db) -> Plan:
+    return Plan.objects.get(code="ankang-2022")
+
+
+def _county(name: str) -> Region:
+    return Region.objects.get(level=Region.Level.COUNTY, name=name)
+
+
+def make_user(username: str, *, roles=(), department: str | None = None, county: str | None = None) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username,
+        department=Department.objects.get(name=department) if department else None,
+        region=_county(county) if county else None,
+    )
+    for role in roles:
+        role_grant(user=user, role=role, granted_by=None)
+    return user
+
+
+@pytest.fixture
+def personas(db) -> dict[str, User]:
+    return {
+        "city_admin": make_user("city_admin", roles=[Role.CITY_ADMIN], department="市人社局"),
+        "lead_officer": make_user("lead_officer", roles=[Role.DEPT_OFFICER], department="市工信局"),
+        "co_officer": make_user("co_officer", roles=[Role.DEPT_OFFICER], department="市商务局"),
+        "county_a": make_user("county_a", roles=[Role.COUNTY_OFFICER], county="汉滨区"),
+        "county_b": make_user("county_b", roles=[Role.COUNTY_OFFICER], county="石泉县"),
+        "leader": make_user("leader", roles=[Role.LEADER]),
+        "auditor": make_user("auditor", roles=[Role.AUDITOR]),
+        "outsider": make_user("outsider"),
+    }
+
+
+@pytest.fixture
+def client_for(personas):
+    """``client_for("leader")`` → a logged-in test client for that persona."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(personas[name])
+        return client
+
+    return make
