@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
@@ -49,3 +50,7 @@ class UserAdmin(RoleScopedAdmin, DjangoUserAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+
+# Roles are the platform's own (RoleAssignment); Django's groups are not used, so not offered.
+admin.site.unregister(Group)

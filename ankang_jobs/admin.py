@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,7 +26,11 @@ class PlatformAdminSite(admin.AdminSite):
         return is_city_admin(request.user) or can_read_audit(request.user)
 
     def login(self, request, extra_context=None):
-        # One login page for the whole platform (ours), not the admin's staff-only form.
+        # One login page for the whole platform (ours), not the admin's staff-only form. A user
+        # who is logged in but holds no admin role is refused here; sending them to the login
+        # page would bounce straight back (it redirects logged-in users) in a loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
         query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
         return redirect(f"{reverse('accounts:login')}?{query}")
 

@@ -6,6 +6,7 @@ import datetime
 import decimal
 
 from django.dispatch import receiver
+from django.utils import translation
 from simple_history.signals import post_create_historical_record
 
 from .models import AuditEvent
@@ -30,6 +31,13 @@ def _label(model, field_name: str) -> str:
 
 @receiver(post_create_historical_record)
 def record_audit_event(sender, instance, history_instance, history_user=None, **kwargs) -> None:
+    # Labels are stored in Chinese whatever language the request was in: the trail reads the same
+    # for every auditor, and a label never changes after the fact.
+    with translation.override("zh-hans"):
+        _record(instance, history_instance, history_user)
+
+
+def _record(instance, history_instance, history_user) -> None:
     model = type(instance)
     action = _ACTIONS[history_instance.history_type]
     history_fields = {f.name for f in history_instance._meta.fields}

@@ -1,9 +1,14 @@
 """The embedded default: a developer's or a demo machine. DEBUG on unless told otherwise."""
 
 from .base import *  # noqa: F403
+from pathlib import Path
+
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
 # No manifest in development: static files are served straight from static/.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ without collectstatic
+WHITENOISE_AUTOREFRESH = True
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences WhiteNoise's missing-root warning)

@@ -2,6 +2,8 @@
 otherwise (CI sets DATABASE_URL to PostgreSQL and CELERY_BROKER_URL to Redis)."""
 
 from .base import *  # noqa: F403
+from pathlib import Path
+
 from .base import env
 
 DEBUG = False
@@ -10,3 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # REQUIRE_SERVICES=1 (set by .ci/run) turns "PostgreSQL/Redis not configured" into failures.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ without collectstatic
+WHITENOISE_AUTOREFRESH = True
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences WhiteNoise's missing-root warning)
