@@ -12,7 +12,6 @@ from communities.models import Region
 from communities.services import DIVISIONS_FILE, divisions_load, region_kind, region_short_name
 
 
-
 def test_totals(db):
     assert Region.objects.filter(level="city").count() == 1
     assert Region.objects.filter(level="county").count() == 10

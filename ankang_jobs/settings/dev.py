@@ -1,8 +1,8 @@
 """The embedded default: a developer's or a demo machine. DEBUG on unless told otherwise."""
 
-from .base import *  # noqa: F403
 from pathlib import Path
 
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)

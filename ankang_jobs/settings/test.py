@@ -1,9 +1,9 @@
 """Settings for the test suite: the same as the embedded default unless the environment says
 otherwise (CI sets DATABASE_URL to PostgreSQL and CELERY_BROKER_URL to Redis)."""
 
-from .base import *  # noqa: F403
 from pathlib import Path
 
+from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False

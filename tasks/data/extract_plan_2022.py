@@ -234,7 +234,6 @@ def extract() -> dict:
     # Top-level parts and the task groups inside part 二.
     part_general = _between(text, "一、总体要求", "二、主要任务")
     part_tasks = _between(text, "二、主要任务", "三、工作要求")
-    part_requirements = _between(text, "三、工作要求", "抄送：")
 
     sections = [
         {"key": "general", "ordinal": "一", "title": "总体要求", "kind": "general", "parent": None,
@@ -260,7 +259,7 @@ def extract() -> dict:
     starts = []
     pos = 0
     for n in range(1, 23):
-        m = re.compile(r"(?<![\d.])%d\.(?=\D)" % n).search(text, pos)
+        m = re.compile(rf"(?<![\d.]){n}\.(?=\D)").search(text, pos)
         if not m:
             raise ValueError(f"task {n} not found")
         starts.append(m.start())
@@ -269,7 +268,7 @@ def extract() -> dict:
 
     tasks = []
     departments: dict[str, dict] = {}
-    for n, (a, b) in enumerate(zip(starts, ends), start=1):
+    for n, (a, b) in enumerate(zip(starts, ends, strict=True), start=1):
         clause = text[a:b]
         # Cut the next group's heading (or the next part's) off the end of the clause.
         clause = re.split(r"（[一二三四五]）[^（]*?(?:（创业）)?[^（。]*。$|三、工作要求$", clause)[0]

@@ -11,6 +11,6 @@ class Command(BaseCommand):
             demo_accounts_seed()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")
