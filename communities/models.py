@@ -21,7 +21,7 @@ class Region(models.Model):
     class Kind(models.TextChoices):
         PREFECTURE_CITY = "prefecture_city", _("Prefecture-level city")
         DISTRICT = "district", _("District")
-        COUNTY = "county", _("County")
+        COUNTY = "county", _("Rural county")
         COUNTY_CITY = "county_city", _("County-level city")
         SUBDISTRICT = "subdistrict", _("Sub-district")
         TOWN = "town", _("Town")

@@ -26,7 +26,7 @@ ZH = {
     "[{field, label, old, new}]": "[{字段, 名称, 原值, 新值}]", "reason": "原因", "audit event": "审计记录",
     "audit events": "审计记录", "Administrative divisions and communities": "行政区划与村（社区）",
     "City": "市", "County": "县（市、区）", "Town": "镇（街道）", "Village or community": "村（社区）",
-    "Prefecture-level city": "地级市", "District": "市辖区", "County-level city": "县级市", "Sub-district": "街道",
+    "Prefecture-level city": "地级市", "District": "市辖区", "Rural county": "县", "County-level city": "县级市", "Sub-district": "街道",
     "Township": "乡", "Community": "社区", "Village": "村", "NBS code": "统计用区划代码", "name": "名称",
     "The name in the NBS division codes.": "统计用区划代码中的名称。", "short name": "简称", "level": "层级",
     "kind": "类型", "parent": "上级", "county": "所属县（市、区）", "code vintage": "代码年份", "active": "启用",

@@ -39,7 +39,7 @@ class ResponsibilityInline(RoleScopedInline, admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(RoleScopedAdmin):
-    list_display = ["number", "title", "section", "lead_department", "co_departments", "plan"]
+    list_display = ["number", "title", "lead_department", "co_departments"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "section", "kind", "responsibilities__department"]
     search_fields = ["title", "clause", "responsibilities__department__name"]
