@@ -14,12 +14,26 @@ from .models import AuditEvent
 _ACTIONS = {"+": AuditEvent.Action.CREATED, "~": AuditEvent.Action.CHANGED, "-": AuditEvent.Action.DELETED}
 
 
-def _plain(value):
+def _plain(value, field=None):
+    """A value as the auditor should read it: choices by their label (with the stored code),
+    booleans as 是/否, numbers and dates as text."""
+    if field is not None and field.choices and value not in (None, ""):
+        label = dict(field.flatchoices).get(value)
+        return f"{label}（{value}）" if label is not None else value
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, (decimal.Decimal, datetime.date, datetime.datetime)):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def _field(model, field_name: str):
+    try:
+        return model._meta.get_field(field_name)
+    except Exception:  # an m2m field's history or a removed field
+        return None
 
 
 def _label(model, field_name: str) -> str:
@@ -44,14 +58,14 @@ def _record(instance, history_instance, history_user) -> None:
     tracked = [f for f in model._meta.concrete_fields if f.name in history_fields]
     if action == AuditEvent.Action.CHANGED and history_instance.prev_record is not None:
         delta = history_instance.diff_against(history_instance.prev_record)
-        changes = [{"field": c.field, "label": _label(model, c.field), "old": _plain(c.old), "new": _plain(c.new)}
-                   for c in delta.changes]
+        changes = [{"field": c.field, "label": _label(model, c.field), "old": _plain(c.old, _field(model, c.field)),
+                    "new": _plain(c.new, _field(model, c.field))} for c in delta.changes]
         if not changes:
             return  # a save that changed nothing is not an event
     else:
         changes = []
         for field in tracked:
-            value = _plain(getattr(history_instance, field.attname, None))
+            value = _plain(getattr(history_instance, field.attname, None), field)
             old, new = (value, None) if action == AuditEvent.Action.DELETED else (None, value)
             changes.append({"field": field.name, "label": str(field.verbose_name), "old": old, "new": new})
     AuditEvent.objects.create(

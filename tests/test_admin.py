@@ -116,4 +116,4 @@ def test_role_granted_in_the_admin_records_who_granted_it(client_for, personas):
     event = AuditEvent.objects.filter(model="accounts.roleassignment").first()
     assert event.actor == personas["city_admin"] and event.action == "created"
     role_change = next(c for c in event.changes if c["field"] == "role")
-    assert (role_change["label"], role_change["old"], role_change["new"]) == ("角色", None, "leader")
+    assert (role_change["label"], role_change["old"], role_change["new"]) == ("角色", None, "领导（只读）（leader）")
