@@ -37,10 +37,8 @@ def _field(model, field_name: str):
 
 
 def _label(model, field_name: str) -> str:
-    try:
-        return str(model._meta.get_field(field_name).verbose_name)
-    except Exception:  # an m2m field's history or a removed field: fall back to its name
-        return field_name
+    field = _field(model, field_name)
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else field_name
 
 
 @receiver(post_create_historical_record)
