@@ -12,7 +12,8 @@ from django.db import transaction
 
 from ankang_jobs.loading import LoadSummary, upsert
 from communities.models import Region
-from targets.models import Target
+from targets.models import Indicator, Target
+from targets.services import indicators_load
 
 from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
 
@@ -64,9 +65,11 @@ def plan_load(*, path: Path = PLAN_2022_FILE) -> tuple[Plan, LoadSummary]:
             (departments[r["department"]], r["role"], r["order"]) for r in t["responsibilities"]
         ], summary=summary, reason=reason)
 
+    indicators_load(summary=summary)
+    indicators = {i.code: i for i in Indicator.objects.all()}
     for t in data["targets"]:
         upsert(Target, summary, {"plan": plan, "code": t["code"]}, {
-            "name": t["name"], "name_en": t["name_en"], "category": t["category"],
+            "indicator": indicators[t["indicator"]], "name": t["name"], "name_en": t["name_en"], "category": t["category"],
             "task": tasks[t["task"]] if t["task"] else None, "direction": t["direction"],
             "value": _decimal(t["value"]), "value_max": _decimal(t["value_max"]) if t["value_max"] else None,
             "unit": t["unit"], "span": t["span"], "scope": t["scope"], "clause": t["clause"], "order": t["order"],

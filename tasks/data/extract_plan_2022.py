@@ -118,6 +118,9 @@ SECTION_TITLES_EN = {
 # The targets. ``clause`` must occur verbatim in the (line-joined) document; the extractor
 # checks it. direction: at_least | at_most | zero. span: plan (whole period) | year (each year).
 # scope: city (one city-wide figure) | per_county (each county must reach it).
+# indicator: the code in targets/data/indicators.json that measures it (default: the target's code).
+# The main target 全市充分就业村（社区）1500 家 is measured by the municipal tier's count, the same
+# indicator as task 8's 市级充分就业村（社区）1500 家.
 TARGETS = [
     # 主要目标 (main targets), in the document's order.
     dict(code="urban_new_jobs", name="城镇新增就业", name_en="New urban jobs",
@@ -144,7 +147,8 @@ TARGETS = [
          direction="at_least", value="50", unit="%", clause="促进新增劳动力的 50%留在本地就近就地就业"),
     dict(code="full_employment_communities", name="全市充分就业村（社区）",
          name_en="Full-employment villages and communities",
-         direction="at_least", value="1500", unit="家", clause="全市充分就业村（社区）创建达到 1500 家"),
+         direction="at_least", value="1500", unit="家", clause="全市充分就业村（社区）创建达到 1500 家",
+         indicator="municipal_fe_communities"),
     # Task-level figures.
     dict(code="fe_campaign_towns", task=8, name="开展“充分就业社区”创建行动的镇",
          name_en="Towns in the full-employment community campaign",
@@ -168,7 +172,7 @@ TARGETS = [
          direction="at_least", value="1500", unit="家", clause="市级充分就业村（社区）到达1500 家以上"),
     dict(code="labour_brands_per_county", task=11, name="每个县（市、区）打造的劳务品牌",
          name_en="Labour brands built by each county",
-         direction="at_least", value="1", value_max="2", unit="个", scope="per_county",
+         direction="at_least", value="1", value_max="2", unit="个", scope="per_county", indicator="labour_brands",
          clause="每个县(市、区)要聚焦 1-2 个劳务工种凝心聚力打造成为有影响力的劳务品牌"),
     dict(code="public_vacancies_graduate_share", task=14,
          name="事业单位空缺岗位用于招聘高校毕业生和退役大学生士兵的比例",
@@ -177,7 +181,7 @@ TARGETS = [
          clause="继续实施事业单位空缺岗位 70%用于招聘高校毕业生和退役大学生士兵"),
     dict(code="internship_posts_per_year", task=14, name="每年公开征集见习岗位",
          name_en="Internship posts collected each year",
-         direction="at_least", value="2000", unit="个", span="year",
+         direction="at_least", value="2000", unit="个", span="year", indicator="internship_posts",
          clause="每年公开征集见习岗位不少于 2000 个"),
     dict(code="standard_entrepreneurship_centre_coverage", task=17, name="标准化创业中心覆盖县域、重点镇和产业集中区",
          name_en="Coverage of standardised entrepreneurship centres",
@@ -314,7 +318,7 @@ def extract() -> dict:
         if t["clause"] not in text:
             raise ValueError(f"target {t['code']}: clause not found verbatim in the document")
         targets.append({"order": order, "task": None, "value_max": None, "span": "plan", "scope": "city",
-                        "category": "task" if t.get("task") else "main", **t})
+                        "category": "task" if t.get("task") else "main", "indicator": t["code"], **t})
 
     return {"source": SOURCE.name, "plan": {**PLAN, "preamble": "为" + _between(text, "关于创建高质量充分就业市的实施意见为", "一、总体要求")},
             "sections": sections, "departments": dept_rows, "tasks": tasks, "targets": targets}

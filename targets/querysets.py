@@ -1,0 +1,39 @@
+"""Scoping of values and snapshots."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.roles import Role
+from accounts.scoping import can_read_plan, is_city_admin
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Plan readers see the city's figures; a county officer sees only their county's
+        unapproved values (another county's drafts are not theirs to see)."""
+        if not can_read_plan(user):
+            return self.none()
+        if user.has_role(Role.COUNTY_OFFICER) and not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
+            return self.filter(models.Q(status="approved") | models.Q(region__county_id=user.region_id))
+        return self
+
+    def editable_by(self, user):
+        """The city administrator; a county officer for their own county's values."""
+        if is_city_admin(user):
+            return self
+        if user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+            return self.filter(region__county_id=user.region_id)
+        return self.none()
+
+    def official(self):
+        return self.filter(status="approved")
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Snapshots are computed from approved values only: every plan reader sees them."""
+        return self if can_read_plan(user) else self.none()
+
+    def editable_by(self, user):
+        return self.none()  # only the roll-up writes snapshots

@@ -1,0 +1,320 @@
+"""The roll-up: approved values → snapshots per indicator × region (each county, the city) × quarter.
+
+Aggregation follows the indicator's kind (see models.Indicator): the city's sums come from the
+database (GROUP BY over the counties' approved values), a ratio's rate is computed from the summed
+numerator and denominator at every level — never the mean of county rates — and a flow is summed
+over time only within its window (the governing plan's period, or the calendar year).
+
+Runs are idempotent (a snapshot that would not change is not written) and serialised per
+indicator by a row lock, so two workers never interleave on one indicator; the second waits and
+then recomputes from the data as it is by then.
+"""
+
+from __future__ import annotations
+
+import datetime
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from communities.models import Region
+from reports.quarters import Quarter
+from tasks.models import Plan
+
+from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Snapshot, Target, YearlyAllocation
+from .pace import RULES, assess, elapsed_share, q4
+
+Key = tuple[int, int]  # (year, quarter)
+
+# Derived indicators are counted from records by the app that owns the records. An app registers
+# ``code → function(quarters) → {region_id: {(year, quarter): count}}`` here (the certification
+# registry does, for the four community tiers). An indicator without a source is not rolled up.
+DERIVED_SOURCES: dict[str, Callable[[list[Quarter]], dict[int, dict[Key, Decimal]]]] = {}
+
+SNAPSHOT_FIELDS = [
+    "target_id", "period_value", "value", "numerator", "denominator", "target_value", "percent_achieved",
+    "percent_time_elapsed", "expected_to_date", "status", "status_reason", "projected_end_value",
+    "required_run_rate", "units_reported", "units_expected", "data_as_of",
+]
+
+
+@dataclass
+class Observed:
+    """What was reported for one region in one quarter: a value per component role."""
+
+    roles: dict[str, Decimal] = field(default_factory=dict)
+    units: int = 0
+    latest: datetime.datetime | None = None
+
+
+@dataclass
+class Context:
+    """Things every indicator of a run needs, loaded once per run."""
+
+    city_id: int
+    county_ids: list[int]
+    plans: list[Plan]
+    today: datetime.date
+
+    @classmethod
+    def load(cls, today: datetime.date) -> Context:
+        regions = Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).values_list("id", "level")
+        city_id = next(pk for pk, level in regions if level == Region.Level.CITY)
+        return cls(city_id=city_id, county_ids=sorted(pk for pk, level in regions if level == Region.Level.COUNTY),
+                   plans=list(Plan.objects.order_by("period_start")), today=today)
+
+    def governing_plan(self, quarter: Quarter) -> Plan | None:
+        """The plan in force at the quarter's end; after the last plan ends, that plan (so its
+        final assessment stays visible)."""
+        governing = None
+        for plan in self.plans:
+            if plan.period_start <= quarter.end:
+                governing = plan
+        return governing
+
+
+def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable[int] | None = None,
+           trigger: str = "full", today: datetime.date | None = None) -> RollupRun:
+    """Recompute snapshots. With ``county_ids`` only those counties and the city are recomputed
+    (what one approval can change); otherwise every county and the city."""
+    codes = sorted(set(indicator_codes)) if indicator_codes else None
+    counties = sorted(set(county_ids)) if county_ids else None
+    run = RollupRun.objects.create(trigger=trigger, started_at=timezone.now(),
+                                   scope={"indicators": codes or "all", "counties": counties or "all"})
+    try:
+        ctx = Context.load(today or timezone.localdate())
+        indicators = Indicator.objects.order_by("order")
+        if codes:
+            indicators = indicators.filter(code__in=codes)
+        skipped = []
+        for indicator in indicators:
+            if indicator.kind == Indicator.Kind.DERIVED and indicator.code not in DERIVED_SOURCES:
+                skipped.append(indicator.code)
+                continue
+            with transaction.atomic():
+                # One roll-up at a time per indicator: the second waits here, then sees fresh data.
+                Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+                created, updated, unchanged = _rollup_indicator(indicator, ctx, counties, run)
+            run.created += created
+            run.updated += updated
+            run.unchanged += unchanged
+        if skipped:
+            run.scope = {**run.scope, "skipped_without_source": skipped}
+        run.status = RollupRun.Status.SUCCEEDED
+    except Exception:
+        run.status = RollupRun.Status.FAILED
+        run.error = traceback.format_exc()[-4000:]
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | None, run: RollupRun):
+    observed = _observations(indicator, ctx, counties)
+    quarters = _quarters(indicator, ctx, observed)
+    targets = _targets(indicator)
+    regions = [ctx.city_id] if indicator.kind == Indicator.Kind.CITY_ONLY else (counties or ctx.county_ids) + [ctx.city_id]
+    quotas = _quotas(targets.values())
+    allocations = _allocations(targets.values())
+    computed = {}
+    for region_id in regions:
+        is_city = region_id == ctx.city_id
+        expected_units = 1 if (not is_city or indicator.kind == Indicator.Kind.CITY_ONLY) else len(ctx.county_ids)
+        for quarter, values in _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, is_city,
+                                       expected_units, observed.get(region_id, {})):
+            computed[(region_id, quarter.year, quarter.number)] = values
+    return _write(indicator, computed, regions, run)
+
+
+def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None) -> dict[int, dict[Key, Observed]]:
+    """Approved values by region and quarter; the city's row is the database's sum over counties."""
+    roles = dict(indicator.components.values_list("id", "role"))
+    out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
+    if indicator.kind == Indicator.Kind.DERIVED:
+        for region_id, by_quarter in DERIVED_SOURCES[indicator.code](_quarters(indicator, ctx, {})).items():
+            for key, count in by_quarter.items():
+                out[region_id][key] = Observed(roles={"value": Decimal(count)}, units=1)
+        return out
+    approved = IndicatorValue.objects.filter(indicator=indicator, status=IndicatorValue.Status.APPROVED)
+    own = approved if indicator.kind == Indicator.Kind.CITY_ONLY else (
+        approved.filter(region_id__in=counties) if counties else approved)
+    for region_id, year, quarter, component_id, value, approved_at in own.values_list(
+            "region_id", "year", "quarter", "component_id", "value", "approved_at"):
+        obs = out[region_id][(year, quarter)]
+        obs.roles[roles[component_id]] = value
+        obs.units = 1
+        obs.latest = max(filter(None, [obs.latest, approved_at]), default=None)
+    if indicator.kind != Indicator.Kind.CITY_ONLY:
+        sums = approved.values("year", "quarter", "component_id").annotate(
+            total=Sum("value"), units=Count("region_id"), latest=Max("approved_at"))
+        for row in sums:
+            obs = out[ctx.city_id][(row["year"], row["quarter"])]
+            obs.roles[roles[row["component_id"]]] = row["total"]
+            obs.units = max(obs.units, row["units"])
+            obs.latest = max(filter(None, [obs.latest, row["latest"]]), default=None)
+    return out
+
+
+def _quarters(indicator: Indicator, ctx: Context, observed) -> list[Quarter]:
+    starts = [p.period_start for p in ctx.plans]
+    keys = [k for by_quarter in observed.values() for k in by_quarter]
+    first = min([*starts, *(Quarter(*k).start for k in keys)], default=ctx.today)
+    last = max([ctx.today, *(Quarter(*k).end for k in keys)])
+    return Quarter.between(first, last)
+
+
+def _targets(indicator: Indicator) -> dict[int, Target]:
+    """The target each plan sets on this indicator (the first in the plan's order if several)."""
+    out: dict[int, Target] = {}
+    for target in Target.objects.filter(indicator=indicator).order_by("plan_id", "order"):
+        out.setdefault(target.plan_id, target)
+    return out
+
+
+def _quotas(targets: Iterable[Target]) -> dict[int, dict[int, Decimal]]:
+    """The latest issued quota per county for each target."""
+    latest = {}
+    for qs in QuotaSet.objects.filter(target__in=list(targets)).order_by("target_id", "-version"):
+        latest.setdefault(qs.target_id, qs.pk)
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for target_id, region_id, value in Quota.objects.filter(quota_set_id__in=latest.values()).values_list(
+            "quota_set__target_id", "region_id", "value"):
+        out[target_id][region_id] = value
+    return out
+
+
+def _allocations(targets: Iterable[Target]) -> dict[tuple[int, int | None], dict[int, Decimal]]:
+    out: dict[tuple[int, int | None], dict[int, Decimal]] = defaultdict(dict)
+    for a in YearlyAllocation.objects.filter(target__in=list(targets)):
+        out[(a.target_id, a.region_id)][a.year] = a.value
+    return out
+
+
+def _target_value(indicator: Indicator, target: Target | None, quotas, region_id: int, is_city: bool,
+                  n_counties: int) -> Decimal | None:
+    if target is None:
+        return None
+    if is_city:
+        return target.value * n_counties if target.scope == Target.Scope.PER_COUNTY else target.value
+    if region_id in quotas.get(target.pk, {}):
+        return quotas[target.pk][region_id]
+    # A rate, a ceiling, "zero" or "each county" applies to every county as it stands; an amount
+    # the city must reach has no county figure until the city issues quotas.
+    if (indicator.kind in (Indicator.Kind.RATIO, Indicator.Kind.CITY_ONLY) or target.direction != "at_least"
+            or target.scope == Target.Scope.PER_COUNTY):
+        return target.value
+    return None
+
+
+def window(indicator: Indicator, target: Target | None, plan: Plan | None, quarter: Quarter):
+    """The span a figure accumulates over and is paced against."""
+    if indicator.period_type == Indicator.PeriodType.YEARLY or (target and target.span == Target.Span.YEAR):
+        start, end = datetime.date(quarter.year, 1, 1), datetime.date(quarter.year, 12, 31)
+        return (max(start, plan.period_start) if plan and plan.period_start.year == quarter.year else start), end
+    if plan is not None:
+        return plan.period_start, plan.period_end
+    return quarter.start, quarter.end
+
+
+def _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, is_city, expected_units, observed):
+    """Snapshot values for one region, quarter by quarter."""
+    history: list[tuple[Quarter, Decimal | None]] = []
+    scale = indicator.scale
+    running_start, running, running_latest = None, None, None  # a flow's sum over its window so far
+    for quarter in quarters:
+        plan = ctx.governing_plan(quarter)
+        target = targets.get(plan.pk) if plan else None
+        span_start, span_end = window(indicator, target, plan, quarter)
+        obs = observed.get((quarter.year, quarter.number))
+        period_value = numerator = denominator = value = None
+        latest = obs.latest if obs else None
+        if indicator.kind == Indicator.Kind.FLOW:
+            period_value = obs.roles.get("value") if obs else None
+            if span_start != running_start:  # a new window (a new plan, or a new year): start again
+                running_start, running, running_latest = span_start, None, None
+            if period_value is not None and quarter.end <= span_end:  # after the span ends, nothing more counts
+                running = (running or Decimal(0)) + period_value
+                running_latest = max(filter(None, [running_latest, obs.latest]), default=None)
+            value, latest = running, running_latest
+        elif indicator.kind == Indicator.Kind.RATIO:
+            if obs and "numerator" in obs.roles and "denominator" in obs.roles:
+                numerator, denominator = obs.roles["numerator"], obs.roles["denominator"]
+                value = numerator / denominator * scale if denominator else None
+        else:
+            value = period_value = obs.roles.get("value") if obs else None
+        tv = _target_value(indicator, target, quotas, region_id, is_city, len(ctx.county_ids))
+        previous = history[-1][1] if history else None
+        earlier = [(q, v) for q, v in history[-4:] if v is not None and q.end >= span_start]
+        trend_from = (earlier[0][0].end, earlier[0][1]) if earlier else None
+        assessment = assess(
+            kind=indicator.kind, direction=indicator.direction, value=value, target=tv,
+            span_start=span_start, span_end=span_end, as_of=quarter.end,
+            quarters_remaining=_quarters_between(quarter, span_end),
+            expected_override=_allocated(target, allocations, None if is_city else region_id, span_start, quarter),
+            previous_value=previous, trend_from=trend_from,
+        )
+        history.append((quarter, value))
+        units = obs.units if obs else 0
+        reason = RULES[assessment.rule]
+        if obs and units < expected_units:
+            reason += f"（{units}/{expected_units} 个单位已报）"
+        yield quarter, {
+            "target_id": target.pk if target else None,
+            "period_value": q4(period_value), "value": q4(value), "numerator": q4(numerator),
+            "denominator": q4(denominator), "target_value": q4(tv),
+            "percent_achieved": assessment.percent_achieved, "percent_time_elapsed": assessment.percent_time_elapsed,
+            "expected_to_date": assessment.expected_to_date, "status": assessment.status, "status_reason": reason,
+            "projected_end_value": assessment.projected_end_value, "required_run_rate": assessment.required_run_rate,
+            "units_reported": units, "units_expected": expected_units, "data_as_of": latest,
+        }
+
+
+def _quarters_between(quarter: Quarter, end: datetime.date) -> int:
+    n, q = 0, quarter.next()
+    while q.end <= end:
+        n, q = n + 1, q.next()
+    return n
+
+
+def _allocated(target: Target | None, allocations, region_id: int | None, span_start: datetime.date,
+               quarter: Quarter) -> Decimal | None:
+    """Expected-to-date from the yearly allocations, where the city set them for this target."""
+    if target is None or not allocations.get((target.pk, region_id)):
+        return None
+    by_year = allocations[(target.pk, region_id)]
+    done = sum((v for y, v in by_year.items() if span_start.year <= y < quarter.year), Decimal(0))
+    this_year = by_year.get(quarter.year, Decimal(0))
+    share = elapsed_share(datetime.date(quarter.year, 1, 1), datetime.date(quarter.year, 12, 31), quarter.end)
+    return done + this_year * share
+
+
+def _write(indicator: Indicator, computed: dict, regions: list[int], run: RollupRun) -> tuple[int, int, int]:
+    """Create new snapshots, update changed ones, leave the rest alone (twice = once)."""
+    existing = {(s.region_id, s.year, s.quarter): s
+                for s in Snapshot.objects.filter(indicator=indicator, region_id__in=regions)}
+    now = timezone.now()
+    to_create, to_update, unchanged = [], [], 0
+    for (region_id, year, quarter), values in computed.items():
+        snap = existing.get((region_id, year, quarter))
+        if snap is None:
+            to_create.append(Snapshot(indicator=indicator, region_id=region_id, year=year, quarter=quarter,
+                                      computed_at=now, run=run, **values))
+        elif any(getattr(snap, f) != values[f] for f in SNAPSHOT_FIELDS):
+            for f in SNAPSHOT_FIELDS:
+                setattr(snap, f, values[f])
+            snap.computed_at, snap.run = now, run
+            to_update.append(snap)
+        else:
+            unchanged += 1
+    Snapshot.objects.bulk_create(to_create, batch_size=1000)
+    Snapshot.objects.bulk_update(to_update, [*SNAPSHOT_FIELDS, "computed_at", "run"], batch_size=1000)
+    return len(to_create), len(to_update), unchanged
+

@@ -1,0 +1,129 @@
+"""Writes of the targets engine: the indicator catalogue, county quotas, values and approvals."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ankang_jobs.loading import LoadSummary, upsert
+from communities.models import Region
+from reports.quarters import Quarter
+
+from .models import Indicator, IndicatorComponent, IndicatorValue
+
+INDICATORS_FILE = Path(settings.BASE_DIR) / "targets" / "data" / "indicators.json"
+
+
+@transaction.atomic
+def indicators_load(*, path: Path = INDICATORS_FILE, summary: LoadSummary | None = None) -> LoadSummary:
+    """Load the indicator catalogue (what each figure is and how it aggregates). Idempotent."""
+    summary = summary if summary is not None else LoadSummary()
+    reason = f"indicators_load {path.name}"
+    for row in json.loads(path.read_text(encoding="utf-8"))["indicators"]:
+        indicator = upsert(Indicator, summary, {"code": row["code"]}, {
+            "name": row["name"], "name_en": row["name_en"], "unit": row["unit"], "kind": row["kind"],
+            "direction": row["direction"], "reported_by": row["reported_by"], "period_type": row["period_type"],
+            "scale": Decimal(row["scale"]).quantize(Decimal("0.01")),
+            "numerator_within_denominator": row["numerator_within_denominator"],
+            "description": row["description"], "order": row["order"],
+        }, reason)
+        for c in row["components"]:
+            upsert(IndicatorComponent, summary, {"indicator": indicator, "code": c["code"]},
+                   {"name": c["name"], "name_en": c["name_en"], "role": c["role"], "unit": c["unit"]}, reason)
+    return summary
+
+
+def _refuse(message: str, **params) -> None:
+    raise ValidationError(message, params=params or None)
+
+
+@transaction.atomic
+def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, components: dict[str, Decimal],
+                 user, source: str = IndicatorValue.Source.FORM, source_ref: str = "",
+                 submit: bool = False) -> list[IndicatorValue]:
+    """Enter (or change) one unit's figures for one indicator and quarter, all components at
+    once. Refused whole, with a message in Chinese, if any rule is broken; nothing is written."""
+    if indicator.kind == Indicator.Kind.DERIVED:
+        _refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
+    if indicator.reported_by == Indicator.ReportedBy.CITY and region.level != Region.Level.CITY:
+        _refuse(_("%(name)s is reported for the city only, not by %(region)s."), name=indicator.name,
+                region=region.name)
+    if indicator.reported_by == Indicator.ReportedBy.COUNTY and region.level != Region.Level.COUNTY:
+        _refuse(_("%(name)s is reported by counties; %(region)s does not report it."), name=indicator.name,
+                region=region.name)
+    expected = dict(indicator.components.values_list("code", "role"))
+    if set(components) != set(expected):
+        _refuse(_("%(name)s needs exactly these figures: %(codes)s."), name=indicator.name,
+                codes="、".join(sorted(expected)))
+    values = {}
+    for code, raw in components.items():
+        try:
+            value = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            _refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+        if not value.is_finite():
+            _refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+        if value < 0:
+            _refuse(_("%(code)s cannot be negative (%(value)s)."), code=code, value=value)
+        values[code] = value.quantize(Decimal("0.0001"))
+    if indicator.kind == Indicator.Kind.RATIO:
+        num = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.NUMERATOR)
+        den = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.DENOMINATOR)
+        if den == 0:
+            _refuse(_("%(name)s: the denominator cannot be zero."), name=indicator.name)
+        if indicator.numerator_within_denominator and num > den:
+            _refuse(_("%(name)s: the numerator (%(num)s) cannot exceed the denominator (%(den)s)."),
+                    name=indicator.name, num=num, den=den)
+    existing = {v.component.code: v for v in IndicatorValue.objects.select_for_update().filter(
+        indicator=indicator, region=region, year=quarter.year, quarter=quarter.number).select_related("component")}
+    if any(v.status == IndicatorValue.Status.APPROVED for v in existing.values()):
+        _refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
+                name=indicator.name, region=region.name, quarter=quarter.label)
+    now = timezone.now()
+    components_by_code = {c.code: c for c in indicator.components.all()}
+    out = []
+    for code, value in values.items():
+        row = existing.get(code) or IndicatorValue(indicator=indicator, component=components_by_code[code],
+                                                   region=region, year=quarter.year, quarter=quarter.number)
+        if row.pk:
+            row.version += 1
+        row.value, row.source, row.source_ref = value, source, source_ref
+        row.status = IndicatorValue.Status.SUBMITTED if submit else IndicatorValue.Status.DRAFT
+        row.submitted_by, row.submitted_at = (user, now) if submit else (row.submitted_by, row.submitted_at)
+        row.save()
+        out.append(row)
+    return out
+
+
+@transaction.atomic
+def values_approve(*, values: list[IndicatorValue], approver) -> int:
+    """Approve submitted values; the affected snapshots are recomputed after the commit."""
+    pks = [v.pk for v in values]
+    rows = list(IndicatorValue.objects.select_for_update().filter(pk__in=pks).select_related("indicator", "region"))
+    not_submitted = [r for r in rows if r.status != IndicatorValue.Status.SUBMITTED]
+    if not_submitted:
+        _refuse(_("Only submitted values can be approved (%(value)s is %(status)s)."),
+                value=str(not_submitted[0]), status=not_submitted[0].get_status_display())
+    now = timezone.now()
+    for row in rows:
+        row.status, row.approved_by, row.approved_at = IndicatorValue.Status.APPROVED, approver, now
+        row.save()
+    affected: dict[str, set[int]] = {}
+    for row in rows:
+        affected.setdefault(row.indicator.code, set()).add(row.region.county_id or row.region_id)
+    transaction.on_commit(lambda: _enqueue_rollups(affected))
+    return len(rows)
+
+
+def _enqueue_rollups(affected: dict[str, set[int]]) -> None:
+    from .jobs import rollup_job
+
+    for code, county_ids in affected.items():
+        rollup_job.delay(indicator_codes=[code], county_ids=sorted(county_ids), trigger="approval")

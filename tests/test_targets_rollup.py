@@ -1,0 +1,180 @@
+"""Hand-computed roll-ups for every kind of indicator."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from reports.quarters import Quarter
+from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot
+from targets.rollup import rollup
+from targets.services import value_record
+from tests.targets_helpers import approve, city, county, snap
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 27)
+
+
+def test_flow_sums_across_counties_and_over_time():
+    approve("urban_new_jobs", "汉滨区", "2021Q1", value=1000)
+    approve("urban_new_jobs", "汉滨区", "2021Q2", value=2000)
+    approve("urban_new_jobs", "石泉县", "2021Q1", value=500)
+    rollup(indicator_codes=["urban_new_jobs"], today=TODAY)
+    q1, q2 = snap("urban_new_jobs", city(), "2021Q1"), snap("urban_new_jobs", city(), "2021Q2")
+    assert (q1.period_value, q1.value) == (D(1500), D(1500))
+    assert (q2.period_value, q2.value) == (D(2000), D(3500))
+    assert snap("urban_new_jobs", "汉滨区", "2021Q2").value == D(3000)
+    assert snap("urban_new_jobs", "石泉县", "2021Q2").value == D(500)  # nothing in Q2: cumulative stays
+    assert (q2.units_reported, q2.units_expected) == (1, 10)
+    # 2021-06-30: 181 of 1,826 days; expected 9,912.38; 3,500 is below 90 % of it
+    assert (q2.target_value, q2.expected_to_date, q2.percent_achieved) == (D(100000), D("9912.3768"), D("3.50"))
+    assert q2.status == "red" and q2.required_run_rate == D("5361.1111")  # 96,500 over 18 quarters
+    assert snap("urban_new_jobs", "汉滨区", "2021Q2").target_value is None  # no quota issued yet
+
+
+def test_ratio_is_recomputed_at_every_level_not_averaged():
+    approve("registered_unemployment_rate", "汉滨区", "2024Q1", registered_unemployed=10, urban_labour_force=100)
+    approve("registered_unemployment_rate", "石泉县", "2024Q1", registered_unemployed=10, urban_labour_force=1000)
+    c = snap("registered_unemployment_rate", city(), "2024Q1")
+    assert (c.numerator, c.denominator, c.value) == (D(20), D(1100), D("1.8182"))  # not (10 % + 1 %) / 2 = 5.5 %
+    assert c.status == "green"
+    a = snap("registered_unemployment_rate", "汉滨区", "2024Q1")
+    assert (a.value, a.target_value, a.status) == (D(10), D(4), "red")
+    assert snap("registered_unemployment_rate", "石泉县", "2024Q1").value == D(1)
+
+
+def test_stock_is_the_value_at_period_end_not_a_sum_over_quarters():
+    approve("zero_employment_households", "汉滨区", "2024Q1", value=5)
+    approve("zero_employment_households", "汉滨区", "2024Q2", value=3)
+    approve("zero_employment_households", "石泉县", "2024Q1", value=2)
+    approve("zero_employment_households", "石泉县", "2024Q2", value=0)
+    assert snap("zero_employment_households", city(), "2024Q1").value == D(7)
+    q2 = snap("zero_employment_households", city(), "2024Q2")
+    assert q2.value == D(3) and q2.status == "amber"  # not zero, but down from 7
+    assert snap("zero_employment_households", "石泉县", "2024Q2").status == "green"
+    assert snap("zero_employment_households", "汉滨区", "2024Q1").status == "red"
+
+
+def test_city_only_indicator_is_entered_for_the_city_and_never_summed():
+    approve("surveyed_unemployment_rate", city(), "2024Q2", value="5.2")
+    s = snap("surveyed_unemployment_rate", city(), "2024Q2")
+    assert (s.value, s.target_value, s.status) == (D("5.2"), D("5.5"), "amber")
+    assert not Snapshot.objects.filter(indicator__code="surveyed_unemployment_rate", region__level="county").exists()
+    with pytest.raises(ValidationError, match="只能由全市填报|city only"):
+        value_record(indicator=Indicator.objects.get(code="surveyed_unemployment_rate"), region=county("汉滨区"),
+                     quarter=Quarter(2024, 2), components={"value": D(5)}, user=None)
+
+
+def test_yearly_flow_accumulates_within_each_year():
+    approve("internship_posts", "汉滨区", "2022Q1", value=1200)
+    approve("internship_posts", "汉滨区", "2022Q3", value=900)
+    approve("internship_posts", "汉滨区", "2023Q1", value=300)
+    rollup(indicator_codes=["internship_posts"], today=TODAY)
+    q3 = snap("internship_posts", city(), "2022Q3")
+    assert q3.value == D(2100) and q3.target_value == D(2000)
+    assert snap("internship_posts", city(), "2022Q4").status == "green"  # 2,100 ≥ 2,000 at the year's end
+    restart = snap("internship_posts", city(), "2023Q1")
+    assert restart.value == D(300)
+    # 2023-03-31: 90 of 365 days of the year → expected 493.15
+    assert restart.expected_to_date == D("493.1507") and restart.status == "red"
+
+
+def test_after_the_plan_ends_flows_stop_counting_toward_it():
+    approve("urban_new_jobs", "汉滨区", "2025Q4", value=100000)
+    approve("urban_new_jobs", "汉滨区", "2026Q1", value=7000)
+    rollup(indicator_codes=["urban_new_jobs"], today=TODAY)
+    end, after = snap("urban_new_jobs", city(), "2025Q4"), snap("urban_new_jobs", city(), "2026Q1")
+    assert end.value == D(100000) and end.status == "green" and end.percent_time_elapsed == D(100)
+    assert after.period_value == D(7000) and after.value == D(100000)  # 2026 is not the 2021–2025 plan's
+    assert after.status == "green" and after.target_id == end.target_id
+
+
+def test_per_county_target():
+    approve("labour_brands", "汉滨区", "2024Q4", value=2)
+    s, c = snap("labour_brands", "汉滨区", "2024Q4"), snap("labour_brands", city(), "2024Q4")
+    assert (s.target_value, c.target_value) == (D(1), D(10))  # each county ≥ 1 → the city ≥ 10
+
+
+def test_only_approved_values_count():
+    ind = Indicator.objects.get(code="urban_new_jobs")
+    value_record(indicator=ind, region=county("汉滨区"), quarter=Quarter(2024, 1), components={"value": D(800)},
+                 user=None, submit=True)
+    approve("urban_new_jobs", "石泉县", "2024Q1", value=100)
+    assert snap("urban_new_jobs", city(), "2024Q1").period_value == D(100)
+
+
+def test_drill_through_lists_the_values_behind_a_snapshot(personas):
+    from targets.selectors import snapshot_sources
+
+    approve("urban_new_jobs", "汉滨区", "2021Q1", value=1000)
+    approve("urban_new_jobs", "石泉县", "2021Q2", value=500)
+    rows = list(snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2021Q2"), user=personas["leader"]))
+    assert [(r.region.name, r.year, r.quarter, r.value) for r in rows] == [
+        ("汉滨区", 2021, 1, D(1000)), ("石泉县", 2021, 2, D(500))]
+    ratio_rows = snapshot_sources(snapshot=snap("urban_new_jobs", "汉滨区", "2021Q2"), user=personas["leader"])
+    assert [r.value for r in ratio_rows] == [D(1000)]
+    assert list(snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2021Q2"), user=personas["outsider"])) == []
+
+
+def test_a_full_recompute_twice_writes_nothing_the_second_time():
+    approve("urban_new_jobs", "汉滨区", "2021Q1", value=1000)
+    first = rollup(today=TODAY)
+    before = list(Snapshot.objects.values_list("pk", "computed_at"))
+    second = rollup(today=TODAY)
+    assert first.status == second.status == RollupRun.Status.SUCCEEDED
+    assert (second.created, second.updated) == (0, 0) and second.unchanged == len(before) > 0
+    assert list(Snapshot.objects.values_list("pk", "computed_at")) == before
+    assert "municipal_fe_communities" in second.scope["skipped_without_source"]
+
+
+def test_approval_recomputes_only_the_affected_regions():
+    rollup(today=TODAY)
+    approve("urban_new_jobs", "汉滨区", "2024Q3", value=10)
+    run = RollupRun.objects.filter(trigger="approval").first()
+    assert run.scope == {"indicators": ["urban_new_jobs"], "counties": [county("汉滨区").pk]}
+    assert run.updated > 0 and run.created == 0
+    untouched = Snapshot.objects.filter(indicator__code="urban_new_jobs", region=county("石泉县"))
+    assert not untouched.filter(run=run).exists()
+
+
+@pytest.mark.parametrize("code, components, message", [
+    ("urban_new_jobs", {"value": -1}, "不能为负数|cannot be negative"),
+    ("registered_unemployment_rate", {"registered_unemployed": 5, "urban_labour_force": 0}, "分母不能为零|denominator cannot be zero"),
+    ("hard_to_employ_assistance_rate", {"assisted": 11, "hard_to_employ": 10}, "分子|numerator"),
+    ("urban_new_jobs", {"value": "abc"}, "不是数字|not a number"),
+    ("registered_unemployment_rate", {"registered_unemployed": 5}, "需要填报|needs exactly"),
+    ("municipal_fe_communities", {"value": 3}, "认定记录|counted from records"),
+])
+def test_bad_input_is_refused_and_nothing_is_written(code, components, message):
+    before = IndicatorValue.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        value_record(indicator=Indicator.objects.get(code=code), region=county("汉滨区"), quarter=Quarter(2024, 1),
+                     components=components, user=None)
+    assert IndicatorValue.objects.count() == before
+
+
+def test_a_value_for_a_unit_that_does_not_report_it_is_refused():
+    town = county("汉滨区").children.first()
+    with pytest.raises(ValidationError):
+        value_record(indicator=Indicator.objects.get(code="urban_new_jobs"), region=town, quarter=Quarter(2024, 1),
+                     components={"value": D(1)}, user=None)
+
+
+def test_approved_values_are_locked():
+    approve("urban_new_jobs", "汉滨区", "2024Q1", value=100)
+    with pytest.raises(ValidationError, match="锁定|locked"):
+        value_record(indicator=Indicator.objects.get(code="urban_new_jobs"), region=county("汉滨区"),
+                     quarter=Quarter(2024, 1), components={"value": D(200)}, user=None)
+    assert IndicatorValue.objects.get(indicator__code="urban_new_jobs", year=2024, quarter=1).value == D(100)
+
+
+def test_drill_through_after_the_plan_ends_stops_at_its_end(personas):
+    from targets.selectors import snapshot_sources
+
+    approve("urban_new_jobs", "汉滨区", "2025Q4", value=10)
+    approve("urban_new_jobs", "汉滨区", "2026Q1", value=20)
+    rows = snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2026Q1"), user=personas["leader"])
+    assert [(r.year, r.quarter) for r in rows] == [(2025, 4)]
