@@ -416,6 +416,7 @@ class RollupRun(models.Model):
 
     trigger = models.CharField(_("trigger"), max_length=30)
     scope = models.JSONField(_("scope"), default=dict)
+    process = models.CharField(_("process"), max_length=100, blank=True, help_text=_("host:pid that ran it"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True)

@@ -13,6 +13,8 @@ then recomputes from the data as it is by then.
 from __future__ import annotations
 
 import datetime
+import os
+import socket
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -86,6 +88,7 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
     codes = sorted(set(indicator_codes)) if indicator_codes else None
     counties = sorted(set(county_ids)) if county_ids else None
     run = RollupRun.objects.create(trigger=trigger, started_at=timezone.now(),
+                                   process=f"{socket.gethostname()}:{os.getpid()}",
                                    scope={"indicators": codes or "all", "counties": counties or "all"})
     try:
         ctx = Context.load(today or timezone.localdate())

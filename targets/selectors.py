@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 
 from communities.models import Region
 from reports.quarters import Quarter
 
-from .models import Indicator, IndicatorValue, Snapshot
+from .models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 
 
 def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
@@ -37,3 +40,27 @@ def snapshot_window(snapshot: Snapshot):
     ctx = Context.load(snapshot.computed_at.date())
     quarter = Quarter(snapshot.year, snapshot.quarter)
     return window(snapshot.indicator, snapshot.target, ctx.governing_plan(quarter), quarter)
+
+
+@dataclass(frozen=True)
+class QuotaCheck:
+    """Whether a quota set adds up to its city target. Only amounts add up: a rate or a ceiling
+    applies to each county as it stands, so there is nothing to sum."""
+
+    applies: bool
+    total: Decimal
+    target: Decimal
+    difference: Decimal  # total − target; negative: short of the target
+
+    @property
+    def adds_up(self) -> bool:
+        return not self.applies or self.difference == 0
+
+
+def quota_check(*, quota_set: QuotaSet) -> QuotaCheck:
+    target = quota_set.target
+    total = sum((q.value for q in quota_set.quotas.all()), Decimal(0))
+    additive = target.indicator is not None and target.indicator.kind in (
+        Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED) and target.direction == "at_least" \
+        and target.scope == Target.Scope.CITY
+    return QuotaCheck(applies=additive, total=total, target=target.value, difference=total - target.value)

@@ -16,7 +16,7 @@ from ankang_jobs.loading import LoadSummary, upsert
 from communities.models import Region
 from reports.quarters import Quarter
 
-from .models import Indicator, IndicatorComponent, IndicatorValue
+from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
 
 INDICATORS_FILE = Path(settings.BASE_DIR) / "targets" / "data" / "indicators.json"
 
@@ -126,4 +126,27 @@ def _enqueue_rollups(affected: dict[str, set[int]]) -> None:
     from .jobs import rollup_job
 
     for code, county_ids in affected.items():
-        rollup_job.delay(indicator_codes=[code], county_ids=sorted(county_ids), trigger="approval")
+        # no counties named: every county (a new quota set changes every county's target)
+        rollup_job.delay(indicator_codes=[code], county_ids=sorted(county_ids) or None,
+                         trigger="approval" if county_ids else "quota")
+
+
+@transaction.atomic
+def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on, user, document: str = "",
+                    note: str = "") -> QuotaSet:
+    """Issue a new version of a target's split across the counties (分解下达). Earlier versions
+    stay; the newest counts. Quotas that do not add up are allowed (the city may hold a reserve
+    or over-allocate) but are flagged wherever the set is shown (see selectors.quota_check)."""
+    if any(r.level != Region.Level.COUNTY for r in quotas):
+        _refuse(_("Quotas are issued to counties only."))
+    if any(Decimal(v) < 0 for v in quotas.values()):
+        _refuse(_("A quota cannot be negative."))
+    last = QuotaSet.objects.select_for_update().filter(target=target).order_by("-version").first()
+    quota_set = QuotaSet.objects.create(target=target, version=(last.version + 1) if last else 1, issued_on=issued_on,
+                                        document=document, note=note, created_by=user)
+    Quota.objects.bulk_create([Quota(quota_set=quota_set, region=r, value=Decimal(v)) for r, v in quotas.items()])
+    for q in quota_set.quotas.all():  # bulk_create writes no history: record each quota in the trail
+        q._change_reason = f"quota_set_issue v{quota_set.version}"
+        q.save()
+    transaction.on_commit(lambda: _enqueue_rollups({target.indicator.code: set()}) if target.indicator_id else None)
+    return quota_set

@@ -178,3 +178,30 @@ def test_drill_through_after_the_plan_ends_stops_at_its_end(personas):
     approve("urban_new_jobs", "汉滨区", "2026Q1", value=20)
     rows = snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2026Q1"), user=personas["leader"])
     assert [(r.year, r.quarter) for r in rows] == [(2025, 4)]
+
+
+def test_county_quotas_are_versioned_and_checked(personas):
+    import datetime as dt
+
+    from targets.models import Target
+    from targets.selectors import quota_check
+    from targets.services import quota_set_issue
+
+    target = Target.objects.get(plan__code="ankang-2022", code="urban_new_jobs")
+    counties = list(county("汉滨区").__class__.objects.filter(level="county").order_by("code"))
+    v1 = quota_set_issue(target=target, quotas={c: D(9500) for c in counties}, issued_on=dt.date(2022, 5, 1),
+                         user=personas["city_admin"], document="安人社发〔2022〕X号（演示）")
+    check = quota_check(quota_set=v1)
+    assert check.applies and not check.adds_up and check.difference == D(-5000)
+    v2 = quota_set_issue(target=target, quotas={c: D(10000) for c in counties}, issued_on=dt.date(2022, 9, 1),
+                         user=personas["city_admin"])
+    assert v2.version == 2 and quota_check(quota_set=v2).adds_up
+    approve("urban_new_jobs", "汉滨区", "2022Q2", value=2500)
+    s = snap("urban_new_jobs", "汉滨区", "2022Q2")
+    assert s.target_value == D(10000) and s.percent_achieved == D("25.00")  # the newest version counts
+    assert target.quota_sets.count() == 2 and v1.quotas.first().value == D(9500)  # the old one is kept
+    rate = Target.objects.get(plan__code="ankang-2022", code="registered_unemployment_rate")
+    assert not quota_check(quota_set=quota_set_issue(target=rate, quotas={counties[0]: D(4)},
+                                                     issued_on=dt.date(2022, 5, 1), user=None)).applies
+    with pytest.raises(ValidationError):
+        quota_set_issue(target=target, quotas={city(): D(1)}, issued_on=dt.date(2022, 5, 1), user=None)
