@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("regions/", include("communities.urls")),
     path("audit/", include("audit.urls")),
+    path("targets/", include("targets.urls")),
     path("", include("tasks.urls")),
 ]

@@ -425,6 +425,8 @@ class RollupRun(models.Model):
     unchanged = models.PositiveIntegerField(_("snapshots unchanged"), default=0)
     error = models.TextField(_("error"), blank=True)
 
+    objects = PlanDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("roll-up run")
         verbose_name_plural = _("roll-up runs")

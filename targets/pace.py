@@ -100,9 +100,12 @@ def assess(
     percent = q2(value / target * HUNDRED) if (target and direction == "at_least") else None
     ended = as_of >= span_end
 
-    # Forecast: flows by their run-rate since the span began; the rest by their recent trend.
+    # Forecast: flows by their run-rate since the span began; stocks and counts by their trend over
+    # the last year; rates are projected flat (a year's wobble extrapolated over years is noise).
     if kind == "flow":
         projected = value / share if share > 0 and not ended else value
+    elif kind in ("ratio", "city_only"):
+        projected = value
     elif trend_from is not None and trend_from[0] < as_of and not ended:
         days_past = Decimal((as_of - trend_from[0]).days)
         days_left = Decimal((span_end - as_of).days)

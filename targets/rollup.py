@@ -121,7 +121,22 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
 
 
 def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | None, run: RollupRun):
-    observed = _observations(indicator, ctx, counties)
+    computed, regions = _compute(indicator, ctx, counties, OFFICIAL)
+    return _write(indicator, computed, regions, run)
+
+
+def preview_including_unapproved(indicator: Indicator, today: datetime.date | None = None) -> dict:
+    """The same figures as the snapshots, but counting submitted (not yet approved) values too.
+    Nothing is written: pages show it labelled 含未审核数据, beside the official figures."""
+    return _compute(indicator, Context.load(today or timezone.localdate()), None, OFFICIAL + UNAPPROVED)[0]
+
+
+OFFICIAL = [IndicatorValue.Status.APPROVED]
+UNAPPROVED = [IndicatorValue.Status.SUBMITTED]
+
+
+def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, statuses: list[str]):
+    observed = _observations(indicator, ctx, counties, statuses)
     quarters = _quarters(indicator, ctx, observed)
     targets = _targets(indicator)
     regions = [ctx.city_id] if indicator.kind == Indicator.Kind.CITY_ONLY else (counties or ctx.county_ids) + [ctx.city_id]
@@ -134,10 +149,11 @@ def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | 
         for quarter, values in _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, is_city,
                                        expected_units, observed.get(region_id, {})):
             computed[(region_id, quarter.year, quarter.number)] = values
-    return _write(indicator, computed, regions, run)
+    return computed, regions
 
 
-def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None) -> dict[int, dict[Key, Observed]]:
+def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None,
+                  statuses: list[str]) -> dict[int, dict[Key, Observed]]:
     """Approved values by region and quarter; the city's row is the database's sum over counties."""
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
@@ -146,7 +162,7 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
             for key, count in by_quarter.items():
                 out[region_id][key] = Observed(roles={"value": Decimal(count)}, units=1)
         return out
-    approved = IndicatorValue.objects.filter(indicator=indicator, status=IndicatorValue.Status.APPROVED)
+    approved = IndicatorValue.objects.filter(indicator=indicator, status__in=statuses)
     own = approved if indicator.kind == Indicator.Kind.CITY_ONLY else (
         approved.filter(region_id__in=counties) if counties else approved)
     for region_id, year, quarter, component_id, value, approved_at in own.values_list(

@@ -64,3 +64,113 @@ def quota_check(*, quota_set: QuotaSet) -> QuotaCheck:
         Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED) and target.direction == "at_least" \
         and target.scope == Target.Scope.CITY
     return QuotaCheck(applies=additive, total=total, target=target.value, difference=total - target.value)
+
+
+@dataclass
+class TargetDetail:
+    target: Target
+    quarter: Quarter
+    quarters: list[Quarter]
+    city: Snapshot | None
+    counties: list  # snapshots (or previews), each with .rank
+    series: list  # the city's snapshots, quarter by quarter
+    quota_set: QuotaSet | None
+    quota_check: QuotaCheck | None
+    include_unapproved: bool
+    rule: str
+
+
+def snapshot_quarters(*, indicator: Indicator) -> list[Quarter]:
+    rows = Snapshot.objects.filter(indicator=indicator).values_list("year", "quarter").distinct().order_by("year", "quarter")
+    return [Quarter(y, q) for y, q in rows]
+
+
+def latest_reported_quarter(*, indicator: Indicator) -> Quarter | None:
+    row = (Snapshot.objects.filter(indicator=indicator, region__level=Region.Level.CITY, units_reported__gt=0)
+           .order_by("-year", "-quarter").values_list("year", "quarter").first())
+    return Quarter(*row) if row else None
+
+
+def target_detail(*, target: Target, user, quarter: Quarter | None, include_unapproved: bool = False) -> TargetDetail:
+    """Everything the target page shows, in a fixed number of queries."""
+    from .pace import RULES, rule_for
+    from .rollup import preview_including_unapproved
+
+    indicator = target.indicator
+    quarters = snapshot_quarters(indicator=indicator)
+    quarter = quarter or latest_reported_quarter(indicator=indicator) or (quarters[-1] if quarters else None)
+    snapshots = Snapshot.objects.for_user(user).filter(indicator=indicator).select_related("region")
+    if include_unapproved:
+        preview = preview_including_unapproved(indicator)
+        regions = {r.pk: r for r in Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])}
+        rows = [PreviewSnapshot(region=regions[rid], year=y, quarter=q, **values)
+                for (rid, y, q), values in preview.items() if rid in regions]
+    else:
+        rows = list(snapshots)
+    at_quarter = [r for r in rows if quarter and (r.year, r.quarter) == (quarter.year, quarter.number)]
+    city = next((r for r in at_quarter if r.region.level == Region.Level.CITY), None)
+    counties = sorted((r for r in at_quarter if r.region.level == Region.Level.COUNTY), key=lambda r: r.region.code)
+    _rank(counties, target.direction)
+    series = sorted((r for r in rows if r.region.level == Region.Level.CITY), key=lambda r: (r.year, r.quarter))
+    quota_set = target.quota_sets.prefetch_related("quotas").order_by("-version").first()
+    return TargetDetail(target=target, quarter=quarter, quarters=quarters, city=city, counties=counties, series=series,
+                        quota_set=quota_set, quota_check=quota_check(quota_set=quota_set) if quota_set else None,
+                        include_unapproved=include_unapproved, rule=RULES[rule_for(indicator.kind, indicator.direction)])
+
+
+@dataclass
+class PreviewSnapshot:
+    """A snapshot computed on the fly (含未审核数据), never stored."""
+
+    region: Region
+    year: int
+    quarter: int
+    target_id: int | None = None
+    period_value: Decimal | None = None
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    target_value: Decimal | None = None
+    percent_achieved: Decimal | None = None
+    percent_time_elapsed: Decimal | None = None
+    expected_to_date: Decimal | None = None
+    status: str = "none"
+    status_reason: str = ""
+    projected_end_value: Decimal | None = None
+    required_run_rate: Decimal | None = None
+    units_reported: int = 0
+    units_expected: int = 0
+    data_as_of: object = None
+    rank: int | None = None
+
+    @property
+    def quarter_label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    def get_status_display(self) -> str:
+        return str(dict(Snapshot.Status.choices)[self.status])
+
+
+def _rank(rows: list, direction: str) -> None:
+    """Rank counties: by % achieved for amounts and floors, by value (lowest first) for ceilings
+    and must-reach-zero figures. Counties without data are not ranked."""
+    if direction == "at_least":
+        ranked = sorted((r for r in rows if r.percent_achieved is not None), key=lambda r: -r.percent_achieved)
+    else:
+        ranked = sorted((r for r in rows if r.value is not None), key=lambda r: r.value)
+    for r in rows:
+        r.rank = None
+    for i, r in enumerate(ranked, start=1):
+        r.rank = i
+
+
+def targets_overview(*, plan, user) -> list[tuple[Target, Snapshot | None]]:
+    """Each of the plan's targets with the city's snapshot for the latest quarter anyone reported in."""
+    targets = list(Target.objects.for_user(user).filter(plan=plan).select_related("indicator", "task").order_by("order"))
+    latest: dict[int, Snapshot] = {}
+    city_snaps = (Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY, units_reported__gt=0,
+                                                         indicator__in=[t.indicator_id for t in targets])
+                  .order_by("indicator_id", "-year", "-quarter"))
+    for s in city_snaps:
+        latest.setdefault(s.indicator_id, s)
+    return [(t, latest.get(t.indicator_id)) for t in targets]

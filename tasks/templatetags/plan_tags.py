@@ -13,3 +13,21 @@ def tr(obj, field: str):
         if english:
             return english
     return getattr(obj, field)
+
+
+@register.filter
+def num(value, places: int = 2):
+    """A figure for people: thousands grouped, at most ``places`` decimals, no trailing zeros."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value is None or value == "":
+        return "—"
+    d = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    text = f"{d:,.{int(places)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.inclusion_tag("targets/_status.html")
+def status_badge(snapshot):
+    return {"status": getattr(snapshot, "status", "none"),
+            "label": snapshot.get_status_display() if snapshot is not None else ""}

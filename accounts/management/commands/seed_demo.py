@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from targets.demo import demo_values_seed
+from targets.rollup import rollup
 
 
 class Command(BaseCommand):
@@ -8,9 +10,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            demo_accounts_seed()
+            users = demo_accounts_seed()
+            created = demo_values_seed(approver=next(u for u in users if u.username == "demo_admin"))
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        run = rollup(trigger="seed_demo")
+        self.stdout.write(f"Demo figures: {created} values created; roll-up {run.status} "
+                          f"({run.created} snapshots created, {run.updated} updated)")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")

@@ -1,0 +1,63 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from communities.models import Region
+from reports.quarters import Quarter
+from tasks.models import Plan
+from tasks.selectors import plan_current_for_user
+
+from .models import Snapshot, Target
+from .pace import RULES, RULES_EN
+from .selectors import snapshot_sources, target_detail, targets_overview
+
+
+def _plan(request, code: str | None) -> Plan:
+    if code:
+        return get_object_or_404(Plan.objects.for_user(request.user), code=code)
+    plan = plan_current_for_user(request.user)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+def target_list(request, plan_code: str | None = None):
+    plan = _plan(request, plan_code)
+    return render(request, "targets/target_list.html", {
+        "plan": plan, "rows": targets_overview(plan=plan, user=request.user), "rules": RULES, "rules_en": RULES_EN,
+    })
+
+
+def _quarter(request) -> Quarter | None:
+    try:
+        return Quarter.parse(request.GET["quarter"]) if request.GET.get("quarter") else None
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@login_required
+def target_detail_view(request, plan_code: str, code: str):
+    plan = _plan(request, plan_code)
+    target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator", "task"),
+                               plan=plan, code=code, indicator__isnull=False)
+    detail = target_detail(target=target, user=request.user, quarter=_quarter(request),
+                           include_unapproved=request.GET.get("basis") == "all")
+    return render(request, "targets/target_detail.html", {"plan": plan, "d": detail, "target": target})
+
+
+@login_required
+def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, quarter: str):
+    plan = _plan(request, plan_code)
+    target = get_object_or_404(Target.objects.for_user(request.user), plan=plan, code=code, indicator__isnull=False)
+    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code)
+    try:
+        q = Quarter.parse(quarter)
+    except ValueError as exc:
+        raise Http404 from exc
+    snapshot = get_object_or_404(Snapshot.objects.for_user(request.user).select_related("indicator", "region", "target"),
+                                 indicator=target.indicator, region=region, year=q.year, quarter=q.number)
+    return render(request, "targets/snapshot_sources.html", {
+        "plan": plan, "target": target, "snapshot": snapshot,
+        "values": snapshot_sources(snapshot=snapshot, user=request.user),
+    })
