@@ -93,7 +93,9 @@ def latest_reported_quarter(*, indicator: Indicator) -> Quarter | None:
 
 def target_detail(*, target: Target, user, quarter: Quarter | None, include_unapproved: bool = False) -> TargetDetail:
     """Everything the target page shows, in a fixed number of queries."""
-    from .pace import RULES, rule_for
+    from django.utils.translation import get_language
+
+    from .pace import RULES, RULES_EN, rule_for
     from .rollup import preview_including_unapproved
 
     indicator = target.indicator
@@ -115,7 +117,9 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
     quota_set = target.quota_sets.prefetch_related("quotas").order_by("-version").first()
     return TargetDetail(target=target, quarter=quarter, quarters=quarters, city=city, counties=counties, series=series,
                         quota_set=quota_set, quota_check=quota_check(quota_set=quota_set) if quota_set else None,
-                        include_unapproved=include_unapproved, rule=RULES[rule_for(indicator.kind, indicator.direction)])
+                        include_unapproved=include_unapproved,
+                        rule=(RULES_EN if (get_language() or "").startswith("en") else RULES)[
+                            rule_for(indicator.kind, indicator.direction)])
 
 
 @dataclass

@@ -8,7 +8,6 @@ from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
 from .models import Snapshot, Target
-from .pace import RULES, RULES_EN
 from .selectors import snapshot_sources, target_detail, targets_overview
 
 
@@ -25,7 +24,7 @@ def _plan(request, code: str | None) -> Plan:
 def target_list(request, plan_code: str | None = None):
     plan = _plan(request, plan_code)
     return render(request, "targets/target_list.html", {
-        "plan": plan, "rows": targets_overview(plan=plan, user=request.user), "rules": RULES, "rules_en": RULES_EN,
+        "plan": plan, "rows": targets_overview(plan=plan, user=request.user),
     })
 
 
