@@ -142,11 +142,12 @@ def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, sta
     regions = [ctx.city_id] if indicator.kind == Indicator.Kind.CITY_ONLY else (counties or ctx.county_ids) + [ctx.city_id]
     quotas = _quotas(targets.values())
     allocations = _allocations(targets.values())
+    frames = _frames(indicator, ctx, quarters, targets)
     computed = {}
     for region_id in regions:
         is_city = region_id == ctx.city_id
         expected_units = 1 if (not is_city or indicator.kind == Indicator.Kind.CITY_ONLY) else len(ctx.county_ids)
-        for quarter, values in _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, is_city,
+        for quarter, values in _series(indicator, ctx, frames, quotas, allocations, region_id, is_city,
                                        expected_units, observed.get(region_id, {})):
             computed[(region_id, quarter.year, quarter.number)] = values
     return computed, regions
@@ -243,23 +244,45 @@ def window(indicator: Indicator, target: Target | None, plan: Plan | None, quart
     return quarter.start, quarter.end
 
 
-def _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, is_city, expected_units, observed):
-    """Snapshot values for one region, quarter by quarter."""
-    history: list[tuple[Quarter, Decimal | None]] = []
-    scale = indicator.scale
-    running_start, running, running_latest = None, None, None  # a flow's sum over its window so far
+@dataclass(frozen=True)
+class Frame:
+    """What a quarter means for an indicator, the same for every region: computed once."""
+
+    quarter: Quarter
+    key: Key
+    end: datetime.date
+    target: Target | None
+    span_start: datetime.date
+    span_end: datetime.date
+    quarters_remaining: int
+
+
+def _frames(indicator: Indicator, ctx: Context, quarters: list[Quarter], targets: dict[int, Target]) -> list[Frame]:
+    frames = []
     for quarter in quarters:
         plan = ctx.governing_plan(quarter)
         target = targets.get(plan.pk) if plan else None
         span_start, span_end = window(indicator, target, plan, quarter)
-        obs = observed.get((quarter.year, quarter.number))
+        frames.append(Frame(quarter, (quarter.year, quarter.number), quarter.end, target, span_start, span_end,
+                            _quarters_between(quarter, span_end)))
+    return frames
+
+
+def _series(indicator, ctx, frames, quotas, allocations, region_id, is_city, expected_units, observed):
+    """Snapshot values for one region, quarter by quarter."""
+    history: list[tuple[datetime.date, Decimal | None]] = []
+    scale = indicator.scale
+    running_start, running, running_latest = None, None, None  # a flow's sum over its window so far
+    for frame in frames:
+        quarter, target, span_start, span_end = frame.quarter, frame.target, frame.span_start, frame.span_end
+        obs = observed.get(frame.key)
         period_value = numerator = denominator = value = None
         latest = obs.latest if obs else None
         if indicator.kind == Indicator.Kind.FLOW:
             period_value = obs.roles.get("value") if obs else None
             if span_start != running_start:  # a new window (a new plan, or a new year): start again
                 running_start, running, running_latest = span_start, None, None
-            if period_value is not None and quarter.end <= span_end:  # after the span ends, nothing more counts
+            if period_value is not None and frame.end <= span_end:  # after the span ends, nothing more counts
                 running = (running or Decimal(0)) + period_value
                 running_latest = max(filter(None, [running_latest, obs.latest]), default=None)
             value, latest = running, running_latest
@@ -271,16 +294,16 @@ def _series(indicator, ctx, quarters, targets, quotas, allocations, region_id, i
             value = period_value = obs.roles.get("value") if obs else None
         tv = _target_value(indicator, target, quotas, region_id, is_city, len(ctx.county_ids))
         previous = history[-1][1] if history else None
-        earlier = [(q, v) for q, v in history[-4:] if v is not None and q.end >= span_start]
-        trend_from = (earlier[0][0].end, earlier[0][1]) if earlier else None
+        earlier = [(end, v) for end, v in history[-4:] if v is not None and end >= span_start]
+        trend_from = earlier[0] if earlier else None
         assessment = assess(
             kind=indicator.kind, direction=indicator.direction, value=value, target=tv,
-            span_start=span_start, span_end=span_end, as_of=quarter.end,
-            quarters_remaining=_quarters_between(quarter, span_end),
+            span_start=span_start, span_end=span_end, as_of=frame.end,
+            quarters_remaining=frame.quarters_remaining,
             expected_override=_allocated(target, allocations, None if is_city else region_id, span_start, quarter),
             previous_value=previous, trend_from=trend_from,
         )
-        history.append((quarter, value))
+        history.append((frame.end, value))
         units = obs.units if obs else 0
         reason = RULES[assessment.rule]
         if obs and units < expected_units:
@@ -317,20 +340,20 @@ def _allocated(target: Target | None, allocations, region_id: int | None, span_s
 
 def _write(indicator: Indicator, computed: dict, regions: list[int], run: RollupRun) -> tuple[int, int, int]:
     """Create new snapshots, update changed ones, leave the rest alone (twice = once)."""
-    existing = {(s.region_id, s.year, s.quarter): s
-                for s in Snapshot.objects.filter(indicator=indicator, region_id__in=regions)}
+    # Compared as plain tuples: building 40,000 model instances only to find them unchanged would
+    # cost more than the whole computation.
+    existing = {(row[0], row[1], row[2]): row[3:] for row in Snapshot.objects.filter(
+        indicator=indicator, region_id__in=regions).values_list("region_id", "year", "quarter", "pk", *SNAPSHOT_FIELDS)}
     now = timezone.now()
     to_create, to_update, unchanged = [], [], 0
     for (region_id, year, quarter), values in computed.items():
-        snap = existing.get((region_id, year, quarter))
-        if snap is None:
+        row = existing.get((region_id, year, quarter))
+        if row is None:
             to_create.append(Snapshot(indicator=indicator, region_id=region_id, year=year, quarter=quarter,
                                       computed_at=now, run=run, **values))
-        elif any(getattr(snap, f) != values[f] for f in SNAPSHOT_FIELDS):
-            for f in SNAPSHOT_FIELDS:
-                setattr(snap, f, values[f])
-            snap.computed_at, snap.run = now, run
-            to_update.append(snap)
+        elif tuple(row[1:]) != tuple(values[f] for f in SNAPSHOT_FIELDS):
+            to_update.append(Snapshot(pk=row[0], indicator=indicator, region_id=region_id, year=year, quarter=quarter,
+                                      computed_at=now, run=run, **values))
         else:
             unchanged += 1
     Snapshot.objects.bulk_create(to_create, batch_size=1000)

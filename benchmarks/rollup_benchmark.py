@@ -1,0 +1,170 @@
+#!/usr/bin/env python
+"""Roll-up benchmark: the targets engine against hand-written SQL, at city and province scale.
+
+    python3 dev.py test  # once, to create .venv
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ankang_bench .venv/bin/python benchmarks/rollup_benchmark.py
+
+Creates a throw-away test database (test_<name>), fills it with synthetic data and prints:
+- the full recompute, cold (no snapshots yet) and warm (nothing changed: nothing is written);
+- the equivalent hand-written SQL GROUP BY over the same table (sums per county and for the
+  city, per indicator, component and quarter) and the ratio of the two;
+- the incremental recompute after one approval;
+- how each grows from city scale (10 counties, 139 towns, 1,924 villages) to province scale
+  (ten times the units).
+Figures are wall-clock medians of repeated runs on this machine; compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankang_jobs.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from communities.models import Region  # noqa: E402
+from reports.quarters import Quarter  # noqa: E402
+from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot  # noqa: E402
+from targets.rollup import rollup  # noqa: E402
+from tasks.services import plan_load  # noqa: E402
+
+QUARTERS = Quarter.between(Quarter(2021, 1).start, Quarter(2026, 4).end)
+SCALES = {"city": 10, "province": 100}
+TODAY = Quarter(2026, 4).end
+
+
+def build(n_counties: int) -> int:
+    """Regions (1 root, n counties, 13.9 towns and 192.4 villages per county) and values."""
+    IndicatorValue.objects.all().delete()
+    Snapshot.objects.all().delete()
+    RollupRun.objects.all().delete()
+    for level in ("village", "town", "county", "city"):  # children first: parents are protected
+        Region.objects.filter(level=level)._raw_delete(connection.alias)
+    root = Region.objects.create(code="610000000000", name="合成上级", short_name="合成上级", level="city",
+                                 kind="prefecture_city")
+    counties = Region.objects.bulk_create([
+        Region(code=f"62{i:04d}000000", name=f"合成县{i}", short_name=f"合成县{i}", level="county", kind="county",
+               parent=root) for i in range(n_counties)])
+    Region.objects.filter(level="county").update(county_id=models_f("id"))
+    n_towns, n_villages = 139 * n_counties // 10, 1924 * n_counties // 10
+    towns = Region.objects.bulk_create([
+        Region(code=f"{counties[i % n_counties].code[:6]}{i // n_counties + 1:03d}000", name=f"镇{i}",
+               short_name=f"镇{i}", level="town", kind="town", parent=counties[i % n_counties],
+               county=counties[i % n_counties]) for i in range(n_towns)])
+    Region.objects.bulk_create([
+        Region(code=f"{towns[j % n_towns].code[:9]}{200 + j // n_towns:03d}", name=f"村{j}", short_name=f"村{j}",
+               level="village", kind="village", parent=towns[j % n_towns], county_id=towns[j % n_towns].county_id)
+        for j in range(n_villages)], batch_size=5000)
+    now = timezone.now()
+    rows = []
+    for indicator in Indicator.objects.exclude(kind="derived").prefetch_related("components"):
+        units = [root] if indicator.kind == "city_only" else counties
+        comps = list(indicator.components.all())
+        for region in units:
+            for i, q in enumerate(QUARTERS):
+                for c in comps:
+                    value = Decimal(100 + (region.pk * 7 + i * 13) % 900)
+                    if c.role == "denominator":
+                        value *= 10
+                    rows.append(IndicatorValue(indicator=indicator, component=c, region=region, year=q.year,
+                                               quarter=q.number, value=value, status="approved", approved_at=now))
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+RAW_SQL = {
+    "postgresql": """
+        SELECT indicator_id, component_id, region_id, year, quarter, SUM(value), COUNT(*)
+        FROM targets_indicatorvalue WHERE status = 'approved'
+        GROUP BY GROUPING SETS ((indicator_id, component_id, region_id, year, quarter),
+                                (indicator_id, component_id, year, quarter))""",
+    "sqlite": """
+        SELECT indicator_id, component_id, region_id, year, quarter, SUM(value), COUNT(*)
+        FROM targets_indicatorvalue WHERE status = 'approved'
+        GROUP BY indicator_id, component_id, region_id, year, quarter
+        UNION ALL
+        SELECT indicator_id, component_id, NULL, year, quarter, SUM(value), COUNT(*)
+        FROM targets_indicatorvalue WHERE status = 'approved'
+        GROUP BY indicator_id, component_id, year, quarter""",
+}
+
+
+def timed(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def raw_sql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_SQL[connection.vendor])
+        cursor.fetchall()
+
+
+def measure(scale: str, n: int) -> dict:
+    values = build(n)
+    cold = timed(lambda: (Snapshot.objects.all().delete(), rollup(today=TODAY, trigger="bench")), 1)
+    warm = timed(lambda: rollup(today=TODAY, trigger="bench"), 3)
+    sql = timed(raw_sql, 5)
+    county = Region.objects.filter(level="county").order_by("code")[n // 2]
+    row = IndicatorValue.objects.filter(indicator__code="urban_new_jobs", region=county, year=2024, quarter=3).first()
+
+    def one_approval():
+        IndicatorValue.objects.filter(pk=row.pk).update(value=row.value + Decimal(int(time.time() * 1000) % 97 + 1))
+        rollup(indicator_codes=["urban_new_jobs"], county_ids=[county.pk], today=TODAY, trigger="bench")
+
+    incremental = timed(one_approval, 7)
+    return {"scale": scale, "counties": n, "values": values,
+            "indicators": Indicator.objects.exclude(kind="derived").count(), "snapshots": Snapshot.objects.count(),
+            "full_cold": cold, "full_warm": warm, "sql": sql, "incremental": incremental}
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        plan_load()  # the indicators and the 2022 plan's targets
+        results = [measure(scale, n) for scale, n in SCALES.items()]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"database: {connection.vendor}; quarters: {QUARTERS[0]}–{QUARTERS[-1]}; "
+          f"indicators rolled up: {results[0]['indicators']} (derived ones come from certification records)")
+    header = f"{'scale':<9}{'counties':>9}{'values':>9}{'snapshots':>10}{'full cold':>11}{'full warm':>11}" \
+             f"{'raw SQL':>10}{'warm/SQL':>10}{'cold/SQL':>10}{'incremental':>13}"
+    print(header)
+    for r in results:
+        print(f"{r['scale']:<9}{r['counties']:>9}{r['values']:>9}{r['snapshots']:>10}{r['full_cold']:>10.3f}s"
+              f"{r['full_warm']:>10.3f}s{r['sql'] * 1000:>8.1f}ms{r['full_warm'] / r['sql']:>9.1f}x"
+              f"{r['full_cold'] / r['sql']:>9.1f}x{r['incremental'] * 1000:>11.1f}ms")
+    city, province = results
+    print(f"growth city → province (units ×10): full cold ×{province['full_cold'] / city['full_cold']:.1f}, "
+          f"full warm ×{province['full_warm'] / city['full_warm']:.1f}, raw SQL ×{province['sql'] / city['sql']:.1f}, "
+          f"incremental ×{province['incremental'] / city['incremental']:.1f}")
+    print(f"goals: full ≤ 2× raw SQL: {'met' if province['full_warm'] <= 2 * province['sql'] else 'NOT met'}; "
+          f"incremental < 50 ms at province scale: {'met' if province['incremental'] < 0.05 else 'NOT met'}; "
+          f"growth no worse than linear: {'met' if province['full_cold'] / city['full_cold'] <= 10 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
