@@ -103,11 +103,35 @@ def demo_values_seed(*, approver) -> int:
                         submitted_by=approver, submitted_at=now, approved_by=approver if approved else None,
                         approved_at=now if approved else None))
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+    _demo_quotas(approver)
+    return len(rows)
+
+
+def _split(total: Decimal, weights: dict[Region, float]) -> dict[Region, Decimal]:
+    """Split ``total`` in proportion to ``weights``, whole numbers that add up exactly."""
+    share = sum(weights.values())
+    quotas = {r: (total * Decimal(w / share)).quantize(Decimal(1)) for r, w in weights.items()}
+    largest = max(weights, key=weights.get)
+    quotas[largest] += total - sum(quotas.values())
+    return quotas
+
+
+def _demo_quotas(approver) -> None:
+    """Demo county quotas for every main target the counties share: amounts split by the demo
+    weights (jobs) or by each county's real number of villages and communities (certification);
+    rates, ceilings and zero apply to each county as they stand. The surveyed unemployment rate
+    is the city's alone and gets none."""
     counties = list(Region.objects.counties().order_by("code"))
-    for code in ("urban_new_jobs", "rural_labour_local_transfer"):
-        target = Target.objects.get(plan__code="ankang-2022", code=code)
-        total = sum(WEIGHTS.values())
-        quotas = {c: (target.value * Decimal(WEIGHTS[c.name] / total)).quantize(Decimal(10)) for c in counties}
+    villages = {c: Region.objects.filter(county=c, level=Region.Level.VILLAGE).count() for c in counties}
+    for target in Target.objects.filter(plan__code="ankang-2022", category=Target.Category.MAIN).select_related(
+            "indicator"):
+        if target.indicator.kind == Indicator.Kind.CITY_ONLY:
+            continue
+        if target.indicator.kind == Indicator.Kind.DERIVED:
+            quotas = _split(target.value, {c: float(villages[c]) for c in counties})
+        elif target.direction == Target.Direction.AT_LEAST and target.indicator.kind == Indicator.Kind.FLOW:
+            quotas = _split(target.value, {c: WEIGHTS[c.name] for c in counties})
+        else:
+            quotas = {c: target.value for c in counties}
         quota_set_issue(target=target, quotas=quotas, issued_on=datetime.date(2022, 5, 20), user=approver,
                         document="【演示】安康市就业工作领导小组办公室分解下达通知")
-    return len(rows)

@@ -205,3 +205,25 @@ def test_county_quotas_are_versioned_and_checked(personas):
                                                      issued_on=dt.date(2022, 5, 1), user=None)).applies
     with pytest.raises(ValidationError):
         quota_set_issue(target=target, quotas={city(): D(1)}, issued_on=dt.date(2022, 5, 1), user=None)
+
+
+def test_demo_dataset_gives_every_shared_main_target_county_quotas_that_add_up(settings, personas):
+    from targets.demo import demo_values_seed
+    from targets.models import Target
+    from targets.selectors import quota_check
+
+    settings.DEMO_MODE = True
+    assert demo_values_seed(approver=personas["city_admin"]) > 5000
+    assert demo_values_seed(approver=personas["city_admin"]) == 0  # once only
+    for target in Target.objects.filter(plan__code="ankang-2022", category="main"):
+        sets = list(target.quota_sets.all())
+        if target.code == "surveyed_unemployment_rate":
+            assert sets == []
+            continue
+        assert len(sets) == 1 and sets[0].quotas.count() == 10, target.code
+        assert quota_check(quota_set=sets[0]).adds_up, target.code
+    communities = Target.objects.get(plan__code="ankang-2022", code="full_employment_communities").quota_sets.get()
+    assert communities.quotas.get(region__name="汉滨区").value > communities.quotas.get(region__name="镇坪县").value
+    settings.DEMO_MODE = False
+    with pytest.raises(RuntimeError):
+        demo_values_seed(approver=None)
