@@ -160,8 +160,13 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
         for region_id, by_quarter in DERIVED_SOURCES[indicator.code](_quarters(indicator, ctx, {})).items():
+            if region_id == ctx.city_id:
+                continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():
                 out[region_id][key] = Observed(roles={"value": Decimal(count)}, units=1)
+                city = out[ctx.city_id][key]  # the city's count is its counties' counts added up
+                city.roles["value"] = city.roles.get("value", Decimal(0)) + Decimal(count)
+                city.units += 1
         return out
     approved = IndicatorValue.objects.filter(indicator=indicator, status__in=statuses)
     own = approved if indicator.kind == Indicator.Kind.CITY_ONLY else (

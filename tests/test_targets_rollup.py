@@ -227,3 +227,39 @@ def test_demo_dataset_gives_every_shared_main_target_county_quotas_that_add_up(s
     settings.DEMO_MODE = False
     with pytest.raises(RuntimeError):
         demo_values_seed(approver=None)
+
+
+def test_yearly_allocations_set_the_pace_line():
+    from targets.models import Target, YearlyAllocation
+
+    target = Target.objects.get(plan__code="ankang-2022", code="urban_new_jobs")
+    for year, value in [(2021, 15000), (2022, 20000), (2023, 20000), (2024, 22000), (2025, 23000)]:
+        YearlyAllocation.objects.create(target=target, year=year, value=D(value))
+    approve("urban_new_jobs", "汉滨区", "2022Q2", value=30000)
+    s = snap("urban_new_jobs", city(), "2022Q2")
+    # 2021's 15,000 + 2022's 20,000 × 181/365 of the year
+    assert s.expected_to_date == (D(15000) + D(20000) * D(181) / D(365)).quantize(D("0.0001"))
+    assert s.status == "green"  # 30,000 ≥ 24,917.81; the linear line (29,682) would say the same here
+    assert snap("urban_new_jobs", "汉滨区", "2022Q2").expected_to_date is None  # no county quota, no county line
+
+
+def test_derived_indicator_counts_come_from_a_registered_source(monkeypatch):
+    """The engine's side of derived figures: whatever the owning app counts, per county and quarter."""
+    from targets import rollup as engine
+
+    a, b = county("汉滨区").pk, county("石泉县").pk
+
+    def certified(quarters):
+        return {a: {(2023, 4): D(30), (2024, 4): D(55)}, b: {(2023, 4): D(10), (2024, 4): D(12)}}
+
+    monkeypatch.setitem(engine.DERIVED_SOURCES, "municipal_fe_communities", certified)
+    run = rollup(indicator_codes=["municipal_fe_communities"], today=TODAY)
+    assert run.status == "succeeded" and "skipped_without_source" not in run.scope
+    c = snap("municipal_fe_communities", city(), "2024Q4")
+    assert (c.value, c.units_reported, c.target_value) == (D(67), 2, D(1500))  # a count at date, not a sum over time
+    # 2024-12-31: 1,461 of 1,826 days → expected 1,200.16; 67 is far below → red
+    assert c.expected_to_date == D("1200.1643") and c.status == "red"
+    assert snap("municipal_fe_communities", city(), "2023Q4").value == D(40)
+    with pytest.raises(ValidationError):
+        value_record(indicator=Indicator.objects.get(code="municipal_fe_communities"), region=county("汉滨区"),
+                     quarter=Quarter(2024, 4), components={"value": D(99)}, user=None)
