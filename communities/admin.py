@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ankang_jobs.admin import RoleScopedAdmin
 
-from .models import Region
+from .models import Certification, Region, Tier
 
 
 @admin.register(Region)
@@ -17,3 +18,35 @@ class RegionAdmin(RoleScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent", "county")
+
+
+@admin.register(Tier)
+class TierAdmin(RoleScopedAdmin):
+    list_display = ["rank", "name", "code", "indicator_code", "communities_only"]
+    list_display_links = ["name"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(RoleScopedAdmin):
+    """Certifications are written through the services (tier order, one at a time); the admin reads
+    them and records withdrawals through the same service."""
+
+    list_display = ["certificate_number", "community", "county", "tier", "certified_on", "valid_until", "withdrawn_on",
+                    "is_demo"]
+    list_filter = ["tier", "community__county", "is_demo"]
+    search_fields = ["certificate_number", "community__name", "community__code"]
+    list_select_related = ["community__county", "tier"]
+    date_hierarchy = "certified_on"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("county"))
+    def county(self, c: Certification):
+        return c.community.county

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import PlanDataQuerySet, can_read_plan, is_city_admin
+
 from .querysets import RegionQuerySet
 
 
@@ -72,3 +74,79 @@ class Region(models.Model):
     @property
     def is_community(self) -> bool:
         return self.kind == self.Kind.COMMUNITY
+
+
+class Tier(models.Model):
+    """A level of full-employment certification (task 8): 市级充分就业村（社区） → 省级充分就业社区
+    → 省级充分就业星级社区 → 国家级充分就业社区. Each requires the one below."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True, help_text=_("1 is the lowest tier."))
+    indicator_code = models.SlugField(_("indicator"), max_length=60, help_text=_("The derived indicator it feeds."))
+    communities_only = models.BooleanField(
+        _("communities only"), default=False,
+        help_text=_("Provincial and national tiers certify communities (社区); the municipal tier villages too."))
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification tier")
+        verbose_name_plural = _("certification tiers")
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self if can_read_plan(user) else self.none()
+
+    def editable_by(self, user):
+        return self if is_city_admin(user) else self.none()  # the city certifies
+
+    def in_force_on(self, day):
+        """Certifications that hold on ``day``: granted by then, not expired, not withdrawn."""
+        return self.filter(certified_on__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)).filter(
+            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day))
+
+
+class Certification(models.Model):
+    """A village or community certified at a tier: the record the tier counts come from."""
+
+    community = models.ForeignKey(Region, verbose_name=_("village or community"), on_delete=models.PROTECT,
+                                  related_name="certifications", limit_choices_to={"level": "village"})
+    tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="certifications")
+    certificate_number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    certified_on = models.DateField(_("certified on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = CertificationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["tier__rank", "community__code", "certified_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__isnull=True)
+                                   | models.Q(valid_until__gte=models.F("certified_on")),
+                                   name="certification_validity_after_grant"),
+            models.CheckConstraint(condition=models.Q(withdrawn_on__isnull=True)
+                                   | ~models.Q(withdrawal_reason=""), name="certification_withdrawal_has_reason"),
+        ]
+        indexes = [
+            # tier counts: certifications of one tier by date
+            models.Index(fields=["tier", "certified_on"], name="certification_tier_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} · {self.tier} · {self.certificate_number}"

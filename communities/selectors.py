@@ -36,3 +36,36 @@ def region_totals(*, user) -> dict[str, int]:
         villages=Count("pk", filter=Q(kind=Region.Kind.VILLAGE)),
         communities=Count("pk", filter=Q(kind=Region.Kind.COMMUNITY)),
     )
+
+
+def higher_tiers_count_toward_lower() -> bool:
+    from django.conf import settings
+
+    return settings.CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER
+
+
+def tier_counts(*, indicator_code: str, quarters) -> dict[int, dict[tuple[int, int], int]]:
+    """Certified villages and communities per county at each quarter's end, for the tier whose
+    derived indicator is ``indicator_code``: a count of records in force, never a typed number.
+
+    With CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER (the default), a community holding a higher
+    tier counts toward every lower tier's target as well (a provincial community is also one of the
+    city's 1,500); each community counts once per tier either way.
+    """
+    from .models import Certification, Tier
+
+    tier = Tier.objects.get(indicator_code=indicator_code)
+    ranks = {"tier__rank__gte": tier.rank} if higher_tiers_count_toward_lower() else {"tier__rank": tier.rank}
+    rows = list(Certification.objects.filter(**ranks).values_list(
+        "community_id", "community__county_id", "certified_on", "valid_until", "withdrawn_on"))
+    out: dict[int, dict[tuple[int, int], int]] = {}
+    for quarter in quarters:
+        day = quarter.end
+        holders: dict[int, set[int]] = {}
+        for community_id, county_id, certified_on, valid_until, withdrawn_on in rows:
+            if certified_on <= day and (valid_until is None or valid_until >= day) and (
+                    withdrawn_on is None or withdrawn_on > day):
+                holders.setdefault(county_id, set()).add(community_id)
+        for county_id, communities in holders.items():
+            out.setdefault(county_id, {})[(quarter.year, quarter.number)] = len(communities)
+    return out

@@ -104,3 +104,89 @@ def divisions_load(*, path: Path = DIVISIONS_FILE, vintage: str = "2023") -> Loa
 
         audit_bulk_load(model=Region, source=path.name, summary=summary, when=timezone.now())
     return summary
+
+
+TIERS = [
+    # code, name, English name, rank, derived indicator, communities only
+    ("municipal", "市级充分就业村（社区）", "Municipal full-employment village or community", 1, "municipal_fe_communities", False),
+    ("provincial", "省级充分就业社区", "Provincial full-employment community", 2, "provincial_fe_communities", True),
+    ("provincial_star", "省级充分就业星级社区", "Provincial star-level full-employment community", 3,
+     "provincial_star_fe_communities", True),
+    ("national", "国家级充分就业社区", "National full-employment community", 4, "national_fe_communities", True),
+]
+
+
+@transaction.atomic
+def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
+    """The four certification tiers of task 8. Idempotent."""
+    from ankang_jobs.loading import upsert
+
+    from .models import Tier
+
+    summary = summary if summary is not None else LoadSummary()
+    for code, name, name_en, rank, indicator_code, communities_only in TIERS:
+        upsert(Tier, summary, {"code": code}, {"name": name, "name_en": name_en, "rank": rank,
+                                               "indicator_code": indicator_code,
+                                               "communities_only": communities_only}, "tiers_ensure")
+    return summary
+
+
+def _refuse(message: str, **params) -> None:
+    from django.core.exceptions import ValidationError
+
+    raise ValidationError(message, params=params or None)
+
+
+@transaction.atomic
+def certification_issue(*, community: Region, tier, certificate_number: str, certified_on, issuer: str,
+                        valid_until=None, is_demo: bool = False):
+    """Certify a village or community at a tier. A higher tier needs the one below held and in
+    force on the day; a tier is held once at a time."""
+    from django.utils.translation import gettext as _
+
+    from .models import Certification, Tier
+
+    if community.level != Region.Level.VILLAGE:
+        _refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
+    if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
+        _refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
+    held = Certification.objects.select_for_update().filter(community=community).in_force_on(certified_on)
+    if held.filter(tier=tier).exists():
+        _refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
+    if tier.rank > 1:
+        below = Tier.objects.get(rank=tier.rank - 1)
+        if not held.filter(tier=below).exists():
+            _refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
+                    below=below.name, day=certified_on)
+    certification = Certification(community=community, tier=tier, certificate_number=certificate_number,
+                                  certified_on=certified_on, valid_until=valid_until, issuer=issuer, is_demo=is_demo)
+    certification.full_clean()
+    certification.save()
+    _enqueue_tier_rollup(tier)
+    return certification
+
+
+@transaction.atomic
+def certification_withdraw(*, certification, on, reason: str):
+    """Withdraw (摘牌) a certification from a date, with a reason; the record stays."""
+    from django.utils.translation import gettext as _
+
+    if not reason.strip():
+        _refuse(_("A withdrawal needs a reason."))
+    if certification.withdrawn_on is not None:
+        _refuse(_("This certification was already withdrawn on %(day)s."), day=certification.withdrawn_on)
+    certification.withdrawn_on, certification.withdrawal_reason = on, reason.strip()
+    certification.full_clean()
+    certification.save()
+    _enqueue_tier_rollup(certification.tier)
+    return certification
+
+
+def _enqueue_tier_rollup(tier) -> None:
+    from targets.jobs import rollup_job
+
+    from .models import Tier
+
+    # with "higher counts toward lower", a change at one tier moves every count at or below it
+    codes = list(Tier.objects.filter(rank__lte=tier.rank).values_list("indicator_code", flat=True))
+    transaction.on_commit(lambda: rollup_job.delay(indicator_codes=codes, trigger="certification"))

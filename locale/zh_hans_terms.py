@@ -138,6 +138,25 @@ ZH.update({
     "Target name": "目标", "Target value": "目标值", "Latest": "最新值", "Counted from certification records": "按认定记录计数（待认定模块）",
 })
 
+ZH.update({
+    "rank": "等级序号", "1 is the lowest tier.": "1为最低一级。", "The derived indicator it feeds.": "计入的派生指标。",
+    "communities only": "仅限社区",
+    "Provincial and national tiers certify communities (社区); the municipal tier villages too.": "省级和国家级只认定社区；市级也认定村。",
+    "certification tier": "认定等级", "certification tiers": "认定等级", "village or community": "村（社区）",
+    "tier": "等级", "certificate number": "证书编号", "certified on": "认定日期", "valid until": "有效期至",
+    "withdrawn on": "摘牌日期", "withdrawal reason": "摘牌原因", "demo record": "演示记录", "certification": "认定记录",
+    "certifications": "认定记录",
+    "Only villages and communities are certified (%(name)s is not one).": "只有村（社区）可以认定（%(name)s不是村或社区）。",
+    "%(tier)s certifies communities only; %(name)s is a village.": "%(tier)s只认定社区，%(name)s是村。",
+    "%(name)s already holds %(tier)s.": "%(name)s已获%(tier)s认定。",
+    "%(tier)s requires %(below)s, held and in force on %(day)s.": "认定%(tier)s须在%(day)s持有有效的%(below)s认定。",
+    "A withdrawal needs a reason.": "摘牌须填写原因。",
+    "This certification was already withdrawn on %(day)s.": "该认定已于%(day)s摘牌。",
+    "Counted from certification records in force at each quarter's end. A community holding a higher tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).": "按各季度末有效的认定记录计数；获得高一级认定的村（社区）同时计入低一级目标（设置项 CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER）。",
+    "Counted from certification records in force at each quarter's end, this tier only (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).": "按各季度末有效的认定记录计数，只计本级（设置项 CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER 已关闭）。",
+    "Counting": "计数口径", "Certified villages and communities": "认定的村（社区）",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

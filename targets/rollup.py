@@ -35,7 +35,7 @@ from .pace import RULES, assess, elapsed_share, q4
 Key = tuple[int, int]  # (year, quarter)
 
 # Derived indicators are counted from records by the app that owns the records. An app registers
-# ``code → function(quarters) → {region_id: {(year, quarter): count}}`` here (the certification
+# ``code → function(*, quarters) → {region_id: {(year, quarter): count}}`` here (the certification
 # registry does, for the four community tiers). An indicator without a source is not rolled up.
 DERIVED_SOURCES: dict[str, Callable[[list[Quarter]], dict[int, dict[Key, Decimal]]]] = {}
 
@@ -159,7 +159,7 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
-        for region_id, by_quarter in DERIVED_SOURCES[indicator.code](_quarters(indicator, ctx, {})).items():
+        for region_id, by_quarter in DERIVED_SOURCES[indicator.code](quarters=_quarters(indicator, ctx, {})).items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():

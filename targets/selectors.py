@@ -78,6 +78,7 @@ class TargetDetail:
     quota_check: QuotaCheck | None
     include_unapproved: bool
     rule: str
+    counting_note: str = ""
 
 
 def snapshot_quarters(*, indicator: Indicator) -> list[Quarter]:
@@ -119,7 +120,23 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
                         quota_set=quota_set, quota_check=quota_check(quota_set=quota_set) if quota_set else None,
                         include_unapproved=include_unapproved,
                         rule=(RULES_EN if (get_language() or "").startswith("en") else RULES)[
-                            rule_for(indicator.kind, indicator.direction)])
+                            rule_for(indicator.kind, indicator.direction)],
+                        counting_note=derived_counting_note(indicator))
+
+
+def derived_counting_note(indicator: Indicator) -> str:
+    """How a derived count is counted, shown beside every such count."""
+    from django.utils.translation import gettext as _
+
+    from communities.selectors import higher_tiers_count_toward_lower
+
+    if indicator.kind != Indicator.Kind.DERIVED:
+        return ""
+    if higher_tiers_count_toward_lower():
+        return _("Counted from certification records in force at each quarter's end. A community holding a higher "
+                 "tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).")
+    return _("Counted from certification records in force at each quarter's end, this tier only (setting "
+             "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).")
 
 
 @dataclass

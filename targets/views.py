@@ -7,8 +7,8 @@ from reports.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
-from .models import Snapshot, Target
-from .selectors import snapshot_sources, target_detail, targets_overview
+from .models import Indicator, Snapshot, Target
+from .selectors import derived_counting_note, snapshot_sources, target_detail, targets_overview
 
 
 def _plan(request, code: str | None) -> Plan:
@@ -25,6 +25,7 @@ def target_list(request, plan_code: str | None = None):
     plan = _plan(request, plan_code)
     return render(request, "targets/target_list.html", {
         "plan": plan, "rows": targets_overview(plan=plan, user=request.user),
+        "counting_note": derived_counting_note(Indicator(kind=Indicator.Kind.DERIVED)),
     })
 
 

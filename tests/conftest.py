@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant
 from communities.models import Region
-from communities.services import divisions_load
+from communities.services import divisions_load, tiers_ensure
 from tasks.models import Department, Plan
 from tasks.services import government_units_ensure, plan_load
 
@@ -24,6 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         divisions_load()
         plan_load()
         government_units_ensure()
+        tiers_ensure()
 
 
 @pytest.fixture

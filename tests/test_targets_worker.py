@@ -17,7 +17,7 @@ from django.db import connection
 
 from ankang_jobs.celery import app
 from communities.models import Region
-from communities.services import divisions_load
+from communities.services import divisions_load, tiers_ensure
 from reports.quarters import Quarter
 from targets.models import Indicator, RollupRun, Snapshot
 from targets.rollup import rollup
@@ -33,6 +33,7 @@ def loaded(transactional_db):
         divisions_load()
         plan_load()
         government_units_ensure()
+        tiers_ensure()
 
 
 def _approve(code: str, county: str, quarter: str, **components) -> None:

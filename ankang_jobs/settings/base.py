@@ -153,6 +153,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# Task 8's tier counts: does a community holding a higher tier count toward the lower tiers'
+# targets too? Yes by default — each higher tier requires the one below, so a provincial
+# community is also one of the city's 1,500 municipal ones. Shown on every count.
+CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER = env.bool("CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER", default=True)
+
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
 

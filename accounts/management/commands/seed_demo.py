@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from communities.demo import demo_certifications_seed
 from targets.demo import demo_values_seed
 from targets.rollup import rollup
 
@@ -12,10 +13,11 @@ class Command(BaseCommand):
         try:
             users = demo_accounts_seed()
             created = demo_values_seed(approver=next(u for u in users if u.username == "demo_admin"))
+            certified = demo_certifications_seed()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         run = rollup(trigger="seed_demo")
-        self.stdout.write(f"Demo figures: {created} values created; roll-up {run.status} "
+        self.stdout.write(f"Demo figures: {created} values and {certified} certifications created; roll-up {run.status} "
                           f"({run.created} snapshots created, {run.updated} updated)")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:

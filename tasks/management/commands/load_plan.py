@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from communities.services import tiers_ensure
 from tasks.services import PLAN_2022_FILE, government_units_ensure, plan_load
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         plan, summary = plan_load(path=file)
         gov = government_units_ensure()
+        tiers_ensure(gov)
         for line in summary.lines() + gov.lines():
             self.stdout.write(line)
         changed = summary.changed or gov.changed
