@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """Roll-up benchmark: the targets engine against hand-written SQL, at city and province scale.
 
+Every indicator: the 18 entered ones as approved values, the 4 tier counts from certification
+records on the synthetic villages.
+
     python3 dev.py test  # once, to create .venv
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ankang_bench .venv/bin/python benchmarks/rollup_benchmark.py
 
@@ -34,7 +37,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from communities.models import Region  # noqa: E402
+from communities.models import Certification, Region, Tier  # noqa: E402
+from communities.services import tiers_ensure  # noqa: E402
 from reports.quarters import Quarter  # noqa: E402
 from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot  # noqa: E402
 from targets.rollup import rollup  # noqa: E402
@@ -47,6 +51,7 @@ TODAY = Quarter(2026, 4).end
 
 def build(n_counties: int) -> int:
     """Regions (1 root, n counties, 13.9 towns and 192.4 villages per county) and values."""
+    Certification.objects.all().delete()
     IndicatorValue.objects.all().delete()
     Snapshot.objects.all().delete()
     RollupRun.objects.all().delete()
@@ -63,10 +68,19 @@ def build(n_counties: int) -> int:
         Region(code=f"{counties[i % n_counties].code[:6]}{i // n_counties + 1:03d}000", name=f"镇{i}",
                short_name=f"镇{i}", level="town", kind="town", parent=counties[i % n_counties],
                county=counties[i % n_counties]) for i in range(n_towns)])
-    Region.objects.bulk_create([
+    villages = Region.objects.bulk_create([
         Region(code=f"{towns[j % n_towns].code[:9]}{200 + j // n_towns:03d}", name=f"村{j}", short_name=f"村{j}",
                level="village", kind="village", parent=towns[j % n_towns], county_id=towns[j % n_towns].county_id)
         for j in range(n_villages)], batch_size=5000)
+    # certifications for the four derived counts: 60 % municipal, then 3 %, 1 %, 0.2 % higher up
+    tiers = list(Tier.objects.order_by("rank"))
+    certs = []
+    for k, v in enumerate(villages):
+        for rank, share in enumerate((60, 3, 1, 0.2)):
+            if k % 1000 < share * 10:
+                certs.append(Certification(community=v, tier=tiers[rank], certificate_number=f"B-{rank}-{k}",
+                                           certified_on=QUARTERS[(k + rank) % 20].start, issuer="bench"))
+    Certification.objects.bulk_create(certs, batch_size=5000)
     now = timezone.now()
     rows = []
     for indicator in Indicator.objects.exclude(kind="derived").prefetch_related("components"):
@@ -136,7 +150,7 @@ def measure(scale: str, n: int) -> dict:
 
     incremental = timed(one_approval, 7)
     return {"scale": scale, "counties": n, "values": values,
-            "indicators": Indicator.objects.exclude(kind="derived").count(), "snapshots": Snapshot.objects.count(),
+            "indicators": Indicator.objects.count(), "certifications": Certification.objects.count(), "snapshots": Snapshot.objects.count(),
             "full_cold": cold, "full_warm": warm, "sql": sql, "incremental": incremental}
 
 
@@ -145,11 +159,13 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         plan_load()  # the indicators and the 2022 plan's targets
+        tiers_ensure()
         results = [measure(scale, n) for scale, n in SCALES.items()]
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"database: {connection.vendor}; quarters: {QUARTERS[0]}–{QUARTERS[-1]}; "
-          f"indicators rolled up: {results[0]['indicators']} (derived ones come from certification records)")
+          f"indicators rolled up: {results[0]['indicators']} (4 derived from certification records: "
+          f"{results[0]['certifications']:,} / {results[1]['certifications']:,} records)")
     header = f"{'scale':<9}{'counties':>9}{'values':>9}{'snapshots':>10}{'full cold':>11}{'full warm':>11}" \
              f"{'raw SQL':>10}{'warm/SQL':>10}{'cold/SQL':>10}{'incremental':>13}"
     print(header)

@@ -69,7 +69,8 @@ class Context:
         regions = Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).values_list("id", "level")
         city_id = next(pk for pk, level in regions if level == Region.Level.CITY)
         return cls(city_id=city_id, county_ids=sorted(pk for pk, level in regions if level == Region.Level.COUNTY),
-                   plans=list(Plan.objects.order_by("period_start")), today=today)
+                   plans=list(Plan.objects.only("id", "period_start", "period_end").order_by("period_start")),
+                   today=today)
 
     def governing_plan(self, quarter: Quarter) -> Plan | None:
         """The plan in force at the quarter's end; after the last plan ends, that plan (so its
@@ -361,7 +362,13 @@ def _write(indicator: Indicator, computed: dict, regions: list[int], run: Rollup
                                       computed_at=now, run=run, **values))
         else:
             unchanged += 1
-    Snapshot.objects.bulk_create(to_create, batch_size=1000)
-    Snapshot.objects.bulk_update(to_update, [*SNAPSHOT_FIELDS, "computed_at", "run"], batch_size=1000)
+    if to_update:
+        # Replace rather than UPDATE: Django's bulk_update writes a CASE per column per row, which
+        # costs PostgreSQL more than a DELETE by primary key and one INSERT. Nothing points at a
+        # snapshot's id; its key is (indicator, region, year, quarter).
+        Snapshot.objects.filter(pk__in=[snap.pk for snap in to_update])._raw_delete(Snapshot.objects.db)
+        for snap in to_update:
+            snap.pk = None
+    Snapshot.objects.bulk_create(to_create + to_update, batch_size=1000)
     return len(to_create), len(to_update), unchanged
 
