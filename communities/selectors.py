@@ -69,3 +69,17 @@ def tier_counts(*, indicator_code: str, quarters) -> dict[int, dict[tuple[int, i
         for county_id, communities in holders.items():
             out.setdefault(county_id, {})[(quarter.year, quarter.number)] = len(communities)
     return out
+
+
+def tier_certifications_in_force(*, indicator_code: str, region: Region, day, user):
+    """The certification records behind a tier count: those in force on ``day`` in ``region``
+    (the city: all counties), at this tier or — with the setting on — above it."""
+    from .models import Certification, Tier
+
+    tier = Tier.objects.get(indicator_code=indicator_code)
+    ranks = {"tier__rank__gte": tier.rank} if higher_tiers_count_toward_lower() else {"tier__rank": tier.rank}
+    records = Certification.objects.for_user(user).filter(**ranks).in_force_on(day)
+    if region.level != Region.Level.CITY:
+        records = records.filter(community__county_id=region.county_id or region.pk)
+    return records.select_related("community__county", "community__parent", "tier").order_by(
+        "community__code", "tier__rank")

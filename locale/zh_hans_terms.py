@@ -155,6 +155,8 @@ ZH.update({
     "Counted from certification records in force at each quarter's end. A community holding a higher tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).": "按各季度末有效的认定记录计数；获得高一级认定的村（社区）同时计入低一级目标（设置项 CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER）。",
     "Counted from certification records in force at each quarter's end, this tier only (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).": "按各季度末有效的认定记录计数，只计本级（设置项 CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER 已关闭）。",
     "Counting": "计数口径", "Certified villages and communities": "认定的村（社区）",
+    "Tier": "等级", "Certificate number": "证书编号", "Certified on": "认定日期", "Valid until": "有效期至",
+    "Issuer": "发证机关", "No certifications in force.": "无有效认定。",
 })
 
 

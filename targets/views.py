@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from communities.models import Region
+from communities.selectors import tier_certifications_in_force
 from reports.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
@@ -57,7 +58,11 @@ def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, 
         raise Http404 from exc
     snapshot = get_object_or_404(Snapshot.objects.for_user(request.user).select_related("indicator", "region", "target"),
                                  indicator=target.indicator, region=region, year=q.year, quarter=q.number)
-    return render(request, "targets/snapshot_sources.html", {
-        "plan": plan, "target": target, "snapshot": snapshot,
-        "values": snapshot_sources(snapshot=snapshot, user=request.user),
-    })
+    context = {"plan": plan, "target": target, "snapshot": snapshot}
+    if target.indicator.kind == Indicator.Kind.DERIVED:
+        context["certifications"] = tier_certifications_in_force(
+            indicator_code=target.indicator.code, region=region, day=q.end, user=request.user)
+        context["counting_note"] = derived_counting_note(target.indicator)
+    else:
+        context["values"] = snapshot_sources(snapshot=snapshot, user=request.user)
+    return render(request, "targets/snapshot_sources.html", context)

@@ -113,3 +113,18 @@ def test_every_count_says_how_it_is_counted(client_for, settings):
     settings.CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER = False
     html = client_for("leader").get("/targets/ankang-2022/municipal_fe_communities/?quarter=2022Q1").content.decode()
     assert "只计本级" in html
+
+
+def test_drill_through_of_a_count_lists_the_certifications_in_force(client_for):
+    a, b = community("汉滨区", 0), community("石泉县", 0)
+    certify(a, "municipal", dt.date(2022, 3, 1), "市-1")
+    certify(b, "municipal", dt.date(2022, 3, 2), "市-2", valid_until=dt.date(2022, 12, 31))
+    url = "/targets/ankang-2022/municipal_fe_communities/sources/610900000000/{}/"
+    html = client_for("leader").get(url.format("2022Q2")).content.decode()
+    assert "市-1" in html and "市-2" in html and a.name in html
+    html = client_for("leader").get(url.format("2023Q1")).content.decode()
+    assert "市-1" in html and "市-2" not in html  # expired
+    county_html = client_for("leader").get(
+        f"/targets/ankang-2022/municipal_fe_communities/sources/{county('石泉县').code}/2022Q2/").content.decode()
+    assert "市-2" in county_html and "市-1" not in county_html
+    assert client_for("outsider").get(url.format("2022Q2")).status_code == 404
