@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from accounts.roles import Role
 from accounts.scoping import can_read_audit, is_city_admin
 
 
@@ -12,4 +13,6 @@ def platform(request):
         "DEMO_MODE": settings.DEMO_MODE,
         "is_city_admin": is_city_admin(user),
         "can_read_audit": can_read_audit(user),
+        "can_see_returns": bool(user and user.is_authenticated and user.has_role(
+            Role.CITY_ADMIN, Role.LEADER, Role.COUNTY_OFFICER)),
     }

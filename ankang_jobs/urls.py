@@ -11,5 +11,6 @@ urlpatterns = [
     path("regions/", include("communities.urls")),
     path("audit/", include("audit.urls")),
     path("targets/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("tasks.urls")),
 ]

@@ -159,6 +159,44 @@ ZH.update({
     "Issuer": "发证机关", "No certifications in force.": "无有效认定。",
 })
 
+ZH.update({
+    "due on": "报送截止日", "entry closes after": "填报关闭日",
+    "The last day figures can be entered or changed without an exception.": "无需特批即可填报或修改数据的最后一天。",
+    "reporting period": "报送期", "reporting periods": "报送期", "period": "报送期", "open until": "开放至",
+    "opened by": "开放人", "opened at": "开放时间", "period exception": "延期填报特批", "period exceptions": "延期填报特批",
+    "Resubmitted": "已重新报送", "state": "状态", "explanation of warnings": "预警说明", "reviewed by": "审核人",
+    "reviewed at": "审核时间", "review comment": "审核意见", "last changed by": "最后修改人", "last changed at": "最后修改时间",
+    "county return": "县区季度报表", "county returns": "县区季度报表",
+    "Exceptions are opened for a county.": "特批只能针对某一个县（市、区）。", "An exception needs a reason.": "特批须填写原因。",
+    "someone": "他人",
+    "This return was changed by %(who)s at %(when)s after you opened it. Reload it to see their changes; yours were not saved.": "您打开后，该报表已被%(who)s于%(when)s修改。请刷新查看其修改；您的修改未保存。",
+    "Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or request a correction.": "%(period)s的填报已于%(day)s后关闭；请向市级管理员申请延期特批，或提出更正申请。",
+    "A %(state)s return cannot be changed.": "状态为“%(state)s”的报表不能修改。",
+    "%(code)s is not in a county return.": "%(code)s不属于县区季度报表。",
+    "%(name)s: %(rate)s%% is outside the usual range %(low)s–%(high)s%%.": "“%(name)s”：%(rate)s%%超出常见范围%(low)s—%(high)s%%。",
+    "%(name)s (%(component)s): %(value)s is more than three times this county's median of %(median)s.": "“%(name)s”（%(component)s）：%(value)s超过本县历史中位数%(median)s的三倍。",
+    "A %(state)s return cannot be submitted.": "状态为“%(state)s”的报表不能报送。",
+    "The return is incomplete: %(names)s.": "报表不完整，以下指标未填全：%(names)s。",
+    "Explain these before submitting:": "报送前请对以下情况作出说明：",
+    "Only a submitted return can be reviewed (this one is %(state)s).": "只能审核已报送的报表（该报表状态为“%(state)s”）。",
+    "Say what needs fixing: a returned report needs a comment.": "退回须填写意见，说明需要修改的内容。",
+    "Submitted for review.": "已报送审核。", "Saved as a draft.": "已保存为草稿。",
+    "Approved; the figures are being rolled up.": "已审核通过，正在汇总计算。",
+    "Returned to the county with your comment.": "已连同意见退回县（市、区）。",
+    "usual range from": "常见范围下限", "A rate outside the usual range is a warning that needs a comment.": "比率超出常见范围时预警，须说明。",
+    "usual range to": "常见范围上限", "Quarterly returns": "季度报表", "Quarterly return": "季度报表", "quarterly return": "季度报表",
+    "Not started": "未开始", "Due %(due)s; entry closes after %(lock)s (Asia/Shanghai dates).": "%(due)s前报送；%(lock)s后关闭填报（北京时间）。",
+    "Entry for this period is closed.": "本期填报已关闭。", "Last changed": "最后修改",
+    "Nothing was saved: correct the figures marked below.": "未保存：请更正下方标出的数据。",
+    "Returned by the city": "市级退回", "Check these figures": "请核实以下数据", "County's explanation": "县区说明",
+    "Last quarter": "上季度", "Cumulative to last quarter": "截至上季度累计",
+    "Explanation of warnings (required when there are warnings)": "预警说明（有预警时必填）",
+    "Save draft": "保存草稿", "Submit for review": "报送审核", "Comment (required to return)": "审核意见（退回时必填）",
+    "Approve": "审核通过", "Return to the county": "退回县区", "Period": "报送期",
+    "Waiting for you in other periods": "其他报送期待办", "State": "状态", "Deadline": "截止日期", "Overdue": "逾期",
+    "Open": "打开",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

@@ -1,2 +1,162 @@
-# Reporting periods, department task reports and county returns arrive with the quarterly
-# reporting issue; until then this app holds the quarter arithmetic (quarters.py) they build on.
+"""Quarterly reporting: reporting periods with their deadlines and locks, exceptions, and the
+counties' quarterly returns (their figures for every indicator they report), reviewed by the city.
+
+A return's figures are targets.IndicatorValue rows (source_ref "return:<id>"); their status follows
+the return's state, and approval hands them to the roll-up.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+from accounts.scoping import can_read_plan, is_city_admin
+
+from .quarters import Quarter
+
+
+class ReportingPeriod(models.Model):
+    """A quarter to report on: due some days after it ends, and closed to entry after a window."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    due_on = models.DateField(_("due on"))
+    locks_after = models.DateField(_("entry closes after"),
+                                   help_text=_("The last day figures can be entered or changed without an exception."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"),
+            models.CheckConstraint(condition=models.Q(locks_after__gte=models.F("due_on")), name="period_locks_after_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def as_quarter(self) -> Quarter:
+        return Quarter(self.year, self.quarter)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        """Entry is open from the quarter's first day to ``locks_after`` inclusive (local dates)."""
+        return self.as_quarter.start <= day <= self.locks_after
+
+
+class PeriodException(models.Model):
+    """The city administrator reopens one period for one county, until a date, with a reason."""
+
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
+                               related_name="exceptions")
+    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
+                               related_name="period_exceptions", limit_choices_to={"level": "county"})
+    open_until = models.DateField(_("open until"))
+    reason = models.CharField(_("reason"), max_length=300)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("period exception")
+        verbose_name_plural = _("period exceptions")
+        ordering = ["-opened_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="exception_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.region} · {self.open_until}"
+
+
+class CountyReturnQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and leaders see every county's returns; a county officer only their own."""
+        if not can_read_plan(user):
+            return self.none()
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+            return self
+        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+            return self.filter(region_id=user.region_id)
+        return self.none()
+
+    def counties_for(self, user):
+        """The counties whose returns ``user`` sees (the same rule as for_user), in code order."""
+        from communities.models import Region
+
+        counties = Region.objects.for_user(user).counties().order_by("code")
+        if not can_read_plan(user):
+            return counties.none()
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+            return counties
+        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+            return counties.filter(pk=user.region_id)
+        return counties.none()
+
+    def editable_by(self, user):
+        """Filled in by the county's own officers; reviewed by the office (see services)."""
+        if is_city_admin(user):
+            return self
+        if user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+            return self.filter(region_id=user.region_id)
+        return self.none()
+
+
+class CountyReturn(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Approved")
+
+    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
+                               related_name="county_returns", limit_choices_to={"level": "county"})
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="county_returns")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    explanation = models.TextField(_("explanation of warnings"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+
+    objects = CountyReturnQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("county return")
+        verbose_name_plural = _("county returns")
+        ordering = ["-period__year", "-period__quarter", "region__code"]
+        constraints = [models.UniqueConstraint(fields=["region", "period"], name="county_return_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.period}"
+
+    @property
+    def source_ref(self) -> str:
+        return f"return:{self.pk}"
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)

@@ -60,6 +60,9 @@ class Indicator(models.Model):
         _("numerator cannot exceed denominator"), default=True,
         help_text=_("For ratios whose numerator is a part of the denominator."))
     description = models.TextField(_("description"), blank=True)
+    usual_low = models.DecimalField(_("usual range from"), max_digits=10, decimal_places=2, null=True, blank=True,
+                                    help_text=_("A rate outside the usual range is a warning that needs a comment."))
+    usual_high = models.DecimalField(_("usual range to"), max_digits=10, decimal_places=2, null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = PlanDataQuerySet.as_manager()
@@ -111,7 +114,7 @@ class IndicatorComponent(models.Model):
     class Meta:
         verbose_name = _("indicator component")
         verbose_name_plural = _("indicator components")
-        ordering = ["indicator", "role"]
+        ordering = ["indicator", "-role"]  # value, numerator, denominator
         constraints = [
             models.UniqueConstraint(fields=["indicator", "code"], name="component_unique_code"),
             models.UniqueConstraint(fields=["indicator", "role"], name="component_unique_role"),

@@ -33,6 +33,8 @@ def indicators_load(*, path: Path = INDICATORS_FILE, summary: LoadSummary | None
             "scale": Decimal(row["scale"]).quantize(Decimal("0.01")),
             "numerator_within_denominator": row["numerator_within_denominator"],
             "description": row["description"], "order": row["order"],
+            "usual_low": Decimal(row["usual_low"]).quantize(Decimal("0.01")) if row["usual_low"] else None,
+            "usual_high": Decimal(row["usual_high"]).quantize(Decimal("0.01")) if row["usual_high"] else None,
         }, reason)
         for c in row["components"]:
             upsert(IndicatorComponent, summary, {"indicator": indicator, "code": c["code"]},

@@ -3,6 +3,8 @@ the personas every endpoint is tested with (healthchecks' alice/bob/charlie, for
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -11,6 +13,7 @@ from accounts.roles import Role
 from accounts.services import role_grant
 from communities.models import Region
 from communities.services import divisions_load, tiers_ensure
+from reports.services import periods_generate
 from tasks.models import Department, Plan
 from tasks.services import government_units_ensure, plan_load
 
@@ -25,6 +28,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         plan_load()
         government_units_ensure()
         tiers_ensure()
+        periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
 
 
 @pytest.fixture

@@ -153,6 +153,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# Quarterly reporting: a return is due this many days after its quarter ends, and entry closes
+# this many days after the quarter ends (later changes need an exception or a correction).
+REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=10)
+REPORT_ENTRY_WINDOW_DAYS = env.int("REPORT_ENTRY_WINDOW_DAYS", default=20)
+
 # Task 8's tier counts: does a community holding a higher tier count toward the lower tiers'
 # targets too? Yes by default — each higher tier requires the one below, so a provincial
 # community is also one of the city's 1,500 municipal ones. Shown on every count.

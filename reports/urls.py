@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("returns/<str:region_code>/<str:period_label>/", views.county_return_view, name="county-return"),
+]

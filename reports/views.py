@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Region
+
+from .models import CountyReturn, ReportingPeriod
+from .quarters import Quarter
+from .selectors import period_current, return_form, returns_board
+from .services import (
+    Conflict,
+    county_return_approve,
+    county_return_open,
+    county_return_save,
+    county_return_send_back,
+    county_return_submit,
+    county_return_warnings,
+    period_is_open_for,
+)
+
+
+def _period(label: str | None) -> ReportingPeriod:
+    if label:
+        try:
+            q = Quarter.parse(label)
+        except ValueError as exc:
+            raise Http404 from exc
+        return get_object_or_404(ReportingPeriod, year=q.year, quarter=q.number)
+    period = period_current(timezone.localdate())
+    if period is None:
+        raise Http404
+    return period
+
+
+@login_required
+def inbox(request):
+    """My work this quarter: the returns I fill in, or review, or read."""
+    if not CountyReturn.objects.counties_for(request.user).exists():
+        raise Http404
+    period = _period(request.GET.get("period"))
+    rows = returns_board(user=request.user, period=period, today=timezone.localdate())
+    counts = {}
+    for row in rows:
+        key = row.county_return.state if row.county_return else "missing"
+        counts[key] = counts.get(key, 0) + 1
+    user = request.user
+    waiting_states = ([CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED]
+                      if user.has_role("city_admin", "leader") else [CountyReturn.State.RETURNED, CountyReturn.State.DRAFT])
+    waiting = (CountyReturn.objects.for_user(user).filter(state__in=waiting_states).exclude(period=period)
+               .select_related("region", "period").order_by("-period__year", "-period__quarter", "region__code"))
+    return render(request, "reports/inbox.html", {
+        "period": period, "rows": rows, "counts": counts, "today": timezone.localdate(), "waiting": waiting,
+        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+    })
+
+
+@login_required
+def county_return_view(request, region_code: str, period_label: str):
+    period = _period(period_label)
+    region = get_object_or_404(CountyReturn.objects.counties_for(request.user), code=region_code)
+    county_return = CountyReturn.objects.for_user(request.user).filter(region=region, period=period).first()
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        version = int(request.POST.get("version") or 0)
+        try:
+            if county_return is None:
+                county_return = county_return_open(region=region, period=period, user=user)
+                version = county_return.version
+            if action in ("save", "submit"):
+                county_return = county_return_save(county_return=county_return, figures=_figures(request.POST),
+                                                   version=version, user=user)
+                if action == "submit":
+                    county_return = county_return_submit(county_return=county_return, version=county_return.version,
+                                                         user=user, explanation=request.POST.get("explanation", ""))
+                    messages.success(request, _("Submitted for review."))
+                else:
+                    messages.success(request, _("Saved as a draft."))
+            elif action == "approve":
+                county_return_approve(county_return=county_return, version=version, reviewer=user)
+                messages.success(request, _("Approved; the figures are being rolled up."))
+            elif action == "send_back":
+                county_return_send_back(county_return=county_return, version=version, reviewer=user,
+                                        comment=request.POST.get("comment", ""))
+                messages.success(request, _("Returned to the county with your comment."))
+            else:
+                raise Http404
+        except PermissionDenied:
+            raise
+        except Conflict as exc:
+            return _render(request, region, period, county_return, conflict=exc.messages, status=409,
+                           posted=request.POST)
+        except ValidationError as exc:
+            return _render(request, region, period, county_return, errors=exc, status=400, posted=request.POST)
+        return redirect("reports:county-return", region_code=region.code, period_label=period.label)
+    return _render(request, region, period, county_return)
+
+
+def _figures(post) -> dict[str, dict[str, str]]:
+    """Form fields are named v__<indicator code>__<component code>."""
+    figures: dict[str, dict[str, str]] = {}
+    for key, value in post.items():
+        if key.startswith("v__"):
+            _, code, component = key.split("__", 2)
+            figures.setdefault(code, {})[component] = value.strip().replace(",", "")
+    return figures
+
+
+def _render(request, region: Region, period: ReportingPeriod, county_return, errors=None, conflict=None, status=200,
+            posted=None):
+    user = request.user
+    is_owner = user.has_role("county_officer") and user.region_id == region.pk
+    today = timezone.localdate()
+    is_open = period_is_open_for(period=period, region=region, today=today)
+    editable = is_owner and is_open and (county_return is None or county_return.is_editable_state)
+    reviewable = (user.has_role("city_admin") and county_return is not None
+                  and county_return.state in (CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED))
+    field_errors = getattr(errors, "error_dict", {}) if errors else {}
+    field_errors = {k: [m for e in v for m in e.messages] for k, v in field_errors.items()}
+    lines = []
+    for line in return_form(county_return=county_return or CountyReturn(region=region, period=period)):
+        components = []
+        for component, row, previous in line.components:
+            name = f"v__{line.indicator.code}__{component.code}"
+            value = posted.get(name, "") if posted is not None else ("" if row is None else f"{row.value.normalize():f}")
+            components.append({"component": component, "name": name, "value": value, "previous": previous,
+                               "status": row.get_status_display() if row else ""})
+        lines.append({"indicator": line.indicator, "components": components, "cumulative": line.cumulative,
+                      "errors": field_errors.get(line.indicator.code, [])})
+    return render(request, "reports/county_return.html", {
+        "region": region, "period": period, "county_return": county_return, "lines": lines, "editable": editable,
+        "reviewable": reviewable, "is_open": is_open, "posted": posted,
+        "warnings": county_return_warnings(county_return) if county_return else [],
+        "errors": (field_errors.get("__all__", []) if field_errors else (errors.messages if errors else [])),
+        "has_field_errors": bool(field_errors), "conflict": conflict,
+    }, status=status)
