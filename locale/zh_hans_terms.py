@@ -169,7 +169,6 @@ ZH.update({
     "county return": "县区季度报表", "county returns": "县区季度报表",
     "Exceptions are opened for a county.": "特批只能针对某一个县（市、区）。", "An exception needs a reason.": "特批须填写原因。",
     "someone": "他人",
-    "This return was changed by %(who)s at %(when)s after you opened it. Reload it to see their changes; yours were not saved.": "您打开后，该报表已被%(who)s于%(when)s修改。请刷新查看其修改；您的修改未保存。",
     "Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or request a correction.": "%(period)s的填报已于%(day)s后关闭；请向市级管理员申请延期特批，或提出更正申请。",
     "A %(state)s return cannot be changed.": "状态为“%(state)s”的报表不能修改。",
     "%(code)s is not in a county return.": "%(code)s不属于县区季度报表。",
@@ -178,7 +177,6 @@ ZH.update({
     "A %(state)s return cannot be submitted.": "状态为“%(state)s”的报表不能报送。",
     "The return is incomplete: %(names)s.": "报表不完整，以下指标未填全：%(names)s。",
     "Explain these before submitting:": "报送前请对以下情况作出说明：",
-    "Only a submitted return can be reviewed (this one is %(state)s).": "只能审核已报送的报表（该报表状态为“%(state)s”）。",
     "Say what needs fixing: a returned report needs a comment.": "退回须填写意见，说明需要修改的内容。",
     "Submitted for review.": "已报送审核。", "Saved as a draft.": "已保存为草稿。",
     "Approved; the figures are being rolled up.": "已审核通过，正在汇总计算。",
@@ -195,6 +193,30 @@ ZH.update({
     "Approve": "审核通过", "Return to the county": "退回县区", "Period": "报送期",
     "Waiting for you in other periods": "其他报送期待办", "State": "状态", "Deadline": "截止日期", "Overdue": "逾期",
     "Open": "打开",
+})
+
+ZH.update({
+    "measures taken": "采取的措施", "progress on the task's figures": "任务指标进展", "problems": "存在问题",
+    "next steps": "下步打算", "self-assessed status": "自评状态", "task report part": "任务分报告",
+    "task report parts": "任务分报告", "task report": "任务进展报告", "task reports": "任务进展报告",
+    "An exception is opened for one county or one department.": "特批只能针对一个县（市、区）或一个单位。",
+    "It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; yours were not saved.": "您打开后，已被%(who)s于%(when)s修改。请刷新查看其修改；您的修改未保存。",
+    "Only a submitted report can be reviewed (this one is %(state)s).": "只能审核已报送的报告（当前状态为“%(state)s”）。",
+    "Fill in before submitting: %(fields)s.": "报送前请填写：%(fields)s。",
+    "%(department)s is not a co-responsible unit of task %(number)s.": "%(department)s不是第%(number)s项任务的责任单位。",
+    "A %(state)s part cannot be changed.": "状态为“%(state)s”的分报告不能修改。",
+    "A %(state)s part cannot be submitted.": "状态为“%(state)s”的分报告不能报送。",
+    "A %(state)s report cannot be changed.": "状态为“%(state)s”的报告不能修改。",
+    "A %(state)s report cannot be submitted.": "状态为“%(state)s”的报告不能报送。",
+    "Saved.": "已保存。", "Task reports": "任务进展报告", "Measures taken": "采取的措施",
+    "Progress on the task's figures": "任务指标进展", "Problems": "存在问题", "Next steps": "下步打算",
+    "Self-assessed status": "自评状态",
+    "Co-responsible units send their parts to the lead unit, which compiles the task's report for the office of the leading group.": "责任单位向牵头单位报送分报告，牵头单位汇总形成任务进展报告，报市就业工作领导小组办公室审核。",
+    "Parts in": "分报告已报", "Task report": "任务进展报告", "My part": "我方分报告", "you": "本单位", "started": "已开始",
+    "Your department is not responsible for any task.": "本单位未承担任何任务。", "Our part": "我方报送内容",
+    "Send to the lead unit": "报送牵头单位", "compiled by": "汇总单位", "Returned by the office": "市就业办退回",
+    "Send to the leading group office": "报送市就业办", "Return to the lead unit": "退回牵头单位",
+    "Parts from co-responsible units": "责任单位分报告", "No parts yet.": "暂无分报告。",
 })
 
 

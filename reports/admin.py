@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ankang_jobs.admin import RoleScopedAdmin
 
-from .models import CountyReturn, PeriodException, ReportingPeriod
+from .models import CountyReturn, PeriodException, ReportingPeriod, TaskReport, TaskReportPart
 
 
 class CityAdminScoped(RoleScopedAdmin):
@@ -51,3 +51,19 @@ class CountyReturnAdmin(CityAdminScoped):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(CountyReturnAdmin):
+    list_display = ["task", "period", "state", "self_status", "version", "submitted_by", "reviewed_by", "reviewed_at"]
+    list_filter = ["state", "period", "self_status"]
+    search_fields = ["task__title", "measures", "review_comment"]
+    list_select_related = ["task", "period", "submitted_by", "reviewed_by"]
+
+
+@admin.register(TaskReportPart)
+class TaskReportPartAdmin(CountyReturnAdmin):
+    list_display = ["task", "department", "period", "state", "self_status", "submitted_by", "submitted_at"]
+    list_filter = ["state", "period", "department"]
+    search_fields = ["task__title", "department__name", "measures"]
+    list_select_related = ["task", "department", "period", "submitted_by"]

@@ -48,3 +48,47 @@ def demo_returns_seed(*, admin) -> int:
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
     return len(returns)
+
+
+@transaction.atomic
+def demo_task_reports_seed(*, admin) -> int:
+    """Task reports for 2026Q3: approved for most tasks, one returned with a comment (task 2, led by
+    市工信局: demo_lead can fix and resend), task 6's part from 市商务局 in (demo_dept), and
+    2026Q4 left for everyone to start."""
+    from tasks.models import Task
+
+    from .models import SelfStatus, TaskReport, TaskReportPart
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo reports are only created with DEMO_MODE on (never in production)")
+    if TaskReport.objects.exists():
+        return 0
+    now = timezone.now()
+    period = ReportingPeriod.objects.get(year=LAST.year, quarter=LAST.number)
+    statuses = [SelfStatus.ON_TRACK, SelfStatus.ON_TRACK, SelfStatus.AT_RISK, SelfStatus.ON_TRACK, SelfStatus.BEHIND]
+    reports = []
+    for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+        if task.number in (17, 19):
+            continue  # not yet reported: overdue on the board
+        returned = task.number == 2
+        reports.append(TaskReport(
+            task=task, period=period, measures=f"【演示】{task.title}：本季度召开专题推进会，落实责任分工。",
+            progress="【演示】各项指标按时序推进。", problems="【演示】个别县区进度偏慢。",
+            next_steps="【演示】加强督导调度。", self_status=statuses[task.number % 5],
+            state=TaskReport.State.RETURNED if returned else TaskReport.State.APPROVED,
+            submitted_by=admin, submitted_at=now, reviewed_by=admin, reviewed_at=now,
+            review_comment="【演示】请补充园区新增就业岗位的具体数据。" if returned else "",
+            updated_by=admin, updated_at=now))
+    TaskReport.objects.bulk_create(reports)
+    task6 = Task.objects.get(plan__code="ankang-2022", number=6)
+    from tasks.models import Department
+
+    TaskReportPart.objects.create(
+        task=task6, department=Department.objects.get(name="市商务局"), period=period,
+        measures="【演示】开展商贸企业用工需求调查。", progress="【演示】收集岗位需求860个。",
+        self_status=SelfStatus.ON_TRACK, state=TaskReportPart.State.SUBMITTED, submitted_by=admin, submitted_at=now,
+        updated_by=admin, updated_at=now)
+    PeriodException.objects.create(period=period, department=Department.objects.get(name="市工信局"), opened_by=admin,
+                                   open_until=timezone.localdate() + datetime.timedelta(days=7),
+                                   reason="【演示】退回修改，延长填报一周")
+    return len(reports)

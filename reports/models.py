@@ -58,12 +58,16 @@ class ReportingPeriod(models.Model):
 
 
 class PeriodException(models.Model):
-    """The city administrator reopens one period for one county, until a date, with a reason."""
+    """The city administrator reopens one period for one unit — a county or a department — until a
+    date, with a reason."""
 
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
                                related_name="exceptions")
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
-                               related_name="period_exceptions", limit_choices_to={"level": "county"})
+    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="period_exceptions",
+                               limit_choices_to={"level": "county"})
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="period_exceptions")
     open_until = models.DateField(_("open until"))
     reason = models.CharField(_("reason"), max_length=300)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
@@ -76,10 +80,15 @@ class PeriodException(models.Model):
         verbose_name = _("period exception")
         verbose_name_plural = _("period exceptions")
         ordering = ["-opened_at"]
-        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="exception_has_reason")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="exception_has_reason"),
+            models.CheckConstraint(condition=models.Q(region__isnull=True, department__isnull=False)
+                                   | models.Q(region__isnull=False, department__isnull=True),
+                                   name="exception_for_exactly_one_unit"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.period} · {self.region} · {self.open_until}"
+        return f"{self.period} · {self.region or self.department} · {self.open_until}"
 
 
 class CountyReturnQuerySet(models.QuerySet):
@@ -156,6 +165,139 @@ class CountyReturn(models.Model):
     @property
     def source_ref(self) -> str:
         return f"return:{self.pk}"
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class SelfStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BEHIND = "behind", _("Behind")
+
+
+class TaskReportPartQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and leaders see every part; a department its own parts and, for the tasks it
+        leads, every part."""
+        if not can_read_plan(user):
+            return self.none()
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+            return self
+        if user.has_role(Role.DEPT_OFFICER) and user.department_id:
+            return self.filter(models.Q(department_id=user.department_id)
+                               | models.Q(task__responsibilities__department_id=user.department_id,
+                                          task__responsibilities__role="lead")).distinct()
+        return self.none()
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id:
+            return self.filter(department_id=user.department_id)
+        return self.none()
+
+
+class TaskReportPart(models.Model):
+    """A co-responsible department's part of a task's quarterly report, sent to the lead."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="report_parts")
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="report_parts")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="report_parts")
+    measures = models.TextField(_("measures taken"), blank=True)
+    progress = models.TextField(_("progress on the task's figures"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    self_status = models.CharField(_("self-assessed status"), max_length=10, choices=SelfStatus.choices, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+
+    objects = TaskReportPartQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task report part")
+        verbose_name_plural = _("task report parts")
+        ordering = ["-period__year", "-period__quarter", "task__number", "department__order"]
+        constraints = [models.UniqueConstraint(fields=["task", "department", "period"], name="report_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.department} · {self.period}"
+
+
+class TaskReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and leaders see every task report; a department the reports of its tasks."""
+        if not can_read_plan(user):
+            return self.none()
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+            return self
+        if user.has_role(Role.DEPT_OFFICER) and user.department_id:
+            return self.filter(task__responsibilities__department_id=user.department_id).distinct()
+        return self.none()
+
+    def editable_by(self, user):
+        """Compiled by the lead department."""
+        if user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id:
+            return self.filter(task__responsibilities__department_id=user.department_id,
+                               task__responsibilities__role="lead")
+        return self.none()
+
+
+class TaskReport(models.Model):
+    """A task's quarterly progress report, compiled by its lead department from the parts and
+    sent to the office of the leading group, which approves it or returns it with a comment."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Approved")
+
+    task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="task_reports")
+    measures = models.TextField(_("measures taken"), blank=True)
+    progress = models.TextField(_("progress on the task's figures"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    self_status = models.CharField(_("self-assessed status"), max_length=10, choices=SelfStatus.choices, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+
+    objects = TaskReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task report")
+        verbose_name_plural = _("task reports")
+        ordering = ["-period__year", "-period__quarter", "task__number"]
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="task_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.period}"
 
     @property
     def is_editable_state(self) -> bool:

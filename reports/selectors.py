@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from communities.models import Region
 from targets.models import Indicator, IndicatorValue, Snapshot
 
@@ -68,3 +70,41 @@ def return_form(*, county_return: CountyReturn) -> list[FormLine]:
         lines.append(FormLine(indicator, comps, cumulative.get(indicator.code)))
     return lines
 
+
+
+@dataclass
+class TaskRow:
+    task: object
+    lead: object
+    report: object  # TaskReport or None
+    parts_submitted: int
+    parts_expected: int
+    my_part: object  # for a co-responsible department: its part (or None)
+    my_role: str  # "lead" | "co" | ""
+
+
+def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
+    """The plan's 19 tasks as the user sees them for one period: report state, parts in, own part."""
+    from tasks.models import Responsibility, Task
+
+    from .models import TaskReport, TaskReportPart
+
+    tasks = list(Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).order_by("number")
+                 .prefetch_related(Prefetch("responsibilities",
+                                            queryset=Responsibility.objects.select_related("department"))))
+    mine = getattr(user, "department_id", None) if user.has_role("dept_officer") else None
+    if not (user.is_superuser or user.has_role("city_admin", "leader")):
+        tasks = [t for t in tasks if any(r.department_id == mine for r in t.responsibilities.all())]
+    reports = {r.task_id: r for r in TaskReport.objects.for_user(user).filter(period=period, task__in=tasks)}
+    parts = list(TaskReportPart.objects.filter(period=period, task__in=tasks).values_list(
+        "task_id", "department_id", "state", "pk"))
+    rows = []
+    for task in tasks:
+        resp = list(task.responsibilities.all())
+        lead = next(r.department for r in resp if r.role == "lead")
+        co_ids = {r.department_id for r in resp if r.role == "co"}
+        submitted = sum(1 for t, d, s, _ in parts if t == task.pk and d in co_ids and s == "submitted")
+        my_role = next((r.role for r in resp if r.department_id == mine), "") if mine else ""
+        my_part = next((pk for t, d, s, pk in parts if t == task.pk and d == mine), None)
+        rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role))
+    return rows

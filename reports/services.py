@@ -24,7 +24,7 @@ from communities.models import Region
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.services import value_record, values_approve
 
-from .models import CountyReturn, PeriodException, ReportingPeriod
+from .models import CountyReturn, PeriodException, ReportingPeriod, TaskReport, TaskReportPart
 from .quarters import Quarter
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
@@ -58,24 +58,29 @@ def periods_generate(*, start: datetime.date, end: datetime.date) -> LoadSummary
     return summary
 
 
-def period_is_open_for(*, period: ReportingPeriod, region: Region, today: datetime.date) -> bool:
+def period_is_open_for(*, period: ReportingPeriod, today: datetime.date, region: Region | None = None,
+                       department=None) -> bool:
+    """Open in its entry window, or for one unit (a county or a department) by an exception."""
     if period.is_open_on(today):
         return True
-    return PeriodException.objects.filter(period=period, region=region, open_until__gte=today).exists()
+    unit = {"region": region} if region is not None else {"department": department}
+    return PeriodException.objects.filter(period=period, open_until__gte=today, **unit).exists()
 
 
 @transaction.atomic
-def period_exception_open(*, period: ReportingPeriod, region: Region, open_until: datetime.date, reason: str,
-                          user) -> PeriodException:
-    """Reopen one period for one county (the city administrator only, with a reason)."""
+def period_exception_open(*, period: ReportingPeriod, open_until: datetime.date, reason: str, user,
+                          region: Region | None = None, department=None) -> PeriodException:
+    """Reopen one period for one unit (the city administrator only, with a reason)."""
     if not is_city_admin(user):
         raise PermissionDenied
-    if region.level != Region.Level.COUNTY:
+    if (region is None) == (department is None):
+        _refuse(_("An exception is opened for one county or one department."))
+    if region is not None and region.level != Region.Level.COUNTY:
         _refuse(_("Exceptions are opened for a county."))
     if not reason.strip():
         _refuse(_("An exception needs a reason."))
-    exception = PeriodException(period=period, region=region, open_until=open_until, reason=reason.strip(),
-                                opened_by=user)
+    exception = PeriodException(period=period, region=region, department=department, open_until=open_until,
+                                reason=reason.strip(), opened_by=user)
     exception.full_clean()
     exception.save()
     return exception
@@ -116,29 +121,29 @@ def _require_county_officer(user, region: Region) -> None:
         raise PermissionDenied
 
 
-def _lock(county_return: CountyReturn, version: int) -> CountyReturn:
-    """Re-read the return under a row lock and refuse a stale version, naming who changed it."""
-    fresh = CountyReturn.objects.select_for_update(of=("self",)).select_related("updated_by", "region", "period").get(
-        pk=county_return.pk)
+def _lock(record, version: int):
+    """Re-read a versioned record (a return, a report, a part) under a row lock and refuse a stale
+    version, naming who changed it and when."""
+    fresh = type(record).objects.select_for_update(of=("self",)).select_related("updated_by", "period").get(
+        pk=record.pk)
     if fresh.version != version:
-        who = fresh.updated_by.full_name or fresh.updated_by.username if fresh.updated_by else _("someone")
+        who = (fresh.updated_by.full_name or fresh.updated_by.username) if fresh.updated_by else _("someone")
         when = timezone.localtime(fresh.updated_at).strftime("%Y-%m-%d %H:%M") if fresh.updated_at else ""
-        raise Conflict(_("This return was changed by %(who)s at %(when)s after you opened it. Reload it to see "
-                         "their changes; yours were not saved.") % {"who": who, "when": when})
+        raise Conflict(_("It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; "
+                         "yours were not saved.") % {"who": who, "when": when})
     return fresh
 
 
-def _require_open(county_return: CountyReturn, today: datetime.date) -> None:
-    if not period_is_open_for(period=county_return.period, region=county_return.region, today=today):
+def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:
+    if not period_is_open_for(period=period, today=today, **unit):
         _refuse(_("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
-                  "request a correction."), period=county_return.period.label,
-                day=county_return.period.locks_after.isoformat())
+                  "request a correction."), period=period.label, day=period.locks_after.isoformat())
 
 
-def _touch(county_return: CountyReturn, user) -> None:
-    county_return.version += 1
-    county_return.updated_by, county_return.updated_at = user, timezone.now()
-    county_return.save()
+def _touch(record, user) -> None:
+    record.version += 1
+    record.updated_by, record.updated_at = user, timezone.now()
+    record.save()
 
 
 @transaction.atomic
@@ -151,7 +156,7 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     county_return = _lock(county_return, version)
     if not county_return.is_editable_state:
         _refuse(_("A %(state)s return cannot be changed."), state=county_return.get_state_display())
-    _require_open(county_return, today)
+    _require_open(county_return.period, today, region=county_return.region)
     indicators = {i.code: i for i in reported_indicators()}
     existing = return_values(county_return)
     errors: dict[str, list[str]] = {}
@@ -219,7 +224,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return = _lock(county_return, version)
     if not county_return.is_editable_state:
         _refuse(_("A %(state)s return cannot be submitted."), state=county_return.get_state_display())
-    _require_open(county_return, today)
+    _require_open(county_return.period, today, region=county_return.region)
     values = return_values(county_return)
     missing = [i.name for i in reported_indicators()
                if set(values.get(i.code, {})) != {c.code for c in i.components.all()}]
@@ -239,12 +244,12 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     return county_return
 
 
-def _require_reviewable(county_return: CountyReturn, reviewer) -> None:
+def _require_reviewable(record, reviewer) -> None:
+    """The office reviews returns and task reports once they are submitted (or resubmitted)."""
     if not is_city_admin(reviewer):
         raise PermissionDenied
-    if county_return.state not in (CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED):
-        _refuse(_("Only a submitted return can be reviewed (this one is %(state)s)."),
-                state=county_return.get_state_display())
+    if record.state not in ("submitted", "resubmitted"):
+        _refuse(_("Only a submitted report can be reviewed (this one is %(state)s)."), state=record.get_state_display())
 
 
 @transaction.atomic
@@ -274,3 +279,134 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     county_return.review_comment = comment.strip()
     _touch(county_return, reviewer)
     return county_return
+
+
+# ---------------------------------------------------------------- department task reports
+
+REPORT_FIELDS = ("measures", "progress", "problems", "next_steps", "self_status")
+REQUIRED_TO_SUBMIT = ("measures", "progress", "self_status")
+
+
+def _require_department_officer(user, department) -> None:
+    if not (user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id == department.pk):
+        raise PermissionDenied
+
+
+def _lead_of(task):
+    return task.responsibilities.select_related("department").get(role="lead").department
+
+
+def _set_fields(record, fields: dict[str, str]) -> None:
+    for name in REPORT_FIELDS:
+        if name in fields:
+            setattr(record, name, (fields[name] or "").strip())
+    record.full_clean(exclude=["task", "department", "period", "updated_by", "submitted_by", "reviewed_by"])
+
+
+def _require_complete(record) -> None:
+    missing = [str(record._meta.get_field(f).verbose_name) for f in REQUIRED_TO_SUBMIT if not getattr(record, f)]
+    if missing:
+        _refuse(_("Fill in before submitting: %(fields)s."), fields="、".join(missing))
+
+
+@transaction.atomic
+def task_part_open(*, task, department, period: ReportingPeriod, user) -> TaskReportPart:
+    """A co-responsible department's part for the quarter, started by that department."""
+    existing = TaskReportPart.objects.filter(task=task, department=department, period=period).first()
+    if existing:
+        return existing
+    _require_department_officer(user, department)
+    if not task.responsibilities.filter(department=department, role="co").exists():
+        _refuse(_("%(department)s is not a co-responsible unit of task %(number)s."), department=department.name,
+                number=task.number)
+    return TaskReportPart.objects.create(task=task, department=department, period=period, updated_by=user,
+                                         updated_at=timezone.now())
+
+
+@transaction.atomic
+def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int, user,
+                   today: datetime.date | None = None) -> TaskReportPart:
+    _require_department_officer(user, part.department)
+    part = _lock(part, version)
+    if part.state != TaskReportPart.State.DRAFT:
+        _refuse(_("A %(state)s part cannot be changed."), state=part.get_state_display())
+    _require_open(part.period, today or timezone.localdate(), department=part.department)
+    _set_fields(part, fields)
+    _touch(part, user)
+    return part
+
+
+@transaction.atomic
+def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetime.date | None = None) -> TaskReportPart:
+    """Send the part to the lead department."""
+    _require_department_officer(user, part.department)
+    part = _lock(part, version)
+    if part.state != TaskReportPart.State.DRAFT:
+        _refuse(_("A %(state)s part cannot be submitted."), state=part.get_state_display())
+    _require_open(part.period, today or timezone.localdate(), department=part.department)
+    _require_complete(part)
+    part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
+    _touch(part, user)
+    return part
+
+
+@transaction.atomic
+def task_report_open(*, task, period: ReportingPeriod, user) -> TaskReport:
+    existing = TaskReport.objects.filter(task=task, period=period).first()
+    if existing:
+        return existing
+    _require_department_officer(user, _lead_of(task))
+    return TaskReport.objects.create(task=task, period=period, updated_by=user, updated_at=timezone.now())
+
+
+@transaction.atomic
+def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int, user,
+                     today: datetime.date | None = None) -> TaskReport:
+    lead = _lead_of(report.task)
+    _require_department_officer(user, lead)
+    report = _lock(report, version)
+    if not report.is_editable_state:
+        _refuse(_("A %(state)s report cannot be changed."), state=report.get_state_display())
+    _require_open(report.period, today or timezone.localdate(), department=lead)
+    _set_fields(report, fields)
+    _touch(report, user)
+    return report
+
+
+@transaction.atomic
+def task_report_submit(*, report: TaskReport, version: int, user, today: datetime.date | None = None) -> TaskReport:
+    """Send the compiled report to the office of the leading group."""
+    lead = _lead_of(report.task)
+    _require_department_officer(user, lead)
+    report = _lock(report, version)
+    if not report.is_editable_state:
+        _refuse(_("A %(state)s report cannot be submitted."), state=report.get_state_display())
+    _require_open(report.period, today or timezone.localdate(), department=lead)
+    _require_complete(report)
+    was_returned = report.state == TaskReport.State.RETURNED
+    report.state = TaskReport.State.RESUBMITTED if was_returned else TaskReport.State.SUBMITTED
+    report.submitted_by, report.submitted_at = user, timezone.now()
+    _touch(report, user)
+    return report
+
+
+@transaction.atomic
+def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskReport:
+    report = _lock(report, version)
+    _require_reviewable(report, reviewer)
+    report.state = TaskReport.State.APPROVED
+    report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
+    _touch(report, reviewer)
+    return report
+
+
+@transaction.atomic
+def task_report_send_back(*, report: TaskReport, version: int, reviewer, comment: str) -> TaskReport:
+    report = _lock(report, version)
+    _require_reviewable(report, reviewer)
+    if not comment.strip():
+        _refuse(_("Say what needs fixing: a returned report needs a comment."))
+    report.state = TaskReport.State.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), comment.strip()
+    _touch(report, reviewer)
+    return report

@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Region
+from tasks.models import Task
+from tasks.selectors import plan_current_for_user
 
-from .models import CountyReturn, ReportingPeriod
+from .models import CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from .quarters import Quarter
-from .selectors import period_current, return_form, returns_board
+from .selectors import period_current, return_form, returns_board, task_board
 from .services import (
     Conflict,
     county_return_approve,
@@ -20,6 +22,14 @@ from .services import (
     county_return_submit,
     county_return_warnings,
     period_is_open_for,
+    task_part_open,
+    task_part_save,
+    task_part_submit,
+    task_report_approve,
+    task_report_open,
+    task_report_save,
+    task_report_send_back,
+    task_report_submit,
 )
 
 
@@ -137,4 +147,93 @@ def _render(request, region: Region, period: ReportingPeriod, county_return, err
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": (field_errors.get("__all__", []) if field_errors else (errors.messages if errors else [])),
         "has_field_errors": bool(field_errors), "conflict": conflict,
+    }, status=status)
+
+
+# ---------------------------------------------------------------- department task reports
+
+REPORT_FIELDS = ("measures", "progress", "problems", "next_steps", "self_status")
+
+
+def _can_see_task_reports(user) -> bool:
+    return user.is_superuser or user.has_role("city_admin", "leader", "dept_officer")
+
+
+@login_required
+def task_board_view(request):
+    if not _can_see_task_reports(request.user):
+        raise Http404
+    plan = plan_current_for_user(request.user)
+    if plan is None:
+        raise Http404
+    period = _period(request.GET.get("period"))
+    rows = task_board(user=request.user, plan=plan, period=period)
+    return render(request, "reports/task_board.html", {
+        "plan": plan, "period": period, "rows": rows, "today": timezone.localdate(),
+        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+    })
+
+
+@login_required
+def task_report_view(request, number: int, period_label: str):
+    user = request.user
+    plan = plan_current_for_user(user)
+    if plan is None or not _can_see_task_reports(user):
+        raise Http404
+    period = _period(period_label)
+    task = get_object_or_404(Task.objects.for_user(user), plan=plan, number=number, kind=Task.Kind.TASK)
+    responsibilities = list(task.responsibilities.select_related("department").order_by("order"))
+    lead = responsibilities[0].department
+    my_dept = user.department if user.has_role("dept_officer") else None
+    my_role = next((r.role for r in responsibilities if my_dept and r.department_id == my_dept.pk), "")
+    if not (user.is_superuser or user.has_role("city_admin", "leader") or my_role):
+        raise Http404  # another department's task: the same answer as a missing one
+    report = TaskReport.objects.for_user(user).filter(task=task, period=period).first()
+    part = TaskReportPart.objects.filter(task=task, period=period, department=my_dept).first() if my_role == "co" else None
+    errors, conflict, status = [], [], 200
+    if request.method == "POST":
+        action, version = request.POST.get("action", ""), int(request.POST.get("version") or 0)
+        fields = {f: request.POST.get(f, "") for f in REPORT_FIELDS}
+        try:
+            if action in ("part_save", "part_submit"):
+                if my_role != "co":
+                    raise PermissionDenied
+                if part is None:
+                    part = task_part_open(task=task, department=my_dept, period=period, user=user)
+                    version = part.version
+                part = task_part_save(part=part, fields=fields, version=version, user=user)
+                if action == "part_submit":
+                    task_part_submit(part=part, version=part.version, user=user)
+            elif action in ("report_save", "report_submit"):
+                if report is None:
+                    report = task_report_open(task=task, period=period, user=user)
+                    version = report.version
+                report = task_report_save(report=report, fields=fields, version=version, user=user)
+                if action == "report_submit":
+                    task_report_submit(report=report, version=report.version, user=user)
+            elif action == "approve" and report is not None:
+                task_report_approve(report=report, version=version, reviewer=user)
+            elif action == "send_back" and report is not None:
+                task_report_send_back(report=report, version=version, reviewer=user,
+                                      comment=request.POST.get("comment", ""))
+            else:
+                raise Http404
+            messages.success(request, _("Saved."))
+            return redirect("reports:task-report", number=task.number, period_label=period.label)
+        except Conflict as exc:
+            conflict, status = exc.messages, 409
+        except ValidationError as exc:
+            errors, status = exc.messages, 400
+    parts = TaskReportPart.objects.for_user(user).filter(task=task, period=period).select_related(
+        "department", "submitted_by").order_by("department__order")
+    today = timezone.localdate()
+    is_open = period_is_open_for(period=period, today=today, department=my_dept) if my_dept else period.is_open_on(today)
+    return render(request, "reports/task_report.html", {
+        "plan": plan, "period": period, "task": task, "lead": lead, "responsibilities": responsibilities,
+        "report": report, "part": part, "parts": parts, "my_role": my_role, "is_open": is_open,
+        "report_editable": my_role == "lead" and is_open and (report is None or report.is_editable_state),
+        "part_editable": my_role == "co" and is_open and (part is None or part.state == "draft"),
+        "reviewable": user.has_role("city_admin") and report is not None and report.state in ("submitted", "resubmitted"),
+        "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
+        "statuses": SelfStatus.choices,
     }, status=status)

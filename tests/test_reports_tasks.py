@@ -1,0 +1,153 @@
+"""Department task reports: co-responsible parts, the lead's compiled report, the office's review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from reports.models import ReportingPeriod, TaskReport, TaskReportPart
+from reports.services import (
+    period_exception_open,
+    task_part_open,
+    task_part_save,
+    task_part_submit,
+    task_report_approve,
+    task_report_open,
+    task_report_save,
+    task_report_send_back,
+    task_report_submit,
+)
+from tasks.models import Department, Task
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2024, 10, 12)
+FIELDS = {"measures": "组织专场招聘会3场", "progress": "新增岗位1200个", "problems": "企业用工季节性强",
+          "next_steps": "继续开展用工调查", "self_status": "on_track"}
+
+
+def period() -> ReportingPeriod:
+    return ReportingPeriod.objects.get(year=2024, quarter=3)
+
+
+def task(number: int) -> Task:
+    return Task.objects.get(plan__code="ankang-2022", number=number)
+
+
+def dept(name: str) -> Department:
+    return Department.objects.get(name=name)
+
+
+def test_co_department_sends_its_part_and_the_lead_compiles_and_the_office_approves(personas):
+    # task 6: lead 市工信局 (lead_officer), co-responsible 市商务局 (co_officer)
+    part = task_part_open(task=task(6), department=dept("市商务局"), period=period(), user=personas["co_officer"])
+    part = task_part_save(part=part, fields=FIELDS, version=part.version, user=personas["co_officer"], today=DAY)
+    part = task_part_submit(part=part, version=part.version, user=personas["co_officer"], today=DAY)
+    assert part.state == "submitted"
+    report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
+    report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
+                              today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    assert report.state == "submitted"
+    report = task_report_send_back(report=report, version=report.version, reviewer=personas["city_admin"],
+                                   comment="请补充新增岗位的来源")
+    assert report.state == "returned"
+    report = task_report_save(report=report, fields={**FIELDS, "progress": "新增岗位1200个，其中园区800个"},
+                              version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    assert report.state == "resubmitted"
+    report = task_report_approve(report=report, version=report.version, reviewer=personas["city_admin"])
+    assert report.state == "approved"
+    with pytest.raises(ValidationError):  # approved is locked
+        task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"], today=DAY)
+
+
+@pytest.mark.parametrize("persona", ["co_officer", "county_a", "leader", "auditor", "city_admin", "outsider"])
+def test_only_the_lead_department_compiles(personas, persona):
+    with pytest.raises(PermissionDenied):
+        task_report_open(task=task(6), period=period(), user=personas[persona])
+    report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
+    with pytest.raises(PermissionDenied):
+        task_report_save(report=report, fields=FIELDS, version=report.version, user=personas[persona], today=DAY)
+
+
+@pytest.mark.parametrize("persona", ["lead_officer", "co_officer", "county_a", "leader", "auditor", "outsider"])
+def test_only_the_office_reviews(personas, persona):
+    report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
+    report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
+                              today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    with pytest.raises(PermissionDenied):
+        task_report_approve(report=report, version=report.version, reviewer=personas[persona])
+
+
+def test_a_department_reports_parts_only_of_tasks_it_shares(personas):
+    with pytest.raises(ValidationError):  # 市商务局 is not in task 3
+        task_part_open(task=task(3), department=dept("市商务局"), period=period(), user=personas["co_officer"])
+    with pytest.raises(ValidationError):  # the lead writes the report, not a part
+        task_part_open(task=task(6), department=dept("市工信局"), period=period(), user=personas["lead_officer"])
+    with pytest.raises(PermissionDenied):  # not someone else's part
+        task_part_open(task=task(6), department=dept("市商务局"), period=period(), user=personas["lead_officer"])
+
+
+def test_submission_needs_the_essentials_and_a_comment_to_return(personas):
+    report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
+    with pytest.raises(ValidationError, match="采取的措施|measures"):
+        task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
+                              today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    with pytest.raises(ValidationError):
+        task_report_send_back(report=report, version=report.version, reviewer=personas["city_admin"], comment="")
+
+
+def test_department_exception_reopens_one_department_only(personas):
+    late = dt.date(2024, 11, 2)
+    part = task_part_open(task=task(6), department=dept("市商务局"), period=period(), user=personas["co_officer"])
+    with pytest.raises(ValidationError):
+        task_part_save(part=part, fields=FIELDS, version=part.version, user=personas["co_officer"], today=late)
+    period_exception_open(period=period(), department=dept("市商务局"), open_until=dt.date(2024, 11, 5),
+                          reason="人员调整补报", user=personas["city_admin"])
+    part = task_part_save(part=part, fields=FIELDS, version=part.version, user=personas["co_officer"], today=late)
+    report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
+    with pytest.raises(ValidationError):  # the lead department has no exception
+        task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"], today=late)
+    with pytest.raises(ValidationError):
+        period_exception_open(period=period(), open_until=late, reason="x", user=personas["city_admin"])
+
+
+# ---- pages
+
+@pytest.fixture
+def in_window():
+    with mock.patch("django.utils.timezone.localdate", return_value=DAY):
+        yield
+
+
+def test_pages_for_each_persona(client_for, in_window):
+    url = "/reports/tasks/6/2024Q3/"
+    for persona in ("outsider", "auditor", "county_a"):
+        assert client_for(persona).get("/reports/tasks/").status_code == 404
+        assert client_for(persona).get(url).status_code == 404
+    assert client_for("anonymous").get(url).status_code == 302
+    assert client_for("co_officer").get("/reports/tasks/3/2024Q3/").status_code == 404  # not its task
+    co = client_for("co_officer")
+    assert co.post(url, {"action": "part_submit", "version": 0, **FIELDS}).status_code == 302
+    assert TaskReportPart.objects.get().state == "submitted"
+    lead = client_for("lead_officer")
+    page = lead.get(url).content.decode()
+    assert "组织专场招聘会3场" in page  # the lead sees the part
+    assert lead.post(url, {"action": "report_submit", "version": 0, **FIELDS}).status_code == 302
+    board = client_for("city_admin").get("/reports/tasks/?period=2024Q3").content.decode()
+    assert "建立企业用工保障机制" in board and "1/6" in board
+    leader = client_for("leader").get(url).content.decode()
+    assert "审核通过" not in leader and "保存草稿" not in leader
+    admin = client_for("city_admin")
+    version = TaskReport.objects.get().version
+    assert admin.post(url, {"action": "send_back", "version": version, "comment": ""}).status_code == 400
+    assert admin.post(url, {"action": "approve", "version": version}).status_code == 302
+    assert TaskReport.objects.get().state == "approved"
+    # the co-department's own page shows its part, not the others'
+    assert "我方报送内容" in co.get(url).content.decode()
