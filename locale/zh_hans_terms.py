@@ -219,6 +219,26 @@ ZH.update({
     "Parts from co-responsible units": "责任单位分报告", "No parts yet.": "暂无分报告。",
 })
 
+ZH.update({
+    "Rejected": "未通过", "requested by": "申请人", "requested at": "申请时间", "correction": "数据更正",
+    "corrections": "数据更正", "reported value": "原报数值", "corrected value": "更正后数值", "correction item": "更正明细",
+    "correction items": "更正明细",
+    "Only an approved return is corrected; change this one directly.": "只有已审核的报表才需更正；本报表可直接修改。",
+    "A correction needs a reason.": "更正须填写原因。",
+    "A correction of %(name)s is already waiting for review.": "“%(name)s”已有一项更正申请待审核。",
+    "%(name)s has no approved figures in this return.": "本报表中“%(name)s”没有已审核数据。",
+    "The corrected figures are the same as the approved ones.": "更正后的数据与已审核数据相同。",
+    "This correction was already %(state)s.": "该更正申请已处理（%(state)s）。",
+    "Say why: a rejected correction needs a comment.": "不予通过须说明理由。",
+    "%(n)d correction requests sent for review.": "已提交%(n)d项更正申请，等待审核。",
+    "No figure was changed: nothing to correct.": "没有修改任何数据，无需更正。",
+    "Request a correction (统计数据更正)": "申请更正（统计数据更正）",
+    "Change the approved figures above that are wrong, give the reason, and send: the office reviews each corrected indicator. Both the reported and the corrected figures are kept.": "在上表中修改有误的已审核数据，填写原因后提交：市就业办逐项审核。原报数据和更正后数据都会保留。",
+    "Reason": "原因", "Reason for the correction": "更正原因", "Send correction request": "提交更正申请",
+    "Corrections": "数据更正记录", "Reported → corrected": "原报 → 更正", "Comment (required to reject)": "意见（不予通过时必填）",
+    "Reject": "不予通过",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

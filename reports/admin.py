@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from ankang_jobs.admin import RoleScopedAdmin
 
-from .models import CountyReturn, PeriodException, ReportingPeriod, TaskReport, TaskReportPart
+from .models import (
+    Correction,
+    CorrectionItem,
+    CountyReturn,
+    PeriodException,
+    ReportingPeriod,
+    TaskReport,
+    TaskReportPart,
+)
 
 
 class CityAdminScoped(RoleScopedAdmin):
@@ -67,3 +75,23 @@ class TaskReportPartAdmin(CountyReturnAdmin):
     list_filter = ["state", "period", "department"]
     search_fields = ["task__title", "department__name", "measures"]
     list_select_related = ["task", "department", "period", "submitted_by"]
+
+
+class CorrectionItemInline(admin.TabularInline):
+    model = CorrectionItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["value", "old_value", "new_value"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(CountyReturnAdmin):
+    list_display = ["county_return", "indicator", "state", "requested_by", "requested_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["state", "indicator"]
+    search_fields = ["reason", "county_return__region__name"]
+    list_select_related = ["county_return__region", "county_return__period", "indicator", "requested_by",
+                           "reviewed_by"]
+    inlines = [CorrectionItemInline]

@@ -302,3 +302,64 @@ class TaskReport(models.Model):
     @property
     def is_editable_state(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Who sees a correction: whoever sees its return."""
+        return self.filter(county_return__in=CountyReturn.objects.for_user(user))
+
+
+class Correction(models.Model):
+    """A request to correct approved figures (统计数据更正), with a reason, reviewed by the office.
+    The first-reported and the corrected figures are both kept (in the items) and both shown."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    county_return = models.ForeignKey(CountyReturn, verbose_name=_("county return"), on_delete=models.PROTECT,
+                                      related_name="corrections")
+    indicator = models.ForeignKey("targets.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT,
+                                  related_name="corrections")
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-requested_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="correction_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.county_return} · {self.indicator.code} · {self.get_state_display()}"
+
+
+class CorrectionItem(models.Model):
+    correction = models.ForeignKey(Correction, verbose_name=_("correction"), on_delete=models.CASCADE,
+                                   related_name="items")
+    value = models.ForeignKey("targets.IndicatorValue", verbose_name=_("value"), on_delete=models.PROTECT,
+                              related_name="correction_items")
+    old_value = models.DecimalField(_("reported value"), max_digits=18, decimal_places=4)
+    new_value = models.DecimalField(_("corrected value"), max_digits=18, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction item")
+        verbose_name_plural = _("correction items")
+        constraints = [models.UniqueConstraint(fields=["correction", "value"], name="correction_item_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.value.component.code}: {self.old_value} → {self.new_value}"

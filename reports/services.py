@@ -22,9 +22,17 @@ from accounts.scoping import is_city_admin
 from ankang_jobs.loading import LoadSummary
 from communities.models import Region
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
-from targets.services import value_record, values_approve
+from targets.services import figures_validate, rollups_enqueue, value_record, values_approve
 
-from .models import CountyReturn, PeriodException, ReportingPeriod, TaskReport, TaskReportPart
+from .models import (
+    Correction,
+    CorrectionItem,
+    CountyReturn,
+    PeriodException,
+    ReportingPeriod,
+    TaskReport,
+    TaskReportPart,
+)
 from .quarters import Quarter
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
@@ -410,3 +418,71 @@ def task_report_send_back(*, report: TaskReport, version: int, reviewer, comment
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), comment.strip()
     _touch(report, reviewer)
     return report
+
+
+# ---------------------------------------------------------------- corrections after approval
+
+
+@transaction.atomic
+def correction_request(*, county_return: CountyReturn, indicator: Indicator, figures: dict[str, object], reason: str,
+                       user) -> Correction:
+    """Ask to correct one indicator's approved figures in an approved return. Checked by the same
+    rules as a return; nothing changes until the office approves."""
+    _require_county_officer(user, county_return.region)
+    if county_return.state != CountyReturn.State.APPROVED:
+        _refuse(_("Only an approved return is corrected; change this one directly."))
+    if not reason.strip():
+        _refuse(_("A correction needs a reason."))
+    if Correction.objects.filter(county_return=county_return, indicator=indicator,
+                                 state=Correction.State.SUBMITTED).exists():
+        _refuse(_("A correction of %(name)s is already waiting for review."), name=indicator.name)
+    values = figures_validate(indicator=indicator, region=county_return.region, components=figures)
+    current = return_values(county_return).get(indicator.code, {})
+    if not current:
+        _refuse(_("%(name)s has no approved figures in this return."), name=indicator.name)
+    if all(current[code].value == value for code, value in values.items()):
+        _refuse(_("The corrected figures are the same as the approved ones."))
+    correction = Correction.objects.create(county_return=county_return, indicator=indicator, reason=reason.strip(),
+                                           requested_by=user, requested_at=timezone.now())
+    for code, value in values.items():
+        CorrectionItem.objects.create(correction=correction, value=current[code], old_value=current[code].value,
+                                      new_value=value)
+    return correction
+
+
+@transaction.atomic
+def correction_approve(*, correction: Correction, reviewer) -> Correction:
+    """Apply the corrected figures (they stay approved) and roll the figures up again. The
+    reported figures remain in the correction's items and in the values' history."""
+    if not is_city_admin(reviewer):
+        raise PermissionDenied
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    if correction.state != Correction.State.SUBMITTED:
+        _refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
+    now = timezone.now()
+    for item in correction.items.select_related("value"):
+        row = item.value
+        row.value, row.version = item.new_value, row.version + 1
+        row.approved_by, row.approved_at = reviewer, now
+        row._change_reason = f"correction {correction.pk}: {correction.reason[:200]}"
+        row.save()
+    correction.state, correction.reviewed_by, correction.reviewed_at = Correction.State.APPROVED, reviewer, now
+    correction.save()
+    code, county_id = correction.indicator.code, correction.county_return.region_id
+    transaction.on_commit(lambda: rollups_enqueue({code: {county_id}}))
+    return correction
+
+
+@transaction.atomic
+def correction_reject(*, correction: Correction, reviewer, comment: str) -> Correction:
+    if not is_city_admin(reviewer):
+        raise PermissionDenied
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    if correction.state != Correction.State.SUBMITTED:
+        _refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
+    if not comment.strip():
+        _refuse(_("Say why: a rejected correction needs a comment."))
+    correction.state, correction.reviewed_by, correction.reviewed_at = Correction.State.REJECTED, reviewer, timezone.now()
+    correction.review_comment = comment.strip()
+    correction.save()
+    return correction

@@ -10,11 +10,14 @@ from communities.models import Region
 from tasks.models import Task
 from tasks.selectors import plan_current_for_user
 
-from .models import CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
+from .models import Correction, CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from .quarters import Quarter
 from .selectors import period_current, return_form, returns_board, task_board
 from .services import (
     Conflict,
+    correction_approve,
+    correction_reject,
+    correction_request,
     county_return_approve,
     county_return_open,
     county_return_save,
@@ -22,6 +25,7 @@ from .services import (
     county_return_submit,
     county_return_warnings,
     period_is_open_for,
+    return_values,
     task_part_open,
     task_part_save,
     task_part_submit,
@@ -90,6 +94,17 @@ def county_return_view(request, region_code: str, period_label: str):
                     messages.success(request, _("Submitted for review."))
                 else:
                     messages.success(request, _("Saved as a draft."))
+            elif action == "correct":
+                n = _request_corrections(county_return, _figures(request.POST), request.POST.get("reason", ""), user)
+                messages.success(request, _("%(n)d correction requests sent for review.") % {"n": n})
+            elif action in ("correction_approve", "correction_reject"):
+                correction = get_object_or_404(Correction.objects.for_user(user), pk=request.POST.get("correction"),
+                                               county_return=county_return)
+                if action == "correction_approve":
+                    correction_approve(correction=correction, reviewer=user)
+                else:
+                    correction_reject(correction=correction, reviewer=user, comment=request.POST.get("comment", ""))
+                messages.success(request, _("Saved."))
             elif action == "approve":
                 county_return_approve(county_return=county_return, version=version, reviewer=user)
                 messages.success(request, _("Approved; the figures are being rolled up."))
@@ -110,6 +125,36 @@ def county_return_view(request, region_code: str, period_label: str):
     return _render(request, region, period, county_return)
 
 
+def _request_corrections(county_return, figures, reason: str, user) -> int:
+    """One correction request per indicator whose posted figures differ from the approved ones."""
+    from decimal import Decimal, InvalidOperation
+
+    from targets.models import Indicator
+
+    current = return_values(county_return)
+    changed = []
+    for code, components in figures.items():
+        approved = current.get(code, {})
+        try:
+            differs = any(approved.get(c) is None or Decimal(v or "0") != approved[c].value for c, v in components.items())
+        except InvalidOperation:
+            differs = True  # let the rules say what is wrong with it
+        if differs:
+            changed.append(code)
+    if not changed:
+        raise ValidationError(_("No figure was changed: nothing to correct."))
+    errors = {}
+    for code in changed:
+        try:
+            correction_request(county_return=county_return, indicator=Indicator.objects.get(code=code),
+                               figures=figures[code], reason=reason, user=user)
+        except ValidationError as exc:
+            errors[code] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return len(changed)
+
+
 def _figures(post) -> dict[str, dict[str, str]]:
     """Form fields are named v__<indicator code>__<component code>."""
     figures: dict[str, dict[str, str]] = {}
@@ -127,6 +172,7 @@ def _render(request, region: Region, period: ReportingPeriod, county_return, err
     today = timezone.localdate()
     is_open = period_is_open_for(period=period, region=region, today=today)
     editable = is_owner and is_open and (county_return is None or county_return.is_editable_state)
+    correctable = is_owner and county_return is not None and county_return.state == CountyReturn.State.APPROVED
     reviewable = (user.has_role("city_admin") and county_return is not None
                   and county_return.state in (CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED))
     field_errors = getattr(errors, "error_dict", {}) if errors else {}
@@ -137,12 +183,18 @@ def _render(request, region: Region, period: ReportingPeriod, county_return, err
         for component, row, previous in line.components:
             name = f"v__{line.indicator.code}__{component.code}"
             value = posted.get(name, "") if posted is not None else ("" if row is None else f"{row.value.normalize():f}")
+            if posted is None and row is not None:
+                value = f"{row.value.normalize():f}"
             components.append({"component": component, "name": name, "value": value, "previous": previous,
                                "status": row.get_status_display() if row else ""})
         lines.append({"indicator": line.indicator, "components": components, "cumulative": line.cumulative,
                       "errors": field_errors.get(line.indicator.code, [])})
     return render(request, "reports/county_return.html", {
         "region": region, "period": period, "county_return": county_return, "lines": lines, "editable": editable,
+        "correctable": correctable,
+        "corrections": (Correction.objects.for_user(user).filter(county_return=county_return)
+                        .select_related("indicator", "requested_by", "reviewed_by").prefetch_related("items__value__component")
+                        if county_return else []),
         "reviewable": reviewable, "is_open": is_open, "posted": posted,
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": (field_errors.get("__all__", []) if field_errors else (errors.messages if errors else [])),

@@ -46,12 +46,10 @@ def _refuse(message: str, **params) -> None:
     raise ValidationError(message, params=params or None)
 
 
-@transaction.atomic
-def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, components: dict[str, Decimal],
-                 user, source: str = IndicatorValue.Source.FORM, source_ref: str = "",
-                 submit: bool = False) -> list[IndicatorValue]:
-    """Enter (or change) one unit's figures for one indicator and quarter, all components at
-    once. Refused whole, with a message in Chinese, if any rule is broken; nothing is written."""
+def figures_validate(*, indicator: Indicator, region: Region, components: dict[str, object]) -> dict[str, Decimal]:
+    """The hard rules for one unit's figures of one indicator: who may report it, every component,
+    numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
+    as Decimals; raises ValidationError (in Chinese) on the first broken rule."""
     if indicator.kind == Indicator.Kind.DERIVED:
         _refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
     if indicator.reported_by == Indicator.ReportedBy.CITY and region.level != Region.Level.CITY:
@@ -83,6 +81,16 @@ def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, comp
         if indicator.numerator_within_denominator and num > den:
             _refuse(_("%(name)s: the numerator (%(num)s) cannot exceed the denominator (%(den)s)."),
                     name=indicator.name, num=num, den=den)
+    return values
+
+
+@transaction.atomic
+def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, components: dict[str, Decimal],
+                 user, source: str = IndicatorValue.Source.FORM, source_ref: str = "",
+                 submit: bool = False) -> list[IndicatorValue]:
+    """Enter (or change) one unit's figures for one indicator and quarter, all components at
+    once. Refused whole, with a message in Chinese, if any rule is broken; nothing is written."""
+    values = figures_validate(indicator=indicator, region=region, components=components)
     existing = {v.component.code: v for v in IndicatorValue.objects.select_for_update().filter(
         indicator=indicator, region=region, year=quarter.year, quarter=quarter.number).select_related("component")}
     if any(v.status == IndicatorValue.Status.APPROVED for v in existing.values()):
@@ -120,11 +128,11 @@ def values_approve(*, values: list[IndicatorValue], approver) -> int:
     affected: dict[str, set[int]] = {}
     for row in rows:
         affected.setdefault(row.indicator.code, set()).add(row.region.county_id or row.region_id)
-    transaction.on_commit(lambda: _enqueue_rollups(affected))
+    transaction.on_commit(lambda: rollups_enqueue(affected))
     return len(rows)
 
 
-def _enqueue_rollups(affected: dict[str, set[int]]) -> None:
+def rollups_enqueue(affected: dict[str, set[int]]) -> None:
     from .jobs import rollup_job
 
     for code, county_ids in affected.items():
@@ -150,5 +158,5 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     for q in quota_set.quotas.all():  # bulk_create writes no history: record each quota in the trail
         q._change_reason = f"quota_set_issue v{quota_set.version}"
         q.save()
-    transaction.on_commit(lambda: _enqueue_rollups({target.indicator.code: set()}) if target.indicator_id else None)
+    transaction.on_commit(lambda: rollups_enqueue({target.indicator.code: set()}) if target.indicator_id else None)
     return quota_set

@@ -97,3 +97,27 @@ def test_inbox_counts_and_overdue(client_for):
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 11)):  # a day after due
         html = client_for("city_admin").get("/reports/?period=2024Q3").content.decode()
     assert html.count("逾期") >= 10 and "未开始 10" in html
+
+
+def test_correction_in_the_browser(client_for):
+    from reports.models import Correction
+
+    county_client = client_for("county_a")
+    post_figures(county_client, "save")
+    post_figures(county_client, "submit", version=CountyReturn.objects.get().version)
+    admin = client_for("city_admin")
+    admin.post(URL, {"action": "approve", "version": CountyReturn.objects.get().version})
+    assert "申请更正" in county_client.get(URL).content.decode()
+    figures = full_figures()
+    figures["urban_new_jobs"] = {"value": "14"}
+    response = post_figures(county_client, "correct", version=CountyReturn.objects.get().version, figures=figures,
+                            reason="漏报")
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert correction.indicator.code == "urban_new_jobs"
+    response = admin.post(URL, {"action": "correction_approve", "correction": correction.pk,
+                                "version": CountyReturn.objects.get().version})
+    assert response.status_code == 302 and Correction.objects.get().state == "approved"
+    html = county_client.get(URL).content.decode()
+    assert "<del>10</del>" in html and "<strong>14</strong>" in html
+    assert client_for("county_b").post(URL, {"action": "correction_approve", "correction": correction.pk}).status_code == 404

@@ -281,3 +281,47 @@ def personas_tx(transactional_db):
         role_grant(user=user, role="county_officer", granted_by=None)
         users.append(user)
     return users
+
+
+def test_a_correction_keeps_both_values_and_rolls_the_figures_up_again(personas):
+    from reports.models import Correction
+    from reports.services import correction_approve, correction_reject, correction_request
+    from targets.models import Indicator
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        r = submitted(personas)
+        county_return_approve(county_return=r, version=r.version, reviewer=personas["city_admin"])
+    r.refresh_from_db()
+    jobs = Indicator.objects.get(code="urban_new_jobs")
+    with pytest.raises(ValidationError):  # the same rules as a return
+        correction_request(county_return=r, indicator=jobs, figures={"value": "-1"}, reason="录入错误",
+                           user=personas["county_a"])
+    with pytest.raises(ValidationError):
+        correction_request(county_return=r, indicator=jobs, figures={"value": "12"}, reason=" ",
+                           user=personas["county_a"])
+    with pytest.raises(PermissionDenied):
+        correction_request(county_return=r, indicator=jobs, figures={"value": "12"}, reason="x",
+                           user=personas["county_b"])
+    correction = correction_request(county_return=r, indicator=jobs, figures={"value": "12"},
+                                    reason="漏报一家企业新增就业2人", user=personas["county_a"])
+    value = IndicatorValue.objects.get(indicator=jobs, region=county("汉滨区"), year=2024, quarter=3)
+    assert value.value == D(10)  # nothing changes before review
+    with pytest.raises(PermissionDenied):
+        correction_approve(correction=correction, reviewer=personas["leader"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        correction_approve(correction=correction, reviewer=personas["city_admin"])
+    value.refresh_from_db()
+    assert (value.value, value.status) == (D(12), "approved")
+    item = correction.items.get()
+    assert (item.old_value, item.new_value) == (D(10), D(12))  # both kept
+    assert value.history.filter(value=D(10)).exists()  # and in the value's history
+    assert Snapshot.objects.get(indicator=jobs, region=county("汉滨区"), year=2024, quarter=3).period_value == D(12)
+    assert Snapshot.objects.get(indicator=jobs, region=city(), year=2024, quarter=3).period_value == D(12)
+    second = correction_request(county_return=r, indicator=jobs, figures={"value": "15"}, reason="再次核实",
+                                user=personas["county_a"])
+    with pytest.raises(ValidationError):
+        correction_reject(correction=second, reviewer=personas["city_admin"], comment="")
+    correction_reject(correction=second, reviewer=personas["city_admin"], comment="无依据")
+    assert Correction.objects.get(pk=second.pk).state == "rejected"
+    value.refresh_from_db()
+    assert value.value == D(12)
