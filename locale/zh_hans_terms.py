@@ -239,6 +239,15 @@ ZH.update({
     "Reject": "不予通过",
 })
 
+ZH.update({
+    "first submitted at": "首次报送时间", "Timeliness is judged by the first submission.": "及时性以首次报送时间为准。",
+    "Due": "应报", "On time": "按时", "Late": "逾期报送", "Missing": "未报", "Completeness": "完整率",
+    "Timeliness": "及时率", "Total": "合计", "Completeness and timeliness": "报送完整率和及时率",
+    "On time: first submitted by %(due)s (Asia/Shanghai date). Completeness: submitted ÷ due; timeliness: on time ÷ due.": "按时：%(due)s（北京时间）前首次报送。完整率 = 已报 ÷ 应报；及时率 = 按时 ÷ 应报。",
+    "Departments (task reports led and parts owed)": "各单位（牵头的任务进展报告和应报的分报告）", "Department": "单位",
+    "Counties (quarterly returns)": "各县（市、区）（季度报表）",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

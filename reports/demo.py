@@ -33,7 +33,8 @@ def demo_returns_seed(*, admin) -> int:
             returns.append(CountyReturn(
                 region=county, period=periods[(q.year, q.number)],
                 state=CountyReturn.State.APPROVED if approved else CountyReturn.State.SUBMITTED,
-                submitted_by=admin, submitted_at=now, reviewed_by=admin if approved else None,
+                submitted_by=admin, submitted_at=now, first_submitted_at=_demo_submission(county, q),
+                reviewed_by=admin if approved else None,
                 reviewed_at=now if approved else None, updated_by=admin, updated_at=now,
                 explanation="【演示数据】"))
     CountyReturn.objects.bulk_create(returns, batch_size=500)
@@ -77,6 +78,8 @@ def demo_task_reports_seed(*, admin) -> int:
             next_steps="【演示】加强督导调度。", self_status=statuses[task.number % 5],
             state=TaskReport.State.RETURNED if returned else TaskReport.State.APPROVED,
             submitted_by=admin, submitted_at=now, reviewed_by=admin, reviewed_at=now,
+            first_submitted_at=timezone.make_aware(datetime.datetime.combine(
+                period.due_on + datetime.timedelta(days=(task.number % 4) - 2), datetime.time(16))),
             review_comment="【演示】请补充园区新增就业岗位的具体数据。" if returned else "",
             updated_by=admin, updated_at=now))
     TaskReport.objects.bulk_create(reports)
@@ -87,8 +90,17 @@ def demo_task_reports_seed(*, admin) -> int:
         task=task6, department=Department.objects.get(name="市商务局"), period=period,
         measures="【演示】开展商贸企业用工需求调查。", progress="【演示】收集岗位需求860个。",
         self_status=SelfStatus.ON_TRACK, state=TaskReportPart.State.SUBMITTED, submitted_by=admin, submitted_at=now,
+        first_submitted_at=now,
         updated_by=admin, updated_at=now)
     PeriodException.objects.create(period=period, department=Department.objects.get(name="市工信局"), opened_by=admin,
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
     return len(reports)
+
+
+def _demo_submission(county: Region, q: Quarter) -> datetime.datetime:
+    """A plausible first-submission time: most counties a few days before the deadline, one or two
+    a few days late, varying by quarter."""
+    due = q.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+    offset = (int(county.code[4:6]) * 7 + q.number * 3 + q.year) % 9 - 6  # −6 … +2 days
+    return timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=offset), datetime.time(10)))

@@ -142,6 +142,8 @@ class CountyReturn(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
+                                              help_text=_("Timeliness is judged by the first submission."))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -219,6 +221,8 @@ class TaskReportPart(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
+                                              help_text=_("Timeliness is judged by the first submission."))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
@@ -279,6 +283,8 @@ class TaskReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
+                                              help_text=_("Timeliness is judged by the first submission."))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

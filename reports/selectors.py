@@ -108,3 +108,81 @@ def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
         my_part = next((pk for t, d, s, pk in parts if t == task.pk and d == mine), None)
         rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role))
     return rows
+
+
+@dataclass
+class Timeliness:
+    """One unit's reporting in one period: what was due, what came in, on time or late."""
+
+    unit: object
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def completeness(self) -> float | None:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+def _on_time(first_submitted_at, due_on) -> bool:
+    from django.utils import timezone
+
+    return timezone.localdate(first_submitted_at) <= due_on  # the deadline is a local date
+
+
+def county_timeliness(*, user, period: ReportingPeriod) -> list[Timeliness]:
+    """Per county: its return for the period, judged by its first submission against the due date."""
+    returns = {r.region_id: r for r in CountyReturn.objects.for_user(user).filter(period=period)}
+    rows = []
+    for county in CountyReturn.objects.counties_for(user):
+        t = Timeliness(county, expected=1)
+        r = returns.get(county.pk)
+        if r is not None and r.first_submitted_at:
+            if _on_time(r.first_submitted_at, period.due_on):
+                t.on_time += 1
+            else:
+                t.late += 1
+        rows.append(t)
+    return rows
+
+
+def department_timeliness(*, user, plan, period: ReportingPeriod) -> list[Timeliness]:
+    """Per department: the task reports it leads and the parts it owes as a co-responsible unit."""
+    from tasks.models import Department, Responsibility, Task
+
+    from .models import TaskReport, TaskReportPart
+
+    if not (user.is_superuser or user.has_role("city_admin", "leader", "dept_officer")):
+        return []
+    tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
+    duties = Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role")
+    reports = {r.task_id: r.first_submitted_at for r in TaskReport.objects.filter(period=period, task__in=tasks)}
+    parts = {(p.task_id, p.department_id): p.first_submitted_at
+             for p in TaskReportPart.objects.filter(period=period, task__in=tasks)}
+    by_dept: dict[int, Timeliness] = {}
+    departments = Department.objects.in_bulk({d for _, d, _ in duties})
+    for task_id, dept_id, role in duties:
+        t = by_dept.setdefault(dept_id, Timeliness(departments[dept_id]))
+        t.expected += 1
+        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
+        if first:
+            if _on_time(first, period.due_on):
+                t.on_time += 1
+            else:
+                t.late += 1
+    rows = sorted(by_dept.values(), key=lambda t: t.unit.order)
+    if not (user.is_superuser or user.has_role("city_admin", "leader")):
+        rows = [t for t in rows if t.unit.pk == user.department_id]
+    return rows

@@ -248,6 +248,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return.state = CountyReturn.State.RESUBMITTED if was_returned else CountyReturn.State.SUBMITTED
     county_return.explanation = explanation.strip()
     county_return.submitted_by, county_return.submitted_at = user, now
+    county_return.first_submitted_at = county_return.first_submitted_at or now
     _touch(county_return, user)
     return county_return
 
@@ -354,6 +355,7 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
     _require_open(part.period, today or timezone.localdate(), department=part.department)
     _require_complete(part)
     part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
+    part.first_submitted_at = part.first_submitted_at or part.submitted_at
     _touch(part, user)
     return part
 
@@ -394,6 +396,7 @@ def task_report_submit(*, report: TaskReport, version: int, user, today: datetim
     was_returned = report.state == TaskReport.State.RETURNED
     report.state = TaskReport.State.RESUBMITTED if was_returned else TaskReport.State.SUBMITTED
     report.submitted_by, report.submitted_at = user, timezone.now()
+    report.first_submitted_at = report.first_submitted_at or report.submitted_at
     _touch(report, user)
     return report
 

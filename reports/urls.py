@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("returns/<str:region_code>/<str:period_label>/", views.county_return_view, name="county-return"),
     path("tasks/", views.task_board_view, name="task-board"),
+    path("timeliness/", views.timeliness_view, name="timeliness"),
     path("tasks/<int:number>/<str:period_label>/", views.task_report_view, name="task-report"),
 ]

@@ -12,7 +12,14 @@ from tasks.selectors import plan_current_for_user
 
 from .models import Correction, CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from .quarters import Quarter
-from .selectors import period_current, return_form, returns_board, task_board
+from .selectors import (
+    county_timeliness,
+    department_timeliness,
+    period_current,
+    return_form,
+    returns_board,
+    task_board,
+)
 from .services import (
     Conflict,
     correction_approve,
@@ -289,3 +296,29 @@ def task_report_view(request, number: int, period_label: str):
         "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
         "statuses": SelfStatus.choices,
     }, status=status)
+
+
+@login_required
+def timeliness_view(request):
+    """Completeness and timeliness of one period, per department and per county."""
+    user = request.user
+    if not (user.is_superuser or user.has_role("city_admin", "leader", "dept_officer", "county_officer")):
+        raise Http404
+    plan = plan_current_for_user(user)
+    period = _period(request.GET.get("period"))
+    departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
+    counties = county_timeliness(user=user, period=period)
+    return render(request, "reports/timeliness.html", {
+        "period": period, "departments": departments, "counties": counties,
+        "department_total": _total(departments), "county_total": _total(counties),
+        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+    })
+
+
+def _total(rows):
+    from .selectors import Timeliness
+
+    total = Timeliness(None)
+    for r in rows:
+        total.expected, total.on_time, total.late = total.expected + r.expected, total.on_time + r.on_time, total.late + r.late
+    return total

@@ -151,3 +151,41 @@ def test_pages_for_each_persona(client_for, in_window):
     assert TaskReport.objects.get().state == "approved"
     # the co-department's own page shows its part, not the others'
     assert "我方报送内容" in co.get(url).content.decode()
+
+
+def test_timeliness_on_a_hand_made_quarter(personas, client_for):
+    """2024Q3 is due 2024-10-10. Task 6 (lead 市工信局, six co-units): 市工信局's report in on
+    10-10 15:00 UTC (23:00 in Ankang: on time); 市商务局's part late on 10-12; 市教体局's at
+    16:00 UTC on 10-10, already 00:00 on the 11th in Ankang: late; the other parts missing. Counties: 汉滨区 on time, 石泉县
+    late, eight missing."""
+    from django.utils import timezone as tz
+
+    from reports.models import CountyReturn
+    from reports.selectors import county_timeliness, department_timeliness
+    from tasks.models import Plan
+    from tests.targets_helpers import county
+
+    p = period()
+    at = lambda y, m, d, h: tz.make_aware(dt.datetime(y, m, d, h), dt.UTC)  # noqa: E731
+    TaskReport.objects.create(task=task(6), period=p, state="submitted", first_submitted_at=at(2024, 10, 10, 15))
+    TaskReportPart.objects.create(task=task(6), department=dept("市商务局"), period=p, state="submitted",
+                                  first_submitted_at=at(2024, 10, 12, 2))
+    # 16:30 UTC on 10-10 is 00:30 on 10-11 in Ankang: late
+    TaskReportPart.objects.create(task=task(6), department=dept("市教体局"), period=p, state="submitted",
+                                  first_submitted_at=at(2024, 10, 10, 16))
+    CountyReturn.objects.create(region=county("汉滨区"), period=p, state="submitted", first_submitted_at=at(2024, 10, 9, 3))
+    CountyReturn.objects.create(region=county("石泉县"), period=p, state="submitted", first_submitted_at=at(2024, 10, 11, 3))
+    plan = Plan.objects.get(code="ankang-2022")
+    depts = {t.unit.name: t for t in department_timeliness(user=personas["city_admin"], plan=plan, period=p)}
+    gxj = depts["市工信局"]  # leads tasks 2 and 6, co-responsible in 1, 4, 7, 15, 16, 17
+    assert (gxj.expected, gxj.on_time, gxj.late, gxj.missing) == (8, 1, 0, 7)
+    assert (depts["市商务局"].on_time, depts["市商务局"].late) == (0, 1)
+    assert (depts["市教体局"].on_time, depts["市教体局"].late) == (0, 1)
+    assert gxj.completeness == 12.5 and gxj.timeliness == 12.5
+    counties = {t.unit.name: t for t in county_timeliness(user=personas["city_admin"], period=p)}
+    assert (counties["汉滨区"].on_time, counties["石泉县"].late, counties["紫阳县"].missing) == (1, 1, 1)
+    html = client_for("leader").get("/reports/timeliness/?period=2024Q3").content.decode()
+    assert "市工信局" in html and "12.5%" in html and "汉滨区" in html
+    county_view = client_for("county_b").get("/reports/timeliness/?period=2024Q3").content.decode()
+    assert "石泉县" in county_view and "汉滨区" not in county_view
+    assert client_for("outsider").get("/reports/timeliness/").status_code == 404
