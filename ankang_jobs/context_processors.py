@@ -8,7 +8,13 @@ def platform(request):
     """Values every page needs: the platform's name, whether this is the demo dataset, and
     which menu entries the user's roles open."""
     user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from reports.models import Notification
+
+        unread = Notification.objects.for_user(user).filter(read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "PLATFORM_NAME": settings.PLATFORM_NAME,
         "DEMO_MODE": settings.DEMO_MODE,
         "is_city_admin": is_city_admin(user),

@@ -248,6 +248,22 @@ ZH.update({
     "Counties (quarterly returns)": "各县（市、区）（季度报表）",
 })
 
+ZH.update({
+    "Due soon": "即将到期", "Leader's instruction": "领导批示", "Extension": "延期", "recipient": "接收人",
+    "link": "链接", "created at": "创建时间", "read at": "阅读时间", "e-mailed": "已发邮件", "notification": "通知",
+    "notifications": "通知", "leader": "领导", "instruction": "批示内容", "given at": "批示时间",
+    "leader's instruction": "领导批示", "leaders' instructions": "领导批示", "Pending": "待审批", "asked until": "申请延至",
+    "exception": "特批", "extension request": "延期申请", "extension requests": "延期申请",
+    "An instruction needs its text.": "批示内容不能为空。", "An extension request needs a reason.": "延期申请须填写原因。",
+    "The period is open until %(day)s; ask for a later date.": "本期填报开放至%(day)s，请申请更晚的日期。",
+    "This request was already decided.": "该申请已处理。",
+    "Say why: a refused extension needs a comment.": "不予批准须说明理由。",
+    "Give the date as YYYY-MM-DD.": "日期格式为YYYY-MM-DD。", "Notifications": "通知", "Ask for an extension": "申请延期",
+    "Extension requests": "延期申请", "Until (YYYY-MM-DD)": "延至（YYYY-MM-DD）", "Until": "延至",
+    "No requests.": "暂无申请。", "No notifications.": "暂无通知。", "Leaders' instructions": "领导批示",
+    "Instruction": "批示", "Give instruction": "作出批示",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

@@ -6,6 +6,9 @@ from .models import (
     Correction,
     CorrectionItem,
     CountyReturn,
+    ExtensionRequest,
+    Instruction,
+    Notification,
     PeriodException,
     ReportingPeriod,
     TaskReport,
@@ -95,3 +98,27 @@ class CorrectionAdmin(CountyReturnAdmin):
     list_select_related = ["county_return__region", "county_return__period", "indicator", "requested_by",
                            "reviewed_by"]
     inlines = [CorrectionItemInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(CountyReturnAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "read_at", "emailed"]
+    list_filter = ["kind", "emailed"]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(CountyReturnAdmin):
+    list_display = ["task", "author", "created_at", "text"]
+    search_fields = ["text", "task__title"]
+    list_filter = ["task"]
+    list_select_related = ["task", "author"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(CountyReturnAdmin):
+    list_display = ["period", "region", "department", "until", "state", "requested_by", "reviewed_by"]
+    list_filter = ["state", "period"]
+    search_fields = ["reason"]
+    list_select_related = ["period", "region", "department", "requested_by", "reviewed_by"]

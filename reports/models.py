@@ -369,3 +369,111 @@ class CorrectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value.component.code}: {self.old_value} → {self.new_value}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user) if user.is_authenticated else self.none()
+
+
+class Notification(models.Model):
+    """A message in the platform (and by e-mail): a report due soon, overdue, returned, approved,
+    a leader's instruction. ``key`` makes a reminder idempotent: one per recipient and key."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        INSTRUCTION = "instruction", _("Leader's instruction")
+        EXTENSION = "extension", _("Extension")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_unique_key")]
+        indexes = [
+            # the bell: one person's unread messages
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Instruction(models.Model):
+    """A leader's instruction (领导批示) on a task, shown to the task's departments."""
+
+    task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="instructions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leader"), on_delete=models.PROTECT,
+                               related_name="+")
+    text = models.TextField(_("instruction"))
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leader's instruction")
+        verbose_name_plural = _("leaders' instructions")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="instruction_has_text")]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.author} · {self.created_at:%Y-%m-%d}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for more time on one period; approval opens a PeriodException."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="extension_requests")
+    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("asked until"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    review_comment = models.TextField(_("review comment"), blank=True)
+    exception = models.OneToOneField(PeriodException, verbose_name=_("exception"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="extension_request")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="extension_has_reason"),
+            models.CheckConstraint(condition=models.Q(region__isnull=True, department__isnull=False)
+                                   | models.Q(region__isnull=False, department__isnull=True),
+                                   name="extension_for_exactly_one_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.region or self.department} · {self.get_state_display()}"

@@ -28,6 +28,9 @@ from .models import (
     Correction,
     CorrectionItem,
     CountyReturn,
+    ExtensionRequest,
+    Instruction,
+    Notification,
     PeriodException,
     ReportingPeriod,
     TaskReport,
@@ -271,7 +274,26 @@ def county_return_approve(*, county_return: CountyReturn, version: int, reviewer
     county_return.state = CountyReturn.State.APPROVED
     county_return.reviewed_by, county_return.reviewed_at, county_return.review_comment = reviewer, timezone.now(), ""
     _touch(county_return, reviewer)
+    _tell_county(county_return, Notification.Kind.APPROVED, "已审核通过")
     return county_return
+
+
+def _tell_county(county_return: CountyReturn, kind: str, what: str) -> None:
+    from .notifications import notify, officers_of
+
+    notify(users=officers_of(region=county_return.region), kind=kind,
+           key=f"{kind}:return:{county_return.pk}:v{county_return.version}",
+           title=f"{county_return.region.name}{county_return.period.label}季度报表{what}",
+           body=county_return.review_comment,
+           link=f"/reports/returns/{county_return.region.code}/{county_return.period.label}/")
+
+
+def _tell_lead(report: TaskReport, kind: str, what: str) -> None:
+    from .notifications import notify, officers_of
+
+    notify(users=officers_of(department=_lead_of(report.task)), kind=kind, key=f"{kind}:task_report:{report.pk}:v{report.version}",
+           title=f"第{report.task.number}项任务{report.period.label}进展报告{what}", body=report.review_comment,
+           link=f"/reports/tasks/{report.task.number}/{report.period.label}/")
 
 
 @transaction.atomic
@@ -287,6 +309,7 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     county_return.reviewed_by, county_return.reviewed_at = reviewer, timezone.now()
     county_return.review_comment = comment.strip()
     _touch(county_return, reviewer)
+    _tell_county(county_return, Notification.Kind.RETURNED, "被退回")
     return county_return
 
 
@@ -408,6 +431,7 @@ def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskRe
     report.state = TaskReport.State.APPROVED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
     _touch(report, reviewer)
+    _tell_lead(report, Notification.Kind.APPROVED, "已审核通过")
     return report
 
 
@@ -489,3 +513,70 @@ def correction_reject(*, correction: Correction, reviewer, comment: str) -> Corr
     correction.review_comment = comment.strip()
     correction.save()
     return correction
+
+
+# ---------------------------------------------------------------- leaders' instructions, extensions
+
+
+@transaction.atomic
+def instruction_give(*, task, text: str, user) -> Instruction:
+    """A leader's instruction on a task, sent to every department responsible for it."""
+    from .notifications import notify, officers_of
+
+    if not (user.is_authenticated and user.has_role(Role.LEADER)):
+        raise PermissionDenied
+    if not text.strip():
+        _refuse(_("An instruction needs its text."))
+    instruction = Instruction.objects.create(task=task, author=user, text=text.strip())
+    for r in task.responsibilities.select_related("department"):
+        notify(users=officers_of(department=r.department), kind=Notification.Kind.INSTRUCTION,
+               key=f"instruction:{instruction.pk}", title=f"领导对第{task.number}项任务作出批示", body=instruction.text,
+               link=f"/plans/{task.plan.code}/tasks/{task.number}/")
+    return instruction
+
+
+@transaction.atomic
+def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: str, user) -> ExtensionRequest:
+    """A county or department officer asks for more time on a period, for their own unit."""
+    from .notifications import city_admins, notify
+
+    if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+        unit = {"region": user.region}
+    elif user.has_role(Role.DEPT_OFFICER) and user.department_id:
+        unit = {"department": user.department}
+    else:
+        raise PermissionDenied
+    if not reason.strip():
+        _refuse(_("An extension request needs a reason."))
+    if until <= period.locks_after:
+        _refuse(_("The period is open until %(day)s; ask for a later date."), day=period.locks_after.isoformat())
+    request = ExtensionRequest.objects.create(period=period, until=until, reason=reason.strip(), requested_by=user,
+                                              **unit)
+    notify(users=city_admins(), kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}",
+           title=f"{request.region or request.department}申请延长{period.label}填报期限", body=request.reason,
+           link="/reports/extensions/")
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comment: str = "") -> ExtensionRequest:
+    """The office approves (opening an exception for that unit only) or refuses with a comment."""
+    from .notifications import notify
+
+    if not is_city_admin(reviewer):
+        raise PermissionDenied
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != ExtensionRequest.State.PENDING:
+        _refuse(_("This request was already decided."))
+    if not approve and not comment.strip():
+        _refuse(_("Say why: a refused extension needs a comment."))
+    if approve:
+        request.exception = period_exception_open(
+            period=request.period, region=request.region, department=request.department, open_until=request.until,
+            reason=f"延期申请：{request.reason}", user=reviewer)
+    request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
+    request.reviewed_by, request.review_comment = reviewer, comment.strip()
+    request.save()
+    notify(users=[request.requested_by], kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}:decided",
+           title=f"{request.period.label}延期申请{'已批准' if approve else '未批准'}", body=request.review_comment)
+    return request

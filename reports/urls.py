@@ -8,5 +8,7 @@ urlpatterns = [
     path("returns/<str:region_code>/<str:period_label>/", views.county_return_view, name="county-return"),
     path("tasks/", views.task_board_view, name="task-board"),
     path("timeliness/", views.timeliness_view, name="timeliness"),
+    path("notifications/", views.notifications_view, name="notifications"),
+    path("extensions/", views.extensions_view, name="extensions"),
     path("tasks/<int:number>/<str:period_label>/", views.task_report_view, name="task-report"),
 ]

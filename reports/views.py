@@ -10,7 +10,17 @@ from communities.models import Region
 from tasks.models import Task
 from tasks.selectors import plan_current_for_user
 
-from .models import Correction, CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
+from .models import (
+    Correction,
+    CountyReturn,
+    ExtensionRequest,
+    Instruction,
+    Notification,
+    ReportingPeriod,
+    SelfStatus,
+    TaskReport,
+    TaskReportPart,
+)
 from .quarters import Quarter
 from .selectors import (
     county_timeliness,
@@ -31,6 +41,9 @@ from .services import (
     county_return_send_back,
     county_return_submit,
     county_return_warnings,
+    extension_decide,
+    extension_request,
+    instruction_give,
     period_is_open_for,
     return_values,
     task_part_open,
@@ -270,6 +283,8 @@ def task_report_view(request, number: int, period_label: str):
                 report = task_report_save(report=report, fields=fields, version=version, user=user)
                 if action == "report_submit":
                     task_report_submit(report=report, version=report.version, user=user)
+            elif action == "instruct":
+                instruction_give(task=task, text=request.POST.get("instruction", ""), user=user)
             elif action == "approve" and report is not None:
                 task_report_approve(report=report, version=version, reviewer=user)
             elif action == "send_back" and report is not None:
@@ -294,7 +309,8 @@ def task_report_view(request, number: int, period_label: str):
         "part_editable": my_role == "co" and is_open and (part is None or part.state == "draft"),
         "reviewable": user.has_role("city_admin") and report is not None and report.state in ("submitted", "resubmitted"),
         "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
-        "statuses": SelfStatus.choices,
+        "statuses": SelfStatus.choices, "can_instruct": user.has_role("leader"),
+        "instructions": Instruction.objects.filter(task=task).select_related("author"),
     }, status=status)
 
 
@@ -322,3 +338,46 @@ def _total(rows):
     for r in rows:
         total.expected, total.on_time, total.late = total.expected + r.expected, total.on_time + r.on_time, total.late + r.late
     return total
+
+
+@login_required
+def notifications_view(request):
+    """My messages; opening the page marks them read."""
+    notes = list(Notification.objects.for_user(request.user)[:100])
+    Notification.objects.for_user(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "reports/notifications.html", {"notes": notes})
+
+
+@login_required
+def extensions_view(request):
+    """Extension requests: the office decides; an officer asks for their own unit."""
+    user = request.user
+    if not (user.has_role("city_admin", "county_officer", "dept_officer")):
+        raise Http404
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "request":
+                import datetime
+
+                period = _period(request.POST.get("period"))
+                try:
+                    until = datetime.date.fromisoformat(request.POST.get("until", ""))
+                except ValueError as exc:
+                    raise ValidationError(_("Give the date as YYYY-MM-DD.")) from exc
+                extension_request(period=period, until=until, reason=request.POST.get("reason", ""), user=user)
+            else:
+                ext = get_object_or_404(ExtensionRequest, pk=request.POST.get("request"))
+                extension_decide(request=ext, approve=request.POST.get("action") == "approve", reviewer=user,
+                                 comment=request.POST.get("comment", ""))
+            messages.success(request, _("Saved."))
+            return redirect("reports:extensions")
+        except ValidationError as exc:
+            errors = exc.messages
+    requests = ExtensionRequest.objects.select_related("period", "region", "department", "requested_by", "reviewed_by")
+    if not user.has_role("city_admin"):
+        requests = requests.filter(requested_by=user)
+    return render(request, "reports/extensions.html", {
+        "requests": requests[:100], "errors": errors, "is_office": user.has_role("city_admin"),
+        "periods": ReportingPeriod.objects.filter(year__gte=timezone.localdate().year - 1).order_by("-year", "-quarter")[:8],
+    }, status=400 if errors else 200)

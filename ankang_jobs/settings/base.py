@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
     # Nightly full roll-up: a safety net behind the incremental recomputes after each approval.
     "targets-nightly-rollup": {"task": "targets.rollup", "schedule": crontab(hour=2, minute=30),
                                "kwargs": {"trigger": "nightly"}},
+    # 督办: due-in-3-days and overdue reminders, each morning.
+    "reports-daily-reminders": {"task": "reports.reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 CACHES = {
@@ -157,6 +159,13 @@ REST_FRAMEWORK = {
 # this many days after the quarter ends (later changes need an exception or a correction).
 REPORT_DUE_DAYS = env.int("REPORT_DUE_DAYS", default=10)
 REPORT_ENTRY_WINDOW_DAYS = env.int("REPORT_ENTRY_WINDOW_DAYS", default=20)
+
+# E-mail for notifications: printed to the console on the embedded default; EMAIL_URL
+# (e.g. smtp+tls://user:password@mail.example:587) sets a real server.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="安康市就业工作平台 <noreply@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Task 8's tier counts: does a community holding a higher tier count toward the lower tiers'
 # targets too? Yes by default — each higher tier requires the one below, so a provincial

@@ -1,0 +1,97 @@
+"""Notifications (督办): in the platform and by e-mail, each at most once per recipient and key."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+
+from .models import CountyReturn, Notification, ReportingPeriod, TaskReport, TaskReportPart
+
+log = logging.getLogger(__name__)
+DUE_SOON_DAYS = 3
+
+
+def officers_of(*, region=None, department=None):
+    """The active officers who answer for a county's return or a department's reports."""
+    if region is not None:
+        return User.objects.filter(is_active=True, region=region, role_assignments__role=Role.COUNTY_OFFICER)
+    return User.objects.filter(is_active=True, department=department, role_assignments__role=Role.DEPT_OFFICER)
+
+
+def city_admins():
+    return User.objects.filter(is_active=True, role_assignments__role=Role.CITY_ADMIN)
+
+
+def notify(*, users, kind: str, key: str, title: str, body: str = "", link: str = "") -> int:
+    """Create the notification for each user who has not had this key yet; e-mail it after the
+    commit to those with an address. Returns how many were new."""
+    new = []
+    for user in set(users):
+        notification, created = Notification.objects.get_or_create(
+            recipient=user, key=key, defaults={"kind": kind, "title": title, "body": body, "link": link})
+        if created:
+            new.append(notification)
+    if new:
+        ids = [n.pk for n in new]
+        transaction.on_commit(lambda: _email(ids))
+    return len(new)
+
+
+def _email(ids: list[int]) -> None:
+    for n in Notification.objects.filter(pk__in=ids, emailed=False).select_related("recipient"):
+        if not n.recipient.email:
+            continue
+        try:
+            send_mail(n.title, f"{n.body}\n\n{settings.SITE_URL}{n.link}", None, [n.recipient.email])
+        except Exception:  # a mail server down must not lose the in-platform notification
+            log.exception("e-mail for notification %s failed", n.pk)
+            continue
+        Notification.objects.filter(pk=n.pk).update(emailed=True)
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Due-in-3-days and overdue reminders for the period being reported, to every unit that has
+    not submitted. Safe to run any number of times a day: each reminder goes once."""
+    from communities.models import Region
+    from tasks.models import Plan, Responsibility
+
+    today = today or timezone.localdate()
+    sent = 0
+    for period in ReportingPeriod.objects.filter(due_on__gte=today - datetime.timedelta(days=60),
+                                                 due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)):
+        if today > period.due_on:
+            kind, title = Notification.Kind.OVERDUE, f"{period.label}报送已逾期"
+        elif (period.due_on - today).days <= DUE_SOON_DAYS:
+            kind, title = Notification.Kind.DUE_SOON, f"{period.label}报送将于{period.due_on:%Y-%m-%d}截止"
+        else:
+            continue
+        done = set(CountyReturn.objects.filter(period=period, first_submitted_at__isnull=False)
+                   .values_list("region_id", flat=True))
+        for county in Region.objects.counties().exclude(pk__in=done):
+            sent += notify(users=officers_of(region=county), kind=kind, key=f"{kind}:{period.label}:return:{county.pk}",
+                           title=f"{county.name}{title}（季度报表）",
+                           link=f"/reports/returns/{county.code}/{period.label}/")
+        plan = Plan.objects.current(period.as_quarter.end)
+        if plan is None:
+            continue
+        reported = set(TaskReport.objects.filter(period=period, first_submitted_at__isnull=False)
+                       .values_list("task_id", flat=True))
+        parts = set(TaskReportPart.objects.filter(period=period, first_submitted_at__isnull=False)
+                    .values_list("task_id", "department_id"))
+        for r in Responsibility.objects.filter(task__plan=plan, task__kind="task").select_related("task", "department"):
+            owed = r.task_id not in reported if r.role == "lead" else (r.task_id, r.department_id) not in parts
+            if owed:
+                what = "任务进展报告" if r.role == "lead" else "分报告"
+                sent += notify(users=officers_of(department=r.department), kind=kind,
+                               key=f"{kind}:{period.label}:task{r.task.number}:{r.department_id}",
+                               title=f"第{r.task.number}项任务{what}{title}",
+                               link=f"/reports/tasks/{r.task.number}/{period.label}/")
+    return sent
