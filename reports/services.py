@@ -245,8 +245,8 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     if warnings and not explanation.strip():
         raise ValidationError([_("Explain these before submitting:")] + warnings)
     now = timezone.now()
-    IndicatorValue.objects.filter(pk__in=[v.pk for c in values.values() for v in c.values()]).update(
-        status=IndicatorValue.Status.SUBMITTED, submitted_by=user, submitted_at=now)
+    _values_set_status(values, IndicatorValue.Status.SUBMITTED, reason=f"{county_return.source_ref} submitted",
+                       submitted_by=user, submitted_at=now)
     was_returned = county_return.state == CountyReturn.State.RETURNED
     county_return.state = CountyReturn.State.RESUBMITTED if was_returned else CountyReturn.State.SUBMITTED
     county_return.explanation = explanation.strip()
@@ -254,6 +254,18 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return.first_submitted_at = county_return.first_submitted_at or now
     _touch(county_return, user)
     return county_return
+
+
+def _values_set_status(values: dict[str, dict[str, IndicatorValue]], status: str, reason: str, **fields) -> None:
+    """Move a return's figures to a new status one row at a time, so each change is in the audit
+    trail with its reason (a bulk UPDATE would bypass the history)."""
+    for components in values.values():
+        for row in components.values():
+            row.status = status
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row._change_reason = reason
+            row.save()
 
 
 def _require_reviewable(record, reviewer) -> None:
@@ -303,8 +315,8 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     _require_reviewable(county_return, reviewer)
     if not comment.strip():
         _refuse(_("Say what needs fixing: a returned report needs a comment."))
-    IndicatorValue.objects.filter(pk__in=[v.pk for c in return_values(county_return).values() for v in c.values()]
-                                  ).update(status=IndicatorValue.Status.RETURNED)
+    _values_set_status(return_values(county_return), IndicatorValue.Status.RETURNED,
+                       reason=f"{county_return.source_ref} returned: {comment.strip()[:150]}")
     county_return.state = CountyReturn.State.RETURNED
     county_return.reviewed_by, county_return.reviewed_at = reviewer, timezone.now()
     county_return.review_comment = comment.strip()

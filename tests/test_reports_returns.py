@@ -325,3 +325,18 @@ def test_a_correction_keeps_both_values_and_rolls_the_figures_up_again(personas)
     assert Correction.objects.get(pk=second.pk).state == "rejected"
     value.refresh_from_db()
     assert value.value == D(12)
+
+
+def test_every_state_and_value_change_is_in_the_audit_trail(personas):
+    from audit.models import AuditEvent
+
+    r = submitted(personas)
+    county_return_send_back(county_return=r, version=r.version, reviewer=personas["city_admin"], comment="请核实")
+    value = IndicatorValue.objects.get(indicator__code="urban_new_jobs", region=county("汉滨区"), year=2024, quarter=3)
+    events = AuditEvent.objects.filter(model="targets.indicatorvalue", object_pk=str(value.pk)).order_by("occurred_at", "id")
+    statuses = [c["new"] for e in events for c in e.changes if c["field"] == "status"]
+    assert statuses == ["草稿（draft）", "已报送（submitted）", "已退回（returned）"]
+    assert events.last().reason.endswith("returned: 请核实")
+    states = [c["new"] for e in AuditEvent.objects.filter(model="reports.countyreturn", object_pk=str(r.pk))
+              .order_by("occurred_at", "id") for c in e.changes if c["field"] == "state"]
+    assert states[-2:] == ["已报送（submitted）", "已退回（returned）"]
