@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 
+from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
 from django.utils import translation
 from simple_history.signals import post_create_historical_record
@@ -20,6 +21,8 @@ def _plain(value, field=None):
     if field is not None and field.choices and value not in (None, ""):
         label = dict(field.flatchoices).get(value)
         return f"{label}（{value}）" if label is not None else value
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (decimal.Decimal, datetime.date, datetime.datetime)):

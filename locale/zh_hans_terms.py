@@ -264,6 +264,16 @@ ZH.update({
     "Instruction": "批示", "Give instruction": "作出批示",
 })
 
+ZH.update({
+    "file": "文件", "file name": "文件名", "type": "类型", "size (bytes)": "大小（字节）", "uploaded by": "上传人",
+    "uploaded at": "上传时间", "evidence": "佐证材料",
+    "Evidence can be added while the report is being written.": "只能在报告撰写期间添加佐证材料。",
+    "%(name)s is %(size)s MB; the limit is %(limit)s MB.": "%(name)s大小为%(size)sMB，超过%(limit)sMB的上限。",
+    "%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name).": "%(name)s不是PDF、JPEG或PNG文件（按文件内容判断，而非文件名）。",
+    "Choose a file, and save the report first.": "请选择文件，并先保存报告。", "Evidence": "佐证材料",
+    "Evidence file": "佐证材料文件", "Attach (PDF, JPEG, PNG)": "上传（PDF、JPEG、PNG）",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

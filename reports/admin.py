@@ -6,6 +6,7 @@ from .models import (
     Correction,
     CorrectionItem,
     CountyReturn,
+    Evidence,
     ExtensionRequest,
     Instruction,
     Notification,
@@ -122,3 +123,11 @@ class ExtensionRequestAdmin(CountyReturnAdmin):
     list_filter = ["state", "period"]
     search_fields = ["reason"]
     list_select_related = ["period", "region", "department", "requested_by", "reviewed_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(CountyReturnAdmin):
+    list_display = ["name", "report", "part", "content_type", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["name"]
+    list_select_related = ["report__task", "report__period", "part__task", "part__department", "part__period",
+                           "uploaded_by"]

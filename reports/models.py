@@ -477,3 +477,32 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.region or self.department} · {self.get_state_display()}"
+
+
+class Evidence(models.Model):
+    """A file attached as evidence to a task report or to a department's part."""
+
+    report = models.ForeignKey(TaskReport, verbose_name=_("task report"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="evidence")
+    part = models.ForeignKey(TaskReportPart, verbose_name=_("task report part"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(report__isnull=True, part__isnull=False)
+                                              | models.Q(report__isnull=False, part__isnull=True),
+                                              name="evidence_belongs_to_one_record")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,6 +28,7 @@ from .models import (
     Correction,
     CorrectionItem,
     CountyReturn,
+    Evidence,
     ExtensionRequest,
     Instruction,
     Notification,
@@ -592,3 +593,40 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
     notify(users=[request.requested_by], kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}:decided",
            title=f"{request.period.label}延期申请{'已批准' if approve else '未批准'}", body=request.review_comment)
     return request
+
+
+# ---------------------------------------------------------------- evidence
+
+EVIDENCE_TYPES = {  # sniffed from the file's first bytes, never from its name
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((t for magic, t in EVIDENCE_TYPES.items() if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def evidence_attach(*, record, upload, user) -> Evidence:
+    """Attach a PDF, JPEG or PNG (checked by content, capped in size) to a report or a part the
+    user's department is writing."""
+    is_part = isinstance(record, TaskReportPart)
+    owner = record.department if is_part else _lead_of(record.task)
+    _require_department_officer(user, owner)
+    editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
+    if not editable:
+        _refuse(_("Evidence can be added while the report is being written."))
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        _refuse(_("%(name)s is %(size)s MB; the limit is %(limit)s MB."), name=upload.name,
+                size=f"{upload.size / 1048576:.1f}", limit=settings.EVIDENCE_MAX_BYTES // 1048576)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = _sniff(head)
+    if content_type is None:
+        _refuse(_("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name)."), name=upload.name)
+    evidence = Evidence(file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
+                        uploaded_by=user, **({"part": record} if is_part else {"report": record}))
+    evidence.save()
+    return evidence

@@ -10,5 +10,6 @@ urlpatterns = [
     path("timeliness/", views.timeliness_view, name="timeliness"),
     path("notifications/", views.notifications_view, name="notifications"),
     path("extensions/", views.extensions_view, name="extensions"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("tasks/<int:number>/<str:period_label>/", views.task_report_view, name="task-report"),
 ]

@@ -13,6 +13,7 @@ from tasks.selectors import plan_current_for_user
 from .models import (
     Correction,
     CountyReturn,
+    Evidence,
     ExtensionRequest,
     Instruction,
     Notification,
@@ -41,6 +42,7 @@ from .services import (
     county_return_send_back,
     county_return_submit,
     county_return_warnings,
+    evidence_attach,
     extension_decide,
     extension_request,
     instruction_give,
@@ -283,6 +285,11 @@ def task_report_view(request, number: int, period_label: str):
                 report = task_report_save(report=report, fields=fields, version=version, user=user)
                 if action == "report_submit":
                     task_report_submit(report=report, version=report.version, user=user)
+            elif action in ("part_evidence", "report_evidence"):
+                target = part if action == "part_evidence" else report
+                if target is None or "file" not in request.FILES:
+                    raise ValidationError(_("Choose a file, and save the report first."))
+                evidence_attach(record=target, upload=request.FILES["file"], user=user)
             elif action == "instruct":
                 instruction_give(task=task, text=request.POST.get("instruction", ""), user=user)
             elif action == "approve" and report is not None:
@@ -381,3 +388,19 @@ def extensions_view(request):
         "requests": requests[:100], "errors": errors, "is_office": user.has_role("city_admin"),
         "periods": ReportingPeriod.objects.filter(year__gte=timezone.localdate().year - 1).order_by("-year", "-quarter")[:8],
     }, status=400 if errors else 200)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """A file of evidence, for whoever may see the report or part it belongs to."""
+    from django.http import FileResponse
+
+    evidence = get_object_or_404(Evidence.objects.select_related("report", "part"), pk=pk)
+    visible = (TaskReport.objects.for_user(request.user).filter(pk=evidence.report_id).exists() if evidence.report_id
+               else TaskReportPart.objects.for_user(request.user).filter(pk=evidence.part_id).exists())
+    if not visible:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

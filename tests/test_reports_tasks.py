@@ -189,3 +189,42 @@ def test_timeliness_on_a_hand_made_quarter(personas, client_for):
     county_view = client_for("county_b").get("/reports/timeliness/?period=2024Q3").content.decode()
     assert "石泉县" in county_view and "汉滨区" not in county_view
     assert client_for("outsider").get("/reports/timeliness/").status_code == 404
+
+
+def test_evidence_is_checked_by_content_and_served_only_to_who_may_see_it(personas, client_for, settings, tmp_path,
+                                                                            in_window):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Evidence
+    from reports.services import evidence_attach
+
+    settings.MEDIA_ROOT = tmp_path
+    part = task_part_open(task=task(6), department=dept("市商务局"), period=period(), user=personas["co_officer"])
+    pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.7\n" + b"x" * 100, content_type="application/pdf")
+    evidence = evidence_attach(record=part, upload=pdf, user=personas["co_officer"])
+    assert (evidence.content_type, evidence.size) == ("application/pdf", 109)
+    fake = SimpleUploadedFile("照片.png", b"MZ\x90\x00 not a picture", content_type="image/png")
+    with pytest.raises(ValidationError, match="PDF"):
+        evidence_attach(record=part, upload=fake, user=personas["co_officer"])
+    settings.EVIDENCE_MAX_BYTES = 50
+    with pytest.raises(ValidationError, match="MB"):
+        evidence_attach(record=part, upload=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 60), user=personas["co_officer"])
+    with pytest.raises(PermissionDenied):
+        evidence_attach(record=part, upload=pdf, user=personas["lead_officer"])
+    assert Evidence.objects.count() == 1
+    url = f"/reports/evidence/{evidence.pk}/"
+    response = client_for("lead_officer").get(url)  # the lead sees its task's parts
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "filename*=utf-8''%E4%BC%9A" in response["Content-Disposition"]
+    assert client_for("city_admin").get(url).status_code == 200
+    for persona in ("county_a", "outsider", "auditor"):
+        assert client_for(persona).get(url).status_code == 404
+    # a department that is neither the part's owner nor the task's lead
+    from accounts.models import User
+    from accounts.services import role_grant
+
+    other = User.objects.create_user("jiaoti", department=dept("市教体局"))
+    role_grant(user=other, role="dept_officer", granted_by=None)
+    client = client_for("anonymous")
+    client.force_login(other)
+    assert client.get(url).status_code == 404
