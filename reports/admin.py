@@ -128,6 +128,7 @@ class ExtensionRequestAdmin(CountyReturnAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(CountyReturnAdmin):
     list_display = ["name", "report", "part", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["content_type"]
     search_fields = ["name"]
     list_select_related = ["report__task", "report__period", "part__task", "part__department", "part__period",
                            "uploaded_by"]
