@@ -274,6 +274,12 @@ ZH.update({
     "Evidence file": "佐证材料文件", "Attach (PDF, JPEG, PNG)": "上传（PDF、JPEG、PNG）",
 })
 
+ZH.update({
+    "My work": "我的工作", "Task reports we lead": "我牵头的任务进展报告",
+    "Our parts of other units' tasks": "其他单位任务中的我方分报告", "Waiting for the office's review": "待市就业办审核",
+    "No unread notifications.": "暂无未读通知。",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

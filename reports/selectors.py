@@ -79,8 +79,9 @@ class TaskRow:
     report: object  # TaskReport or None
     parts_submitted: int
     parts_expected: int
-    my_part: object  # for a co-responsible department: its part (or None)
+    my_part: object  # for a co-responsible department: its part's id (or None)
     my_role: str  # "lead" | "co" | ""
+    my_part_state: str = ""
 
 
 def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
@@ -105,8 +106,8 @@ def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
         co_ids = {r.department_id for r in resp if r.role == "co"}
         submitted = sum(1 for t, d, s, _ in parts if t == task.pk and d in co_ids and s == "submitted")
         my_role = next((r.role for r in resp if r.department_id == mine), "") if mine else ""
-        my_part = next((pk for t, d, s, pk in parts if t == task.pk and d == mine), None)
-        rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role))
+        my_part, my_part_state = next(((pk, s) for t, d, s, pk in parts if t == task.pk and d == mine), (None, ""))
+        rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role, my_part_state))
     return rows
 
 

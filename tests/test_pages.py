@@ -120,4 +120,4 @@ def test_login_page_is_chinese_and_logs_in(client, personas):
     response = client.post("/accounts/login/", {"username": "leader", "password": "wrong"})
     assert "用户名或密码错误" in response.content.decode()
     response = client.post("/accounts/login/", {"username": "leader", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/reports/my/"

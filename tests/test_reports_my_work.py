@@ -1,0 +1,39 @@
+"""Everyone lands on their own work for the quarter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_window():
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 15)):  # 2024Q3, overdue
+        yield
+
+
+def test_login_lands_on_my_work(client, personas):
+    from tests.conftest import PASSWORD
+
+    response = client.post("/accounts/login/", {"username": "county_a", "password": PASSWORD})
+    assert response["Location"] == "/reports/my/"
+
+
+def test_each_persona_sees_its_own_work(client_for):
+    county = client_for("county_a").get("/reports/my/").content.decode()
+    assert "季度报表" in county and "汉滨区 2024Q3" in county and "逾期" in county
+    dept = client_for("co_officer").get("/reports/my/").content.decode()
+    main = dept.split("<main")[1].split("</main>")[0]
+    assert "其他单位任务中的我方分报告" in main and "我牵头的任务进展报告" in main
+    assert "/reports/returns/" not in main  # a department files no county return
+    admin = client_for("city_admin").get("/reports/my/").content.decode()
+    assert "待市就业办审核" in admin
+    assert client_for("leader").get("/reports/my/").status_code == 200
+    response = client_for("auditor").get("/reports/my/")
+    assert response.status_code == 302 and response["Location"] == "/audit/"
+    assert client_for("outsider").get("/reports/my/").status_code == 403
+    assert client_for("anonymous").get("/reports/my/").status_code == 302
