@@ -439,6 +439,19 @@ def my_work(request):
             "corrections": Correction.objects.filter(state="submitted").count(),
             "extensions": ExtensionRequest.objects.filter(state="pending").count(),
         }
+    # returned or unfinished work of earlier periods that is still the user's to do
+    waiting = []
+    if user.has_role("county_officer"):
+        waiting += [(f"{r.region.name} {r.period.label} · {r.get_state_display()}",
+                     f"/reports/returns/{r.region.code}/{r.period.label}/")
+                    for r in CountyReturn.objects.for_user(user).filter(state__in=["returned", "draft"])
+                    .exclude(period=period).select_related("region", "period")]
+    if user.has_role("dept_officer") and user.department_id:
+        waiting += [(f"{r.task.number}. {r.task.title} {r.period.label} · {r.get_state_display()}",
+                     f"/reports/tasks/{r.task.number}/{r.period.label}/")
+                    for r in TaskReport.objects.editable_by(user).filter(state__in=["returned", "draft"])
+                    .exclude(period=period).select_related("task", "period")]
+    context["waiting"] = waiting
     context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
     return render(request, "reports/my_work.html", context)
 

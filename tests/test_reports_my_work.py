@@ -37,3 +37,14 @@ def test_each_persona_sees_its_own_work(client_for):
     assert response.status_code == 302 and response["Location"] == "/audit/"
     assert client_for("outsider").get("/reports/my/").status_code == 403
     assert client_for("anonymous").get("/reports/my/").status_code == 302
+
+
+def test_returned_work_of_an_earlier_period_is_on_the_landing_page(client_for, personas):
+    from reports.models import CountyReturn, ReportingPeriod
+    from tests.targets_helpers import county
+
+    CountyReturn.objects.create(region=county("汉滨区"), period=ReportingPeriod.objects.get(year=2024, quarter=1),
+                                state="returned", review_comment="请核实")
+    html = client_for("county_a").get("/reports/my/").content.decode()
+    assert "汉滨区 2024Q1 · 已退回" in html and "/reports/returns/610902000000/2024Q1/" in html
+    assert "2024Q1" not in client_for("county_b").get("/reports/my/").content.decode()
