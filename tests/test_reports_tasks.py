@@ -228,3 +228,34 @@ def test_evidence_is_checked_by_content_and_served_only_to_who_may_see_it(person
     client = client_for("anonymous")
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_a_stale_task_report_save_is_refused_naming_who(personas):
+    from accounts.models import User
+    from accounts.services import role_grant
+    from reports.services import Conflict
+
+    colleague = User.objects.create_user("gxj_2", full_name="王五", department=dept("市工信局"))
+    role_grant(user=colleague, role="dept_officer", granted_by=None)
+    report = task_report_open(task=task(2), period=period(), user=personas["lead_officer"])
+    seen = report.version
+    task_report_save(report=report, fields=FIELDS, version=seen, user=colleague, today=DAY)
+    with pytest.raises(Conflict, match="王五"):
+        task_report_save(report=report, fields={**FIELDS, "measures": "x"}, version=seen,
+                         user=personas["lead_officer"], today=DAY)
+    assert TaskReport.objects.get().measures == FIELDS["measures"]
+
+
+def test_part_transitions(personas):
+    part = task_part_open(task=task(6), department=dept("市商务局"), period=period(), user=personas["co_officer"])
+    with pytest.raises(ValidationError):  # empty
+        task_part_submit(part=part, version=part.version, user=personas["co_officer"], today=DAY)
+    part = task_part_save(part=part, fields=FIELDS, version=part.version, user=personas["co_officer"], today=DAY)
+    for persona in ("lead_officer", "city_admin", "leader", "county_a"):
+        with pytest.raises(PermissionDenied):
+            task_part_submit(part=part, version=part.version, user=personas[persona], today=DAY)
+    part = task_part_submit(part=part, version=part.version, user=personas["co_officer"], today=DAY)
+    with pytest.raises(ValidationError):  # sent parts are final
+        task_part_save(part=part, fields=FIELDS, version=part.version, user=personas["co_officer"], today=DAY)
+    with pytest.raises(ValidationError):
+        task_part_submit(part=part, version=part.version, user=personas["co_officer"], today=DAY)
