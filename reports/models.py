@@ -91,6 +91,69 @@ class PeriodException(models.Model):
         return f"{self.period} · {self.region or self.department} · {self.open_until}"
 
 
+class VersionedRecord(models.Model):
+    """A record people edit through forms: every save raises the version, and remembers who and
+    when, so a stale save can be refused with their names (services._lock)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SubmittedRecord(VersionedRecord):
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
+                                              help_text=_("Timeliness is judged by the first submission."))
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedRecord(SubmittedRecord):
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReviewState(models.TextChoices):
+    """The review workflow of county returns and task reports."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+
+
+class SelfStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    BEHIND = "behind", _("Behind")
+
+
+class ReportContent(models.Model):
+    """What a department writes about a task each quarter."""
+
+    measures = models.TextField(_("measures taken"), blank=True)
+    progress = models.TextField(_("progress on the task's figures"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    self_status = models.CharField(_("self-assessed status"), max_length=10, choices=SelfStatus.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class CountyReturnQuerySet(models.QuerySet):
     def for_user(self, user):
         """The office and leaders see every county's returns; a county officer only their own."""
@@ -124,33 +187,15 @@ class CountyReturnQuerySet(models.QuerySet):
         return self.none()
 
 
-class CountyReturn(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        RESUBMITTED = "resubmitted", _("Resubmitted")
-        APPROVED = "approved", _("Approved")
+class CountyReturn(ReviewedRecord):
+    State = ReviewState
 
     region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
                                related_name="county_returns", limit_choices_to={"level": "county"})
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="county_returns")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
     explanation = models.TextField(_("explanation of warnings"), blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
-                                              help_text=_("Timeliness is judged by the first submission."))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
 
     objects = CountyReturnQuerySet.as_manager()
     history = HistoricalRecords()
@@ -173,12 +218,6 @@ class CountyReturn(models.Model):
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
-class SelfStatus(models.TextChoices):
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    BEHIND = "behind", _("Behind")
-
-
 class TaskReportPartQuerySet(models.QuerySet):
     def for_user(self, user):
         """The office and leaders see every part; a department its own parts and, for the tasks it
@@ -199,7 +238,7 @@ class TaskReportPartQuerySet(models.QuerySet):
         return self.none()
 
 
-class TaskReportPart(models.Model):
+class TaskReportPart(ReportContent, SubmittedRecord):
     """A co-responsible department's part of a task's quarterly report, sent to the lead."""
 
     class State(models.TextChoices):
@@ -211,21 +250,7 @@ class TaskReportPart(models.Model):
                                    related_name="report_parts")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="report_parts")
-    measures = models.TextField(_("measures taken"), blank=True)
-    progress = models.TextField(_("progress on the task's figures"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    self_status = models.CharField(_("self-assessed status"), max_length=10, choices=SelfStatus.choices, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
-                                              help_text=_("Timeliness is judged by the first submission."))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
 
     objects = TaskReportPartQuerySet.as_manager()
     history = HistoricalRecords()
@@ -259,39 +284,16 @@ class TaskReportQuerySet(models.QuerySet):
         return self.none()
 
 
-class TaskReport(models.Model):
+class TaskReport(ReportContent, ReviewedRecord):
     """A task's quarterly progress report, compiled by its lead department from the parts and
     sent to the office of the leading group, which approves it or returns it with a comment."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        RESUBMITTED = "resubmitted", _("Resubmitted")
-        APPROVED = "approved", _("Approved")
+    State = ReviewState
 
     task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="task_reports")
-    measures = models.TextField(_("measures taken"), blank=True)
-    progress = models.TextField(_("progress on the task's figures"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    self_status = models.CharField(_("self-assessed status"), max_length=10, choices=SelfStatus.choices, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True,
-                                              help_text=_("Timeliness is judged by the first submission."))
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
 
     objects = TaskReportQuerySet.as_manager()
     history = HistoricalRecords()
