@@ -91,6 +91,16 @@ class PeriodException(models.Model):
         return f"{self.period} · {self.region or self.department} · {self.open_until}"
 
 
+class ReviewState(models.TextChoices):
+    """The review workflow of county returns and task reports."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+
+
 class VersionedRecord(models.Model):
     """A record people edit through forms: every save raises the version, and remembers who and
     when, so a stale save can be refused with their names (services._lock)."""
@@ -116,6 +126,11 @@ class SubmittedRecord(VersionedRecord):
 
 
 class ReviewedRecord(SubmittedRecord):
+    """Sent to the office, which approves it or returns it with a comment; approved is locked."""
+
+    State = ReviewState
+
+    state = models.CharField(_("state"), max_length=12, choices=ReviewState.choices, default=ReviewState.DRAFT)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -124,15 +139,9 @@ class ReviewedRecord(SubmittedRecord):
     class Meta:
         abstract = True
 
-
-class ReviewState(models.TextChoices):
-    """The review workflow of county returns and task reports."""
-
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    RESUBMITTED = "resubmitted", _("Resubmitted")
-    APPROVED = "approved", _("Approved")
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in (ReviewState.DRAFT, ReviewState.RETURNED)
 
 
 class SelfStatus(models.TextChoices):
@@ -188,13 +197,10 @@ class CountyReturnQuerySet(models.QuerySet):
 
 
 class CountyReturn(ReviewedRecord):
-    State = ReviewState
-
     region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
                                related_name="county_returns", limit_choices_to={"level": "county"})
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="county_returns")
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     explanation = models.TextField(_("explanation of warnings"), blank=True)
 
     objects = CountyReturnQuerySet.as_manager()
@@ -212,10 +218,6 @@ class CountyReturn(ReviewedRecord):
     @property
     def source_ref(self) -> str:
         return f"return:{self.pk}"
-
-    @property
-    def is_editable_state(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
 class TaskReportPartQuerySet(models.QuerySet):
@@ -288,12 +290,9 @@ class TaskReport(ReportContent, ReviewedRecord):
     """A task's quarterly progress report, compiled by its lead department from the parts and
     sent to the office of the leading group, which approves it or returns it with a comment."""
 
-    State = ReviewState
-
     task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="task_reports")
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
 
     objects = TaskReportQuerySet.as_manager()
     history = HistoricalRecords()
@@ -306,10 +305,6 @@ class TaskReport(ReportContent, ReviewedRecord):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.period}"
-
-    @property
-    def is_editable_state(self) -> bool:
-        return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
 class CorrectionQuerySet(models.QuerySet):
