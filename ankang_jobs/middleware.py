@@ -10,5 +10,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        # The API is for machines: there Accept-Language: en asks for English messages.
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return super().process_request(request)

@@ -280,6 +280,35 @@ ZH.update({
     "No unread notifications.": "暂无未读通知。",
 })
 
+ZH.update({
+    "The key, shown this once (it is stored only as a hash): %(key)s": "接口密钥（仅显示这一次，系统只保存其哈希值）：%(key)s",
+    "Revoke the selected clients": "吊销所选接口客户端", "Revoked.": "已吊销。", "REST API": "数据接口",
+    "The API key is unknown, revoked or expired.": "接口密钥无效、已吊销或已过期。", "Read only": "只读",
+    "Read and write": "读写", "access": "权限", "key prefix": "密钥前缀", "key hash": "密钥哈希",
+    "service account": "服务账号", "expires at": "过期时间", "revoked at": "吊销时间", "last used at": "最近使用时间",
+    "API client": "接口客户端", "API clients": "接口客户端", "idempotency key": "幂等键", "request hash": "请求摘要",
+    "response": "响应", "idempotency record": "幂等记录", "idempotency records": "幂等记录",
+    "What went wrong, in Chinese (English with Accept-Language: en).": "错误说明，默认中文（Accept-Language: en 时为英文）。",
+    "Per field or per value: the messages.": "按字段或按数据列出的错误信息。",
+    "Bad input: the message names the field or the value; nothing was written.": "输入有误：信息指明字段或数据；未写入任何数据。",
+    "No valid credentials (an API key or a session).": "缺少有效凭证（接口密钥或登录会话）。",
+    "Not allowed for this key or user (e.g. a read-only key, another county).": "该密钥或用户无权执行（如只读密钥、其他县区）。",
+    "Not found, or not yours to see (both answer alike).": "不存在，或无权查看（两者答复相同）。",
+    "Conflict: the period is closed, the return is approved or submitted, or the version is stale.": "冲突：报送期已关闭、报表已审核或已报送，或版本已过期。",
+    "Too many requests for this client; retry later.": "该客户端请求过多，请稍后重试。",
+    "An API client belongs to one county.": "接口客户端只能属于一个县（市、区）。",
+    "The expiry must be in the future.": "过期时间必须晚于现在。",
+    "No period %(label)s: write it like 2024Q3.": "没有报送期%(label)s，格式如2024Q3。",
+    "The Idempotency-Key is longer than 100 characters.": "Idempotency-Key超过100个字符。",
+    "This Idempotency-Key was used for a different request.": "该Idempotency-Key已用于另一个不同的请求。",
+    "The request body is %(size)s MB; the limit is %(limit)s MB: send the values in several requests.": "请求体为%(size)sMB，超过%(limit)sMB的上限，请分多次发送。",
+    "%(n)d values were rejected (see results); nothing was written.": "%(n)d个数据未通过校验（见results），未写入任何数据。",
+    "%(code)s is not your county (%(county)s %(own)s): nothing is written.": "%(code)s不是本县区（%(county)s %(own)s）的代码，未写入任何数据。",
+    "%(code)s is not an indicator counties report.": "%(code)s不是县区填报的指标。",
+    "%(indicator)s has no component %(component)s.": "%(indicator)s没有填报项%(component)s。",
+    "The same figure twice in one request.": "同一请求中重复出现同一数据。",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib

@@ -46,6 +46,10 @@ class Conflict(ValidationError):
     """Someone else changed the record since the user loaded it."""
 
 
+class Locked(ValidationError):
+    """The period is closed for this unit, or the record's state does not allow the change."""
+
+
 def _refuse(message: str, **params) -> None:
     raise ValidationError(message % params if params else message)
 
@@ -148,8 +152,8 @@ def _lock(record, version: int):
 
 def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:
     if not period_is_open_for(period=period, today=today, **unit):
-        _refuse(_("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
-                  "request a correction."), period=period.label, day=period.locks_after.isoformat())
+        raise Locked(_("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
+                       "request a correction.") % {"period": period.label, "day": period.locks_after.isoformat()})
 
 
 def _touch(record, user) -> None:
@@ -167,7 +171,7 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     _require_county_officer(user, county_return.region)
     county_return = _lock(county_return, version)
     if not county_return.is_editable_state:
-        _refuse(_("A %(state)s return cannot be changed."), state=county_return.get_state_display())
+        raise Locked(_("A %(state)s return cannot be changed.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
     indicators = {i.code: i for i in reported_indicators()}
     existing = return_values(county_return)
@@ -235,7 +239,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     _require_county_officer(user, county_return.region)
     county_return = _lock(county_return, version)
     if not county_return.is_editable_state:
-        _refuse(_("A %(state)s return cannot be submitted."), state=county_return.get_state_display())
+        raise Locked(_("A %(state)s return cannot be submitted.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
     values = return_values(county_return)
     missing = [i.name for i in reported_indicators()

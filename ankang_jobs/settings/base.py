@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     # The project's apps; see README "Architecture" for why each exists.
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "audit",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -151,8 +154,33 @@ CACHES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PlatformAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+}
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 values
+SPECTACULAR_SETTINGS = {
+    "TITLE": "安康市高质量充分就业市创建工作平台 API",
+    "DESCRIPTION": "REST API v1 for the ten counties' systems and the city's own tools. See docs/api.md "
+                   "for keys, idempotency and the versioning policy.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "communities.models.Region.Kind",
+        "DepartmentKindEnum": "tasks.models.Department.Kind",
+        "IndicatorKindEnum": "targets.models.Indicator.Kind",
+        "TaskKindEnum": "tasks.models.Task.Kind",
+    },
 }
 
 # Quarterly reporting: a return is due this many days after its quarter ends, and entry closes

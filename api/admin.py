@@ -1,0 +1,43 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from ankang_jobs.admin import RoleScopedAdmin
+
+from .models import ApiClient
+from .services import api_client_create, api_client_revoke
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(RoleScopedAdmin):
+    """The city administrator issues one client per county system; the key is shown once."""
+
+    list_display = ["name", "region", "access", "key_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["access", "region"]
+    search_fields = ["name", "key_prefix"]
+    fields = ["name", "region", "access", "expires_at", "key_prefix", "user", "created_by", "revoked_at",
+              "last_used_at"]
+    readonly_fields = ["key_prefix", "user", "created_by", "revoked_at", "last_used_at"]
+    autocomplete_fields = ["region"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return ApiClient.objects.select_related("region") if self.has_view_permission(request) else ApiClient.objects.none()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoke instead: the record stays
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        client, key = api_client_create(name=obj.name, region=obj.region, access=obj.access,
+                                        expires_at=obj.expires_at, created_by=request.user)
+        obj.pk = client.pk
+        obj.__dict__.update({k: v for k, v in client.__dict__.items() if not k.startswith("_")})
+        self.message_user(request, _("The key, shown this once (it is stored only as a hash): %(key)s") % {"key": key},
+                          messages.WARNING)
+
+    @admin.action(description=_("Revoke the selected clients"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            api_client_revoke(client=client, revoked_by=request.user)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)

@@ -1,0 +1,26 @@
+from rest_framework import permissions
+
+from accounts.scoping import can_read_plan
+
+from .models import ApiClient
+
+
+class ReadsPlan(permissions.BasePermission):
+    """Anyone who may read the plan's data: officers, leaders, the office, county systems."""
+
+    def has_permission(self, request, view) -> bool:
+        return can_read_plan(request.user)
+
+
+class WritesReturns(permissions.BasePermission):
+    """A county officer in a browser session, or a county system whose key may write."""
+
+    message = "此接口密钥为只读，不能写入。"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.has_role("county_officer") and user.region_id):
+            return False
+        if isinstance(request.auth, ApiClient):
+            return request.auth.can_write
+        return True

@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in Chinese (English with Accept-Language: en)."))
+    errors = serializers.DictField(required=False, help_text=_("Per field or per value: the messages."))
+
+
+ERRORS = {
+    "400": _("Bad input: the message names the field or the value; nothing was written."),
+    "401": _("No valid credentials (an API key or a session)."),
+    "403": _("Not allowed for this key or user (e.g. a read-only key, another county)."),
+    "404": _("Not found, or not yours to see (both answer alike)."),
+    "409": _("Conflict: the period is closed, the return is approved or submitted, or the version is stale."),
+    "429": _("Too many requests for this client; retry later."),
+}
+
+
+class PlatformAutoSchema(AutoSchema):
+    """Every operation documents the platform's error responses."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, description in ERRORS.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = str(description)
+                responses[code] = response
+        return responses

@@ -1,0 +1,206 @@
+"""Serializers of the v1 API. Codes are the identifiers: plan code, task number, NBS region code,
+indicator code, period label like 2024Q3."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from communities.models import Certification, Region
+from reports.models import CountyReturn, ReportingPeriod, TaskReport
+from targets.models import Indicator, IndicatorComponent, Snapshot, Target
+from tasks.models import Department, Plan, Task
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["code", "doc_number", "title", "title_en", "issuer", "issue_date", "period_start", "period_end"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Department
+        fields = ["name", "name_en", "kind", "aliases"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    section = serializers.CharField(source="section.title", read_only=True)
+    lead_department = serializers.SerializerMethodField()
+    co_departments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["plan", "number", "title", "title_en", "kind", "section", "clause", "addressed_to",
+                  "lead_department", "co_departments"]
+
+    def get_lead_department(self, task) -> str | None:
+        return next((r.department.name for r in task.responsibilities.all() if r.role == "lead"), None)
+
+    def get_co_departments(self, task) -> list[str]:
+        return [r.department.name for r in task.responsibilities.all() if r.role == "co"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    county = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "short_name", "level", "kind", "parent", "county", "vintage"]
+
+
+class RegionDetailSerializer(RegionSerializer):
+    children = RegionSerializer(many=True, read_only=True)
+
+    class Meta(RegionSerializer.Meta):
+        fields = [*RegionSerializer.Meta.fields, "children"]
+
+
+class ComponentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorComponent
+        fields = ["code", "name", "name_en", "role", "unit"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    components = ComponentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "name_en", "unit", "kind", "direction", "reported_by", "period_type", "scale",
+                  "components"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    task = serializers.IntegerField(source="task.number", read_only=True, allow_null=True)
+    quotas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = ["plan", "code", "name", "name_en", "indicator", "category", "task", "direction", "value", "value_max",
+                  "unit", "span", "scope", "clause", "quotas"]
+
+    def get_quotas(self, target) -> dict[str, str]:
+        """The newest issued county quotas: NBS code → value."""
+        latest = max(target.quota_sets.all(), key=lambda q: q.version, default=None)
+        return {q.region.code: str(q.value) for q in latest.quotas.all()} if latest else {}
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "year", "quarter", "due_on", "locks_after"]
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    region = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    period = serializers.CharField(source="quarter_label", read_only=True)
+    as_of = serializers.DateTimeField(source="computed_at", read_only=True)
+
+    class Meta:
+        model = Snapshot
+        fields = ["indicator", "region", "period", "period_value", "value", "numerator", "denominator", "target_value",
+                  "percent_achieved", "percent_time_elapsed", "expected_to_date", "status", "status_reason",
+                  "projected_end_value", "required_run_rate", "units_reported", "units_expected", "data_as_of",
+                  "as_of"]
+
+
+class TaskReportStateSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = TaskReport
+        fields = ["task", "period", "state", "self_status", "first_submitted_at", "reviewed_at"]
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    community = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    county = serializers.CharField(source="community.county.code", read_only=True)
+    tier = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = Certification
+        fields = ["certificate_number", "community", "community_name", "county", "tier", "certified_on",
+                  "valid_until", "withdrawn_on", "withdrawal_reason"]
+
+
+class CountyReturnSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    period = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = CountyReturn
+        fields = ["region", "period", "state", "version", "first_submitted_at", "submitted_at", "reviewed_at",
+                  "review_comment"]
+
+
+# ---- writes
+
+MAX_VALUES = 20000
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A figure as a JSON number or a string of ASCII digits. Python would read full-width digits
+    (１２３) as 123; an official figure typed that way is refused, so nobody is surprised."""
+
+    default_error_messages = {"plain": "请使用半角阿拉伯数字（ASCII），不能含全角数字、逗号或单位。"}
+
+    def to_internal_value(self, data):
+        import re
+
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, str) and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", data.strip(), flags=re.ASCII):
+            self.fail("plain")
+        return super().to_internal_value(data)
+
+
+class ValueInSerializer(serializers.Serializer):
+    indicator = serializers.SlugField(max_length=60)
+    region = serializers.RegexField(r"^\d{12}$", help_text="NBS 12-digit code of the county")
+    component = serializers.SlugField(max_length=60)
+    value = PlainDecimalField(max_digits=18, decimal_places=4, coerce_to_string=False,
+                              help_text="A number (a JSON number or a string of ASCII digits)")
+
+
+class BulkValuesSerializer(serializers.Serializer):
+    values = ValueInSerializer(many=True, allow_empty=False, max_length=MAX_VALUES)
+    dry_run = serializers.BooleanField(default=False)
+    version = serializers.IntegerField(required=False, min_value=0,
+                                       help_text="The return's version you last read; a stale one is a 409.")
+
+
+class ResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    indicator = serializers.CharField()
+    component = serializers.CharField()
+    outcome = serializers.ChoiceField(["created", "updated", "unchanged", "rejected"])
+    reason = serializers.CharField(required=False)
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ResultSerializer(many=True)
+    return_state = serializers.CharField(allow_null=True)
+    return_version = serializers.IntegerField(allow_null=True)
+
+
+class SubmitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")

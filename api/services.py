@@ -1,0 +1,69 @@
+"""API clients: create (the key is returned once), revoke, and check a presented key."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.scoping import is_city_admin
+from accounts.services import role_grant
+from communities.models import Region
+
+from .models import ApiClient
+
+
+def _hash(key: str) -> str:
+    """A keyed hash (HMAC-SHA-256 with the server's secret): the key has 256 bits of randomness,
+    so a slow password hash would add nothing but latency to every request."""
+    return hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(*, name: str, region: Region, access: str, expires_at: datetime.datetime,
+                      created_by) -> tuple[ApiClient, str]:
+    """Create a county system's client. Returns the key in clear text: show it once, it is not kept."""
+    if not is_city_admin(created_by):
+        raise PermissionDenied
+    if region.level != Region.Level.COUNTY:
+        raise ValidationError(_("An API client belongs to one county."))
+    if expires_at <= timezone.now():
+        raise ValidationError(_("The expiry must be in the future."))
+    prefix = secrets.token_hex(4)
+    key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    user = User.objects.create_user(username=f"api-{prefix}", full_name=f"接口：{name}", region=region)
+    user.set_unusable_password()
+    user.save()
+    role_grant(user=user, role=Role.COUNTY_OFFICER, granted_by=created_by)
+    client = ApiClient.objects.create(name=name, region=region, access=access, key_prefix=prefix, key_hash=_hash(key),
+                                      user=user, created_by=created_by, expires_at=expires_at)
+    return client, key
+
+
+@transaction.atomic
+def api_client_revoke(*, client: ApiClient, revoked_by) -> ApiClient:
+    if not is_city_admin(revoked_by):
+        raise PermissionDenied
+    client.revoked_at = client.revoked_at or timezone.now()
+    client.save()
+    client.user.is_active = False
+    client.user.save()
+    return client
+
+
+def api_client_for_key(key: str) -> ApiClient | None:
+    """The usable client holding ``key``, or None (unknown, wrong, revoked or expired alike)."""
+    prefix = key.split(".", 1)[0]
+    client = ApiClient.objects.select_related("user", "region").filter(key_prefix=prefix).first()
+    if client is None or not hmac.compare_digest(client.key_hash, _hash(key)) or not client.is_usable:
+        return None
+    return client

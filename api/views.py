@@ -1,0 +1,346 @@
+"""REST API v1. Reads start from each model's ``for_user`` scoping; writes call the same services
+as the pages (reports.services), so a rule lives once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, pagination, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communities.models import Certification, Region
+from reports.models import CountyReturn, ReportingPeriod, TaskReport
+from reports.quarters import Quarter
+from reports.services import county_return_open, county_return_save, county_return_submit, return_values
+from targets.models import Indicator, QuotaSet, Snapshot, Target
+from targets.services import figures_validate
+from tasks.models import Department, Plan, Responsibility, Task
+
+from . import serializers as s
+from .models import ApiClient, IdempotencyRecord
+from .permissions import ReadsPlan, WritesReturns
+from .schema import ErrorSerializer
+
+
+class Pages(pagination.PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class ReadView(generics.ListAPIView):
+    permission_classes = [ReadsPlan]
+    pagination_class = Pages
+
+
+def _param(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, str, description=description)
+
+
+def _period(label: str) -> ReportingPeriod:
+    try:
+        q = Quarter.parse(label)
+    except ValueError as exc:
+        from rest_framework.exceptions import NotFound
+
+        raise NotFound(_("No period %(label)s: write it like 2024Q3.") % {"label": label}) from exc
+    return get_object_or_404(ReportingPeriod, year=q.year, quarter=q.number)
+
+
+class PlanList(ReadView):
+    serializer_class = s.PlanSerializer
+
+    def get_queryset(self):
+        return Plan.objects.for_user(self.request.user).order_by("period_start", "code")
+
+
+class PlanDetail(generics.RetrieveAPIView):
+    permission_classes = [ReadsPlan]
+    serializer_class = s.PlanSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Plan.objects.for_user(self.request.user)
+
+
+@extend_schema(parameters=[_param("plan", "plan code, e.g. ankang-2022")])
+class TaskList(ReadView):
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self):
+        qs = Task.objects.for_user(self.request.user).select_related("plan", "section").prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("department").order_by("order")))
+        if self.request.query_params.get("plan"):
+            qs = qs.filter(plan__code=self.request.query_params["plan"])
+        return qs.order_by("plan__period_start", "plan__code", "number")
+
+
+class DepartmentList(ReadView):
+    serializer_class = s.DepartmentSerializer
+
+    def get_queryset(self):
+        return Department.objects.for_user(self.request.user).prefetch_related("aliases").order_by("order", "name")
+
+
+@extend_schema(parameters=[_param("level", "city | county | town | village"),
+                           _param("parent", "NBS code of the parent unit")])
+class RegionList(ReadView):
+    serializer_class = s.RegionSerializer
+
+    def get_queryset(self):
+        qs = Region.objects.for_user(self.request.user).select_related("parent", "county")
+        params = self.request.query_params
+        if params.get("level"):
+            qs = qs.filter(level=params["level"])
+        if params.get("parent"):
+            qs = qs.filter(parent__code=params["parent"])
+        return qs.order_by("code")
+
+
+class RegionDetail(generics.RetrieveAPIView):
+    permission_classes = [ReadsPlan]
+    serializer_class = s.RegionDetailSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Region.objects.for_user(self.request.user).select_related("parent", "county").prefetch_related(
+            Prefetch("children", queryset=Region.objects.select_related("parent", "county").order_by("code")))
+
+
+class IndicatorList(ReadView):
+    serializer_class = s.IndicatorSerializer
+
+    def get_queryset(self):
+        return Indicator.objects.for_user(self.request.user).prefetch_related("components").order_by("order", "code")
+
+
+@extend_schema(parameters=[_param("plan", "plan code")])
+class TargetList(ReadView):
+    serializer_class = s.TargetSerializer
+
+    def get_queryset(self):
+        qs = Target.objects.for_user(self.request.user).select_related("plan", "indicator", "task").prefetch_related(
+            Prefetch("quota_sets", queryset=QuotaSet.objects.prefetch_related("quotas__region")))
+        if self.request.query_params.get("plan"):
+            qs = qs.filter(plan__code=self.request.query_params["plan"])
+        return qs.order_by("plan__period_start", "order", "code")
+
+
+class PeriodList(ReadView):
+    serializer_class = s.PeriodSerializer
+
+    def get_queryset(self):
+        return ReportingPeriod.objects.order_by("year", "quarter")
+
+
+@extend_schema(parameters=[_param("indicator", "indicator code"), _param("region", "NBS code"),
+                           _param("period", "e.g. 2024Q3")])
+class SnapshotList(ReadView):
+    serializer_class = s.SnapshotSerializer
+
+    def get_queryset(self):
+        qs = Snapshot.objects.for_user(self.request.user).select_related("indicator", "region")
+        params = self.request.query_params
+        if params.get("indicator"):
+            qs = qs.filter(indicator__code=params["indicator"])
+        if params.get("region"):
+            qs = qs.filter(region__code=params["region"])
+        if params.get("period"):
+            try:
+                q = Quarter.parse(params["period"])
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(year=q.year, quarter=q.number)
+        return qs.order_by("indicator__order", "indicator__code", "region__code", "year", "quarter")
+
+
+@extend_schema(parameters=[_param("period", "e.g. 2024Q3")])
+class TaskReportList(ReadView):
+    serializer_class = s.TaskReportStateSerializer
+
+    def get_queryset(self):
+        qs = TaskReport.objects.for_user(self.request.user).select_related("task", "period")
+        if self.request.query_params.get("period"):
+            try:
+                q = Quarter.parse(self.request.query_params["period"])
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(period__year=q.year, period__quarter=q.number)
+        return qs.order_by("period__year", "period__quarter", "task__number")
+
+
+@extend_schema(parameters=[_param("county", "NBS code of the county"), _param("tier", "tier code")])
+class CertificationList(ReadView):
+    serializer_class = s.CertificationSerializer
+
+    def get_queryset(self):
+        qs = Certification.objects.for_user(self.request.user).select_related("community__county", "tier")
+        params = self.request.query_params
+        if params.get("county"):
+            qs = qs.filter(community__county__code=params["county"])
+        if params.get("tier"):
+            qs = qs.filter(tier__code=params["tier"])
+        return qs.order_by("tier__rank", "community__code", "certificate_number")
+
+
+class CountyReturnList(ReadView):
+    serializer_class = s.CountyReturnSerializer
+
+    def get_queryset(self):
+        return CountyReturn.objects.for_user(self.request.user).select_related("region", "period").order_by(
+            "period__year", "period__quarter", "region__code")
+
+
+# ---------------------------------------------------------------- writes
+
+
+def _idempotent(view_post):
+    """Replay the first response to a retried request carrying the same Idempotency-Key; refuse
+    the key's reuse for a different request."""
+
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return view_post(self, request, *args, **kwargs)
+        if len(key) > 100:
+            return Response({"detail": _("The Idempotency-Key is longer than 100 characters.")}, status=400)
+        digest = hashlib.sha256(request.method.encode() + request.path.encode() + request.body).hexdigest()
+        previous = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if previous is not None:
+            if previous.request_hash != digest:
+                return Response({"detail": _("This Idempotency-Key was used for a different request.")}, status=409)
+            response = Response(previous.body, status=previous.status_code)
+            response["Idempotent-Replay"] = "true"
+            return response
+        response = view_post(self, request, *args, **kwargs)
+        if response.status_code < 500:
+            IdempotencyRecord.objects.create(
+                user=request.user, client=request.auth if isinstance(request.auth, ApiClient) else None, key=key,
+                request_hash=digest, status_code=response.status_code, body=json.loads(json.dumps(response.data,
+                                                                                                   default=str)))
+        return response
+
+    return wrapper
+
+
+IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                               description="Retrying with the same key returns the first response and writes nothing.")
+
+
+class ReturnValues(APIView):
+    """Push figures of the caller's county for one period. All or nothing; ``dry_run`` checks and
+    reports without writing."""
+
+    permission_classes = [WritesReturns]
+
+    @extend_schema(request=s.BulkValuesSerializer,
+                   responses={200: s.ImportSummarySerializer, 413: ErrorSerializer},
+                   parameters=[IDEMPOTENCY], operation_id="returns_values_push")
+    @_idempotent
+    def post(self, request, period: str):
+        if len(request.body) > settings.API_MAX_BODY_BYTES:
+            return Response({"detail": _("The request body is %(size)s MB; the limit is %(limit)s MB: send the "
+                                         "values in several requests.") % {
+                "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        period_obj = _period(period)
+        payload = s.BulkValuesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        county = request.user.region
+        results, figures = self._check(data["values"], county, period_obj)
+        summary = {k: sum(1 for r in results if r["outcome"] == k) for k in ("created", "updated", "unchanged",
+                                                                              "rejected")}
+        existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
+        body = {"dry_run": data["dry_run"], "written": False, **summary, "results": results,
+                "return_state": existing.state if existing else None,
+                "return_version": existing.version if existing else None}
+        if summary["rejected"]:
+            body["detail"] = _("%(n)d values were rejected (see results); nothing was written.") % {
+                "n": summary["rejected"]}
+            return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_400_BAD_REQUEST)
+        if data["dry_run"] or not (summary["created"] or summary["updated"]):
+            return Response(body)
+        county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
+        version = data.get("version", county_return.version)
+        county_return = county_return_save(county_return=county_return, figures=figures, version=version,
+                                           user=request.user)
+        body.update(written=True, return_state=county_return.state, return_version=county_return.version)
+        return Response(body)
+
+    def _check(self, values, county: Region, period: ReportingPeriod):
+        """Per value: created, updated, unchanged or rejected (with the reason); and the figures to
+        save, each indicator complete (what the request gives over what the return already has)."""
+        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)
+                      .prefetch_related("components")}
+        current = {}
+        existing = CountyReturn.objects.filter(region=county, period=period).first()
+        if existing is not None:
+            current = {code: {c: row.value for c, row in comps.items()} for code, comps in return_values(existing).items()}
+        results, groups, seen = [], defaultdict(dict), set()
+        for index, v in enumerate(values):
+            result = {"index": index, "indicator": v["indicator"], "component": v["component"]}
+            indicator = indicators.get(v["indicator"])
+            reason = None
+            if v["region"] != county.code:
+                reason = _("%(code)s is not your county (%(county)s %(own)s): nothing is written.") % {
+                    "code": v["region"], "county": county.name, "own": county.code}
+            elif indicator is None:
+                reason = _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]}
+            elif v["component"] not in {c.code for c in indicator.components.all()}:
+                reason = _("%(indicator)s has no component %(component)s.") % {"indicator": indicator.code,
+                                                                               "component": v["component"]}
+            elif (v["indicator"], v["component"]) in seen:
+                reason = _("The same figure twice in one request.")
+            seen.add((v["indicator"], v["component"]))
+            if reason:
+                results.append({**result, "outcome": "rejected", "reason": reason})
+            else:
+                results.append(result)
+                groups[v["indicator"]][v["component"]] = (index, v["value"])
+        figures = {}
+        for code, posted in groups.items():
+            merged = {**current.get(code, {}), **{c: value for c, (_, value) in posted.items()}}
+            try:
+                figures_validate(indicator=indicators[code], region=county, components=merged)
+            except ValidationError as exc:
+                for _c, (index, _v) in posted.items():
+                    results[index].update(outcome="rejected", reason=" ".join(exc.messages))
+                continue
+            figures[code] = {c: str(v) for c, v in merged.items()}
+            for c, (index, value) in posted.items():
+                old = current.get(code, {}).get(c)
+                results[index]["outcome"] = ("created" if old is None
+                                             else "unchanged" if old == Decimal(value).quantize(Decimal("0.0001"))
+                                             else "updated")
+        return results, figures
+
+
+class ReturnSubmit(APIView):
+    """Submit the caller's county's return for the period for review (complete or refused whole)."""
+
+    permission_classes = [WritesReturns]
+
+    @extend_schema(request=s.SubmitSerializer, responses={200: s.CountyReturnSerializer},
+                   parameters=[IDEMPOTENCY], operation_id="returns_submit")
+    @_idempotent
+    def post(self, request, period: str):
+        period_obj = _period(period)
+        payload = s.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        county_return = get_object_or_404(CountyReturn.objects.for_user(request.user), region=request.user.region,
+                                          period=period_obj)
+        county_return = county_return_submit(county_return=county_return, version=payload.validated_data["version"],
+                                             user=request.user,
+                                             explanation=payload.validated_data["explanation"])
+        return Response(s.CountyReturnSerializer(county_return).data)
