@@ -21,3 +21,47 @@ def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSumm
         changes=[{"field": "summary", "label": "summary", "old": None, "new": line} for line in summary.lines()],
         reason=f"bulk load from {source}",
     )
+
+
+def changes_created(instance, excluded: tuple[str, ...] = ()) -> list[dict]:
+    """A new row's fields as audit changes (old: none), labelled as the history receiver does."""
+    from django.utils import translation
+
+    from .receivers import _plain
+
+    with translation.override("zh-hans"):
+        return [{"field": f.name, "label": str(f.verbose_name), "old": None,
+                 "new": _plain(getattr(instance, f.attname), f)}
+                for f in type(instance)._meta.concrete_fields if f.name not in excluded]
+
+
+def changes_updated(instance, old: dict[str, object]) -> list[dict]:
+    """The fields of ``instance`` whose values differ from ``old`` (field name → old value)."""
+    from django.utils import translation
+
+    from .receivers import _plain
+
+    out = []
+    with translation.override("zh-hans"):
+        for name, before in old.items():
+            field = type(instance)._meta.get_field(name)
+            after = getattr(instance, field.attname)
+            if before != after:
+                out.append({"field": name, "label": str(field.verbose_name), "old": _plain(before, field),
+                            "new": _plain(after, field)})
+    return out
+
+
+def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor, reason: str,
+                      when: datetime.datetime) -> None:
+    """Audit events for rows written in bulk (bulk writes send no history signals): one event per
+    row with its old and new values, in one INSERT."""
+    if not rows:
+        return
+    model = type(rows[0][0])
+    AuditEvent.objects.bulk_create([
+        AuditEvent(occurred_at=when, actor=actor if getattr(actor, "pk", None) else None,
+                   actor_username=getattr(actor, "username", "") or "", action=action, model=model._meta.label_lower,
+                   model_verbose_name=str(model._meta.verbose_name), object_pk=str(obj.pk), object_repr=str(obj)[:300],
+                   changes=changes, reason=reason[:300])
+        for obj, action, changes in rows if changes], batch_size=2000)

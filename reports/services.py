@@ -22,7 +22,7 @@ from accounts.scoping import is_city_admin
 from ankang_jobs.loading import LoadSummary
 from communities.models import Region
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
-from targets.services import figures_validate, rollups_enqueue, value_record, values_approve
+from targets.services import figures_validate, rollups_enqueue, values_approve, values_bulk_record
 
 from .models import (
     Correction,
@@ -175,25 +175,21 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     _require_open(county_return.period, today, region=county_return.region)
     indicators = {i.code: i for i in reported_indicators()}
     existing = return_values(county_return)
-    errors: dict[str, list[str]] = {}
-    quarter = county_return.period.as_quarter
+    unknown = [code for code in figures if code not in indicators]
+    if unknown:
+        raise ValidationError({"__all__": [_("%(code)s is not in a county return.") % {"code": code}
+                                           for code in unknown]})
+    to_save = {}
     for code, components in figures.items():
-        indicator = indicators.get(code)
-        if indicator is None:
-            errors.setdefault("__all__", []).append(_("%(code)s is not in a county return.") % {"code": code})
-            continue
         filled = {k: v for k, v in components.items() if v not in (None, "")}
-        if not filled:
-            IndicatorValue.objects.filter(pk__in=[v.pk for v in existing.get(code, {}).values()]).delete()
-            continue
-        try:
-            with transaction.atomic():
-                value_record(indicator=indicator, region=county_return.region, quarter=quarter, components=filled,
-                             user=user, source=IndicatorValue.Source.FORM, source_ref=county_return.source_ref)
-        except ValidationError as exc:
-            errors[code] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+        if filled:
+            to_save[code] = filled
+        else:  # a cleared indicator: its draft figures go
+            for row in existing.get(code, {}).values():
+                row._change_reason = f"{county_return.source_ref} cleared"
+                row.delete()
+    values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
+                       user=user, source=IndicatorValue.Source.FORM, source_ref=county_return.source_ref)
     _touch(county_return, user)
     return county_return
 

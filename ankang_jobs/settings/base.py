@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
 }
-API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 values
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 figures
 SPECTACULAR_SETTINGS = {
     "TITLE": "安康市高质量充分就业市创建工作平台 API",
     "DESCRIPTION": "REST API v1 for the ten counties' systems and the city's own tools. See docs/api.md "

@@ -1,0 +1,137 @@
+#!/usr/bin/env python
+"""Bulk push benchmark: 10,000 figures in one API request, against a raw COPY of the same rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ankang_bench .venv/bin/python benchmarks/api_bulk_benchmark.py
+
+A county's real quarter is about 30 figures; to size the bulk path the benchmark adds 10,000
+synthetic county-reported indicators to a throw-away database and pushes one figure of each, as
+a county system would push a quarter, through the whole stack (key check, JSON parsing,
+validation, the return's version and lock, bulk writes with history and audit events). Prints
+wall time and peak Python memory of the request, the time of a COPY of the same 10,000 rows into a
+table shaped like the values table, and their ratio.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankang_jobs.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+N = 10_000
+PERIOD = "2024Q3"
+DAY = datetime.date(2024, 10, 15)
+
+
+def setup() -> tuple[str, str]:
+    from accounts.models import User
+    from accounts.services import role_grant
+    from api.services import api_client_create
+    from communities.models import Region
+    from communities.services import divisions_load
+    from reports.services import periods_generate
+    from targets.models import Indicator, IndicatorComponent
+    from tasks.services import plan_load
+
+    divisions_load()
+    plan_load()
+    periods_generate(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31))
+    indicators = Indicator.objects.bulk_create([
+        Indicator(code=f"bench_{i:05d}", name=f"基准指标{i}", unit="人", kind="flow", direction="at_least",
+                  reported_by="county", order=1000 + i) for i in range(N)])
+    IndicatorComponent.objects.bulk_create([
+        IndicatorComponent(indicator=ind, code="value", name="数值", role="value", unit="人") for ind in indicators])
+    admin = User.objects.create_user("bench_admin")
+    role_grant(user=admin, role="city_admin", granted_by=None)
+    county = Region.objects.get(code="610902000000")
+    _, key = api_client_create(name="bench", region=county, access="read_write",
+                               expires_at=timezone.now() + datetime.timedelta(days=1), created_by=admin)
+    return key, county.code
+
+
+def push_body(region: str, offset: int) -> bytes:
+    return json.dumps({"values": [{"indicator": f"bench_{i:05d}", "region": region, "component": "value",
+                                   "value": str(100 + i + offset)} for i in range(N)]}).encode()
+
+
+def copy_rows(region_id: int) -> float:
+    """COPY the same number of rows into a temporary table shaped like the values table."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_copy (LIKE targets_indicatorvalue INCLUDING DEFAULTS)")
+        cursor.execute("SELECT id FROM targets_indicatorcomponent ORDER BY id LIMIT %s", [N])
+        components = [r[0] for r in cursor.fetchall()]
+        cursor.execute("SELECT id, indicator_id FROM targets_indicatorcomponent WHERE id = ANY(%s)", [components])
+        pairs = cursor.fetchall()
+        buffer = io.StringIO()
+        for i, (component_id, indicator_id) in enumerate(pairs):
+            buffer.write(f"{i + 1}\t{indicator_id}\t{component_id}\t{region_id}\t2024\t3\t{100 + i}\tdraft\tform\t"
+                         f"return:0\t\\N\t\\N\t\\N\t\\N\t1\n")
+        buffer.seek(0)
+        columns = ("id, indicator_id, component_id, region_id, year, quarter, value, status, source, source_ref, "
+                   "submitted_by_id, submitted_at, approved_by_id, approved_at, version")
+        start = time.perf_counter()
+        cursor.copy_expert(f"COPY bench_copy ({columns}) FROM STDIN", buffer)
+        elapsed = time.perf_counter() - start
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        assert cursor.fetchone()[0] == N
+        cursor.execute("DROP TABLE bench_copy")
+    return elapsed
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        raise SystemExit("run on PostgreSQL: DATABASE_URL=postgres://...")
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        key, region = setup()
+        client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+        results = []
+        with mock.patch("django.utils.timezone.localdate", return_value=DAY):
+            for run, label in enumerate(["create 10,000", "update 10,000", "unchanged 10,000"]):
+                body = push_body(region, offset=min(run, 1))  # the third push repeats the second
+                tracemalloc.start()
+                start = time.perf_counter()
+                response = client.post(f"/api/v1/returns/{PERIOD}/values/", body, content_type="application/json")
+                elapsed = time.perf_counter() - start
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                summary = response.json()
+                assert response.status_code == 200, summary.get("detail")
+                results.append((label, elapsed, peak, summary["created"], summary["updated"], summary["unchanged"]))
+        from communities.models import Region
+
+        copy = statistics.median(copy_rows(Region.objects.get(code=region).pk) for _ in range(3))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"database: PostgreSQL; one request of {N:,} figures; body {len(push_body(region, 0)) / 1048576:.2f} MB")
+    print(f"{'push':<18}{'time':>9}{'peak MB':>9}{'created':>9}{'updated':>9}{'unchanged':>10}{'÷ COPY':>9}")
+    for label, elapsed, peak, created, updated, unchanged in results:
+        print(f"{label:<18}{elapsed:>8.2f}s{peak / 1048576:>9.1f}{created:>9}{updated:>9}{unchanged:>10}"
+              f"{elapsed / copy:>8.0f}×")
+    print(f"raw COPY of the same {N:,} rows: {copy * 1000:.1f} ms")
+    create = results[0][1]
+    print(f"goals: under 2 s: {'met' if create < 2 else 'NOT met'} ({create:.2f} s); within 10× of COPY: "
+          f"{'met' if create < 10 * copy else 'NOT met'} ({create / copy:.0f}×)")
+
+
+if __name__ == "__main__":
+    main()
