@@ -283,6 +283,7 @@ class ReturnValues(APIView):
         save, each indicator complete (what the request gives over what the return already has)."""
         indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)
                       .prefetch_related("components")}
+        roles = {code: {c.code: c.role for c in i.components.all()} for code, i in indicators.items()}
         current = {}
         existing = CountyReturn.objects.filter(region=county, period=period).first()
         if existing is not None:
@@ -297,7 +298,7 @@ class ReturnValues(APIView):
                     "code": v["region"], "county": county.name, "own": county.code}
             elif indicator is None:
                 reason = _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]}
-            elif v["component"] not in {c.code for c in indicator.components.all()}:
+            elif v["component"] not in roles[indicator.code]:
                 reason = _("%(indicator)s has no component %(component)s.") % {"indicator": indicator.code,
                                                                                "component": v["component"]}
             elif (v["indicator"], v["component"]) in seen:
@@ -312,7 +313,7 @@ class ReturnValues(APIView):
         for code, posted in groups.items():
             merged = {**current.get(code, {}), **{c: value for c, (_, value) in posted.items()}}
             try:
-                figures_validate(indicator=indicators[code], region=county, components=merged)
+                figures_validate(indicator=indicators[code], region=county, components=merged, expected=roles[code])
             except ValidationError as exc:
                 for _c, (index, _v) in posted.items():
                     results[index].update(outcome="rejected", reason=" ".join(exc.messages))

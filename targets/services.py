@@ -46,7 +46,8 @@ def _refuse(message: str, **params) -> None:
     raise ValidationError(message, params=params or None)
 
 
-def figures_validate(*, indicator: Indicator, region: Region, components: dict[str, object]) -> dict[str, Decimal]:
+def figures_validate(*, indicator: Indicator, region: Region, components: dict[str, object],
+                     expected: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
     numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
     as Decimals; raises ValidationError (in Chinese) on the first broken rule."""
@@ -58,7 +59,8 @@ def figures_validate(*, indicator: Indicator, region: Region, components: dict[s
     if indicator.reported_by == Indicator.ReportedBy.COUNTY and region.level != Region.Level.COUNTY:
         _refuse(_("%(name)s is reported by counties; %(region)s does not report it."), name=indicator.name,
                 region=region.name)
-    expected = {c.code: c.role for c in indicator.components.all()}  # uses a prefetch when there is one
+    if expected is None:  # component code → role; bulk callers pass it, computed once per indicator
+        expected = {c.code: c.role for c in indicator.components.all()}
     if set(components) != set(expected):
         _refuse(_("%(name)s needs exactly these figures: %(codes)s."), name=indicator.name,
                 codes="、".join(sorted(expected)))
@@ -169,11 +171,12 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     queries: every rule of ``figures_validate`` per indicator (all errors reported, nothing written
     if any), approved figures locked, and each created or changed row kept in the history and the
     audit trail like a single save. Returns counts of created, updated and unchanged figures."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_create_with_history
 
     from audit.services import audit_events_bulk, changes_created, changes_updated
 
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(figures)).prefetch_related("components")}
+    component_rows = {code: {c.code: c for c in i.components.all()} for code, i in indicators.items()}
     errors: dict[str, list[str]] = {}
     validated: dict[str, dict[str, Decimal]] = {}
     for code, components in figures.items():
@@ -181,7 +184,9 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
             errors[code] = [_("%(code)s is not an indicator counties report.") % {"code": code}]
             continue
         try:
-            validated[code] = figures_validate(indicator=indicators[code], region=region, components=components)
+            validated[code] = figures_validate(
+                indicator=indicators[code], region=region, components=components,
+                expected={c: row.role for c, row in component_rows[code].items()})
         except ValidationError as exc:
             errors[code] = exc.messages
     if errors:
@@ -196,7 +201,7 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     to_create, to_update, audit_rows, unchanged = [], [], [], 0
     for code, values in validated.items():
         indicator = indicators[code]
-        components = {c.code: c for c in indicator.components.all()}
+        components = component_rows[code]
         for component_code, value in values.items():
             component = components[component_code]
             row = existing.get((indicator.pk, component.pk))
@@ -218,7 +223,33 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
                                  default_change_reason=reason, default_date=now)
         audit_rows += [(row, "created", changes_created(row)) for row in to_create]  # PostgreSQL and SQLite ≥ 3.35 set pks
     if to_update:
-        bulk_update_with_history(to_update, IndicatorValue, ["value", "status", "source", "source_ref", "version"],
-                                 batch_size=2000, default_user=user, default_change_reason=reason, default_date=now)
+        _bulk_update_values(to_update, user=user, reason=reason, when=now)
     audit_events_bulk(rows=audit_rows, actor=user, reason=reason, when=now)
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
+
+
+def _bulk_update_values(rows: list[IndicatorValue], *, user, reason: str, when) -> None:
+    """Write changed figures with their history rows. On PostgreSQL one UPDATE … FROM (VALUES …):
+    Django's bulk_update writes a CASE per column per row, which PostgreSQL plans slowly for
+    thousands of rows; elsewhere (SQLite) bulk_update is fine."""
+    from django.db import connection
+
+    fields = ["value", "status", "source", "source_ref", "version"]
+    if connection.vendor != "postgresql":
+        from simple_history.utils import bulk_update_with_history
+
+        bulk_update_with_history(rows, IndicatorValue, fields, batch_size=2000, default_user=user,
+                                 default_change_reason=reason, default_date=when)
+        return
+    from psycopg2.extras import execute_values
+
+    table = IndicatorValue._meta.db_table
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, f"""
+            UPDATE {table} AS t SET value = v.value::numeric, status = v.status, source = v.source,
+                   source_ref = v.source_ref, version = v.version::integer
+            FROM (VALUES %s) AS v(id, value, status, source, source_ref, version)
+            WHERE t.id = v.id::bigint""",
+                       [(r.pk, str(r.value), r.status, r.source, r.source_ref, r.version) for r in rows], page_size=2000)
+    IndicatorValue.history.bulk_history_create(rows, update=True, default_user=user, default_change_reason=reason,
+                                               default_date=when)
