@@ -274,3 +274,29 @@ def test_schema_and_docs_are_served_locally(client_for):
     assert {"400", "401", "403", "404", "409", "429"} <= set(push_op["responses"])
     html = client_for("leader").get("/api/docs/").content.decode()
     assert "drf_spectacular_sidecar" in html and "cdn" not in html.lower()
+
+
+# ---- rate limits
+
+@pytest.fixture
+def low_rate(settings):
+    from django.core.cache import cache
+
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "client": "3/min"}
+    with mock.patch("api.throttling.ClientRateThrottle.THROTTLE_RATES", rates):
+        cache.clear()
+        yield
+        cache.clear()
+
+
+def test_rate_limit_per_client(keys, low_rate):
+    a, b = api(keys["a"]), api(keys["b"])
+    assert [a.get("/api/v1/plans/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert b.get("/api/v1/plans/").status_code == 200  # another client has its own budget
+
+
+def test_requests_go_through_when_the_cache_is_down(keys, low_rate, caplog):
+    with mock.patch("django.core.cache.cache.get", side_effect=ConnectionError("redis is down")):
+        codes = [api(keys["a"]).get("/api/v1/plans/").status_code for _ in range(5)]
+    assert codes == [200] * 5
+    assert "rate limiting skipped" in caplog.text
