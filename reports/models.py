@@ -57,17 +57,33 @@ class ReportingPeriod(models.Model):
         return self.as_quarter.start <= day <= self.locks_after
 
 
-class PeriodException(models.Model):
+class OneUnit(models.Model):
+    """Something that concerns one unit: a county or a department, never both, never neither."""
+
+    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": "county"})
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=models.Q(region__isnull=True, department__isnull=False)
+                                   | models.Q(region__isnull=False, department__isnull=True),
+                                   name="%(class)s_for_exactly_one_unit"),
+        ]
+
+    @property
+    def unit(self):
+        return self.region or self.department
+
+
+class PeriodException(OneUnit):
     """The city administrator reopens one period for one unit — a county or a department — until a
     date, with a reason."""
 
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
                                related_name="exceptions")
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="period_exceptions",
-                               limit_choices_to={"level": "county"})
-    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="period_exceptions")
     open_until = models.DateField(_("open until"))
     reason = models.CharField(_("reason"), max_length=300)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
@@ -76,19 +92,15 @@ class PeriodException(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(OneUnit.Meta):
         verbose_name = _("period exception")
         verbose_name_plural = _("period exceptions")
         ordering = ["-opened_at"]
-        constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="exception_has_reason"),
-            models.CheckConstraint(condition=models.Q(region__isnull=True, department__isnull=False)
-                                   | models.Q(region__isnull=False, department__isnull=True),
-                                   name="exception_for_exactly_one_unit"),
-        ]
+        constraints = [*OneUnit.Meta.constraints,
+                       models.CheckConstraint(condition=~models.Q(reason=""), name="exception_has_reason")]
 
     def __str__(self) -> str:
-        return f"{self.period} · {self.region or self.department} · {self.open_until}"
+        return f"{self.period} · {self.unit} · {self.open_until}"
 
 
 class ReviewState(models.TextChoices):
@@ -433,7 +445,7 @@ class Instruction(models.Model):
         return f"{self.task.number} · {self.author} · {self.created_at:%Y-%m-%d}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(OneUnit):
     """A unit asks for more time on one period; approval opens a PeriodException."""
 
     class State(models.TextChoices):
@@ -443,10 +455,6 @@ class ExtensionRequest(models.Model):
 
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="extension_requests")
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
     until = models.DateField(_("asked until"))
     reason = models.TextField(_("reason"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
@@ -461,19 +469,15 @@ class ExtensionRequest(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(OneUnit.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
         ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="extension_has_reason"),
-            models.CheckConstraint(condition=models.Q(region__isnull=True, department__isnull=False)
-                                   | models.Q(region__isnull=False, department__isnull=True),
-                                   name="extension_for_exactly_one_unit"),
-        ]
+        constraints = [*OneUnit.Meta.constraints,
+                       models.CheckConstraint(condition=~models.Q(reason=""), name="extension_has_reason")]
 
     def __str__(self) -> str:
-        return f"{self.period} · {self.region or self.department} · {self.get_state_display()}"
+        return f"{self.period} · {self.unit} · {self.get_state_display()}"
 
 
 class Evidence(models.Model):

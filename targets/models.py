@@ -129,10 +129,7 @@ class Target(models.Model):
         MAIN = "main", _("Main target")
         TASK = "task", _("Task-level figure")
 
-    class Direction(models.TextChoices):
-        AT_LEAST = "at_least", _("At least")
-        AT_MOST = "at_most", _("At most")
-        ZERO = "zero", _("Must reach zero")
+    Direction = Indicator.Direction
 
     class Span(models.TextChoices):
         PLAN = "plan", _("Whole plan period")
