@@ -22,7 +22,7 @@ from communities.models import Certification, Region
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from reports.quarters import Quarter
 from reports.services import county_return_open, county_return_save, county_return_submit, return_values
-from targets.models import Indicator, QuotaSet, Snapshot, Target
+from targets.models import Indicator, IndicatorComponent, QuotaSet, Snapshot, Target
 from targets.services import figures_validate
 from tasks.models import Department, Plan, Responsibility, Task
 
@@ -281,9 +281,11 @@ class ReturnValues(APIView):
     def _check(self, values, county: Region, period: ReportingPeriod):
         """Per value: created, updated, unchanged or rejected (with the reason); and the figures to
         save, each indicator complete (what the request gives over what the return already has)."""
-        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)
-                      .prefetch_related("components")}
-        roles = {code: {c.code: c.role for c in i.components.all()} for code, i in indicators.items()}
+        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)}
+        roles: dict[str, dict[str, str]] = {code: {} for code in indicators}
+        for code, component, role in IndicatorComponent.objects.filter(
+                indicator__reported_by=Indicator.ReportedBy.COUNTY).values_list("indicator__code", "code", "role"):
+            roles[code][component] = role
         current = {}
         existing = CountyReturn.objects.filter(region=county, period=period).first()
         if existing is not None:

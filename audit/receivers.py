@@ -19,7 +19,7 @@ def _plain(value, field=None):
     """A value as the auditor should read it: choices by their label (with the stored code),
     booleans as 是/否, numbers and dates as text."""
     if field is not None and field.choices and value not in (None, ""):
-        label = dict(field.flatchoices).get(value)
+        label = _choice_labels(field).get(value)
         return f"{label}（{value}）" if label is not None else value
     if isinstance(value, FieldFile):
         return value.name
@@ -30,6 +30,18 @@ def _plain(value, field=None):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
+
+
+def _choice_labels(field) -> dict:
+    """A field's choices as code → Chinese label, worked out once per field."""
+    labels = _CHOICES.get(field)
+    if labels is None:
+        with translation.override("zh-hans"):
+            labels = _CHOICES[field] = {k: str(v) for k, v in field.flatchoices}
+    return labels
+
+
+_CHOICES: dict = {}
 
 
 def _field(model, field_name: str):

@@ -25,30 +25,38 @@ def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSumm
 
 def changes_created(instance, excluded: tuple[str, ...] = ()) -> list[dict]:
     """A new row's fields as audit changes (old: none), labelled as the history receiver does."""
-    from django.utils import translation
-
     from .receivers import _plain
 
-    with translation.override("zh-hans"):
-        return [{"field": f.name, "label": str(f.verbose_name), "old": None,
-                 "new": _plain(getattr(instance, f.attname), f)}
-                for f in type(instance)._meta.concrete_fields if f.name not in excluded]
+    return [{"field": f.name, "label": label, "old": None, "new": _plain(getattr(instance, f.attname), f)}
+            for f, label in _labelled_fields(type(instance)) if f.name not in excluded]
+
+
+def _labelled_fields(model) -> list[tuple[models.Field, str]]:
+    """Each concrete field with its Chinese label, worked out once per model (bulk writes call this
+    for thousands of rows)."""
+    from django.utils import translation
+
+    cached = _LABELS.get(model)
+    if cached is None:
+        with translation.override("zh-hans"):
+            cached = _LABELS[model] = [(f, str(f.verbose_name)) for f in model._meta.concrete_fields]
+    return cached
+
+
+_LABELS: dict[type, list] = {}
 
 
 def changes_updated(instance, old: dict[str, object]) -> list[dict]:
     """The fields of ``instance`` whose values differ from ``old`` (field name → old value)."""
-    from django.utils import translation
-
     from .receivers import _plain
 
+    fields = {f.name: (f, label) for f, label in _labelled_fields(type(instance))}
     out = []
-    with translation.override("zh-hans"):
-        for name, before in old.items():
-            field = type(instance)._meta.get_field(name)
-            after = getattr(instance, field.attname)
-            if before != after:
-                out.append({"field": name, "label": str(field.verbose_name), "old": _plain(before, field),
-                            "new": _plain(after, field)})
+    for name, before in old.items():
+        field, label = fields[name]
+        after = getattr(instance, field.attname)
+        if before != after:
+            out.append({"field": name, "label": label, "old": _plain(before, field), "new": _plain(after, field)})
     return out
 
 

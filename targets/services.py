@@ -175,8 +175,11 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
 
     from audit.services import audit_events_bulk, changes_created, changes_updated
 
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(figures)).prefetch_related("components")}
-    component_rows = {code: {c.code: c for c in i.components.all()} for code, i in indicators.items()}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(figures))}
+    by_id = {i.pk: i.code for i in indicators.values()}
+    component_rows: dict[str, dict[str, IndicatorComponent]] = {code: {} for code in indicators}
+    for component in IndicatorComponent.objects.filter(indicator_id__in=list(by_id)):  # one query, not one per indicator
+        component_rows[by_id[component.indicator_id]][component.code] = component
     errors: dict[str, list[str]] = {}
     validated: dict[str, dict[str, Decimal]] = {}
     for code, components in figures.items():
@@ -191,8 +194,11 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
             errors[code] = exc.messages
     if errors:
         raise ValidationError(errors)
-    existing = {(v.indicator_id, v.component_id): v for v in IndicatorValue.objects.select_for_update().filter(
-        region=region, year=quarter.year, quarter=quarter.number, indicator__in=list(indicators.values()))}
+    # select_related: the audit trail names each row by its indicator and component; of=self: lock
+    # only the figures, not the shared indicator rows other counties are writing against too.
+    existing = {(v.indicator_id, v.component_id): v for v in IndicatorValue.objects.select_for_update(of=("self",))
+                .select_related("indicator", "component").filter(
+                    region=region, year=quarter.year, quarter=quarter.number, indicator__in=list(indicators.values()))}
     locked = sorted({v.indicator.name for v in existing.values() if v.status == IndicatorValue.Status.APPROVED})
     if locked:
         _refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
@@ -207,7 +213,8 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
             row = existing.get((indicator.pk, component.pk))
             if row is None:
                 to_create.append(IndicatorValue(
-                    indicator=indicator, component=component, region=region, year=quarter.year, quarter=quarter.number,
+                    indicator=indicator, component=component, region=region, year=quarter.year,
+                    quarter=quarter.number,
                     value=value, status=IndicatorValue.Status.DRAFT, source=source, source_ref=source_ref))
             elif row.value != value or row.status != IndicatorValue.Status.DRAFT or row.source_ref != source_ref:
                 old = {"value": row.value, "status": row.status, "source": row.source, "source_ref": row.source_ref}
