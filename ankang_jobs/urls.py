@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("communities.urls")),
+    path("communities/", include("communities.registry_urls")),
     path("audit/", include("audit.urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("reports.urls")),

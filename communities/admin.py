@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ankang_jobs.admin import RoleScopedAdmin
 
-from .models import Certification, Region, Tier
+from .models import Certification, CommunityProfile, Region, Tier
 
 
 @admin.register(Region)
@@ -50,3 +50,17 @@ class CertificationAdmin(RoleScopedAdmin):
     @admin.display(description=_("county"))
     def county(self, c: Certification):
         return c.community.county
+
+
+@admin.register(CommunityProfile)
+class CommunityProfileAdmin(RoleScopedAdmin):
+    list_display = ["region", "households", "population", "is_relocation", "updated_by", "updated_at"]
+    list_filter = ["is_relocation", "region__county"]
+    search_fields = ["region__name", "region__code"]
+    list_select_related = ["region", "updated_by"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
+
+    def get_queryset(self, request):
+        return CommunityProfile.objects.select_related("region") if self.has_view_permission(
+            request) else CommunityProfile.objects.none()

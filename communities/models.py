@@ -150,3 +150,33 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} · {self.tier} · {self.certificate_number}"
+
+
+class CommunityProfile(models.Model):
+    """What the registry records about a village or community beyond its NBS entry: size (for
+    task 18's ≥ 100 / ≥ 300 households / ≥ 800 people thresholds) and whether it is a relocation
+    community (易地搬迁社区). Kept by its county; every change is in the history."""
+
+    region = models.OneToOneField(Region, verbose_name=_("village or community"), on_delete=models.CASCADE,
+                                  related_name="profile", limit_choices_to={"level": "village"})
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    is_relocation = models.BooleanField(_("relocation community (易地搬迁社区)"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey("accounts.User", verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("community profile")
+        verbose_name_plural = _("community profiles")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    @property
+    def window_upgrade_required(self) -> bool:
+        """Task 18: service windows are upgraded in relocation communities of ≥ 300 households or ≥ 800 people."""
+        return self.is_relocation and ((self.households or 0) >= 300 or (self.population or 0) >= 800)

@@ -83,3 +83,32 @@ def tier_certifications_in_force(*, indicator_code: str, region: Region, day, us
         records = records.filter(community__county_id=region.county_id or region.pk)
     return records.select_related("community__county", "community__parent", "tier").order_by(
         "community__code", "tier__rank")
+
+
+def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: str = "", relocation: str = "",
+             today=None):
+    """The villages and communities a user may see, filtered as the registry page asks, each with
+    its profile and the highest tier it holds in force today."""
+    from django.db.models import Max, OuterRef, Subquery
+    from django.utils import timezone
+
+    from .models import Certification
+
+    today = today or timezone.localdate()
+    in_force = Certification.objects.filter(community=OuterRef("pk")).in_force_on(today)
+    qs = (Region.objects.for_user(user).filter(level=Region.Level.VILLAGE)
+          .select_related("parent", "county", "profile")
+          .annotate(top_rank=Subquery(in_force.values("community").annotate(m=Max("tier__rank")).values("m")[:1])))
+    if county:
+        qs = qs.filter(county__code=county)
+    if town:
+        qs = qs.filter(parent__code=town)
+    if kind in (Region.Kind.VILLAGE, Region.Kind.COMMUNITY):
+        qs = qs.filter(kind=kind)
+    if tier == "none":
+        qs = qs.filter(top_rank__isnull=True)
+    elif tier.isdigit():
+        qs = qs.filter(top_rank__gte=int(tier)) if higher_tiers_count_toward_lower() else qs.filter(top_rank=int(tier))
+    if relocation == "yes":
+        qs = qs.filter(profile__is_relocation=True)
+    return qs.order_by("code")

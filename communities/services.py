@@ -190,3 +190,35 @@ def _enqueue_tier_rollup(tier) -> None:
     # with "higher counts toward lower", a change at one tier moves every count at or below it
     codes = list(Tier.objects.filter(rank__lte=tier.rank).values_list("indicator_code", flat=True))
     transaction.on_commit(lambda: rollup_job.delay(indicator_codes=codes, trigger="certification"))
+
+
+@transaction.atomic
+def community_profile_save(*, region: Region, households, population, is_relocation: bool, version: int, user):
+    """Record a village's or community's size and relocation status: its own county's officer or
+    the city administrator; a stale form is refused naming who changed it."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from .models import CommunityProfile
+
+    if not Region.objects.editable_by(user).filter(pk=region.pk, level=Region.Level.VILLAGE).exists():
+        raise PermissionDenied
+    profile, _created = CommunityProfile.objects.select_for_update().get_or_create(region=region)
+    if profile.version != version:
+        who = (profile.updated_by.full_name or profile.updated_by.username) if profile.updated_by else _("someone")
+        from reports.services import Conflict
+
+        raise Conflict(_("It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; "
+                         "yours were not saved.") % {"who": who, "when": timezone.localtime(profile.updated_at)
+                                                     .strftime("%Y-%m-%d %H:%M") if profile.updated_at else ""})
+    for name, value in (("households", households), ("population", population)):
+        if value not in (None, "") and (not str(value).isascii() or not str(value).isdigit()):
+            _refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(
+                CommunityProfile._meta.get_field(name).verbose_name), value=value)
+    profile.households = int(households) if households not in (None, "") else None
+    profile.population = int(population) if population not in (None, "") else None
+    profile.is_relocation = bool(is_relocation)
+    profile.version += 1
+    profile.updated_by, profile.updated_at = user, timezone.now()
+    profile.save()
+    return profile

@@ -309,6 +309,18 @@ ZH.update({
     "The same figure twice in one request.": "同一请求中重复出现同一数据。",
 })
 
+ZH.update({
+    "households": "户数", "population": "人口", "relocation community (易地搬迁社区)": "易地搬迁社区",
+    "community profile": "村（社区）基本情况", "community profiles": "村（社区）基本情况",
+    "%(field)s must be a whole number (%(value)s).": "%(field)s须为整数（%(value)s）。",
+    "Villages and communities": "村（社区）名录", "Profile": "基本情况", "Households": "户数", "Population": "人口",
+    "Relocation community (易地搬迁社区)": "易地搬迁社区", "Save": "保存",
+    "Task 18: service window to be upgraded (≥ 300 households or ≥ 800 people)": "任务18：应优化就业创业服务窗口（300户或800人以上）",
+    "Certifications": "认定情况", "Withdrawn": "摘牌", "No certifications.": "暂无认定。",
+    "History of the profile": "基本情况修改记录", "relocation": "搬迁社区", "All": "全部", "Tier held": "认定等级",
+    "None": "无", "Relocation communities": "易地搬迁社区", "%(n)s unit": "共%(n)s个",
+})
+
 
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib
