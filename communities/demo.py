@@ -47,3 +47,26 @@ def demo_certifications_seed() -> int:
         candidates = chosen
     Certification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+@transaction.atomic
+def demo_profiles_seed() -> int:
+    """Demo sizes for every village and community, and 60 relocation communities (task 18)."""
+    from .models import CommunityProfile
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo profiles are only created with DEMO_MODE on (never in production)")
+    if CommunityProfile.objects.exists():
+        return 0
+    rnd = random.Random(18)
+    units = list(Region.objects.filter(level=Region.Level.VILLAGE).order_by("code"))
+    relocation = {r.pk for r in rnd.sample([u for u in units if u.kind == Region.Kind.COMMUNITY], 60)}
+    rows = []
+    for r in units:
+        households = rnd.randint(800, 4000) if r.kind == Region.Kind.COMMUNITY else rnd.randint(150, 900)
+        if r.pk in relocation:
+            households = rnd.randint(100, 1500)
+        rows.append(CommunityProfile(region=r, households=households, population=int(households * rnd.uniform(2.6, 3.4)),
+                                     is_relocation=r.pk in relocation))
+    CommunityProfile.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

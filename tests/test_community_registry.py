@@ -68,3 +68,13 @@ def test_pages(client_for):
     assert CommunityProfile.objects.get(region=a).households == 320  # another county cannot edit (no form, no write)
     assert client_for("outsider").get(f"/communities/{a.code}/").status_code == 404
     assert client_for("anonymous").get("/communities/").status_code == 302
+
+
+def test_demo_profiles(settings):
+    from communities.demo import demo_profiles_seed
+
+    settings.DEMO_MODE = True
+    assert demo_profiles_seed() == 1924 and demo_profiles_seed() == 0
+    relocation = CommunityProfile.objects.filter(is_relocation=True)
+    assert relocation.count() == 60 and not relocation.exclude(region__kind="community").exists()
+    assert relocation.filter(households__gte=100).count() == 60

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
-from communities.demo import demo_certifications_seed
+from communities.demo import demo_certifications_seed, demo_profiles_seed
 from reports.demo import demo_returns_seed, demo_task_reports_seed
 from targets.demo import demo_values_seed
 from targets.rollup import rollup
@@ -15,6 +15,7 @@ class Command(BaseCommand):
             users = demo_accounts_seed()
             created = demo_values_seed(approver=next(u for u in users if u.username == "demo_admin"))
             certified = demo_certifications_seed()
+            demo_profiles_seed()
             admin = next(u for u in users if u.username == "demo_admin")
             demo_returns_seed(admin=admin)
             demo_task_reports_seed(admin=admin)
