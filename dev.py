@@ -83,6 +83,9 @@ def main() -> None:
     test = sub.add_parser("test", help="set up and run the whole test suite (extra args go to pytest)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
+    if sys.argv[1:2] == ["test"]:  # everything after "test" goes to pytest exactly as given (-k, -x, -p …)
+        cmd_test(argparse.Namespace(pytest_args=sys.argv[2:]))
+        return
     args = parser.parse_args()
     args.func(args)
 
