@@ -61,6 +61,20 @@ class RoleScopedAdmin(admin.ModelAdmin):
         return is_city_admin(request.user)
 
 
+class ReadOnlyAdmin(RoleScopedAdmin):
+    """Records that change only through their workflow's services (values, returns, snapshots…):
+    the city administrator reads them here, nobody adds, edits or deletes them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class RoleScopedInline:
     def has_view_permission(self, request, obj=None) -> bool:
         return is_city_admin(request.user)

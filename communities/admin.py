@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ankang_jobs.admin import RoleScopedAdmin
+from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin
 
 from .models import Certification, CommunityProfile, Region, Tier
 
@@ -27,7 +27,7 @@ class TierAdmin(RoleScopedAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(RoleScopedAdmin):
+class CertificationAdmin(ReadOnlyAdmin):
     """Certifications are written through the services (tier order, one at a time); the admin reads
     them and records withdrawals through the same service."""
 
@@ -37,15 +37,6 @@ class CertificationAdmin(RoleScopedAdmin):
     search_fields = ["certificate_number", "community__name", "community__code"]
     list_select_related = ["community__county", "tier"]
     date_hierarchy = "certified_on"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("county"))
     def county(self, c: Certification):

@@ -199,18 +199,14 @@ def community_profile_save(*, region: Region, households, population, is_relocat
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
+    from reports.services import refuse_if_stale
+
     from .models import CommunityProfile
 
     if not Region.objects.editable_by(user).filter(pk=region.pk, level=Region.Level.VILLAGE).exists():
         raise PermissionDenied
     profile, _created = CommunityProfile.objects.select_for_update().get_or_create(region=region)
-    if profile.version != version:
-        who = (profile.updated_by.full_name or profile.updated_by.username) if profile.updated_by else _("someone")
-        from reports.services import Conflict
-
-        raise Conflict(_("It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; "
-                         "yours were not saved.") % {"who": who, "when": timezone.localtime(profile.updated_at)
-                                                     .strftime("%Y-%m-%d %H:%M") if profile.updated_at else ""})
+    refuse_if_stale(profile, version)
     for name, value in (("households", households), ("population", population)):
         if value not in (None, "") and (not str(value).isascii() or not str(value).isdigit()):
             _refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(

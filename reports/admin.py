@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ankang_jobs.admin import RoleScopedAdmin
+from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin
 
 from .models import (
     Correction,
@@ -47,22 +47,13 @@ class PeriodExceptionAdmin(CityAdminScoped):
 
 
 @admin.register(CountyReturn)
-class CountyReturnAdmin(CityAdminScoped):
+class CountyReturnAdmin(ReadOnlyAdmin, CityAdminScoped):
     """Read-only here: returns change only through the reporting workflow (pages and services)."""
 
     list_display = ["region", "period", "state", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
     list_filter = ["state", "period", "region"]
     search_fields = ["region__name", "review_comment", "explanation"]
     list_select_related = ["region", "period", "submitted_by", "reviewed_by"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(TaskReport)

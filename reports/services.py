@@ -142,12 +142,17 @@ def _lock(record, version: int):
     version, naming who changed it and when."""
     fresh = type(record).objects.select_for_update(of=("self",)).select_related("updated_by", "period").get(
         pk=record.pk)
-    if fresh.version != version:
-        who = (fresh.updated_by.full_name or fresh.updated_by.username) if fresh.updated_by else _("someone")
-        when = timezone.localtime(fresh.updated_at).strftime("%Y-%m-%d %H:%M") if fresh.updated_at else ""
+    refuse_if_stale(fresh, version)
+    return fresh
+
+
+def refuse_if_stale(record, version: int) -> None:
+    """Refuse a save based on an older version of ``record``, naming who changed it and when."""
+    if record.version != version:
+        who = (record.updated_by.full_name or record.updated_by.username) if record.updated_by else _("someone")
+        when = timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
         raise Conflict(_("It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; "
                          "yours were not saved.") % {"who": who, "when": when})
-    return fresh
 
 
 def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import is_city_admin
-from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
+from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin, RoleScopedInline
 
 from .models import (
     Indicator,
@@ -89,7 +89,7 @@ class YearlyAllocationAdmin(RoleScopedAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(RoleScopedAdmin):
+class IndicatorValueAdmin(ReadOnlyAdmin):
     """Values are entered through returns, imports and the API (services validate them); here the
     city administrator reads, filters and approves — never edits a figure behind the workflow."""
 
@@ -99,15 +99,6 @@ class IndicatorValueAdmin(RoleScopedAdmin):
     search_fields = ["indicator__code", "indicator__name", "region__name", "source_ref"]
     list_select_related = ["indicator", "region", "component", "submitted_by", "approved_by"]
     actions = ["approve"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -124,17 +115,6 @@ class IndicatorValueAdmin(RoleScopedAdmin):
             return
         self.message_user(request, _("%(n)d values approved; the figures are being recomputed.") % {"n": n},
                           messages.SUCCESS)
-
-
-class ReadOnlyAdmin(RoleScopedAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Snapshot)
