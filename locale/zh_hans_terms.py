@@ -322,6 +322,19 @@ ZH.update({
 })
 
 
+def _more_terms() -> None:
+    """Further tables in locale/terms/*.py (one per area of work, so parallel branches do not
+    edit the same lines); each defines a dict named ZH."""
+    import runpy
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "terms").glob("*.py")):
+        ZH.update(runpy.run_path(str(path))["ZH"])
+
+
+_more_terms()
+
+
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib
 
