@@ -28,6 +28,7 @@ class DemoAccount:
     role: str
     department: str | None = None
     county: str | None = None
+    town: str | None = None
     note: str = ""
 
 
@@ -40,6 +41,10 @@ DEMO_ACCOUNTS = [
                 note="co-responsible department"),
     DemoAccount("demo_hanbin", "【演示】陈敏", Role.COUNTY_OFFICER, department="汉滨区人社局", county="汉滨区",
                 note="county officer, 汉滨区"),
+    DemoAccount("demo_hanbin2", "【演示】孙丽", Role.COUNTY_OFFICER, department="汉滨区人社局", county="汉滨区",
+                note="second county officer, 汉滨区: reviews what demo_hanbin submits"),
+    DemoAccount("demo_town", "【演示】黄涛", Role.TOWN_OFFICER, county="汉滨区", town="新城街道",
+                note="town officer, 汉滨区新城街道: first review of certification applications"),
     DemoAccount("demo_shiquan", "【演示】刘洋", Role.COUNTY_OFFICER, department="石泉县人社局", county="石泉县",
                 note="county officer, 石泉县"),
     DemoAccount("demo_leader", "【演示】周华", Role.LEADER, note="leader, reads everything"),
@@ -59,6 +64,8 @@ def demo_accounts_seed() -> list[User]:
         user.is_demo = True
         user.department = Department.objects.get(name=account.department) if account.department else None
         user.region = Region.objects.get(level=Region.Level.COUNTY, name=account.county) if account.county else None
+        if account.town:
+            user.region = Region.objects.get(level=Region.Level.TOWN, county=user.region, name=account.town)
         user.set_password(DEMO_PASSWORD)
         user._change_reason = "demo_accounts_seed"
         user.save()

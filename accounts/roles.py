@@ -13,12 +13,15 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("City administrator")
     DEPT_OFFICER = "dept_officer", _("Department officer")
     COUNTY_OFFICER = "county_officer", _("County officer")
+    # A town or sub-district (乡镇、街道) officer: the first review of its villages' applications
+    # for full-employment certification (task 8).
+    TOWN_OFFICER = "town_officer", _("Town officer")
     LEADER = "leader", _("Leader (read-only)")
     AUDITOR = "auditor", _("Auditor (audit trail only)")
 
 
 # Roles that may read the plan, its tasks, targets and the divisions. The auditor is not among
 # them on purpose: separation of duties gives the auditor the audit trail and nothing else.
-PLAN_READERS = frozenset({Role.CITY_ADMIN, Role.DEPT_OFFICER, Role.COUNTY_OFFICER, Role.LEADER})
+PLAN_READERS = frozenset({Role.CITY_ADMIN, Role.DEPT_OFFICER, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.LEADER})
 # Roles that may read the audit trail.
 AUDIT_READERS = frozenset({Role.AUDITOR})

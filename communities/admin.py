@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin
 
-from .models import Certification, CommunityProfile, Region, Tier
+from .models import Application, Certification, CommunityProfile, Criterion, Region, Tier
 
 
 @admin.register(Region)
@@ -55,3 +55,27 @@ class CommunityProfileAdmin(RoleScopedAdmin):
     def get_queryset(self, request):
         return CommunityProfile.objects.select_related("region") if self.has_view_permission(
             request) else CommunityProfile.objects.none()
+
+
+@admin.register(Criterion)
+class CriterionAdmin(RoleScopedAdmin):
+    """The city administrator edits each tier's criteria; a criterion no longer used is switched
+    off (applications already answered it), never deleted."""
+
+    list_display = ["tier", "order", "name", "code", "kind", "rule", "threshold", "unit", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["tier", "kind", "is_active"]
+    list_select_related = ["tier"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    """Applications move only through the pipeline's pages and services."""
+
+    list_display = ["community", "county", "tier", "state", "step", "submitted_at", "updated_at", "is_demo"]
+    list_filter = ["state", "tier", "county", "is_demo"]
+    search_fields = ["community__name", "community__code"]
+    list_select_related = ["community", "county", "tier"]

@@ -70,3 +70,91 @@ def demo_profiles_seed() -> int:
                                      is_relocation=r.pk in relocation))
     CommunityProfile.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# A one-page PDF, the demo's evidence file (a real upload would be minutes, a survey, photos).
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+# What each demo application shows: how far it goes through the pipeline.
+DEMO_PIPELINE = ["draft", "town", "county", "city", "returned", "certified", "certified"]
+
+
+@transaction.atomic
+def demo_applications_seed(*, users: dict) -> int:
+    """Applications of 汉滨区新城街道's villages and communities at every stage of the pipeline,
+    made through the pipeline's own services by the demo accounts (so their reviews, history,
+    notifications and certifications are real records), plus a provincial application for a
+    community certified here. Idempotent; refuses without DEMO_MODE."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from . import pipeline
+    from .models import Application
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo applications are only created with DEMO_MODE on (never in production)")
+    if Application.objects.filter(is_demo=True).exists():
+        return 0
+    county_officer, reviewer, town_officer, admin = (users[k] for k in ("demo_hanbin", "demo_hanbin2", "demo_town",
+                                                                        "demo_admin"))
+    town = town_officer.region
+    tiers = {t.code: t for t in Tier.objects.all()}
+    certified = set(Certification.objects.values_list("community_id", flat=True))
+    free = [r for r in Region.objects.filter(parent=town).order_by("code") if r.pk not in certified]
+    today = timezone.localdate()
+
+    def answered(application, complete=True):
+        answers = {}
+        for check in application.checks.select_related("criterion"):
+            c = check.criterion
+            if c.kind == c.Kind.STATEMENT:
+                answers[c.pk] = {"met": True, "note": "台账齐全（演示）"}
+            elif c.code == "zero_employment_households":
+                answers[c.pk] = {"value": "0"}
+            elif c.code == "assistance_rate":
+                answers[c.pk] = {"value": "100"}
+            elif complete:
+                answers[c.pk] = {"value": "12"}
+        application = pipeline.application_checklist_save(application=application, answers=answers,
+                                                          summary="【演示】社区就业服务站规范运行，零就业家庭动态清零。",
+                                                          version=application.version, user=county_officer)
+        pipeline.application_evidence_attach(application=application, user=county_officer, upload=SimpleUploadedFile(
+            "会议纪要（演示）.pdf", DEMO_PDF, content_type="application/pdf"))
+        return application
+
+    def review(application, user, approve=True, comment="同意（演示）", **certify):
+        return pipeline.application_review(application=application, approve=approve, comment=comment,
+                                           version=application.version, user=user, **certify)
+
+    made = 0
+    for n, (community, stage) in enumerate(zip(free, DEMO_PIPELINE, strict=False), start=1):
+        a = pipeline.application_create(community=community, tier=tiers["municipal"], user=county_officer,
+                                        summary="【演示】", is_demo=True)
+        a = answered(a, complete=stage != "draft")
+        made += 1
+        if stage == "draft":
+            continue
+        a = pipeline.application_submit(application=a, version=a.version, user=county_officer)
+        if stage == "town":
+            continue
+        a = review(a, town_officer)
+        if stage == "county":
+            continue
+        if stage == "returned":
+            review(a, reviewer, approve=False, comment="【演示】请补充群众满意度测评材料。")
+            continue
+        a = review(a, reviewer)
+        if stage == "city":
+            continue
+        a = review(a, admin, certificate_number=f"演示-市-P{n:03d}", certified_on=today)
+    # a community certified above goes on to apply for the provincial tier (waits at the town)
+    holder = Application.objects.filter(is_demo=True, state=Application.State.CERTIFIED,
+                                        community__kind=Region.Kind.COMMUNITY).select_related("community").first()
+    if holder is not None:
+        a = pipeline.application_create(community=holder.community, tier=tiers["provincial"], user=county_officer,
+                                        summary="【演示】申报省级充分就业社区", is_demo=True)
+        a = answered(a)
+        pipeline.application_submit(application=a, version=a.version, user=county_officer)
+        made += 1
+    return made

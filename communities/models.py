@@ -180,3 +180,274 @@ class CommunityProfile(models.Model):
     def window_upgrade_required(self) -> bool:
         """Task 18: service windows are upgraded in relocation communities of ≥ 300 households or ≥ 800 people."""
         return self.is_relocation and ((self.households or 0) >= 300 or (self.population or 0) >= 800)
+
+
+class Criterion(models.Model):
+    """One condition of a tier (task 8: standard employment services, policies carried out, full
+    employment assistance, good public evaluation) or a measured condition the county records for
+    the community (registered unemployed, zero-employment households, assistance rate). Edited by
+    the city administrator; an application's checklist answers every active criterion of its tier."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("Statement (met or not)")
+        MEASURE = "measure", _("Measured condition")
+
+    class Rule(models.TextChoices):
+        RECORD = "record", _("Recorded only")
+        EQ = "eq", _("must equal")
+        LE = "le", _("at most")
+        GE = "ge", _("at least")
+
+    tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="criteria")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.STATEMENT)
+    rule = models.CharField(_("rule"), max_length=8, choices=Rule.choices, default=Rule.RECORD)
+    threshold = models.DecimalField(_("threshold"), max_digits=12, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification criterion")
+        verbose_name_plural = _("certification criteria")
+        ordering = ["tier__rank", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "code"], name="criterion_unique_code_per_tier"),
+            models.CheckConstraint(condition=models.Q(kind="measure") | models.Q(rule="record"),
+                                   name="criterion_rule_only_for_measures"),
+            models.CheckConstraint(condition=models.Q(rule="record") | models.Q(threshold__isnull=False),
+                                   name="criterion_rule_has_threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier} · {self.name}"
+
+    def satisfied_by(self, value) -> bool:
+        """Whether a measured ``value`` meets the rule (always, for a recorded-only measure)."""
+        if value is None:
+            return False
+        if self.rule == self.Rule.EQ:
+            return value == self.threshold
+        if self.rule == self.Rule.LE:
+            return value <= self.threshold
+        if self.rule == self.Rule.GE:
+            return value >= self.threshold
+        return True
+
+    @property
+    def rule_text(self) -> str:
+        if self.rule == self.Rule.RECORD:
+            return ""
+        return f"{self.get_rule_display()} {self.threshold.normalize():f}{self.unit}"
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The city administrator and leaders see every county's applications; a county officer
+        their county's; a town officer their town's. Nobody else."""
+        from accounts.roles import Role
+
+        if not can_read_plan(user):
+            return self.none()
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+            return self
+        scope = models.Q(pk__in=[])
+        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+            scope |= models.Q(county_id=user.region_id)
+        if user.has_role(Role.TOWN_OFFICER) and user.region_id:
+            scope |= models.Q(community__parent_id=user.region_id)
+        return self.filter(scope)
+
+    def open(self):
+        return self.filter(state__in=Application.OPEN_STATES)
+
+
+class Application(models.Model):
+    """A county's application for one of its villages or communities to be certified at a tier,
+    with the criteria checklist and evidence, reviewed step by step (town → county → city by
+    default, settings.CERTIFICATION_REVIEW_STEPS); the city's approval issues the certification."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned for changes")
+        CERTIFIED = "certified", _("Certified")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Step(models.TextChoices):
+        TOWN = "town", _("Town review (初审)")
+        COUNTY = "county", _("County review (审核)")
+        CITY = "city", _("City certification (认定)")
+
+    OPEN_STATES = (State.DRAFT, State.IN_REVIEW, State.RETURNED)
+
+    community = models.ForeignKey(Region, verbose_name=_("village or community"), on_delete=models.PROTECT,
+                                  related_name="applications", limit_choices_to={"level": "village"})
+    county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="applications")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    step = models.CharField(_("review step"), max_length=8, choices=Step.choices, blank=True,
+                            help_text=_("The step the application waits at while in review."))
+    steps = models.CharField(_("review steps"), max_length=40,
+                             help_text=_("The review steps fixed when the application was submitted."))
+    summary = models.TextField(_("summary"), blank=True,
+                               help_text=_("What the village or community has done (a few sentences)."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey("accounts.User", verbose_name=_("created by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_by = models.ForeignKey("accounts.User", verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    certification = models.OneToOneField(Certification, verbose_name=_("certification"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="application")
+    updated_by = models.ForeignKey("accounts.User", verbose_name=_("last changed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification application")
+        verbose_name_plural = _("certification applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # one open application per community and tier: a second would be reviewed twice
+            models.UniqueConstraint(fields=["community", "tier"], condition=models.Q(
+                state__in=["draft", "in_review", "returned"]), name="application_one_open_per_tier"),
+            models.CheckConstraint(condition=models.Q(state="in_review", step__gt="")
+                                   | (~models.Q(state="in_review") & models.Q(step="")),
+                                   name="application_step_only_in_review"),
+            models.CheckConstraint(condition=~models.Q(state="certified") | models.Q(certification__isnull=False),
+                                   name="application_certified_has_certificate"),
+        ]
+        indexes = [models.Index(fields=["county", "state"], name="application_county_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community} · {self.tier}"
+
+    @property
+    def step_list(self) -> list[str]:
+        return [s for s in self.steps.split(",") if s]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class ApplicationCheck(models.Model):
+    """The application's answer to one criterion: met or not (a statement), or the recorded
+    figure (a measure), with a note."""
+
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="checks")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT,
+                                  related_name="+")
+    met = models.BooleanField(_("met"), null=True, blank=True)
+    value = models.DecimalField(_("figure"), max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        ordering = ["criterion__order", "criterion__code"]
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"],
+                                               name="application_check_unique_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.criterion.name}"
+
+    @property
+    def is_satisfied(self) -> bool:
+        if self.criterion.kind == Criterion.Kind.STATEMENT:
+            return self.met is True
+        return self.criterion.satisfied_by(self.value)
+
+
+class ApplicationReview(models.Model):
+    """One decision on an application: a review step approved or returned (with a comment), kept
+    in order; never edited."""
+
+    class Decision(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="reviews")
+    step = models.CharField(_("review step"), max_length=8, choices=Application.Step.choices, blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewer = models.ForeignKey("accounts.User", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("application decision")
+        verbose_name_plural = _("application decisions")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.get_decision_display()}"
+
+
+class ApplicationEvidence(models.Model):
+    """A file attached to an application (meeting minutes, survey results, photos): PDF, JPEG or
+    PNG, checked by content."""
+
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="evidence")
+    file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application evidence")
+        verbose_name_plural = _("application evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificationReview(models.Model):
+    """A periodic review (复核) of a certification: passed (its validity runs on from the review)
+    or failed (the certification is withdrawn, with the review as the reason)."""
+
+    certification = models.ForeignKey(Certification, verbose_name=_("certification"), on_delete=models.PROTECT,
+                                      related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    passed = models.BooleanField(_("passed"))
+    comment = models.TextField(_("comment"), blank=True)
+    valid_until = models.DateField(_("valid until after the review"), null=True, blank=True)
+    reviewer = models.ForeignKey("accounts.User", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification review (复核)")
+        verbose_name_plural = _("certification reviews (复核)")
+        ordering = ["certification", "reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.certification} · {self.reviewed_on}"

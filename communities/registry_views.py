@@ -5,9 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Certification, CommunityProfile, Region, Tier
+from accounts.roles import Role
+from accounts.scoping import is_city_admin
+
+from .models import Application, Certification, CommunityProfile, Region, Tier
 from .selectors import registry
 from .services import community_profile_save
 
@@ -48,7 +52,15 @@ def community_detail(request, code: str):
             errors, status = exc.messages, 400
     certifications = Certification.objects.for_user(request.user).filter(community=region).select_related("tier")
     history = profile.history.select_related("history_user")[:20] if profile else []
+    today = timezone.localdate()
+    held = set(certifications.in_force_on(today).values_list("tier__rank", flat=True))
+    next_tier = Tier.objects.filter(rank=max(held, default=0) + 1).first()
+    if next_tier and next_tier.communities_only and not region.is_community:
+        next_tier = None
     return render(request, "communities/community.html", {
         "region": region, "profile": profile, "editable": editable, "errors": errors,
-        "certifications": certifications, "history": history,
+        "certifications": certifications, "history": history, "next_tier": next_tier,
+        "applications": Application.objects.for_user(request.user).filter(community=region).select_related("tier"),
+        "can_apply": editable and next_tier is not None and (
+            is_city_admin(request.user) or request.user.has_role(Role.COUNTY_OFFICER)),
     }, status=status)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
 from django.db.models import Count, Q
 
 from .models import Region
@@ -112,3 +116,107 @@ def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: st
     if relocation == "yes":
         qs = qs.filter(profile__is_relocation=True)
     return qs.order_by("code")
+
+
+def certification_progress(*, user, day=None):
+    """The four tiers against their targets, city-wide and per county, counted from the records
+    in force on ``day`` (today by default) as the targets engine counts them; with the share of
+    each county's villages and communities certified at the municipal tier. A fixed number of
+    queries however many communities and certifications there are."""
+    from django.utils import timezone
+
+    from targets.models import Target
+
+    from .models import Application, Certification, Tier
+
+    day = day or timezone.localdate()
+    tiers = list(Tier.objects.for_user(user).order_by("rank"))
+    counties = list(Region.objects.for_user(user).counties().order_by("code"))
+    units = {r["county_id"]: r for r in Region.objects.for_user(user).filter(level=Region.Level.VILLAGE).values(
+        "county_id").annotate(total=Count("pk"), communities=Count("pk", filter=Q(kind=Region.Kind.COMMUNITY)))}
+    held = list(Certification.objects.for_user(user).in_force_on(day).values_list(
+        "community_id", "community__county_id", "tier__rank"))
+    cumulative = higher_tiers_count_toward_lower()
+    counts: dict[int, dict[int, set]] = {t.rank: {} for t in tiers}
+    for community_id, county_id, rank in held:
+        for t in tiers:
+            if rank == t.rank or (cumulative and rank > t.rank):
+                counts[t.rank].setdefault(county_id, set()).add(community_id)
+    targets = {}
+    for target in Target.objects.filter(indicator__code__in=[t.indicator_code for t in tiers]).select_related(
+            "indicator").order_by("plan_id"):
+        targets[target.indicator.code] = target  # the newest plan's target wins
+    pipeline = {(r["county_id"], r["state"]): r["n"] for r in Application.objects.for_user(user).values(
+        "county_id", "state").annotate(n=Count("pk"))}
+    tier_rows = []
+    for t in tiers:
+        total = sum(len(s) for s in counts[t.rank].values())
+        target = targets.get(t.indicator_code)
+        tier_rows.append({"tier": t, "count": total, "target": target,
+                          "percent": (round(100 * total / float(target.value), 1) if target and target.value else None)})
+    county_rows = []
+    for c in counties:
+        u = units.get(c.pk, {"total": 0, "communities": 0})
+        by_tier = [len(counts[t.rank].get(c.pk, ())) for t in tiers]
+        municipal = by_tier[0] if by_tier else 0
+        county_rows.append({
+            "county": c, "units": u["total"], "communities": u["communities"], "by_tier": by_tier,
+            "share": round(100 * municipal / u["total"], 1) if u["total"] else None,
+            "in_review": pipeline.get((c.pk, Application.State.IN_REVIEW), 0),
+            "returned": pipeline.get((c.pk, Application.State.RETURNED), 0),
+            "drafts": pipeline.get((c.pk, Application.State.DRAFT), 0),
+        })
+    return {"day": day, "tiers": tier_rows, "counties": county_rows, "cumulative": cumulative}
+
+
+def applications_list(*, user, county: str = "", state: str = "", tier: str = "", step: str = ""):
+    from .models import Application
+
+    qs = Application.objects.for_user(user).select_related("community__parent", "county", "tier", "submitted_by")
+    if county:
+        qs = qs.filter(county__code=county)
+    if state in Application.State.values:
+        qs = qs.filter(state=state)
+    if tier.isdigit():
+        qs = qs.filter(tier__rank=int(tier))
+    if step in Application.Step.values:
+        qs = qs.filter(state=Application.State.IN_REVIEW, step=step)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def review_queue(*, user):
+    """Applications waiting at a step this user decides (the same rule as pipeline.can_review)."""
+    from accounts.roles import Role
+    from accounts.scoping import is_city_admin
+
+    from .models import Application
+
+    waiting = Application.objects.for_user(user).filter(state=Application.State.IN_REVIEW)
+    scope = Q(pk__in=[])
+    if user.has_role(Role.TOWN_OFFICER) and user.region_id:
+        scope |= Q(step=Application.Step.TOWN, community__parent_id=user.region_id)
+    if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+        scope |= Q(step=Application.Step.COUNTY, county_id=user.region_id) & ~Q(submitted_by=user)
+    if is_city_admin(user):
+        scope |= Q(step=Application.Step.CITY)
+    return waiting.filter(scope).select_related("community__parent", "county", "tier").order_by("submitted_at")
+
+
+def application_state_counts(*, user, county: str = "") -> dict[str, int]:
+    from .models import Application
+
+    qs = Application.objects.for_user(user)
+    if county:
+        qs = qs.filter(county__code=county)
+    counts = dict(qs.values_list("state").annotate(n=Count("pk")))
+    return {state: counts.get(state, 0) for state in Application.State.values}
+
+
+@functools.lru_cache(maxsize=1)
+def county_geojson() -> dict:
+    """The counties' boundaries (schematic, static/geo/ankang_counties.geojson), embedded in the
+    pages that draw the county map so the page needs no further request."""
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR) / "static" / "geo" / "ankang_counties.geojson"
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -128,6 +128,9 @@ def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
         upsert(Tier, summary, {"code": code}, {"name": name, "name_en": name_en, "rank": rank,
                                                "indicator_code": indicator_code,
                                                "communities_only": communities_only}, "tiers_ensure")
+    from .pipeline import criteria_ensure
+
+    criteria_ensure(summary)
     return summary
 
 
@@ -150,6 +153,11 @@ def certification_issue(*, community: Region, tier, certificate_number: str, cer
         _refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
     if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
         _refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
+    used = Certification.objects.filter(certificate_number=certificate_number).select_related("community").first()
+    if used is not None:
+        _refuse(_("Certificate number %(number)s is already used (%(name)s%(withdrawn)s); a certificate number is "
+                  "never reused."), number=certificate_number, name=used.community.name,
+                withdrawn=_(", withdrawn on %(day)s") % {"day": used.withdrawn_on} if used.withdrawn_on else "")
     held = Certification.objects.select_for_update().filter(community=community).in_force_on(certified_on)
     if held.filter(tier=tier).exists():
         _refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)

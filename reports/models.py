@@ -396,6 +396,7 @@ class Notification(models.Model):
         APPROVED = "approved", _("Approved")
         INSTRUCTION = "instruction", _("Leader's instruction")
         EXTENSION = "extension", _("Extension")
+        REVIEW = "review", _("Waiting for your review")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")

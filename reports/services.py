@@ -613,6 +613,20 @@ def _sniff(head: bytes) -> str | None:
     return next((t for magic, t in EVIDENCE_TYPES.items() if head.startswith(magic)), None)
 
 
+def evidence_upload_check(upload) -> str:
+    """The content type of an evidence file: a PDF, JPEG or PNG judged by its first bytes, not its
+    name, within EVIDENCE_MAX_BYTES; anything else is refused with a message naming the file."""
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        _refuse(_("%(name)s is %(size)s MB; the limit is %(limit)s MB."), name=upload.name,
+                size=f"{upload.size / 1048576:.1f}", limit=settings.EVIDENCE_MAX_BYTES // 1048576)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = _sniff(head)
+    if content_type is None:
+        _refuse(_("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name)."), name=upload.name)
+    return content_type
+
+
 @transaction.atomic
 def evidence_attach(*, record, upload, user) -> Evidence:
     """Attach a PDF, JPEG or PNG (checked by content, capped in size) to a report or a part the
@@ -623,14 +637,7 @@ def evidence_attach(*, record, upload, user) -> Evidence:
     editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
     if not editable:
         _refuse(_("Evidence can be added while the report is being written."))
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        _refuse(_("%(name)s is %(size)s MB; the limit is %(limit)s MB."), name=upload.name,
-                size=f"{upload.size / 1048576:.1f}", limit=settings.EVIDENCE_MAX_BYTES // 1048576)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = _sniff(head)
-    if content_type is None:
-        _refuse(_("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name)."), name=upload.name)
+    content_type = evidence_upload_check(upload)
     evidence = Evidence(file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
                         uploaded_by=user, **({"part": record} if is_part else {"report": record}))
     evidence.save()

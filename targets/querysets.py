@@ -16,6 +16,9 @@ class IndicatorValueQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COUNTY_OFFICER) and not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
             return self.filter(models.Q(status="approved") | models.Q(region__county_id=user.region_id))
+        if user.has_role(Role.TOWN_OFFICER) and not (user.is_superuser or user.has_role(
+                Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER)):
+            return self.filter(status="approved")  # a town officer reads the official figures only
         return self
 
     def editable_by(self, user):

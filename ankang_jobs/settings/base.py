@@ -200,6 +200,12 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # community is also one of the city's 1,500 municipal ones. Shown on every count.
 CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER = env.bool("CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER", default=True)
 
+# Task 8's certification pipeline: the review steps an application passes, in order (any of
+# town, county, city; the city's step, which certifies, must be last), and how long a
+# certification holds before its periodic review (复核) is due.
+CERTIFICATION_REVIEW_STEPS = env.list("CERTIFICATION_REVIEW_STEPS", default=["town", "county", "city"])
+CERTIFICATION_VALIDITY_YEARS = env.int("CERTIFICATION_VALIDITY_YEARS", default=3)
+
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
 

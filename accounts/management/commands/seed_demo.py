@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
-from communities.demo import demo_certifications_seed, demo_profiles_seed
+from communities.demo import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
 from reports.demo import demo_returns_seed, demo_task_reports_seed
 from targets.demo import demo_values_seed
 from targets.rollup import rollup
@@ -19,6 +19,7 @@ class Command(BaseCommand):
             admin = next(u for u in users if u.username == "demo_admin")
             demo_returns_seed(admin=admin)
             demo_task_reports_seed(admin=admin)
+            demo_applications_seed(users={u.username: u for u in users})
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         run = rollup(trigger="seed_demo")
