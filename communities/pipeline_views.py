@@ -246,3 +246,18 @@ def criteria(request):
                                                                    for s in pipeline.review_steps()],
         "kinds": Criterion.Kind,
     })
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """An application's evidence file, for whoever may see the application."""
+    from django.http import FileResponse
+
+    from .models import ApplicationEvidence
+
+    evidence = get_object_or_404(ApplicationEvidence.objects.filter(
+        application__in=Application.objects.for_user(request.user)), pk=pk)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,6 +8,7 @@ urlpatterns = [
     path("applications/", pipeline_views.application_list, name="applications"),
     path("applications/new/", pipeline_views.application_new, name="application-new"),
     path("applications/<int:pk>/", pipeline_views.application_detail, name="application"),
+    path("applications/evidence/<int:pk>/", pipeline_views.evidence_download, name="application-evidence"),
     path("certifications/<int:pk>/", pipeline_views.certification_detail, name="certification"),
     path("progress/", pipeline_views.progress, name="progress"),
     path("criteria/", pipeline_views.criteria, name="criteria"),

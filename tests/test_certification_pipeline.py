@@ -450,3 +450,15 @@ def test_progress_page_queries_do_not_grow_with_certifications(people, client_fo
     with CaptureQueriesContext(connection) as large:
         client.get("/communities/progress/")
     assert len(large) == len(small)
+
+
+def test_evidence_downloads_only_for_those_who_see_the_application(people, client_for):
+    a = complete(pipeline.application_create(community=unit(), tier=tier("municipal"), user=people["county_a"]),
+                 people["county_a"])
+    evidence = a.evidence.get()
+    url = f"/communities/applications/evidence/{evidence.pk}/"
+    r = client_for("leader").get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == DEMO_PDF
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert client_for("county_b").get(url).status_code == 404
+    assert client_for("auditor").get(url).status_code == 404
