@@ -186,32 +186,32 @@ class CommunityProfileImporter(Importer):
         return {"changes": changes, "unchanged": unchanged, "errors": [e.as_dict() for e in errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from communities.services import community_profile_save
         from reports.services import Conflict
 
+        from .bulk import RowRefused, community_profiles_bulk_save
+
         changes = preview["changes"]
-        regions = Region.objects.filter(level=Region.Level.VILLAGE).in_bulk([c["code"] for c in changes],
-                                                                            field_name="code")
         sheet = preview.get("sheet", "")
-        for done, change in enumerate(changes, start=1):
+        reason = f"import #{self.batch.pk} {self.batch.file_name}"[:300]
+        for start in range(0, len(changes), CHUNK):  # all chunks in the caller's one transaction
             try:
-                community_profile_save(region=regions[change["code"]], version=change["version"], user=self.user,
-                                       **change["new"])
-            except Conflict as exc:
-                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": _(
-                    "%(name)s was changed after your preview: %(detail)s") % {"name": change["name"],
-                                                                               "detail": " ".join(exc.messages)}}]) from exc
-            except PermissionDenied as exc:
-                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": _(
-                    "you may no longer change %(name)s") % {"name": change["name"]}}]) from exc
-            except ValidationError as exc:
-                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "",
-                                     "message": " ".join(exc.messages)}]) from exc
-            if done % 100 == 0 or done == len(changes):
-                progress(done, len(changes))
+                community_profiles_bulk_save(changes=changes[start:start + CHUNK], user=self.user, reason=reason)
+            except RowRefused as refused:
+                change, exc = refused.change, refused.exc
+                if isinstance(exc, Conflict):
+                    message = _("%(name)s was changed after your preview: %(detail)s") % {
+                        "name": change["name"], "detail": " ".join(exc.messages)}
+                elif isinstance(exc, ValidationError):
+                    message = " ".join(exc.messages)
+                else:
+                    message = _("you may no longer change %(name)s") % {"name": change["name"]}
+                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": message}]) from exc
+            progress(min(start + CHUNK, len(changes)), len(changes))
         return {"created": sum(c["outcome"] == "created" for c in changes),
                 "updated": sum(c["outcome"] == "updated" for c in changes)}
 
+
+CHUNK = 500  # rows per bulk write: the progress bar moves between chunks
 
 PERIOD_TEXT = re.compile(r"^(\d{4})\s*(?:年)?\s*[-_ ]?\s*(?:q|第)?\s*([1-4])\s*(?:季度)?$", re.IGNORECASE)
 

@@ -100,20 +100,25 @@ def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
-        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # The formula pass is only needed when a sheet has formulas; without one it would read the
+        # same cells again (half the reading time of a 10,000-row file).
+        formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data)
+                    else values)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise FileRefused(_("The workbook cannot be read (%(error)s); open it in Excel, save it again as .xlsx and "
                             "upload that.") % {"error": type(exc).__name__}) from exc
     try:
         sheet_f, sheet_v = formulas.worksheets[0], values.worksheets[0]
-        table = Table(sheet=sheet_f.title)
+        table = Table(sheet=sheet_v.title)
         others = [ws.title for ws in formulas.worksheets[1:]]
         if others:
             table.notes.append(_("Only the first sheet, %(sheet)s, is read; %(others)s are not.") % {
                 "sheet": sheet_f.title, "others": "、".join(others)})
         limit = settings.IMPORT_MAX_ROWS + 1000
-        for number, (row_f, row_v) in enumerate(zip(sheet_f.iter_rows(), sheet_v.iter_rows(), strict=False), start=1):
+        rows_f = sheet_f.iter_rows() if formulas is not values else None
+        for number, row_v in enumerate(sheet_v.iter_rows(), start=1):
+            row_f = next(rows_f, ()) if rows_f is not None else row_v
             cells = []
             for index, (cell_f, cell_v) in enumerate(zip(row_f, row_v, strict=False), start=1):
                 value = getattr(cell_v, "value", None)
@@ -139,6 +144,27 @@ def _read_xlsx(data: bytes) -> Table:
     finally:
         formulas.close()
         values.close()
+
+
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Does any worksheet part hold a formula element? Streamed through the decompressor in
+    chunks (the gate has already bounded the parts' sizes), never unpacked whole."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with archive.open(info) as part:
+                tail = b""
+                while chunk := part.read(1024 * 1024):
+                    if FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
 
 
 class NotANumber(ValueError):

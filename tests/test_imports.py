@@ -235,23 +235,46 @@ def test_a_bad_row_anywhere_refuses_the_file(position, personas):
 
 
 @pytest.mark.parametrize("position", [0, 2, 4])
-def test_a_row_failing_while_applying_leaves_nothing_written(position, personas):
-    """A row that passed the preview but is refused while writing (a race) rolls back every row."""
+def test_a_row_failing_while_applying_leaves_nothing_written(position, personas, settings):
+    """A row that passed the preview but is refused while writing (someone saved it in between:
+    a race past the re-check) rolls back every row, in whichever chunk it is."""
+    from reports.services import Conflict
+
+    settings.IMPORT_ASYNC_ROWS = 100
     v = villages("汉滨区", 5)
     batch = upload_profiles(personas["county_a"], xlsx_bytes([HEADER] + community_rows(v)))
-    real, calls = community_profile_save, []
+    for r in v[:position + 1]:  # profiles to update, the last one "changed by someone"
+        community_profile_save(region=r, households=1, population=1, is_relocation=False, version=1,
+                               user=personas["city_admin"])
+    batch = upload_profiles(personas["county_a"], xlsx_bytes([HEADER] + community_rows(v)))
+    before = profiles()
 
-    def flaky(**kwargs):
-        calls.append(kwargs["region"].code)
-        if len(calls) == position + 1:
-            raise ValidationError("模拟：写入时被拒绝")
-        return real(**kwargs)
+    def stale(record, version):
+        if record.region.code == v[position].code:
+            raise Conflict("模拟：已被他人修改")
 
-    with mock.patch("communities.services.community_profile_save", flaky):
+    with mock.patch("imports.bulk.refuse_if_stale", stale), mock.patch("imports.kinds.CHUNK", 2):
         batch = import_confirm(batch=batch, user=personas["county_a"])
     assert batch.state == ImportBatch.State.FAILED
-    assert batch.errors == [{"sheet": "Sheet1", "row": position + 2, "column": "", "message": "模拟：写入时被拒绝"}]
-    assert profiles() == []
+    assert batch.errors[0]["row"] == position + 2 and "模拟：已被他人修改" in batch.errors[0]["message"]
+    assert profiles() == before
+
+
+def test_bulk_save_keeps_the_single_service_rules(personas):
+    """The bulk path ends where community_profile_save would: versions, who, history and audit."""
+    from audit.models import AuditEvent
+
+    v = villages("汉滨区", 2)
+    community_profile_save(region=v[0], households=1, population=2, is_relocation=False, version=1,
+                           user=personas["county_a"])
+    rows = [HEADER, [v[0].code, "", "", 5, 6, "是"], [v[1].code, "", "", 7, 8, "否"]]
+    batch = import_confirm(batch=upload_profiles(personas["county_a"], xlsx_bytes(rows)), user=personas["county_a"])
+    assert batch.state == ImportBatch.State.APPLIED
+    assert [p[1:] for p in profiles()] == [(5, 6, True, 3), (7, 8, False, 2)]
+    assert set(CommunityProfile.objects.values_list("updated_by", flat=True)) == {personas["county_a"].pk}
+    changed = AuditEvent.objects.filter(model="communities.communityprofile", reason__startswith=f"import #{batch.pk}")
+    assert sorted(e.action for e in changed) == ["changed", "created"]
+    assert {c["field"]: (c["old"], c["new"]) for c in changed.get(action="changed").changes}["households"] == (1, 5)
 
 
 def test_data_changed_since_the_preview_is_previewed_again_not_applied(personas):
