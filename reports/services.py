@@ -169,9 +169,11 @@ def _touch(record, user) -> None:
 
 @transaction.atomic
 def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[str, object]], version: int, user,
-                       today: datetime.date | None = None) -> CountyReturn:
+                       today: datetime.date | None = None, source: str = IndicatorValue.Source.FORM,
+                       source_ref: str = "") -> CountyReturn:
     """Save figures as a draft. Blank indicators are allowed (a half-filled form is a draft); an
-    indicator filled in part, or breaking a rule, refuses the whole save with a message per figure."""
+    indicator filled in part, or breaking a rule, refuses the whole save with a message per figure.
+    ``source``/``source_ref`` say where the figures came from (an import names its batch)."""
     today = today or timezone.localdate()
     _require_county_officer(user, county_return.region)
     county_return = _lock(county_return, version)
@@ -194,7 +196,7 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
                 row._change_reason = f"{county_return.source_ref} cleared"
                 row.delete()
     values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
-                       user=user, source=IndicatorValue.Source.FORM, source_ref=county_return.source_ref)
+                       user=user, source=source, source_ref=source_ref or county_return.source_ref)
     _touch(county_return, user)
     return county_return
 

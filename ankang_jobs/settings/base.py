@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "api",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,15 @@ CERTIFICATION_VALIDITY_YEARS = env.int("CERTIFICATION_VALIDITY_YEARS", default=3
 
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # an import applies whole or not at all
+
+# Excel/CSV imports (imports/, docs/imports.md): limits checked by the file gate before parsing.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_ZIP_MAX_ENTRIES = env.int("IMPORT_ZIP_MAX_ENTRIES", default=1000)
+IMPORT_ZIP_MAX_UNCOMPRESSED = env.int("IMPORT_ZIP_MAX_UNCOMPRESSED", default=100 * 1024 * 1024)
+IMPORT_ZIP_MAX_RATIO = env.int("IMPORT_ZIP_MAX_RATIO", default=100)  # per entry, for entries above 1 MB
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+# Confirmed imports changing more rows than this run as a Celery job with a progress bar.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=500)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

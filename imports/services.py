@@ -1,0 +1,239 @@
+"""Imports: upload → preview → confirm, all or nothing.
+
+``import_upload`` judges the file (the gate), keeps it with its SHA-256, reads it and previews what
+it would change, without writing anything but the batch. ``import_confirm`` applies a previewed
+batch — at once, or through a Celery job when it changes more than ``IMPORT_ASYNC_ROWS`` rows.
+Applying re-reads the kept file, checks its hash and previews it again against the data as they
+are now: a preview that no longer holds is shown again instead of being applied, and the writes
+go through the apps' own services with the versions the user saw, in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import types
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+from accounts.scoping import is_city_admin
+from ankang_jobs.loading import LoadSummary
+
+from .gate import FileRefused, gate, gate_size
+from .kinds import IMPORTERS, ImportFailed
+from .models import ImportBatch
+from .reading import read_table
+
+MAX_SHOWN_ERRORS = 1000  # a file with more errors than this is not worth listing them all
+
+
+def _refuse(message: str, **params) -> None:
+    raise ValidationError(message % params if params else message)
+
+
+def import_allowed(*, user, kind: str, region=None) -> bool:
+    """Who may import what: village and community data — a county officer (their county) or the
+    city administrator (any county); a county return — that county's officer only."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    officer = user.has_role(Role.COUNTY_OFFICER) and user.region_id
+    if kind == ImportBatch.Kind.COMMUNITY_PROFILES:
+        return bool(is_city_admin(user) or officer)
+    if kind == ImportBatch.Kind.COUNTY_RETURN:
+        return bool(officer and region is not None and user.region_id == region.pk)
+    return False
+
+
+def progress_key(batch_id: int) -> str:
+    return f"imports:progress:{batch_id}"
+
+
+def progress_get(batch: ImportBatch) -> dict:
+    """How far a running import is: kept in the cache, since the import's own transaction is not
+    visible to other connections until it commits."""
+    return cache.get(progress_key(batch.pk)) or {"done": 0, "total": batch.summary.get("to_change", 0)}
+
+
+@contextlib.contextmanager
+def _acting_as(user):
+    """History rows written outside a request (a Celery job) name the importing user."""
+    context = HistoricalRecords.context
+    if getattr(getattr(context, "request", None), "user", None) is not None:
+        yield
+        return
+    context.request = types.SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del context.request
+
+
+def _digest(preview: dict) -> str:
+    """What an apply would write: the changes, with the versions they were checked against."""
+    keep = {k: preview.get(k) for k in ("changes", "figures", "version")}
+    return hashlib.sha256(json.dumps(keep, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _read_and_preview(*, batch: ImportBatch, user, data: bytes) -> dict:
+    """Gate, read and preview; raise FileRefused for a file that cannot be read at all."""
+    gated = gate(name=batch.file_name, data=data)
+    batch.file_type = gated.label
+    table = read_table(gated=gated, data=data)
+    batch.rows_total = len(table.rows)
+    preview = IMPORTERS[batch.kind](user=user, batch=batch).preview(table)
+    preview["errors"] = [e.as_dict() for e in table.errors] + preview["errors"]
+    preview["notes"] = table.notes + preview.get("notes", [])
+    preview["sheet"] = table.sheet
+    return preview
+
+
+def _summarise(batch: ImportBatch, preview: dict) -> None:
+    changes = preview["changes"]
+    batch.preview = preview
+    batch.errors = preview["errors"][:MAX_SHOWN_ERRORS]
+    batch.summary = {
+        "rows": batch.rows_total,
+        "created": sum(c["outcome"] == "created" for c in changes),
+        "updated": sum(c["outcome"] == "updated" for c in changes),
+        "unchanged": preview["unchanged"], "errors": len(preview["errors"]), "to_change": len(changes),
+    }
+    if preview["errors"]:
+        batch.state = ImportBatch.State.REFUSED
+    elif not changes:
+        batch.state = ImportBatch.State.UNCHANGED
+    else:
+        batch.state = ImportBatch.State.READY
+
+
+@transaction.atomic
+def import_upload(*, user, kind: str, upload, period=None, region=None) -> ImportBatch:
+    """Judge, keep and preview an uploaded file. Returns the batch: REFUSED (with the reasons),
+    UNCHANGED (the platform already holds exactly this) or READY (waiting for confirmation)."""
+    if not import_allowed(user=user, kind=kind, region=region):
+        raise PermissionDenied
+    if kind == ImportBatch.Kind.COUNTY_RETURN and period is None:
+        _refuse(_("A return import needs its quarter."))
+    name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:200]
+    scope = user.region if not is_city_admin(user) or kind == ImportBatch.Kind.COUNTY_RETURN else None
+    batch = ImportBatch(kind=kind, created_by=user, scope_region=scope, period=period, file_name=name,
+                        file_size=upload.size or 0, file_sha256="", state=ImportBatch.State.REFUSED)
+    try:
+        gate_size(name=name, size=upload.size or 0)  # before a byte is read
+        data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+        gate_size(name=name, size=len(data))  # a size that was declared wrongly
+        batch.file_sha256 = hashlib.sha256(data).hexdigest()
+        preview = _read_and_preview(batch=batch, user=user, data=data)
+    except FileRefused as exc:
+        batch.errors = [{"sheet": "", "row": 0, "column": "", "message": m} for m in exc.messages]
+        batch.summary = {"errors": len(batch.errors)}
+        batch.save()
+        return batch
+    _summarise(batch, preview)
+    earlier = (ImportBatch.objects.filter(kind=kind, scope_region=scope, file_sha256=batch.file_sha256,
+                                          state=ImportBatch.State.APPLIED).select_related("created_by").first())
+    if earlier is not None:
+        batch.summary["same_file_as"] = {"id": earlier.pk, "at": timezone.localtime(earlier.finished_at or earlier.created_at)
+                                         .strftime("%Y-%m-%d %H:%M"), "by": earlier.created_by.full_name or earlier.created_by.username}
+    extension = "xlsx" if batch.file_type == "xlsx" else "csv"
+    batch.file.save(f"{batch.file_sha256[:20]}.{extension}", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
+    """Apply a previewed import: now, or (more than IMPORT_ASYNC_ROWS changes) through a Celery job
+    enqueued after the commit. Only the uploader confirms, and only a READY batch."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if not ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists():
+        raise PermissionDenied
+    if batch.state != ImportBatch.State.READY:
+        _refuse(_("This import is %(state)s; it cannot be confirmed."), state=batch.get_state_display())
+    batch.confirmed_at = timezone.now()
+    if batch.summary.get("to_change", 0) > settings.IMPORT_ASYNC_ROWS:
+        from .jobs import import_apply_job
+
+        batch.state = ImportBatch.State.QUEUED
+        batch.save()
+        cache.set(progress_key(batch.pk), {"done": 0, "total": batch.summary["to_change"]}, 24 * 3600)
+        batch_id = batch.pk
+        transaction.on_commit(lambda: import_apply_job.delay(batch_id=batch_id))
+        return batch
+    batch.state = ImportBatch.State.RUNNING
+    batch.save()
+    return import_apply(batch=batch)
+
+
+def import_apply(*, batch: ImportBatch) -> ImportBatch:
+    """Re-check and apply a confirmed batch (state RUNNING); the batch ends APPLIED, FAILED (nothing
+    written) or READY again with a new preview when the data changed since the one confirmed."""
+    user = batch.created_by
+    with _acting_as(user):
+        try:
+            with transaction.atomic():
+                data = batch.file.open("rb").read()
+                batch.file.close()
+                if hashlib.sha256(data).hexdigest() != batch.file_sha256:
+                    raise ImportFailed([{"sheet": "", "row": 0, "column": "", "message": _(
+                        "The kept file no longer matches the one previewed; nothing was imported.")}])
+                fresh = _read_and_preview(batch=batch, user=user, data=data)
+                if fresh["errors"]:
+                    raise ImportFailed(fresh["errors"])
+                if _digest(fresh) != _digest(batch.preview):
+                    return _repreview(batch, fresh)
+                importer = IMPORTERS[batch.kind](user=user, batch=batch)
+
+                def progress(done: int, total: int) -> None:
+                    cache.set(progress_key(batch.pk), {"done": done, "total": total}, 24 * 3600)
+
+                result = importer.apply(batch.preview, progress=progress)
+                _audit(batch, result)
+                batch.state, batch.finished_at = ImportBatch.State.APPLIED, timezone.now()
+                batch.summary = {**batch.summary, **result}
+                batch.save()
+                return batch
+        except (ImportFailed, FileRefused, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                messages = [{"sheet": "", "row": 0, "column": "", "message": _("You may no longer make this import.")}]
+            elif isinstance(exc, ImportFailed):
+                messages = exc.errors
+            else:
+                messages = [{"sheet": "", "row": 0, "column": "", "message": m} for m in exc.messages]
+            batch.state, batch.finished_at = ImportBatch.State.FAILED, timezone.now()
+            batch.errors = messages[:MAX_SHOWN_ERRORS]
+            batch.summary = {**batch.summary, "errors": len(messages)}
+            batch.save()
+            return batch
+
+
+def _repreview(batch: ImportBatch, fresh: dict) -> ImportBatch:
+    _summarise(batch, fresh)
+    batch.summary["stale_preview"] = True
+    batch.confirmed_at = None
+    batch.save()
+    return batch
+
+
+def _audit(batch: ImportBatch, result: dict) -> None:
+    """One audit event naming the file (and its hash) beside each record's own history rows."""
+    from audit.services import audit_bulk_load
+    from communities.models import CommunityProfile
+    from targets.models import IndicatorValue
+
+    model = CommunityProfile if batch.kind == ImportBatch.Kind.COMMUNITY_PROFILES else IndicatorValue
+    summary = LoadSummary()
+    for status in ("created", "updated"):
+        if result.get(status):
+            summary.add(model, status, result[status])
+    summary.add(model, "unchanged", batch.summary.get("unchanged", 0))
+    audit_bulk_load(model=model, source=f"import #{batch.pk} {batch.file_name} sha256:{batch.file_sha256}",
+                    summary=summary, when=timezone.now(), actor=batch.created_by)

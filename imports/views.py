@@ -1,0 +1,136 @@
+"""Pages of imports: upload, preview, confirm, progress and result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.models import Region
+from reports.models import ReportingPeriod
+
+from .models import ImportBatch
+from .reading import where
+from .services import import_allowed, import_confirm, import_upload, progress_get
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def _period(label: str) -> ReportingPeriod:
+    try:
+        return ReportingPeriod.objects.get(year=int(label[:4]), quarter=int(label[-1]))
+    except (ValueError, ReportingPeriod.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _upload(request, *, kind: str, region=None, period=None, template: str, context: dict):
+    if not import_allowed(user=request.user, kind=kind, region=region):
+        raise Http404
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            return render(request, template, {**context, "error": _("Choose a file to upload.")}, status=400)
+        batch = import_upload(user=request.user, kind=kind, upload=upload, period=period, region=region)
+        return redirect("imports:batch", pk=batch.pk)
+    return render(request, template, context)
+
+
+@login_required
+def community_upload(request):
+    return _upload(request, kind=ImportBatch.Kind.COMMUNITY_PROFILES, template="imports/upload_communities.html",
+                   context={"recent": ImportBatch.objects.for_user(request.user).filter(
+                       kind=ImportBatch.Kind.COMMUNITY_PROFILES).select_related("created_by")[:10]})
+
+
+@login_required
+def return_upload(request, region_code: str, period_label: str):
+    period = _period(period_label)
+    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code, level=Region.Level.COUNTY)
+    return _upload(request, kind=ImportBatch.Kind.COUNTY_RETURN, region=region, period=period,
+                   template="imports/upload_return.html",
+                   context={"region": region, "period": period,
+                            "recent": ImportBatch.objects.for_user(request.user).filter(
+                                kind=ImportBatch.Kind.COUNTY_RETURN, scope_region=region, period=period)
+                            .select_related("created_by")[:10]})
+
+
+def _located(errors: list[dict]) -> list[dict]:
+    return [{**e, "where": where(e.get("sheet", ""), e.get("row", 0), e.get("column", ""))} for e in errors]
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.for_user(request.user).select_related(
+        "created_by", "scope_region", "period"), pk=pk)
+    changes = batch.preview.get("changes", []) if batch.state in (ImportBatch.State.READY,) else []
+    if batch.state == ImportBatch.State.APPLIED:
+        changes = batch.preview.get("changes", [])
+    back = (reverse("reports:county-return", args=[batch.scope_region.code, batch.period.label])
+            if batch.kind == ImportBatch.Kind.COUNTY_RETURN else reverse("registry:list"))
+    return render(request, "imports/batch.html", {
+        "batch": batch, "errors": _located(batch.errors), "changes": changes[:500], "more": max(len(changes) - 500, 0),
+        "notes": batch.preview.get("notes", []), "back": back,
+        "can_confirm": batch.state == ImportBatch.State.READY and batch.created_by_id == request.user.pk,
+        "progress": progress_get(batch) if not batch.is_finished else None,
+    })
+
+
+@login_required
+@require_POST
+def batch_confirm(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+    try:
+        batch = import_confirm(batch=batch, user=request.user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("imports:batch", pk=batch.pk)
+    if batch.state == ImportBatch.State.APPLIED:
+        messages.success(request, _("Imported: %(created)s created, %(updated)s updated.") % {
+            "created": batch.summary.get("created", 0), "updated": batch.summary.get("updated", 0)})
+    elif batch.state == ImportBatch.State.READY:
+        messages.warning(request, _("The platform's data changed since your preview; check the new preview and "
+                                    "confirm again. Nothing was imported."))
+    elif batch.state == ImportBatch.State.FAILED:
+        messages.error(request, _("The import failed; nothing was written. See the reasons below."))
+    return redirect("imports:batch", pk=batch.pk)
+
+
+@login_required
+def batch_progress(request, pk: int):
+    """The progress bar's small JSON: state, rows done of total, and the result page when finished."""
+    batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+    progress = progress_get(batch)
+    return JsonResponse({"state": batch.state, "state_label": batch.get_state_display(), "finished": batch.is_finished,
+                         "done": progress["done"], "total": progress["total"],
+                         "result_url": reverse("imports:batch", args=[batch.pk])})
+
+
+@login_required
+def batch_file(request, pk: int):
+    """The kept file, for whoever may see the batch (the audit traces figures to it)."""
+    batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+    if not batch.file:
+        raise Http404
+    response = FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv"}
+
+
+@login_required
+def sample(request, name: str):
+    if name not in SAMPLE_FILES:
+        raise Http404
+    path = SAMPLES / SAMPLE_FILES[name]
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="text/csv")
