@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "api",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
