@@ -151,8 +151,10 @@ def city_overview(*, user, plan: Plan, today: datetime.date) -> Overview:
         by_indicator.setdefault(s.indicator_id, []).append(s)
     cards = []
     for t in targets:
-        series = [s for s in by_indicator.get(t.indicator_id, []) if s.units_reported > 0 or s.value is not None]
-        latest = next((s for s in reversed(series) if s.units_reported > 0), None)
+        snaps = by_indicator.get(t.indicator_id, [])
+        latest = next((s for s in reversed(snaps) if s.units_reported > 0), None)
+        # the trend up to the last quarter anyone reported in (later quarters only carry flows forward)
+        series = [s for s in snaps if latest and (s.year, s.quarter) <= (latest.year, latest.quarter)]
         cards.append(TargetCard(t, latest, series))
     next_period = ReportingPeriod.objects.filter(due_on__gte=today).order_by("due_on").first()
     overdue_period = ReportingPeriod.objects.filter(due_on__lt=today).order_by("-due_on").first()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
 from communities.models import Region
@@ -84,6 +85,7 @@ def _pct(value) -> str:
 # ---------------------------------------------------------------- 1. city overview
 
 
+@require_safe
 @login_required
 def overview(request):
     plan = _plan(request)
@@ -91,7 +93,7 @@ def overview(request):
     o = selectors.city_overview(user=request.user, plan=plan, today=today)
     charts, table = {}, Table("targets", _("Main targets"), [
         _("Target"), _("Target value"), _("Latest"), _("Unit"), _("Quarter"), _("% achieved"),
-        _("% of time elapsed"), _("Status"), _("Projected end value"), _("Data as of")])
+        _("Time elapsed, %"), _("Status"), _("Projected end value"), _("Data as of")])
     for i, card in enumerate(o.cards):
         s, t = card.snapshot, card.target
         charts[f"spark{i}"] = {"values": [_num(x.value) for x in card.series],
@@ -110,6 +112,7 @@ def overview(request):
 # ---------------------------------------------------------------- 2. target page
 
 
+@require_safe
 @login_required
 def target_page(request, code: str):
     plan = _plan(request)
@@ -123,21 +126,36 @@ def target_page(request, code: str):
     for s in counties:
         rows.append({"s": s, "quota": quotas.get(s.region_id),
                      "url": _sources_url(plan, target, s.region, q_label)})
-    series = [s for s in d.series if s.units_reported > 0 or s.value is not None]
+    # the trend runs over every quarter; the value stops at the last quarter anyone reported in
+    series = list(d.series)
+    reported = [i for i, s in enumerate(series) if s.units_reported > 0]
+    last = reported[-1] if reported else -1
+    # amounts and floors compare counties by % of their quota; ceilings and zero targets by the value
+    by_percent = target.direction == Target.Direction.AT_LEAST
+
+    def shown(s):
+        return _num(s.percent_achieved) if by_percent else _num(s.value)
+
+    def display(s):
+        return _pct(s.percent_achieved) if by_percent else (
+            "—" if s.value is None else f"{s.value.normalize():f} {target.unit}")
+
     charts = {
-        "trend": {"quarters": [s.quarter_label for s in series], "value": [_num(s.value) for s in series],
+        "trend": {"quarters": [s.quarter_label for s in series],
+                  "value": [_num(s.value) if i <= last else None for i, s in enumerate(series)],
                   "target": [_num(s.target_value) for s in series],
                   "pace": [_num(s.expected_to_date) for s in series], "unit": target.unit,
                   "urls": [_sources_url(plan, target, s.region, s.quarter_label) for s in series],
                   "names": {"value": _("Actual"), "target": _("Target"), "pace": _("Pace line")}},
-        "bars": {"categories": [s.region.name for s in counties], "horizontal": True, "unit": "%",
-                 "series": [{"name": _("% achieved"), "data": [
-                     {"value": _num(s.percent_achieved), "status": s.status, "url": r["url"],
-                      "display": _pct(s.percent_achieved)} for s, r in zip(counties, rows, strict=True)]}],
-                 "target": 100, "targetLabel": "100%", "statusLabels": STATUS_LABELS},
-        "map": {"items": [{"name": s.region.name, "value": _num(s.percent_achieved), "status": s.status,
-                           "label": f"{_('% achieved')} {_pct(s.percent_achieved)}", "url": r["url"]}
-                          for s, r in zip(counties, rows, strict=True)],
+        "bars": {"categories": [s.region.name for s in counties], "horizontal": True,
+                 "unit": "%" if by_percent else target.unit,
+                 "series": [{"name": _("% achieved") if by_percent else target.name, "data": [
+                     {"value": shown(s), "status": s.status, "url": r["url"], "display": display(s)}
+                     for s, r in zip(counties, rows, strict=True)]}],
+                 "target": 100 if by_percent else _num(target.value),
+                 "targetLabel": "100%" if by_percent else target.display_value, "statusLabels": STATUS_LABELS},
+        "map": {"items": [{"name": s.region.name, "value": shown(s), "status": s.status,
+                           "label": display(s), "url": r["url"]} for s, r in zip(counties, rows, strict=True)],
                 "title": _("Completion by county"), "statusLabels": STATUS_LABELS},
     }
     table = Table("counties", _("Counties"), [_("County"), _("Quota"), _("Achieved"), _("Unit"), _("% achieved"),
@@ -148,7 +166,7 @@ def target_page(request, code: str):
                            STATUS_LABELS[s.status], q_label])
     trend_table = Table("quarters", _("City quarter by quarter"), [
         _("Quarter"), _("Value"), _("Target"), _("Pace line"), _("% achieved"), _("Status")])
-    for s in series:
+    for s in series[:last + 1]:
         trend_table.rows.append([s.quarter_label, s.value, s.target_value, s.expected_to_date, s.percent_achieved,
                                  STATUS_LABELS[s.status]])
     return _render(request, "dashboards/target.html", {
@@ -160,6 +178,7 @@ def target_page(request, code: str):
 # ---------------------------------------------------------------- 3. county page
 
 
+@require_safe
 @login_required
 def county_page(request, region_code: str):
     plan = _plan(request)
@@ -219,6 +238,7 @@ def _period(request, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     return due[-1] if due else (periods[-1] if periods else None)
 
 
+@require_safe
 @login_required
 def task_board(request):
     plan = _plan(request)
@@ -266,6 +286,7 @@ def task_board(request):
 # ---------------------------------------------------------------- 5. certification
 
 
+@require_safe
 @login_required
 def certification(request):
     plan = _plan(request)
@@ -296,6 +317,7 @@ def certification(request):
 # ---------------------------------------------------------------- 6. rankings (通报)
 
 
+@require_safe
 @login_required
 def rankings(request):
     plan = _plan(request)
@@ -312,10 +334,10 @@ def rankings(request):
                                          c.department.order))
     charts = {"counties": {
         "categories": [r.county.name for r in counties], "horizontal": True, "unit": "%",
-        "series": [{"name": _("Mean % of quota achieved"), "data": [_num(r.mean) for r in counties]}],
+        "series": [{"name": _("Mean percent of quota achieved"), "data": [_num(r.mean) for r in counties]}],
         "target": 100, "targetLabel": "100%"}}
     ctable = Table("counties", _("Counties by quota completion"),
-                   [_("Rank"), _("County")] + [t.name for t in targets] + [_("Mean % of quota achieved")])
+                   [_("Rank"), _("County")] + [t.name for t in targets] + [_("Mean percent of quota achieved")])
     for r in counties:
         ctable.rows.append([r.rank, r.county.name] + list(r.percents) + [r.mean])
     dtable = Table("departments", _("Departments by timeliness"), [
