@@ -92,7 +92,7 @@ def overview(request):
     today = timezone.localdate()
     o = selectors.city_overview(user=request.user, plan=plan, today=today)
     charts, table = {}, Table("targets", _("Main targets"), [
-        _("Target"), _("Target value"), _("Latest"), _("Unit"), _("Quarter"), _("% achieved"),
+        _("Target name"), _("Target value"), _("Latest"), _("Unit"), _("Quarter"), _("% achieved"),
         _("Time elapsed, %"), _("Status"), _("Projected end value"), _("Data as of")])
     for i, card in enumerate(o.cards):
         s, t = card.snapshot, card.target
@@ -156,7 +156,7 @@ def target_page(request, code: str):
                  "targetLabel": "100%" if by_percent else target.display_value, "statusLabels": STATUS_LABELS},
         "map": {"items": [{"name": s.region.name, "value": shown(s), "status": s.status,
                            "label": display(s), "url": r["url"]} for s, r in zip(counties, rows, strict=True)],
-                "title": _("Completion by county"), "statusLabels": STATUS_LABELS},
+                "statusLabels": STATUS_LABELS},
     }
     table = Table("counties", _("Counties"), [_("County"), _("Quota"), _("Achieved"), _("Unit"), _("% achieved"),
                                               _("Rank"), _("Status"), _("Quarter")])
@@ -195,7 +195,7 @@ def county_page(request, region_code: str):
              "url": _sources_url(plan, r.target, county, r.snapshot.quarter_label) if r.snapshot else None}
             for r in p.rows]}],
         "target": 100, "targetLabel": "100%", "statusLabels": STATUS_LABELS}}
-    targets = Table("targets", _("Targets"), [_("Target"), _("Quota"), _("Value"), _("Unit"), _("% achieved"),
+    targets = Table("targets", _("Targets"), [_("Target name"), _("Quota"), _("Value"), _("Unit"), _("% achieved"),
                                               _("Rank"), _("Status"), _("Quarter")])
     for r in p.rows:
         s = r.snapshot
@@ -247,7 +247,8 @@ def task_board(request):
     today = timezone.localdate()
     periods = selectors.board_periods(plan, today)
     period = _period(request, periods)
-    rows = selectors.task_board(user=request.user, plan=plan, periods=periods, today=today)
+    # newest quarter first: the one leaders ask about, visible without scrolling sideways
+    rows = selectors.task_board(user=request.user, plan=plan, periods=periods[::-1], today=today)
     cards = selectors.department_scorecard(user=request.user, plan=plan, period=period) if period else []
     state_labels = {"approved": _("Approved"), "submitted": _("Submitted"), "returned": _("Returned"),
                     "late": _("Submitted late"), "missing": _("Missing"), "pending": _("Not yet due")}
@@ -267,7 +268,7 @@ def task_board(request):
                                  {"name": _("Completeness"), "data": [_num(c.completeness) for c in cards]}]},
     }
     grid = Table("grid", _("Task reports by quarter"), [_("Section"), _("Task"), _("Lead department")]
-                 + [p.label for p in periods])
+                 + [p.label for p in periods[::-1]])
     for r in rows:
         grid.rows.append([r.task.section.title, f"{r.task.number}. {r.task.title}", r.lead.name if r.lead else None]
                          + [state_labels[c] for _p, c in r.cells])
@@ -278,7 +279,8 @@ def task_board(request):
         score.rows.append([c.department.name, c.expected, c.on_time, c.late, c.missing,
                            c.timeliness, c.completeness, c.returned, period.label])
     return _render(request, "dashboards/tasks.html", {
-        "plan": plan, "rows": rows, "periods": periods, "period": period, "cards": cards, "charts": charts,
+        "plan": plan, "rows": rows, "periods": periods, "grid_periods": periods[::-1], "period": period,
+        "cards": cards, "charts": charts,
         "state_labels": state_labels, "short_labels": short_labels, "counts": counts,
     }, [grid, score], _("Task board"))
 

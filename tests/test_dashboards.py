@@ -166,7 +166,7 @@ def test_task_board_cells_and_scorecard(client_for, plan, personas):
     Instruction.objects.create(task=task, author=personas["leader"], text="抓紧推进")
     response = client_for("leader").get("/dashboards/tasks/?period=2023Q1")
     rows = {r.task.number: r for r in response.context["rows"]}
-    col = [p.pk for p in response.context["periods"]].index(period.pk)
+    col = [p.pk for p in response.context["grid_periods"]].index(period.pk)
     assert rows[2].cells[col][1] == "approved" and rows[3].cells[col][1] == "late"
     assert rows[4].cells[col][1] == "missing"
     assert rows[2].instructions[0].text == "抓紧推进"
@@ -188,7 +188,7 @@ def test_exports_are_formula_safe_with_an_rfc5987_name(client_for, figures):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     from openpyxl import load_workbook
     ws = load_workbook(io.BytesIO(xlsx.content)).active
-    assert ws.cell(row=1, column=1).value == "目标值"
+    assert ws.cell(row=1, column=1).value == "目标名称"
     assert client_for("leader").get("/dashboards/?export=nope&format=xlsx").status_code == 404
     assert client_for("leader").get("/dashboards/?export=targets&format=exe").status_code == 404
 
