@@ -188,7 +188,7 @@ def test_exports_are_formula_safe_with_an_rfc5987_name(client_for, figures):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     from openpyxl import load_workbook
     ws = load_workbook(io.BytesIO(xlsx.content)).active
-    assert ws.cell(row=1, column=1).value == "目标名称"
+    assert ws.cell(row=1, column=1).value == "目标"
     assert client_for("leader").get("/dashboards/?export=nope&format=xlsx").status_code == 404
     assert client_for("leader").get("/dashboards/?export=targets&format=exe").status_code == 404
 

@@ -32,22 +32,29 @@ pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
                                 reason=f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
 
 
-@pytest.fixture
-def reference_data_restored(django_db_blocker):
-    """live_server needs a transactional database, which is flushed afterwards: put back the
-    divisions, the plan and the periods every other test expects (set up before the database
-    fixture, so torn down after the flush)."""
-    yield
+def _load_reference_data() -> None:
     from communities.services import divisions_load, tiers_ensure
     from reports.services import periods_generate
     from tasks.services import government_units_ensure, plan_load
 
+    divisions_load()
+    plan_load()
+    government_units_ensure()
+    tiers_ensure()
+    periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
+
+
+@pytest.fixture
+def reference_data_restored(django_db_blocker):
+    """live_server needs a transactional database, which is flushed afterwards: put back the
+    divisions, the plan and the periods every other test expects (set up before the database
+    fixture, so torn down after the flush). Loaded first as well, all idempotent: another
+    transactional test may have run before this one."""
     with django_db_blocker.unblock():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
-        periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
+        _load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        _load_reference_data()
 
 
 @pytest.fixture
