@@ -21,8 +21,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.rollup_benchmark import SCALES, TODAY, build  # noqa: E402  (sets Django up)
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -31,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import role_grant  # noqa: E402
+from benchmarks.rollup_benchmark import SCALES, TODAY, build  # noqa: E402  (sets Django up)
 from communities.models import Region  # noqa: E402
 from communities.services import tiers_ensure  # noqa: E402
 from reports.models import ReportingPeriod, TaskReport  # noqa: E402
