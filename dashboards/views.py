@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
@@ -253,9 +252,8 @@ def task_board(request):
     state_labels = {"approved": _("Approved"), "submitted": _("Submitted"), "returned": _("Returned"),
                     "late": _("Submitted late"), "missing": _("Missing"), "pending": _("Not yet due")}
     # one or two letters per cell (a CJK character in Chinese), with the full label in the legend
-    short_labels = {"approved": pgettext("task board cell", "OK"), "submitted": pgettext("task board cell", "In"),
-                    "returned": pgettext("task board cell", "Ret"), "late": pgettext("task board cell", "Late"),
-                    "missing": pgettext("task board cell", "Miss"), "pending": "·"}
+    short_labels = {"approved": _("Appr."), "submitted": _("Subm."), "returned": _("Retd."), "late": _("Lt."),
+                    "missing": _("Miss."), "pending": "·"}
     counts = {k: 0 for k in selectors.CELL_STATES}
     for r in rows:
         for _p, c in r.cells:

@@ -6,7 +6,7 @@ ZH = {
     "Completion by county": "各县（市、区）完成情况", "Quota": "分解任务", "Achieved": "已完成",
     "City quarter by quarter": "全市分季度数据", "First submitted at": "首次报送时间", "Reviewed at": "审核时间",
     "Certification by town": "各镇（街道）认定情况", "Submitted late": "逾期报送", "Not yet due": "未到期",
-    "OK": "审", "In": "报", "Ret": "退", "Miss": "缺",
+    "Appr.": "审", "Subm.": "报", "Retd.": "退", "Lt.": "迟", "Miss.": "缺",
     "Task reports by quarter": "各季度任务进展报告", "Section": "部分", "Lead department": "牵头单位",
     "Department scorecard": "部门考评表", "Expected": "应报", "Task board": "任务看板",
     "Certification by county": "各县（市、区）认定情况", "Certification": "充分就业认定",
