@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "imports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,12 @@
     return option;
   }
 
+  function niceCeil(x) {
+    if (!(x > 0)) return undefined;
+    var step = Math.pow(10, Math.floor(Math.log10(x)) - 1);
+    return Math.ceil(x / step) * step;
+  }
+
   function narrow(el) { return el.clientWidth < 480; }
 
   function follow(chart) {
@@ -141,6 +147,10 @@
     var categoryAxis = {type: "category", data: spec.categories, inverse: horizontal,
                         axisLabel: {interval: 0, fontSize: 11, rotate: !horizontal && narrow(el) ? 45 : 0}};
     var valueAxis = {type: "value", name: spec.unit || "", axisLabel: {fontSize: 10}};
+    if (spec.target !== undefined && spec.target !== null) {
+      // keep the target line on the chart even when every bar falls short of it
+      valueAxis.max = function (v) { return niceCeil(Math.max(v.max, Number(spec.target)) * 1.05); };
+    }
     var series = spec.series.map(function (s) {
       return {
         type: "bar", name: s.name, barMaxWidth: 28,

@@ -1,0 +1,453 @@
+"""Reads behind the leadership dashboards. They read snapshots (computed by the roll-up) and the
+reporting records; they never recompute a figure. Each function runs a fixed number of queries,
+however many counties, villages and quarters there are (tests/test_dashboards.py asserts it)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from accounts.roles import Role
+from accounts.scoping import can_read_plan
+from communities.models import Certification, Region, Tier
+from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
+from reports.quarters import Quarter
+from targets.models import Indicator, Quota, Snapshot, Target
+from targets.selectors import _rank
+from tasks.models import Plan, Responsibility, Task
+
+SUBMITTED_STATES = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED, ReviewState.APPROVED)
+
+
+# ---------------------------------------------------------------- who sees which county
+
+
+def sees_every_county(user) -> bool:
+    """The office, leaders and departments see every county's detail; a county officer only
+    their own (the city-wide figures, rankings included, are every plan reader's)."""
+    if not can_read_plan(user):
+        return False
+    if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER):
+        return True
+    return False
+
+
+def counties_for(user):
+    """The counties whose detail page ``user`` may open, in code order."""
+    counties = Region.objects.for_user(user).counties().order_by("code")
+    if sees_every_county(user):
+        return counties
+    if can_read_plan(user) and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+        return counties.filter(pk=user.region_id)
+    return counties.none()
+
+
+def can_see_task_board(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(
+        Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER)))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _main_targets(user, plan: Plan) -> list[Target]:
+    return list(Target.objects.for_user(user).filter(plan=plan, category=Target.Category.MAIN, indicator__isnull=False)
+                .select_related("indicator").order_by("order"))
+
+
+def _latest_quarters(user, indicator_ids) -> dict[int, Quarter]:
+    """Per indicator: the latest quarter anyone reported in (the city snapshot has data)."""
+    rows = (Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY, units_reported__gt=0,
+                                                   indicator__in=indicator_ids)
+            .values("indicator_id").annotate(year=_max("year")).values_list("indicator_id", "year"))
+    latest_year = dict(rows)
+    if not latest_year:
+        return {}
+    q = Q()
+    for ind, year in latest_year.items():
+        q |= Q(indicator_id=ind, year=year)
+    rows = (Snapshot.objects.for_user(user).filter(q, region__level=Region.Level.CITY, units_reported__gt=0)
+            .values("indicator_id", "year").annotate(quarter=_max("quarter"))
+            .values_list("indicator_id", "year", "quarter"))
+    return {ind: Quarter(y, n) for ind, y, n in rows}
+
+
+def _max(name):
+    from django.db.models import Max
+
+    return Max(name)
+
+
+def _snapshots_at(user, latest: dict[int, Quarter], level: str | None, region=None) -> list[Snapshot]:
+    """Each indicator's snapshots at its own latest quarter, for one level (or one region)."""
+    if not latest:
+        return []
+    q = Q()
+    for ind, quarter in latest.items():
+        q |= Q(indicator_id=ind, year=quarter.year, quarter=quarter.number)
+    qs = Snapshot.objects.for_user(user).filter(q).select_related("region")
+    if region is not None:
+        qs = qs.filter(region=region)
+    else:
+        qs = qs.filter(region__level__in=[level] if level else [Region.Level.CITY, Region.Level.COUNTY])
+    return list(qs.order_by("indicator_id", "region__code"))
+
+
+def _latest_quotas(target_ids, region=None) -> dict[tuple[int, int], Decimal]:
+    """(target id, county id) → the quota of the newest issue of each target's split."""
+    qs = Quota.objects.filter(quota_set__target__in=target_ids)
+    if region is not None:
+        qs = qs.filter(region=region)
+    newest: dict[int, int] = {}
+    out: dict[tuple[int, int, int], Decimal] = {}
+    for target_id, version, region_id, value in qs.values_list("quota_set__target_id", "quota_set__version",
+                                                                "region_id", "value"):
+        newest[target_id] = max(newest.get(target_id, 0), version)
+        out[(target_id, region_id, version)] = value
+    return {(t, r): v for (t, r, ver), v in out.items() if newest[t] == ver}
+
+
+def plan_progress(plan: Plan, today: datetime.date) -> dict:
+    total = (plan.period_end - plan.period_start).days or 1
+    elapsed = min(max((today - plan.period_start).days, 0), total)
+    return {"start": plan.period_start, "end": plan.period_end, "today": today,
+            "percent": round(100 * elapsed / total, 1), "days_left": max((plan.period_end - today).days, 0)}
+
+
+# ---------------------------------------------------------------- 1. city overview
+
+
+@dataclass
+class TargetCard:
+    target: Target
+    snapshot: Snapshot | None
+    series: list[Snapshot]
+
+
+@dataclass
+class Overview:
+    plan: Plan
+    cards: list[TargetCard]
+    progress: dict
+    next_period: ReportingPeriod | None
+    overdue_period: ReportingPeriod | None
+    overdue_returns: int
+    overdue_task_reports: int
+    as_of: datetime.datetime | None
+
+
+def city_overview(*, user, plan: Plan, today: datetime.date) -> Overview:
+    """One card per main target with the city's latest snapshot and its quarterly series; the
+    plan's timeline; the next deadline and what is overdue for the last period that fell due."""
+    targets = _main_targets(user, plan)
+    city_snaps = list(Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY,
+                                                             indicator__in=[t.indicator_id for t in targets])
+                      .order_by("indicator_id", "year", "quarter"))
+    by_indicator: dict[int, list[Snapshot]] = {}
+    for s in city_snaps:
+        by_indicator.setdefault(s.indicator_id, []).append(s)
+    cards = []
+    for t in targets:
+        snaps = by_indicator.get(t.indicator_id, [])
+        latest = next((s for s in reversed(snaps) if s.units_reported > 0), None)
+        # the trend up to the last quarter anyone reported in (later quarters only carry flows forward)
+        series = [s for s in snaps if latest and (s.year, s.quarter) <= (latest.year, latest.quarter)]
+        cards.append(TargetCard(t, latest, series))
+    next_period = ReportingPeriod.objects.filter(due_on__gte=today).order_by("due_on").first()
+    overdue_period = ReportingPeriod.objects.filter(due_on__lt=today).order_by("-due_on").first()
+    overdue_returns = overdue_reports = 0
+    if overdue_period is not None:
+        counties = list(CountyReturn.objects.counties_for(user).values_list("pk", flat=True))
+        done = CountyReturn.objects.for_user(user).filter(period=overdue_period, region__in=counties,
+                                                          state__in=SUBMITTED_STATES).count()
+        overdue_returns = len(counties) - done
+        if can_see_task_board(user):
+            agg = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).aggregate(
+                total=Count("pk", distinct=True),
+                done=Count("reports", filter=Q(reports__period=overdue_period,
+                                               reports__state__in=SUBMITTED_STATES), distinct=True))
+            overdue_reports = agg["total"] - agg["done"]
+    as_of = max((c.snapshot.data_as_of for c in cards if c.snapshot and c.snapshot.data_as_of), default=None)
+    return Overview(plan, cards, plan_progress(plan, today), next_period, overdue_period, overdue_returns,
+                    overdue_reports, as_of)
+
+
+# ---------------------------------------------------------------- 3. county page
+
+
+@dataclass
+class CountyTargetRow:
+    target: Target
+    snapshot: Snapshot | None
+    quota: Decimal | None
+    rank: int | None
+    ranked_of: int
+
+
+@dataclass
+class TownRow:
+    town: Region
+    villages: int
+    communities: int
+    certified: dict[int, int] = field(default_factory=dict)  # tier rank → communities holding it (or higher)
+    counts: list[int] = field(default_factory=list)  # the same, in the page's tier order
+
+
+@dataclass
+class CountyPage:
+    county: Region
+    rows: list[CountyTargetRow]
+    returns: list[CountyReturn]
+    tiers: list[Tier]
+    towns: list[TownRow]
+    mean_rank: float | None
+
+
+def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> CountyPage:
+    """A county's targets (its snapshot, quota and rank among counties at the latest quarter), its
+    returns by quarter and its towns' certification progress."""
+    from communities.selectors import higher_tiers_count_toward_lower
+
+    targets = _main_targets(user, plan)
+    latest = _latest_quarters(user, [t.indicator_id for t in targets])
+    all_counties = _snapshots_at(user, latest, Region.Level.COUNTY)
+    quotas = _latest_quotas([t.pk for t in targets], region=county)
+    rows, ranks = [], []
+    for t in targets:
+        peers = [s for s in all_counties if s.indicator_id == t.indicator_id]
+        _rank(peers, t.direction)
+        mine = next((s for s in peers if s.region_id == county.pk), None)
+        ranked_of = sum(1 for s in peers if s.rank is not None)
+        rows.append(CountyTargetRow(t, mine, quotas.get((t.pk, county.pk)), mine.rank if mine else None, ranked_of))
+        if mine is not None and mine.rank is not None:
+            ranks.append(mine.rank)
+    returns = list(CountyReturn.objects.for_user(user).filter(region=county).select_related("period")
+                   .order_by("-period__year", "-period__quarter"))
+    tiers = list(Tier.objects.for_user(user).order_by("rank"))
+    towns = {r.pk: TownRow(r, 0, 0) for r in Region.objects.for_user(user).filter(parent=county).order_by("code")}
+    for parent_id, kind, n in (Region.objects.for_user(user).filter(parent__in=list(towns))
+                               .values_list("parent_id", "kind").annotate(n=Count("pk"))):
+        row = towns[parent_id]
+        if kind == Region.Kind.COMMUNITY:
+            row.communities += n
+        else:
+            row.villages += n
+    held = (Certification.objects.for_user(user).filter(community__parent__in=list(towns)).in_force_on(today)
+            .values_list("community__parent_id", "community_id", "tier__rank"))
+    top: dict[tuple[int, int], int] = {}
+    for town_id, community_id, rank in held:
+        top[(town_id, community_id)] = max(top.get((town_id, community_id), 0), rank)
+    cumulative = higher_tiers_count_toward_lower()
+    for (town_id, _community), rank in top.items():
+        for tier in tiers:
+            if tier.rank == rank or (cumulative and tier.rank < rank):
+                towns[town_id].certified[tier.rank] = towns[town_id].certified.get(tier.rank, 0) + 1
+    for row in towns.values():
+        row.counts = [row.certified.get(t.rank, 0) for t in tiers]
+    mean_rank = round(sum(ranks) / len(ranks), 1) if ranks else None
+    return CountyPage(county, rows, returns, tiers, list(towns.values()), mean_rank)
+
+
+# ---------------------------------------------------------------- 4. task board
+
+
+CELL_STATES = ("approved", "submitted", "returned", "late", "missing", "pending")
+
+
+@dataclass
+class TaskBoardRow:
+    task: Task
+    lead: object
+    cells: list[tuple[ReportingPeriod, str]]  # one per period: (period, a CELL_STATES value)
+    instructions: list[Instruction]
+
+
+@dataclass
+class Scorecard:
+    department: object
+    expected: int
+    on_time: int
+    late: int
+    returned: int
+
+    @property
+    def submitted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def completeness(self) -> float | None:
+        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+def _on_time(first_submitted_at, due_on) -> bool:
+    from django.utils import timezone
+
+    return timezone.localdate(first_submitted_at) <= due_on  # the deadline is a local date
+
+
+def cell_state(state: str | None, first_submitted_at, period: ReportingPeriod, today: datetime.date) -> str:
+    """One task report in one period, as the board shows it."""
+    if state == ReviewState.APPROVED:
+        return "approved"
+    if state == ReviewState.RETURNED:
+        return "returned"
+    if state in (ReviewState.SUBMITTED, ReviewState.RESUBMITTED):
+        return "late" if first_submitted_at and not _on_time(first_submitted_at, period.due_on) else "submitted"
+    return "missing" if today > period.due_on else "pending"
+
+
+def board_periods(plan: Plan, today: datetime.date) -> list[ReportingPeriod]:
+    """The plan's periods that have begun by today."""
+    first, now = Quarter.of_date(plan.period_start), Quarter.of_date(today)
+    return list(ReportingPeriod.objects.filter(Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.number))
+                .filter(Q(year__lt=now.year) | Q(year=now.year, quarter__lte=now.number))
+                .order_by("year", "quarter"))
+
+
+def task_board(*, user, plan: Plan, periods: list[ReportingPeriod], today: datetime.date) -> list[TaskBoardRow]:
+    tasks = list(Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).select_related("section")
+                 .order_by("section__order", "number"))
+    leads = {r.task_id: r.department for r in Responsibility.objects.filter(task__in=tasks, role="lead")
+             .select_related("department")}
+    reports = {(task_id, period_id): (state, first) for task_id, period_id, state, first in
+               TaskReport.objects.for_user(user).filter(task__in=tasks, period__in=periods)
+               .values_list("task_id", "period_id", "state", "first_submitted_at")}
+    instructions: dict[int, list[Instruction]] = {}
+    for ins in Instruction.objects.filter(task__in=tasks).select_related("author").order_by("-created_at"):
+        instructions.setdefault(ins.task_id, []).append(ins)
+    return [TaskBoardRow(t, leads.get(t.pk), [(p, cell_state(*reports.get((t.pk, p.pk), (None, None)), p, today))
+                                              for p in periods], instructions.get(t.pk, [])[:3])
+            for t in tasks]
+
+
+def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[Scorecard]:
+    """Per department, for one period: task reports it leads and parts it owes as co-responsible,
+    on time or late, and how many of its reports the office returned (ever, for that period)."""
+    from reports.models import TaskReportPart
+    from tasks.models import Department
+
+    if not can_see_task_board(user):
+        return []
+    tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
+    duties = list(Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role"))
+    reports = {r_task: first for r_task, first in
+               TaskReport.objects.filter(period=period, task__in=tasks).values_list("task_id", "first_submitted_at")}
+    parts = {(t, d): first for t, d, first in TaskReportPart.objects.filter(period=period, task__in=tasks)
+             .values_list("task_id", "department_id", "first_submitted_at")}
+    returned = set(TaskReport.history.filter(period_id=period.pk, state=ReviewState.RETURNED)
+                   .values_list("task_id", flat=True).distinct())
+    departments = Department.objects.in_bulk({d for _, d, _ in duties})
+    cards: dict[int, Scorecard] = {}
+    for task_id, dept_id, role in duties:
+        card = cards.setdefault(dept_id, Scorecard(departments[dept_id], 0, 0, 0, 0))
+        card.expected += 1
+        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
+        if first:
+            if _on_time(first, period.due_on):
+                card.on_time += 1
+            else:
+                card.late += 1
+        if role == "lead" and task_id in returned:
+            card.returned += 1
+    rows = sorted(cards.values(), key=lambda c: c.department.order)
+    if not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
+        rows = [c for c in rows if c.department.pk == user.department_id]
+    return rows
+
+
+# ---------------------------------------------------------------- 5. certification
+
+
+@dataclass
+class TierColumn:
+    tier: Tier
+    target: Target | None
+    city: Snapshot | None
+
+
+@dataclass
+class CertificationPage:
+    quarter: Quarter | None
+    columns: list[TierColumn]
+    counties: list[tuple[Region, list[Snapshot | None], list[Decimal | None]]]  # per tier: snapshot, quota
+
+
+def certification_page(*, user, plan: Plan) -> CertificationPage:
+    """The four tiers against their targets (4 / 20 / 45 / 1,500), city-wide and per county, from
+    the tier snapshots (the roll-up counts them from certification records)."""
+    tiers = list(Tier.objects.for_user(user).order_by("-rank"))
+    codes = [t.indicator_code for t in tiers]
+    targets: dict[str, Target] = {}
+    for t in (Target.objects.for_user(user).filter(plan=plan, indicator__code__in=codes)
+              .select_related("indicator").order_by("category", "order")):
+        targets.setdefault(t.indicator.code, t)  # the task-level figure: it carries the county split
+    indicators = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
+    latest = _latest_quarters(user, list(indicators.values()))
+    quarter = max(latest.values()) if latest else None
+    snaps = _snapshots_at(user, {i: quarter for i in latest}, None) if quarter else []
+    quotas = _latest_quotas([t.pk for t in targets.values()])
+    by_key = {(s.indicator_id, s.region_id): s for s in snaps}
+    city_row = next((s.region for s in snaps if s.region.level == Region.Level.CITY), None)
+    columns = [TierColumn(tier, targets.get(tier.indicator_code),
+                          by_key.get((indicators.get(tier.indicator_code), city_row.pk if city_row else None)))
+               for tier in tiers]
+    counties = sorted({s.region.pk: s.region for s in snaps if s.region.level == Region.Level.COUNTY}.values(),
+                      key=lambda r: r.code)
+    rows = []
+    for county in counties:
+        rows.append((county,
+                     [by_key.get((indicators.get(c.tier.indicator_code), county.pk)) for c in columns],
+                     [quotas.get((c.target.pk, county.pk)) if c.target else None for c in columns]))
+    return CertificationPage(quarter, columns, rows)
+
+
+# ---------------------------------------------------------------- 2/6. county snapshots for a target, rankings
+
+
+def county_snapshots(*, user, indicator_ids, quarter: Quarter) -> list[Snapshot]:
+    return list(Snapshot.objects.for_user(user).filter(indicator__in=indicator_ids, year=quarter.year,
+                                                       quarter=quarter.number, region__level=Region.Level.COUNTY)
+                .select_related("region").order_by("region__code"))
+
+
+@dataclass
+class CountyRanking:
+    county: Region
+    percents: list[Decimal | None]  # per ranked target
+    statuses: list[str]
+    mean: Decimal | None
+    rank: int | None = None
+
+
+def county_rankings(*, user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
+    """Counties by quota completion in one quarter: for each main target with a county split
+    (an amount to reach, so a percentage of the quota means something), the county's percent
+    achieved; ranked by the mean of those percentages."""
+    targets = [t for t in _main_targets(user, plan) if t.direction == Target.Direction.AT_LEAST
+               and t.indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED)]
+    snaps = county_snapshots(user=user, indicator_ids=[t.indicator_id for t in targets], quarter=quarter)
+    by_key = {(s.indicator_id, s.region_id): s for s in snaps}
+    counties = list(Region.objects.for_user(user).counties().order_by("code"))
+    rows = []
+    for county in counties:
+        cells = [by_key.get((t.indicator_id, county.pk)) for t in targets]
+        percents = [c.percent_achieved if c else None for c in cells]
+        known = [p for p in percents if p is not None]
+        mean = (sum(known, Decimal(0)) / len(known)).quantize(Decimal("0.1")) if known else None
+        rows.append(CountyRanking(county, percents, [c.status if c else "none" for c in cells], mean))
+    ranked = sorted((r for r in rows if r.mean is not None), key=lambda r: -r.mean)
+    for i, r in enumerate(ranked, start=1):
+        r.rank = i
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.county.code))
+    return targets, rows
