@@ -462,3 +462,21 @@ def test_evidence_downloads_only_for_those_who_see_the_application(people, clien
     assert r["X-Content-Type-Options"] == "nosniff"
     assert client_for("county_b").get(url).status_code == 404
     assert client_for("auditor").get(url).status_code == 404
+
+
+def test_the_leaders_certification_dashboard_follows_certification_and_withdrawal(people, client_for, plan):
+    def city_count():
+        page = client_for("leader").get("/dashboards/certification/")
+        assert page.status_code == 200
+        column = next(col for col in page.context["c"].columns if col.tier.code == "municipal")
+        return column.city.value if column.city else None
+
+    before = city_count() or D(0)
+    a = through_to_city(people)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        a = reviewed(a, people["city_admin"], certificate_number="市-DB", certified_on=timezone.localdate())
+    assert city_count() == before + 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pipeline.certification_withdraw_by(certification=a.certification, on=timezone.localdate(), reason="复核不合格",
+                                           user=people["city_admin"])
+    assert (city_count() or D(0)) == before
