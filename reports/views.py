@@ -415,6 +415,9 @@ def my_work(request):
     if not can_read_plan(user):
         return redirect("audit:event-list") if can_read_audit(user) else render(
             request, "accounts/no_role.html", status=403)
+    if user.has_role("leader") and not (user.is_superuser or user.has_role(
+            "city_admin", "dept_officer", "county_officer", "town_officer")):
+        return redirect("dashboards:overview")  # a leader's work is the overview (issue 7)
     today = timezone.localdate()
     period = period_current(today)
     plan = plan_current_for_user(user)
@@ -451,6 +454,11 @@ def my_work(request):
                      f"/reports/tasks/{r.task.number}/{r.period.label}/")
                     for r in TaskReport.objects.editable_by(user).filter(state__in=["returned", "draft"])
                     .exclude(period=period).select_related("task", "period")]
+    from communities.selectors import review_queue
+
+    # certification applications waiting at a step this user decides (task 8)
+    waiting += [(f"{a.community.name} · {a.tier.name} · {a.get_step_display()}", f"/communities/applications/{a.pk}/")
+                for a in review_queue(user=user)[:20]]
     context["waiting"] = waiting
     context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
     return render(request, "reports/my_work.html", context)

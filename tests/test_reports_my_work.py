@@ -32,7 +32,8 @@ def test_each_persona_sees_its_own_work(client_for):
     assert "/reports/returns/" not in main  # a department files no county return
     admin = client_for("city_admin").get("/reports/my/").content.decode()
     assert "待市就业办审核" in admin
-    assert client_for("leader").get("/reports/my/").status_code == 200
+    response = client_for("leader").get("/reports/my/")  # a leader's landing page is the overview
+    assert response.status_code == 302 and response["Location"] == "/dashboards/"
     response = client_for("auditor").get("/reports/my/")
     assert response.status_code == 302 and response["Location"] == "/audit/"
     assert client_for("outsider").get("/reports/my/").status_code == 403
@@ -48,3 +49,23 @@ def test_returned_work_of_an_earlier_period_is_on_the_landing_page(client_for, p
     html = client_for("county_a").get("/reports/my/").content.decode()
     assert "汉滨区 2024Q1 · 已退回" in html and "/reports/returns/610902000000/2024Q1/" in html
     assert "2024Q1" not in client_for("county_b").get("/reports/my/").content.decode()
+
+
+def test_certification_applications_waiting_for_the_user_are_on_the_landing_page(client_for, personas):
+    from communities import pipeline
+    from communities.models import Application, Region, Tier
+    from tests.conftest import make_user
+
+    community = Region.objects.filter(county__name="汉滨区", kind="community").order_by("code").first()
+    application = Application.objects.create(
+        community=community, county=community.county, tier=Tier.objects.get(code="municipal"), state="in_review",
+        step="county", steps="county,city", created_by=personas["county_a"], submitted_by=personas["county_a"])
+    reviewer = make_user("county_a_reviewer", roles=["county_officer"], county="汉滨区")
+    assert pipeline.can_review(application, reviewer) and not pipeline.can_review(application, personas["county_a"])
+    from django.test import Client
+
+    client = Client()
+    client.force_login(reviewer)
+    html = client.get("/reports/my/").content.decode()
+    assert f"/communities/applications/{application.pk}/" in html
+    assert f"/communities/applications/{application.pk}/" not in client_for("county_a").get("/reports/my/").content.decode()
