@@ -178,18 +178,21 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     if not county_return.is_editable_state:
         raise Locked(_("A %(state)s return cannot be changed.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
-    indicators = {i.code: i for i in reported_indicators()}
-    existing = return_values(county_return)
-    unknown = [code for code in figures if code not in indicators]
+    reported = set(Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY).values_list("code", flat=True))
+    unknown = [code for code in figures if code not in reported]
     if unknown:
         raise ValidationError({"__all__": [_("%(code)s is not in a county return.") % {"code": code}
                                            for code in unknown]})
-    to_save = {}
+    to_save, cleared = {}, []
     for code, components in figures.items():
         filled = {k: v for k, v in components.items() if v not in (None, "")}
         if filled:
             to_save[code] = filled
-        else:  # a cleared indicator: its draft figures go
+        else:
+            cleared.append(code)
+    if cleared:  # a cleared indicator: its draft figures go
+        existing = return_values(county_return)
+        for code in cleared:
             for row in existing.get(code, {}).values():
                 row._change_reason = f"{county_return.source_ref} cleared"
                 row.delete()
