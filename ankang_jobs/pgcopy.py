@@ -10,34 +10,54 @@ from decimal import Decimal
 
 from django.db import connection
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+def escape(text: str) -> str:
+    """Text in COPY's text format: backslashes, tabs, newlines and carriage returns escaped.
+    (``str.translate`` with a table is ten times slower for the usual text that needs nothing.)"""
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text:
+        text = text.replace("\t", "\\t")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    return text
 
 
-def _text(value) -> str:
-    """One value in COPY's text format (NULL as \\N, tabs, newlines and backslashes escaped)."""
-    if value is None:
-        return "\\N"
+def _other(value) -> str:
     if value is True or value is False:
         return "t" if value else "f"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
-    return str(value).translate(_ESCAPES)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return escape(str(value))
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """COPY ``rows`` into ``table`` (its ``columns`` in order); returns how many were written."""
+def _null(value) -> str:
+    return "\\N"
+
+
+_FORMATS = {str: escape, int: str, Decimal: str, type(None): _null, datetime.datetime: datetime.datetime.isoformat}
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence], constants: dict | None = None) -> int:
+    """COPY ``rows`` into ``table`` (its ``columns`` in order); ``constants`` (column → value) are
+    the same in every row and rendered once. Returns how many rows were written."""
+    formats, other = _FORMATS, _other
+    suffix = "".join("\t" + formats.get(type(v), other)(v) for v in (constants or {}).values()) + "\n"
     buffer = io.StringIO()
+    write = buffer.write
     count = 0
     for row in rows:
-        buffer.write("\t".join(map(_text, row)))
-        buffer.write("\n")
+        write("\t".join([formats.get(type(v), other)(v) for v in row]))
+        write(suffix)
         count += 1
     if not count:
         return 0
     buffer.seek(0)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in [*columns, *(constants or {})])
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
     return count

@@ -106,11 +106,10 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
 
         from ankang_jobs.pgcopy import copy_rows
 
-        copy_rows(AuditEvent._meta.db_table,
-                  ("occurred_at", "actor_id", "actor_username", "action", "model", "model_verbose_name", "object_pk",
-                   "object_repr", "changes", "reason"),
-                  [(when, actor_id, username, action, label, verbose_name, str(pk), text[:300], json.dumps(changes),
-                    reason) for pk, text, action, changes in rows if changes])
+        copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes"),
+                  ((str(pk), action, text[:300], json.dumps(changes)) for pk, text, action, changes in rows if changes),
+                  constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
+                             "model_verbose_name": verbose_name, "reason": reason})
         return
     AuditEvent.objects.bulk_create([
         AuditEvent(occurred_at=when, actor_id=actor_id, actor_username=username, action=action, model=label,

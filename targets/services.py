@@ -311,7 +311,6 @@ def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, re
         return
     history = IndicatorValue.history.model
     tracked = [f.attname for f in history.tracked_fields]
-    columns = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
-    copy_rows(history._meta.db_table, columns, (
-        [*(row[a] for a in tracked), when, reason, kind, user.pk]
-        for kind, rows in (("+", to_create), ("~", to_update)) for row in rows))
+    for kind, rows in (("+", to_create), ("~", to_update)):
+        copy_rows(history._meta.db_table, tracked, ([row[a] for a in tracked] for row in rows), constants={
+            "history_date": when, "history_change_reason": reason, "history_type": kind, "history_user_id": user.pk})
