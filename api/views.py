@@ -22,8 +22,9 @@ from communities.models import Certification, Region
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from reports.quarters import Quarter
 from reports.services import county_return_open, county_return_save, county_return_submit
-from targets.models import Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
-from targets.services import RULE_FIELDS, figures_validate
+from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
+from targets.selectors import rule_catalogue
+from targets.services import figures_validate
 from tasks.models import Department, Plan, Responsibility, Task
 
 from . import serializers as s
@@ -258,7 +259,7 @@ class ReturnValues(APIView):
         data = s.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
         existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
-        results, figures = self._check(data["values"], county, period_obj, existing)
+        results, figures, catalogue = self._check(data["values"], county, period_obj, existing)
         outcomes = Counter(r["outcome"] for r in results)
         summary = {k: outcomes[k] for k in ("created", "updated", "unchanged", "rejected")}
         body = {"dry_run": data["dry_run"], "written": False, **summary, "results": results,
@@ -273,19 +274,16 @@ class ReturnValues(APIView):
         county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
         version = data.get("version", county_return.version)
         county_return = county_return_save(county_return=county_return, figures=figures, version=version,
-                                           user=request.user)
+                                           user=request.user, catalogue=catalogue)
         body.update(written=True, return_state=county_return.state, return_version=county_return.version)
         return Response(body)
 
     def _check(self, values, county: Region, period: ReportingPeriod, existing: CountyReturn | None):
         """Per value: created, updated, unchanged or rejected (with the reason); and the figures to
         save, each indicator complete (what the request gives over what the return already has)."""
-        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)
-                      .only(*RULE_FIELDS)}
-        roles: dict[str, dict[str, str]] = {code: {} for code in indicators}
-        for code, component, role in IndicatorComponent.objects.filter(
-                indicator__reported_by=Indicator.ReportedBy.COUNTY).values_list("indicator__code", "code", "role"):
-            roles[code][component] = role
+        catalogue = rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+        indicators = catalogue.indicators
+        roles = {code: {c: role for c, (_pk, role) in comps.items()} for code, comps in catalogue.components.items()}
         current: dict[str, dict[str, Decimal]] = {}
         if existing is not None:  # the return's figures as tuples: 10,000 model instances cost more than the push
             for code, component, value in IndicatorValue.objects.filter(
@@ -329,7 +327,7 @@ class ReturnValues(APIView):
                 results[index]["outcome"] = ("created" if old is None
                                              else "unchanged" if old == Decimal(value).quantize(FOUR_PLACES)
                                              else "updated")
-        return results, figures
+        return results, figures, catalogue
 
 
 class ReturnSubmit(APIView):

@@ -33,8 +33,28 @@ def changes_created_row(model, row: dict[str, object], excluded: tuple[str, ...]
     """``changes_created`` for a row given as attname → value (bulk writes that build no instances)."""
     from .receivers import _plain
 
-    return [{"field": f.name, "label": label, "old": None, "new": _plain(row[f.attname], f)}
-            for f, label in _labelled_fields(model) if f.name not in excluded]
+    out = []
+    for field, label, plain_as_is in _created_fields(model):
+        if field.name in excluded:
+            continue
+        value = row[field.attname]
+        # _plain leaves ints, text and None of a field without choices as they are; skip the call
+        out.append({"field": field.name, "label": label, "old": None,
+                    "new": value if plain_as_is and type(value) in _AS_IS else _plain(value, field)})
+    return out
+
+
+_AS_IS = (int, str, type(None))
+
+
+def _created_fields(model) -> list[tuple[models.Field, str, bool]]:
+    cached = _CREATED.get(model)
+    if cached is None:
+        cached = _CREATED[model] = [(f, label, not f.choices) for f, label in _labelled_fields(model)]
+    return cached
+
+
+_CREATED: dict[type, list] = {}
 
 
 def _labelled_fields(model) -> list[tuple[models.Field, str]]:

@@ -17,6 +17,7 @@ from communities.models import Region
 from reports.quarters import Quarter
 
 from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
+from .selectors import RuleCatalogue, RuleIndicator, rule_catalogue
 
 INDICATORS_FILE = Path(settings.BASE_DIR) / "targets" / "data" / "indicators.json"
 
@@ -46,7 +47,7 @@ def _refuse(message: str, **params) -> None:
     raise ValidationError(message, params=params or None)
 
 
-def figures_validate(*, indicator: Indicator, region: Region, components: dict[str, object],
+def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
                      expected: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
     numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
@@ -164,22 +165,19 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     return quota_set
 
 
-# what figures_validate reads of an indicator: a bulk save loads only these for thousands of rows
-RULE_FIELDS = ("id", "code", "name", "kind", "reported_by", "numerator_within_denominator")
-
-
 @transaction.atomic
 def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, dict[str, object]], user,
                        source: str = IndicatorValue.Source.FORM, source_ref: str = "",
-                       use_copy: bool | None = None) -> dict[str, int]:
+                       catalogue: RuleCatalogue | None = None, use_copy: bool | None = None) -> dict[str, int]:
     """Save many indicators' figures of one unit and quarter as drafts in a fixed number of
     queries: every rule of ``figures_validate`` per indicator (all errors reported, nothing written
     if any), approved figures locked, and each created or changed row kept in the history and the
     audit trail like a single save. Returns counts of created, updated and unchanged figures.
 
-    Rows are handled as plain dicts (attname → value), not model instances. On PostgreSQL
-    (``use_copy`` defaults to it) the values, their history rows and audit events are written with
-    COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
+    ``catalogue``: the indicators the caller already read (``selectors.rule_catalogue``); a code not
+    in it is refused. Rows are handled as plain dicts (attname → value), not model instances. On
+    PostgreSQL (``use_copy`` defaults to it) the values, their history rows and audit events are
+    written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
     from django.db import connection
 
     from audit.services import changes_created_row, changes_updated_row
@@ -187,12 +185,10 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     if use_copy is None:
         use_copy = connection.vendor == "postgresql"
     use_copy = use_copy and getattr(user, "pk", None) is not None  # simple-history's default user otherwise
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(figures)).only(*RULE_FIELDS)}
-    by_id = {i.pk: i.code for i in indicators.values()}
-    component_rows: dict[str, dict[str, tuple[int, str]]] = {code: {} for code in indicators}
-    for pk, indicator_id, code, role in IndicatorComponent.objects.filter(  # one query, not one per indicator
-            indicator_id__in=list(by_id)).values_list("id", "indicator_id", "code", "role"):
-        component_rows[by_id[indicator_id]][code] = (pk, role)
+    catalogue = catalogue or rule_catalogue()
+    indicators = {code: catalogue.indicators[code] for code in figures if code in catalogue.indicators}
+    by_id = {i.id: i.code for i in indicators.values()}
+    component_rows = catalogue.components
     component_codes = {pk: code for comps in component_rows.values() for code, (pk, _role) in comps.items()}
     errors: dict[str, list[str]] = {}
     validated: dict[str, dict[str, Decimal]] = {}
@@ -210,10 +206,12 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
         raise ValidationError(errors)
     # of=self: lock only the figures, not the shared indicator rows other counties write against too.
     attnames = [f.attname for f in IndicatorValue._meta.concrete_fields]
+    # The unit's whole quarter is read and locked (a 10,000-id IN list costs Django more than the
+    # rows); only the figures of the indicators given are compared.
     existing = {(row["indicator_id"], row["component_id"]): row for row in (
-        dict(zip(attnames, values, strict=True)) for values in IndicatorValue.objects.select_for_update(of=("self",)).filter(
-            region=region, year=quarter.year, quarter=quarter.number,
-            indicator__in=list(indicators.values())).order_by().values_list(*attnames))}
+        dict(zip(attnames, values, strict=True)) for values in IndicatorValue.objects.select_for_update(of=("self",))
+        .filter(region=region, year=quarter.year, quarter=quarter.number).order_by().values_list(*attnames))
+        if row["indicator_id"] in by_id}
     locked = sorted({indicators[by_id[r["indicator_id"]]].name for r in existing.values()
                      if r["status"] == IndicatorValue.Status.APPROVED})
     if locked:
@@ -223,7 +221,7 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     draft = IndicatorValue.Status.DRAFT
     to_create, to_update, audit_rows, unchanged = [], [], [], 0
     for code, values in validated.items():
-        indicator_id = indicators[code].pk
+        indicator_id = indicators[code].id
         components = component_rows[code]
         for component_code, value in values.items():
             component_id = components[component_code][0]
