@@ -9,6 +9,12 @@ a county system would push a quarter, through the whole stack (key check, JSON p
 validation, the return's version and lock, bulk writes with history and audit events). Prints
 wall time and the process's peak resident memory after the request, the time of a COPY of the same 10,000 rows into a
 table shaped like the values table, and their ratio.
+
+Before the timed pushes one GET warms the process up (Django imports the URLconf, the API views
+and the translations on the first request, ~0.2 s a gunicorn worker pays once, not per push).
+Each push's time is also split by phase, measured by timers wrapped around the functions that do
+the work (see PHASES); "rest" is the request's time outside them (authentication, JSON parsing,
+the lock and version checks, rendering the response).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import resource
 import statistics
 import sys
 import time
+from collections import defaultdict
+from contextlib import ExitStack
 from pathlib import Path
 from unittest import mock
 
@@ -67,6 +75,44 @@ def setup() -> tuple[str, str]:
     return key, county.code
 
 
+# phase label → (object, attribute): the functions on the push's path that do the work
+def _phases():
+    import ankang_jobs.pgcopy
+    import api.serializers
+    import api.views
+    import targets.services
+
+    return {
+        "validate": (api.serializers, "bulk_values_validate"),
+        "check": (api.views.ReturnValues, "_check"),
+        "save": (api.views, "county_return_save"),  # lock, rules again, read, write, audit
+        "save: write": (targets.services, "_values_write_copy"),  # values and history rows
+        "save: audit": (targets.services, "_values_audit"),
+        "COPY": (ankang_jobs.pgcopy, "copy_rows"),  # inside write and audit: formatting and sending
+    }
+
+
+def timed_phases(times: dict[str, float]) -> ExitStack:
+    """Wrap each phase's function with a timer adding to ``times`` (outermost call only)."""
+    stack = ExitStack()
+    for label, (owner, name) in _phases().items():
+        original = getattr(owner, name)
+        depth = [0]
+
+        def wrapper(*args, __original=original, __label=label, __depth=depth, **kwargs):
+            __depth[0] += 1
+            start = time.perf_counter()
+            try:
+                return __original(*args, **kwargs)
+            finally:
+                __depth[0] -= 1
+                if not __depth[0]:
+                    times[__label] += time.perf_counter() - start
+
+        stack.enter_context(mock.patch.object(owner, name, wrapper))
+    return stack
+
+
 def push_body(region: str, offset: int) -> bytes:
     return json.dumps({"values": [{"indicator": f"bench_{i:05d}", "region": region, "component": "value",
                                    "value": str(100 + i + offset)} for i in range(N)]}).encode()
@@ -104,13 +150,18 @@ def main() -> None:
     try:
         key, region = setup()
         client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
-        results = []
+        results, phases = [], []
+        assert client.get("/api/v1/periods/").status_code == 200  # warm-up: see the docstring
         with mock.patch("django.utils.timezone.localdate", return_value=DAY):
             for run, label in enumerate(["create 10,000", "update 10,000", "unchanged 10,000"]):
                 body = push_body(region, offset=min(run, 1))  # the third push repeats the second
-                start = time.perf_counter()
-                response = client.post(f"/api/v1/returns/{PERIOD}/values/", body, content_type="application/json")
-                elapsed = time.perf_counter() - start
+                times: dict[str, float] = defaultdict(float)
+                with timed_phases(times):
+                    start = time.perf_counter()
+                    response = client.post(f"/api/v1/returns/{PERIOD}/values/", body,
+                                           content_type="application/json")
+                    elapsed = time.perf_counter() - start
+                phases.append((label, elapsed, times))
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # the process's peak so far
                 summary = response.json()
                 assert response.status_code == 200, summary.get("detail")
@@ -126,6 +177,12 @@ def main() -> None:
         print(f"{label:<18}{elapsed:>8.2f}s{peak / 1048576:>12.1f}{created:>9}{updated:>9}{unchanged:>10}"
               f"{elapsed / copy:>8.0f}×")
     print(f"raw COPY of the same {N:,} rows: {copy * 1000:.1f} ms")
+    labels = list(_phases())
+    print("by phase, ms (validate + check + save + rest = the push; write and audit are parts of save, COPY of them)")
+    print(f"{'push':<18}" + "".join(f"{x:>13}" for x in [*labels, "rest"]))
+    for label, elapsed, times in phases:
+        rest = elapsed - times["validate"] - times["check"] - times["save"]
+        print(f"{label:<18}" + "".join(f"{times[x] * 1000:>13.0f}" for x in labels) + f"{rest * 1000:>13.0f}")
     create = results[0][1]
     print(f"goals: under 2 s: {'met' if create < 2 else 'NOT met'} ({create:.2f} s); within 10× of COPY: "
           f"{'met' if create < 10 * copy else 'NOT met'} ({create / copy:.0f}×)")
