@@ -127,7 +127,7 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
         from ankang_jobs.pgcopy import copy_rows
 
         copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes"),
-                  ((str(pk), action, text[:300], json.dumps(changes)) for pk, text, action, changes in rows if changes),
+                  ((str(pk), action, text[:300], json.dumps(changes, ensure_ascii=False)) for pk, text, action, changes in rows if changes),
                   constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
                              "model_verbose_name": verbose_name, "reason": reason})
         return
