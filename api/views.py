@@ -39,7 +39,20 @@ class Pages(pagination.PageNumberPagination):
     max_page_size = 1000
 
 
-class ReadView(generics.ListAPIView):
+class RefusesNul:
+    """PostgreSQL text cannot hold a NUL character, and psycopg2 refuses to send one: a filter or
+    code containing it is a 400, not a server error."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        texts = [*kwargs.values(), *(x for pair in request.query_params.lists() for x in (pair[0], *pair[1]))]
+        if any("\x00" in str(text) for text in texts):
+            from rest_framework.exceptions import ParseError
+
+            raise ParseError(_("The request contains a NUL character (code 0), which no field can hold."))
+
+
+class ReadView(RefusesNul, generics.ListAPIView):
     permission_classes = [ReadsPlan]
     pagination_class = Pages
 
@@ -65,7 +78,7 @@ class PlanList(ReadView):
         return Plan.objects.for_user(self.request.user).order_by("period_start", "code")
 
 
-class PlanDetail(generics.RetrieveAPIView):
+class PlanDetail(RefusesNul, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
     serializer_class = s.PlanSerializer
     lookup_field = "code"
@@ -108,7 +121,7 @@ class RegionList(ReadView):
         return qs.order_by("code")
 
 
-class RegionDetail(generics.RetrieveAPIView):
+class RegionDetail(RefusesNul, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
     serializer_class = s.RegionDetailSerializer
     lookup_field = "code"

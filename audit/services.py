@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.db import models
 
@@ -45,6 +46,33 @@ def changes_created_row(model, row: dict[str, object], excluded: tuple[str, ...]
 
 
 _AS_IS = (int, str, type(None))
+
+
+def changes_created_json(model, rows: list[dict[str, object]]) -> list[str]:
+    """``changes_created_row`` of each row as JSON text, for a COPY: a field with the same value
+    in every row (the unit, the quarter, the status, the source…) is encoded once, not per row."""
+    from .receivers import _plain
+
+    dumps = json.dumps
+    parts: list[tuple[str, str | None]] = []  # (constant fragment, or the attname to encode per row)
+    for field, label, _as_is in _created_fields(model):
+        head = f'{{"field": {dumps(field.name, ensure_ascii=False)}, "label": {dumps(label, ensure_ascii=False)}, ' \
+               '"old": null, "new": '
+        # by text for decimals: 0 and -0, 1.0 and 1.00 are equal but written differently
+        key = str if isinstance(field, models.DecimalField) else None
+        values = {row[field.attname] if key is None else key(row[field.attname]) for row in rows}
+        if len(values) == 1:
+            parts.append((head + dumps(_plain(rows[0][field.attname], field), ensure_ascii=False) + "}", None))
+        else:
+            parts.append((head, field.attname))
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    out = []
+    for row in rows:
+        out.append("[" + ", ".join(
+            fragment if attname is None
+            else fragment + dumps(_plain(row[attname], fields[attname]), ensure_ascii=False) + "}"
+            for fragment, attname in parts) + "]")
+    return out
 
 
 def _created_fields(model) -> list[tuple[models.Field, str, bool]]:
@@ -113,21 +141,22 @@ def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor
                         when=when)
 
 
-def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, str, str, list[dict]]], actor,
+def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, str, str, list[dict] | str]], actor,
                         reason: str, when: datetime.datetime, copy: bool = False) -> None:
     """``audit_events_bulk`` for rows given as (pk, repr, action, changes). A row without changes
-    is no event. ``copy`` (PostgreSQL only): one COPY instead of INSERTs, the same rows."""
+    is no event. ``copy`` (PostgreSQL only): one COPY instead of INSERTs, the same rows; there the
+    changes may come as JSON text already (``changes_created_json``)."""
     label, verbose_name = model._meta.label_lower, str(model._meta.verbose_name)
     actor_id = getattr(actor, "pk", None)
     username = getattr(actor, "username", "") or ""
     reason = reason[:300]
     if copy:
-        import json
-
         from ankang_jobs.pgcopy import copy_rows
 
         copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes"),
-                  ((str(pk), action, text[:300], json.dumps(changes, ensure_ascii=False)) for pk, text, action, changes in rows if changes),
+                  ((str(pk), action, text[:300],
+                    changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False))
+                   for pk, text, action, changes in rows if changes),
                   constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
                              "model_verbose_name": verbose_name, "reason": reason})
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 
 from django.conf import settings
@@ -180,7 +181,7 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
     from django.db import connection
 
-    from audit.services import changes_created_row, changes_updated_row
+    from audit.services import changes_created_json, changes_created_row, changes_updated_row
 
     if use_copy is None:
         use_copy = connection.vendor == "postgresql"
@@ -244,7 +245,10 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     reason = source_ref or "values_bulk_record"
     write = _values_write_copy if use_copy else _values_write_generic
     write(to_create=to_create, to_update=to_update, user=user, reason=reason, when=now)
-    audit_rows += [(row, "created", changes_created_row(IndicatorValue, row)) for row in to_create]
+    if use_copy:  # the same changes as JSON text, encoded in one pass
+        audit_rows += zip(to_create, repeat("created"), changes_created_json(IndicatorValue, to_create))
+    else:
+        audit_rows += [(row, "created", changes_created_row(IndicatorValue, row)) for row in to_create]
     _values_audit(audit_rows, codes=by_id, component_codes=component_codes, user=user, reason=reason, when=now,
                   copy=use_copy)
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}

@@ -136,6 +136,7 @@ def test_the_copy_path_writes_the_same_values_history_and_audit_as_the_generic_p
     indicators = _indicators(30)
     region, user = county("汉滨区"), personas["county_a"]
     first = {i.code: {"value": str(100 + n)} for n, i in enumerate(indicators)}
+    first[indicators[0].code], first[indicators[1].code] = {"value": "0"}, {"value": "-0"}  # equal, written apart
     second = {**first, **{i.code: {"value": f"{200 + n}.5"} for n, i in enumerate(indicators[:10])},
               "urban_new_jobs": {"value": "42"}}
     reason = "return:1\ttab\\back\nline"  # COPY's text format escapes these
@@ -190,3 +191,15 @@ def test_a_push_takes_the_same_number_of_queries_for_10_and_200_values(personas,
 
         assert len(counts[10]) <= len(counts[200]) <= len(counts[10]) + 3 * (200 // 40), counts
         assert [q for q in counts[200] if not batched(q)] == [q for q in counts[10] if not batched(q)]
+
+
+# ---- a NUL character (PostgreSQL text cannot hold one) is a 400, not a server error
+
+@pytest.mark.parametrize("url", ["/api/v1/targets/?plan=%00F", "/api/v1/certifications/?tier=a%00b",
+                                 "/api/v1/regions/?%00=1", "/api/v1/regions/61%0009/"])
+def test_a_nul_character_in_a_read_is_a_400_naming_it(personas, url):
+    _, key = api_client_create(name="县系统", region=county("汉滨区"), access="read", created_by=personas["city_admin"],
+                               expires_at=timezone.now() + dt.timedelta(days=1))
+    response = Client(HTTP_AUTHORIZATION=f"Api-Key {key}").get(url)
+    assert response.status_code == 400
+    assert "空字符" in response.json()["detail"]
