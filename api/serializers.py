@@ -3,7 +3,13 @@ indicator code, period label like 2024Q3."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from communities.models import Certification, Region
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
@@ -156,8 +162,6 @@ class PlainDecimalField(serializers.DecimalField):
     default_error_messages = {"plain": "请使用半角阿拉伯数字（ASCII），不能含全角数字、逗号或单位。"}
 
     def to_internal_value(self, data):
-        import re
-
         if isinstance(data, bool):
             self.fail("invalid")
         if isinstance(data, str) and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", data.strip(), flags=re.ASCII):
@@ -204,3 +208,60 @@ class ImportSummarySerializer(serializers.Serializer):
 class SubmitSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+_NBS = re.compile(r"[0-9]{12}")
+_PLAIN_FIGURE = re.compile(r"-?[0-9]{1,14}(\.[0-9]{1,4})?")
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def bulk_values_validate(data) -> dict:
+    """What ``BulkValuesSerializer(data=data).is_valid(raise_exception=True)`` returns, ~20× faster
+    for a large push: DRF's ``many=True`` builds and runs four field validators per value. Each
+    value is taken on a fast path only when it is certainly valid and DRF would read it the same way
+    (ASCII slugs and codes without surrounding spaces, a plain figure of at most 14 + 4 digits or a
+    small integer); anything else goes through the DRF field itself, and the first error of any
+    kind hands the whole payload to the serializer, so errors keep DRF's exact shape and wording."""
+    if not isinstance(data, Mapping):
+        return _bulk_values_slow(data)
+    values = data.get("values")
+    dry_run = data.get("dry_run", False)
+    version = data.get("version", empty)
+    if (not isinstance(values, list) or not values or len(values) > MAX_VALUES or not isinstance(dry_run, bool)
+            or not (version is empty or (type(version) is int and version >= 0))):
+        return _bulk_values_slow(data)
+    fields = ValueInSerializer().fields
+    slug, nbs, figure, quantize = _SLUG.fullmatch, _NBS.fullmatch, _PLAIN_FIGURE.fullmatch, _FOUR_PLACES
+    out = []
+    try:
+        for item in values:
+            if type(item) is not dict:
+                return _bulk_values_slow(data)
+            indicator, region, component, value = (item.get("indicator"), item.get("region"), item.get("component"),
+                                                    item.get("value"))
+            if not (type(indicator) is str and slug(indicator)):
+                indicator = fields["indicator"].run_validation(item.get("indicator", empty))
+            if not (type(region) is str and nbs(region)):
+                region = fields["region"].run_validation(item.get("region", empty))
+            if not (type(component) is str and slug(component)):
+                component = fields["component"].run_validation(item.get("component", empty))
+            if type(value) is str and figure(value):
+                value = Decimal(value).quantize(quantize)
+            elif type(value) is int and -10**14 < value < 10**14:
+                value = Decimal(value).quantize(quantize)
+            else:
+                value = fields["value"].run_validation(item.get("value", empty))
+            out.append({"indicator": indicator, "region": region, "component": component, "value": value})
+    except (serializers.ValidationError, DjangoValidationError):
+        return _bulk_values_slow(data)
+    result = {"values": out, "dry_run": dry_run}
+    if version is not empty:
+        result["version"] = version
+    return result
+
+
+def _bulk_values_slow(data) -> dict:
+    payload = BulkValuesSerializer(data=data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data

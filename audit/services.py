@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.db import models
 
@@ -25,10 +26,63 @@ def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSumm
 
 def changes_created(instance, excluded: tuple[str, ...] = ()) -> list[dict]:
     """A new row's fields as audit changes (old: none), labelled as the history receiver does."""
+    return changes_created_row(type(instance), {f.attname: getattr(instance, f.attname)
+                                                for f in type(instance)._meta.concrete_fields}, excluded)
+
+
+def changes_created_row(model, row: dict[str, object], excluded: tuple[str, ...] = ()) -> list[dict]:
+    """``changes_created`` for a row given as attname → value (bulk writes that build no instances)."""
     from .receivers import _plain
 
-    return [{"field": f.name, "label": label, "old": None, "new": _plain(getattr(instance, f.attname), f)}
-            for f, label in _labelled_fields(type(instance)) if f.name not in excluded]
+    out = []
+    for field, label, plain_as_is in _created_fields(model):
+        if field.name in excluded:
+            continue
+        value = row[field.attname]
+        # _plain leaves ints, text and None of a field without choices as they are; skip the call
+        out.append({"field": field.name, "label": label, "old": None,
+                    "new": value if plain_as_is and type(value) in _AS_IS else _plain(value, field)})
+    return out
+
+
+_AS_IS = (int, str, type(None))
+
+
+def changes_created_json(model, rows: list[dict[str, object]]) -> list[str]:
+    """``changes_created_row`` of each row as JSON text, for a COPY: a field with the same value
+    in every row (the unit, the quarter, the status, the source…) is encoded once, not per row."""
+    from .receivers import _plain
+
+    dumps = json.dumps
+    parts: list[tuple[str, str | None]] = []  # (constant fragment, or the attname to encode per row)
+    for field, label, _as_is in _created_fields(model):
+        head = f'{{"field": {dumps(field.name, ensure_ascii=False)}, "label": {dumps(label, ensure_ascii=False)}, ' \
+               '"old": null, "new": '
+        # by text for decimals: 0 and -0, 1.0 and 1.00 are equal but written differently
+        key = str if isinstance(field, models.DecimalField) else None
+        values = {row[field.attname] if key is None else key(row[field.attname]) for row in rows}
+        if len(values) == 1:
+            parts.append((head + dumps(_plain(rows[0][field.attname], field), ensure_ascii=False) + "}", None))
+        else:
+            parts.append((head, field.attname))
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    out = []
+    for row in rows:
+        out.append("[" + ", ".join(
+            fragment if attname is None
+            else fragment + dumps(_plain(row[attname], fields[attname]), ensure_ascii=False) + "}"
+            for fragment, attname in parts) + "]")
+    return out
+
+
+def _created_fields(model) -> list[tuple[models.Field, str, bool]]:
+    cached = _CREATED.get(model)
+    if cached is None:
+        cached = _CREATED[model] = [(f, label, not f.choices) for f, label in _labelled_fields(model)]
+    return cached
+
+
+_CREATED: dict[type, list] = {}
 
 
 def _labelled_fields(model) -> list[tuple[models.Field, str]]:
@@ -48,16 +102,32 @@ _LABELS: dict[type, list] = {}
 
 def changes_updated(instance, old: dict[str, object]) -> list[dict]:
     """The fields of ``instance`` whose values differ from ``old`` (field name → old value)."""
+    return changes_updated_row(type(instance), {f.attname: getattr(instance, f.attname)
+                                                for f in type(instance)._meta.concrete_fields}, old)
+
+
+def changes_updated_row(model, row: dict[str, object], old: dict[str, object]) -> list[dict]:
+    """``changes_updated`` for a row given as attname → value."""
     from .receivers import _plain
 
-    fields = {f.name: (f, label) for f, label in _labelled_fields(type(instance))}
+    fields = _fields_by_name(model)
     out = []
     for name, before in old.items():
         field, label = fields[name]
-        after = getattr(instance, field.attname)
+        after = row[field.attname]
         if before != after:
             out.append({"field": name, "label": label, "old": _plain(before, field), "new": _plain(after, field)})
     return out
+
+
+def _fields_by_name(model) -> dict[str, tuple[models.Field, str]]:
+    cached = _BY_NAME.get(model)
+    if cached is None:
+        cached = _BY_NAME[model] = {f.name: (f, label) for f, label in _labelled_fields(model)}
+    return cached
+
+
+_BY_NAME: dict[type, dict] = {}
 
 
 def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor, reason: str,
@@ -66,10 +136,32 @@ def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor
     row with its old and new values, in one INSERT."""
     if not rows:
         return
-    model = type(rows[0][0])
+    audit_events_insert(model=type(rows[0][0]), rows=[(obj.pk, str(obj), action, changes)
+                                                      for obj, action, changes in rows], actor=actor, reason=reason,
+                        when=when)
+
+
+def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, str, str, list[dict] | str]], actor,
+                        reason: str, when: datetime.datetime, copy: bool = False) -> None:
+    """``audit_events_bulk`` for rows given as (pk, repr, action, changes). A row without changes
+    is no event. ``copy`` (PostgreSQL only): one COPY instead of INSERTs, the same rows; there the
+    changes may come as JSON text already (``changes_created_json``)."""
+    label, verbose_name = model._meta.label_lower, str(model._meta.verbose_name)
+    actor_id = getattr(actor, "pk", None)
+    username = getattr(actor, "username", "") or ""
+    reason = reason[:300]
+    if copy:
+        from ankang_jobs.pgcopy import copy_rows
+
+        copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes"),
+                  ((str(pk), action, text[:300],
+                    changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False))
+                   for pk, text, action, changes in rows if changes),
+                  constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
+                             "model_verbose_name": verbose_name, "reason": reason})
+        return
     AuditEvent.objects.bulk_create([
-        AuditEvent(occurred_at=when, actor=actor if getattr(actor, "pk", None) else None,
-                   actor_username=getattr(actor, "username", "") or "", action=action, model=model._meta.label_lower,
-                   model_verbose_name=str(model._meta.verbose_name), object_pk=str(obj.pk), object_repr=str(obj)[:300],
-                   changes=changes, reason=reason[:300])
-        for obj, action, changes in rows if changes], batch_size=2000)
+        AuditEvent(occurred_at=when, actor_id=actor_id, actor_username=username, action=action, model=label,
+                   model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300], changes=changes,
+                   reason=reason)
+        for pk, text, action, changes in rows if changes], batch_size=2000)

@@ -22,6 +22,7 @@ from accounts.scoping import is_city_admin
 from ankang_jobs.loading import LoadSummary
 from communities.models import Region
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
+from targets.selectors import RuleCatalogue, rule_catalogue
 from targets.services import figures_validate, rollups_enqueue, values_approve, values_bulk_record
 
 from .models import (
@@ -170,33 +171,39 @@ def _touch(record, user) -> None:
 @transaction.atomic
 def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[str, object]], version: int, user,
                        today: datetime.date | None = None, source: str = IndicatorValue.Source.FORM,
-                       source_ref: str = "") -> CountyReturn:
+                       source_ref: str = "", catalogue: RuleCatalogue | None = None) -> CountyReturn:
     """Save figures as a draft. Blank indicators are allowed (a half-filled form is a draft); an
     indicator filled in part, or breaking a rule, refuses the whole save with a message per figure.
-    ``source``/``source_ref`` say where the figures came from (an import names its batch)."""
+    ``source``/``source_ref`` say where the figures came from (an import names its batch);
+    ``catalogue``: the county-reported indicators if the caller has read them already."""
     today = today or timezone.localdate()
     _require_county_officer(user, county_return.region)
     county_return = _lock(county_return, version)
     if not county_return.is_editable_state:
         raise Locked(_("A %(state)s return cannot be changed.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
-    indicators = {i.code: i for i in reported_indicators()}
-    existing = return_values(county_return)
-    unknown = [code for code in figures if code not in indicators]
+    catalogue = catalogue or rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    reported = catalogue.indicators
+    unknown = [code for code in figures if code not in reported]
     if unknown:
         raise ValidationError({"__all__": [_("%(code)s is not in a county return.") % {"code": code}
                                            for code in unknown]})
-    to_save = {}
+    to_save, cleared = {}, []
     for code, components in figures.items():
         filled = {k: v for k, v in components.items() if v not in (None, "")}
         if filled:
             to_save[code] = filled
-        else:  # a cleared indicator: its draft figures go
+        else:
+            cleared.append(code)
+    if cleared:  # a cleared indicator: its draft figures go
+        existing = return_values(county_return)
+        for code in cleared:
             for row in existing.get(code, {}).values():
                 row._change_reason = f"{county_return.source_ref} cleared"
                 row.delete()
     values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
-                       user=user, source=source, source_ref=source_ref or county_return.source_ref)
+                       user=user, source=source, source_ref=source_ref or county_return.source_ref,
+                       catalogue=catalogue)
     _touch(county_return, user)
     return county_return
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from communities.models import Region
 from reports.quarters import Quarter
 
-from .models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
+from .models import Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
 
 
 def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
@@ -195,3 +196,41 @@ def targets_overview(*, plan, user) -> list[tuple[Target, Snapshot | None]]:
     for s in city_snaps:
         latest.setdefault(s.indicator_id, s)
     return [(t, latest.get(t.indicator_id)) for t in targets]
+
+
+class RuleIndicator(NamedTuple):
+    """What the hard rules (``services.figures_validate``) read of an indicator, without a model
+    instance: a bulk save checks thousands."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    reported_by: str
+    numerator_within_denominator: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True)
+class RuleCatalogue:
+    indicators: dict[str, RuleIndicator]  # code → indicator
+    components: dict[str, dict[str, tuple[int, str]]]  # indicator code → component code → (id, role)
+
+
+def rule_catalogue(*, reported_by: str | None = None) -> RuleCatalogue:
+    """The indicator catalogue as the rules need it, in two queries of plain rows (all of it, or the
+    indicators one kind of unit reports). The catalogue is small and changes only by a load."""
+    indicators = Indicator.objects.all() if reported_by is None else Indicator.objects.filter(reported_by=reported_by)
+    by_code = {row[1]: RuleIndicator(*row) for row in indicators.order_by().values_list(*RuleIndicator._fields)}
+    codes = {i.id: i.code for i in by_code.values()}
+    components: dict[str, dict[str, tuple[int, str]]] = {code: {} for code in by_code}
+    rows = IndicatorComponent.objects.order_by()
+    if reported_by is not None:
+        rows = rows.filter(indicator__reported_by=reported_by)
+    for pk, indicator_id, code, role in rows.values_list("id", "indicator_id", "code", "role"):
+        if indicator_id in codes:
+            components[codes[indicator_id]][code] = (pk, role)
+    return RuleCatalogue(indicators=by_code, components=components)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from communities.models import Region
 from reports.quarters import Quarter
 
 from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
+from .selectors import RuleCatalogue, RuleIndicator, rule_catalogue
 
 INDICATORS_FILE = Path(settings.BASE_DIR) / "targets" / "data" / "indicators.json"
 
@@ -46,7 +48,7 @@ def _refuse(message: str, **params) -> None:
     raise ValidationError(message, params=params or None)
 
 
-def figures_validate(*, indicator: Indicator, region: Region, components: dict[str, object],
+def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
                      expected: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
     numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
@@ -166,20 +168,29 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
 
 @transaction.atomic
 def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, dict[str, object]], user,
-                       source: str = IndicatorValue.Source.FORM, source_ref: str = "") -> dict[str, int]:
+                       source: str = IndicatorValue.Source.FORM, source_ref: str = "",
+                       catalogue: RuleCatalogue | None = None, use_copy: bool | None = None) -> dict[str, int]:
     """Save many indicators' figures of one unit and quarter as drafts in a fixed number of
     queries: every rule of ``figures_validate`` per indicator (all errors reported, nothing written
     if any), approved figures locked, and each created or changed row kept in the history and the
-    audit trail like a single save. Returns counts of created, updated and unchanged figures."""
-    from simple_history.utils import bulk_create_with_history
+    audit trail like a single save. Returns counts of created, updated and unchanged figures.
 
-    from audit.services import audit_events_bulk, changes_created, changes_updated
+    ``catalogue``: the indicators the caller already read (``selectors.rule_catalogue``); a code not
+    in it is refused. Rows are handled as plain dicts (attname → value), not model instances. On
+    PostgreSQL (``use_copy`` defaults to it) the values, their history rows and audit events are
+    written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
+    from django.db import connection
 
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(figures))}
-    by_id = {i.pk: i.code for i in indicators.values()}
-    component_rows: dict[str, dict[str, IndicatorComponent]] = {code: {} for code in indicators}
-    for component in IndicatorComponent.objects.filter(indicator_id__in=list(by_id)):  # one query, not one per indicator
-        component_rows[by_id[component.indicator_id]][component.code] = component
+    from audit.services import changes_created_json, changes_created_row, changes_updated_row
+
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    use_copy = use_copy and getattr(user, "pk", None) is not None  # simple-history's default user otherwise
+    catalogue = catalogue or rule_catalogue()
+    indicators = {code: catalogue.indicators[code] for code in figures if code in catalogue.indicators}
+    by_id = {i.id: i.code for i in indicators.values()}
+    component_rows = catalogue.components
+    component_codes = {pk: code for comps in component_rows.values() for code, (pk, _role) in comps.items()}
     errors: dict[str, list[str]] = {}
     validated: dict[str, dict[str, Decimal]] = {}
     for code, components in figures.items():
@@ -189,74 +200,119 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
         try:
             validated[code] = figures_validate(
                 indicator=indicators[code], region=region, components=components,
-                expected={c: row.role for c, row in component_rows[code].items()})
+                expected={c: role for c, (_pk, role) in component_rows[code].items()})
         except ValidationError as exc:
             errors[code] = exc.messages
     if errors:
         raise ValidationError(errors)
-    # select_related: the audit trail names each row by its indicator and component; of=self: lock
-    # only the figures, not the shared indicator rows other counties are writing against too.
-    existing = {(v.indicator_id, v.component_id): v for v in IndicatorValue.objects.select_for_update(of=("self",))
-                .select_related("indicator", "component").filter(
-                    region=region, year=quarter.year, quarter=quarter.number, indicator__in=list(indicators.values()))}
-    locked = sorted({v.indicator.name for v in existing.values() if v.status == IndicatorValue.Status.APPROVED})
+    # of=self: lock only the figures, not the shared indicator rows other counties write against too.
+    attnames = [f.attname for f in IndicatorValue._meta.concrete_fields]
+    # The unit's whole quarter is read and locked (a 10,000-id IN list costs Django more than the
+    # rows); only the figures of the indicators given are compared.
+    existing = {(row["indicator_id"], row["component_id"]): row for row in (
+        dict(zip(attnames, values, strict=True)) for values in IndicatorValue.objects.select_for_update(of=("self",))
+        .filter(region=region, year=quarter.year, quarter=quarter.number).order_by().values_list(*attnames))
+        if row["indicator_id"] in by_id}
+    locked = sorted({indicators[by_id[r["indicator_id"]]].name for r in existing.values()
+                     if r["status"] == IndicatorValue.Status.APPROVED})
     if locked:
         _refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
                 name="、".join(locked), region=region.name, quarter=quarter.label)
     now = timezone.now()
+    draft = IndicatorValue.Status.DRAFT
     to_create, to_update, audit_rows, unchanged = [], [], [], 0
     for code, values in validated.items():
-        indicator = indicators[code]
+        indicator_id = indicators[code].id
         components = component_rows[code]
         for component_code, value in values.items():
-            component = components[component_code]
-            row = existing.get((indicator.pk, component.pk))
+            component_id = components[component_code][0]
+            row = existing.get((indicator_id, component_id))
             if row is None:
-                to_create.append(IndicatorValue(
-                    indicator=indicator, component=component, region=region, year=quarter.year,
-                    quarter=quarter.number,
-                    value=value, status=IndicatorValue.Status.DRAFT, source=source, source_ref=source_ref))
-            elif row.value != value or row.status != IndicatorValue.Status.DRAFT or row.source_ref != source_ref:
-                old = {"value": row.value, "status": row.status, "source": row.source, "source_ref": row.source_ref}
-                row.value, row.status, row.source, row.source_ref = value, IndicatorValue.Status.DRAFT, source, source_ref
-                row.version += 1
+                to_create.append({
+                    "id": None, "indicator_id": indicator_id, "component_id": component_id, "region_id": region.pk,
+                    "year": quarter.year, "quarter": quarter.number, "value": value, "status": draft,
+                    "source": source, "source_ref": source_ref, "submitted_by_id": None, "submitted_at": None,
+                    "approved_by_id": None, "approved_at": None, "version": 1})
+            elif row["value"] != value or row["status"] != draft or row["source_ref"] != source_ref:
+                old = {"value": row["value"], "status": row["status"], "source": row["source"],
+                       "source_ref": row["source_ref"]}
+                row = {**row, "value": value, "status": draft, "source": source, "source_ref": source_ref,
+                       "version": row["version"] + 1}
                 to_update.append(row)
-                audit_rows.append((row, "changed", changes_updated(row, old)))
+                audit_rows.append((row, "changed", changes_updated_row(IndicatorValue, row, old)))
             else:
                 unchanged += 1
     reason = source_ref or "values_bulk_record"
-    if to_create:
-        bulk_create_with_history(to_create, IndicatorValue, batch_size=2000, default_user=user,
-                                 default_change_reason=reason, default_date=now)
-        audit_rows += [(row, "created", changes_created(row)) for row in to_create]  # PostgreSQL and SQLite ≥ 3.35 set pks
-    if to_update:
-        _bulk_update_values(to_update, user=user, reason=reason, when=now)
-    audit_events_bulk(rows=audit_rows, actor=user, reason=reason, when=now)
+    write = _values_write_copy if use_copy else _values_write_generic
+    write(to_create=to_create, to_update=to_update, user=user, reason=reason, when=now)
+    if use_copy:  # the same changes as JSON text, encoded in one pass
+        audit_rows += zip(to_create, repeat("created"), changes_created_json(IndicatorValue, to_create))
+    else:
+        audit_rows += [(row, "created", changes_created_row(IndicatorValue, row)) for row in to_create]
+    _values_audit(audit_rows, codes=by_id, component_codes=component_codes, user=user, reason=reason, when=now,
+                  copy=use_copy)
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
 
 
-def _bulk_update_values(rows: list[IndicatorValue], *, user, reason: str, when) -> None:
-    """Write changed figures with their history rows. On PostgreSQL one UPDATE … FROM (VALUES …):
-    Django's bulk_update writes a CASE per column per row, which PostgreSQL plans slowly for
-    thousands of rows; elsewhere (SQLite) bulk_update is fine."""
+def _values_audit(rows: list[tuple[dict, str, list[dict]]], *, codes: dict[int, str], component_codes: dict[int, str],
+                  user, reason: str, when, copy: bool) -> None:
+    """One audit event per created or changed figure, named as ``IndicatorValue.__str__`` names it."""
+    from audit.services import audit_events_insert
+
+    if not rows:
+        return
+    audit_events_insert(model=IndicatorValue, rows=[
+        (row["id"], IndicatorValue.describe(indicator_code=codes[row["indicator_id"]], region_id=row["region_id"],
+                                            year=row["year"], quarter=row["quarter"],
+                                            component_code=component_codes[row["component_id"]], value=row["value"]),
+         action, changes) for row, action, changes in rows], actor=user, reason=reason, when=when, copy=copy)
+
+
+def _values_write_generic(*, to_create: list[dict], to_update: list[dict], user, reason: str, when) -> None:
+    """bulk_create / bulk_update with simple-history's bulk helpers; sets each created row's id."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    if to_create:
+        instances = [IndicatorValue(**{k: v for k, v in row.items() if k != "id"}) for row in to_create]
+        bulk_create_with_history(instances, IndicatorValue, batch_size=2000, default_user=user,
+                                 default_change_reason=reason, default_date=when)
+        for row, instance in zip(to_create, instances, strict=True):  # PostgreSQL and SQLite ≥ 3.35 set pks
+            row["id"] = instance.pk
+    if to_update:
+        instances = [IndicatorValue(**row) for row in to_update]
+        bulk_update_with_history(instances, IndicatorValue, ["value", "status", "source", "source_ref", "version"],
+                                 batch_size=2000, default_user=user, default_change_reason=reason, default_date=when)
+
+
+def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, reason: str, when) -> None:
+    """PostgreSQL: new figures COPYed with ids reserved from the sequence; changed figures COPYed
+    into a temporary table and applied with one UPDATE … FROM; the history rows COPYed exactly as
+    simple-history's bulk_history_create would write them."""
+    from django.conf import settings
     from django.db import connection
 
-    fields = ["value", "status", "source", "source_ref", "version"]
-    if connection.vendor != "postgresql":
-        from simple_history.utils import bulk_update_with_history
-
-        bulk_update_with_history(rows, IndicatorValue, fields, batch_size=2000, default_user=user,
-                                 default_change_reason=reason, default_date=when)
-        return
-    from psycopg2.extras import execute_values
+    from ankang_jobs.pgcopy import copy_rows, next_ids
 
     table = IndicatorValue._meta.db_table
-    with connection.cursor() as cursor:
-        execute_values(cursor.cursor, f"""
-            UPDATE {table} AS t SET value = v.value::numeric, status = v.status, source = v.source,
-                   source_ref = v.source_ref, version = v.version::integer
-            FROM (VALUES %s) AS v(id, value, status, source, source_ref, version)
-            WHERE t.id = v.id::bigint""",
-                       [(r.pk, str(r.value), r.status, r.source, r.source_ref, r.version) for r in rows], page_size=2000)
-    IndicatorValue.history.bulk_history_create(rows, update=True, default_user=user, default_change_reason=reason,
-                                               default_date=when)
+    attnames = [f.attname for f in IndicatorValue._meta.concrete_fields]
+    if to_create:
+        for row, pk in zip(to_create, next_ids(table, len(to_create)), strict=True):
+            row["id"] = pk
+        copy_rows(table, attnames, ([row[a] for a in attnames] for row in to_create))
+    if to_update:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE values_changed (id bigint, value numeric, status text, source text, "
+                           "source_ref text, version integer) ON COMMIT DROP")
+            copy_rows("values_changed", ("id", "value", "status", "source", "source_ref", "version"),
+                      ((r["id"], r["value"], r["status"], r["source"], r["source_ref"], r["version"])
+                       for r in to_update))
+            cursor.execute(f"UPDATE {table} AS t SET value = c.value, status = c.status, source = c.source, "
+                           f"source_ref = c.source_ref, version = c.version FROM values_changed AS c WHERE t.id = c.id")
+            cursor.execute("DROP TABLE values_changed")
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = IndicatorValue.history.model
+    tracked = [f.attname for f in history.tracked_fields]
+    for kind, rows in (("+", to_create), ("~", to_update)):
+        copy_rows(history._meta.db_table, tracked, ([row[a] for a in tracked] for row in rows), constants={
+            "history_date": when, "history_change_reason": reason, "history_type": kind, "history_user_id": user.pk})
