@@ -83,7 +83,10 @@ class TargetDetail:
 
 
 def snapshot_quarters(*, indicator: Indicator) -> list[Quarter]:
-    rows = Snapshot.objects.filter(indicator=indicator).values_list("year", "quarter").distinct().order_by("year", "quarter")
+    """The quarters the roll-up has computed for ``indicator`` (the city has a snapshot in each):
+    read from the city's rows, so the cost does not grow with the number of units."""
+    rows = (Snapshot.objects.filter(indicator=indicator, region__level=Region.Level.CITY)
+            .values_list("year", "quarter").distinct().order_by("year", "quarter"))
     return [Quarter(y, q) for y, q in rows]
 
 
@@ -103,7 +106,10 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
     indicator = target.indicator
     quarters = snapshot_quarters(indicator=indicator)
     quarter = quarter or latest_reported_quarter(indicator=indicator) or (quarters[-1] if quarters else None)
-    snapshots = Snapshot.objects.for_user(user).filter(indicator=indicator).select_related("region")
+    # the city's series and the counties of one quarter: never every county of every quarter
+    snapshots = Snapshot.objects.for_user(user).filter(indicator=indicator).filter(
+        Q(region__level=Region.Level.CITY) | Q(region__level=Region.Level.COUNTY, year=quarter.year if quarter else 0,
+                                                quarter=quarter.number if quarter else 0)).select_related("region")
     if include_unapproved:
         preview = preview_including_unapproved(indicator)
         regions = {r.pk: r for r in Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])}
