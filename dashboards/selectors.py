@@ -15,6 +15,7 @@ from accounts.scoping import can_read_plan
 from communities.models import Certification, Region, Tier
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
 from reports.quarters import Quarter
+from reports.selectors import Timeliness, _on_time
 from targets.models import Indicator, Quota, Snapshot, Target
 from targets.selectors import _rank
 from tasks.models import Plan, Responsibility, Task
@@ -266,34 +267,15 @@ class TaskBoardRow:
 
 
 @dataclass
-class Scorecard:
-    department: object
-    expected: int
-    on_time: int
-    late: int
-    returned: int
+class Scorecard(Timeliness):
+    """A department's timeliness and completeness in one period (reports.selectors.Timeliness)
+    and how many of its reports were returned."""
+
+    returned: int = 0
 
     @property
-    def submitted(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.submitted
-
-    @property
-    def completeness(self) -> float | None:
-        return round(100 * self.submitted / self.expected, 1) if self.expected else None
-
-    @property
-    def timeliness(self) -> float | None:
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
-
-
-def _on_time(first_submitted_at, due_on) -> bool:
-    from django.utils import timezone
-
-    return timezone.localdate(first_submitted_at) <= due_on  # the deadline is a local date
+    def department(self):
+        return self.unit
 
 
 def cell_state(state: str | None, first_submitted_at, period: ReportingPeriod, today: datetime.date) -> str:
@@ -350,7 +332,7 @@ def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[S
     departments = Department.objects.in_bulk({d for _, d, _ in duties})
     cards: dict[int, Scorecard] = {}
     for task_id, dept_id, role in duties:
-        card = cards.setdefault(dept_id, Scorecard(departments[dept_id], 0, 0, 0, 0))
+        card = cards.setdefault(dept_id, Scorecard(departments[dept_id]))
         card.expected += 1
         first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
         if first:

@@ -3,12 +3,8 @@ data once (json_script) and offers each of its tables as .xlsx and .csv (?export
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
 from communities.models import Region
+from communities.selectors import county_geojson
 from reports.models import ReportingPeriod
 from reports.quarters import Quarter
 from targets.models import Snapshot, Target
@@ -35,12 +32,6 @@ STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 def _num(value):
     """A JSON number for a chart (charts need no Decimal precision; tables keep it)."""
     return None if value is None else float(value)
-
-
-@lru_cache(maxsize=1)
-def county_geojson() -> dict:
-    path = Path(settings.BASE_DIR) / "static" / "geo" / "ankang_counties.geojson"
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _plan(request) -> Plan:
