@@ -230,8 +230,9 @@ def progress(request):
     base = reverse("registry:list")
     charts = {"map": {"unit": "%", "items": [
         {"name": r["county"].name, "value": r["share"],
-         "label": f"{r['county'].name} {r['share'] if r['share'] is not None else '—'}%"
-                  f"（{r['by_tier'][0] if r['by_tier'] else 0}/{r['units']}）",
+         "short": f"{r['share'] if r['share'] is not None else '—'}%",
+         "label": f"{r['share'] if r['share'] is not None else '—'}%（{r['by_tier'][0] if r['by_tier'] else 0}/"
+                  f"{r['units']}）",
          "url": f"{base}?county={r['county'].code}"} for r in data["counties"]]}}
     return render(request, "communities/progress.html", {**data, "charts": charts,
                                                          "county_geojson": county_geojson()})

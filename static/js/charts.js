@@ -10,7 +10,8 @@
  *   <script src="{% static 'js/charts.js' %}"></script>   (draws every [data-chart] on load)
  *
  * Kinds (data-chart):
- *   countyMap  {items: [{name, value, status?, label?, url?}], unit?, title?}
+ *   countyMap  {items: [{name, value, status?, label?, short?, url?}], unit?, title?}
+ *              (label: the tooltip's text; short: printed under the name when there is no status)
  *              counties coloured by status (when given) or by value; stamped 示意图
  *   bar        {categories: [...], series: [{name, data: [number|{value, status?, url?}]}],
  *               horizontal?, unit?, target?}
@@ -96,7 +97,7 @@
     var byStatus = spec.items.some(function (i) { return i.status; });
     var data = spec.items.map(function (i) {
       var item = {name: i.name, value: i.value === null ? NaN : Number(i.value), status: i.status,
-                  display: i.label, url: i.url};
+                  display: i.label, short: i.short, url: i.url};
       if (byStatus) item.itemStyle = {areaColor: statusOf(i.status, labels).color};
       return item;
     });
@@ -116,9 +117,11 @@
         type: "map", map: MAP_NAME, nameProperty: "name", roam: false, selectedMode: false,
         showLegendSymbol: false,
         layoutCenter: ["50%", "55%"], layoutSize: narrow(el) ? "95%" : "90%",
-        label: {show: true, fontSize: narrow(el) ? 9 : 11, color: "#111", formatter: function (p) {
+        label: {show: true, fontSize: narrow(el) ? 9 : 11, color: "#111", textBorderColor: "#fff", textBorderWidth: 2,
+                formatter: function (p) {
           var d = p.data || {};
-          return d.status ? p.name + "\n" + statusOf(d.status, labels).symbol : p.name;
+          if (d.status) return p.name + "\n" + statusOf(d.status, labels).symbol;
+          return d.short ? p.name + "\n" + d.short : p.name;
         }},
         itemStyle: {borderColor: "#fff", borderWidth: 1, areaColor: "#eee"},
         emphasis: {label: {show: true}, itemStyle: {areaColor: "#56B4E9"}},
