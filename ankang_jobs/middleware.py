@@ -14,3 +14,27 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return super().process_request(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character (code 0) in a query string or form field is refused with 400 before any
+    view runs: PostgreSQL text cannot hold one and psycopg2 refuses to send it, so a filter like
+    ``?county=%00`` would otherwise end in a server error. The API answers it in its own format
+    (api/views.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+        from django.utils.translation import gettext as _
+
+        if not request.path.startswith("/api/"):
+            fields = list(request.GET.lists())
+            if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                     "multipart/form-data"):
+                fields += list(request.POST.lists())
+            if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
+                return HttpResponseBadRequest(_("The request contains a NUL character (code 0), which no field can "
+                                                "hold."), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -121,3 +121,15 @@ def test_login_page_is_chinese_and_logs_in(client, personas):
     assert "用户名或密码错误" in response.content.decode()
     response = client.post("/accounts/login/", {"username": "leader", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/reports/my/"
+
+
+@pytest.mark.parametrize("url", ["/communities/?county=%00", "/communities/applications/?state=a%00b",
+                                 "/targets/?q%00=1", "/reports/?period=2026Q3%00"])
+def test_a_nul_character_in_a_query_is_a_400_not_a_server_error(client_for, url):
+    response = client_for("city_admin").get(url)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_field_is_a_400(client_for):
+    response = client_for("county_a").post("/communities/applications/new/", {"community": "6109\x00", "tier": "x"})
+    assert response.status_code == 400 and "空字符" in response.content.decode()
