@@ -1,4 +1,10 @@
+import re
+import uuid
+
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+
+from .security_log import request_id_var
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,3 +20,42 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return super().process_request(request)
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id: the reverse proxy's X-Request-ID when it sends a sane one, a new
+    one otherwise. Log records (ankang_jobs.security_log) and error pages name it, and the response
+    returns it, so a user's "request id" on an error page leads to the log lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (Django 5.2 has no CSP of
+    its own). The policy is settings.CONTENT_SECURITY_POLICY; a view may set its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
+from django.db import models, transaction
 
 from ankang_jobs.loading import LoadSummary
 
+from .chain import chain
 from .models import AuditEvent
+
+
+def audit_append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert ``events`` (the one way audit events are written)."""
+    with transaction.atomic():
+        chain(events)
+        return AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
 def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSummary, when: datetime.datetime,
                     actor=None) -> AuditEvent:
     """One event for a bulk load (each row's history is still kept by django-simple-history)."""
-    return AuditEvent.objects.create(
+    return audit_append([AuditEvent(
         occurred_at=when, actor=actor, actor_username=getattr(actor, "username", "") or "",
         action=AuditEvent.Action.BULK_LOADED, model=model._meta.label_lower,
         model_verbose_name=str(model._meta.verbose_name), object_pk="*", object_repr=source,
         changes=[{"field": "summary", "label": "summary", "old": None, "new": line} for line in summary.lines()],
         reason=f"bulk load from {source}",
-    )
+    )])[0]
 
 
 def changes_created(instance, excluded: tuple[str, ...] = ()) -> list[dict]:
@@ -67,9 +75,9 @@ def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor
     if not rows:
         return
     model = type(rows[0][0])
-    AuditEvent.objects.bulk_create([
+    audit_append([
         AuditEvent(occurred_at=when, actor=actor if getattr(actor, "pk", None) else None,
                    actor_username=getattr(actor, "username", "") or "", action=action, model=model._meta.label_lower,
                    model_verbose_name=str(model._meta.verbose_name), object_pk=str(obj.pk), object_repr=str(obj)[:300],
                    changes=changes, reason=reason[:300])
-        for obj, action, changes in rows if changes], batch_size=2000)
+        for obj, action, changes in rows if changes])
