@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.scoping import is_security_admin
-from ankang_jobs.security_log import security_event
-
 from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
+from ankang_jobs.security_log import security_event
 
 from .models import RoleAssignment, User
 

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 
-from .security_log import request_id_var
+from .security_log import request_id_var, security_event
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -39,6 +39,9 @@ class RequestIdMiddleware:
         token = request_id_var.set(request.request_id)
         try:
             response = self.get_response(request)
+            if response.status_code in (401, 403):
+                # every refusal, whichever layer made it (views, admin, DRF, CSRF, the second factor)
+                security_event("access_denied", request=request, outcome="denied", status=response.status_code)
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.request_id

@@ -65,3 +65,11 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             out["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else ""
         return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def security_event_on_commit(event: str, **kwargs) -> None:
+    """``security_event`` once the surrounding transaction commits (an approval that rolls back
+    did not happen)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: security_event(event, **kwargs))

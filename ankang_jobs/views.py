@@ -30,9 +30,6 @@ def _error_page(request, status: int, title: str, explanation: str):
 
 
 def permission_denied(request, exception=None):
-    from .security_log import security_event
-
-    security_event("access_denied", request=request, outcome="denied")
     return _error_page(request, 403, "Access denied",
                        "You do not have access to this page. If you think you should, ask the city administrator.")
 

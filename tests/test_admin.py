@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RoleAssignment, User
 from audit.models import AuditEvent
