@@ -288,6 +288,7 @@ LOGGING = {
                  "security": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"},
+                "axes": {"level": "WARNING"},  # its INFO lines repeat what ankang.security records
                 "ankang.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
 }
 
