@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from ankang_jobs.urls import handler403, handler404, handler500, urlpatterns as platform  # noqa: F401
+from ankang_jobs.urls import handler403, handler404, handler500  # noqa: F401
+from ankang_jobs.urls import urlpatterns as platform
 
 
 def boom(request):
