@@ -197,3 +197,35 @@ def test_db_grants_refuses_sqlite():
         pytest.skip("this is about the embedded default; the PostgreSQL test above covers the grants")
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("db_grants", role="app")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain():
+    import threading
+
+    from tests.test_services import need_service
+
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    from accounts.models import User
+
+    User.objects.create_user("chain_seed")  # the head exists before the race
+    barrier, errors = threading.Barrier(4), []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(10):
+                User.objects.create_user(f"chain_{n}_{i}", full_name=f"并发{n}-{i}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert AuditEvent.objects.filter(model="accounts.user", object_repr__startswith="并发").count() == 40
+    assert "Audit chain intact" in _verify()
