@@ -107,3 +107,9 @@ def test_500_shows_the_request_id_and_nothing_internal(personas):
     assert "req-500-abcdef" in html and "出错" in html
     assert "secret-internal-detail" not in html and "Traceback" not in html and "RuntimeError" not in html
     assert response["X-Request-ID"] == "req-500-abcdef"
+
+
+def test_a_nul_character_in_the_query_is_refused_not_a_500(client_for):
+    # on PostgreSQL this reached the snapshot filter and failed with 500 (schemathesis found it)
+    assert client_for("leader").get("/api/v1/snapshots/", {"region": "\x00abc"}).status_code == 400
+    assert client_for("leader").get("/targets/", {"q": "a\x00"}).status_code == 400

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "ankang_jobs.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ankang_jobs.middleware.ContentSecurityPolicyMiddleware",
+    "ankang_jobs.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ankang_jobs.middleware.ChineseFirstLocaleMiddleware",
