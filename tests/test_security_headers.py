@@ -74,7 +74,7 @@ def test_the_language_switch_and_filters_work_through_the_static_script(client_f
 def test_uploads_are_capped():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 10 * 1024 * 1024
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2_621_440
-    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES <= 20
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES <= 20 and settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 1000
 
 
 def test_an_oversized_request_body_is_refused(client_for, settings):

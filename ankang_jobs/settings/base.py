@@ -262,10 +262,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Uploads: a request body (other than files) above 10 MB is refused; a file above 2.5 MB goes to a
 # temporary file rather than memory; evidence files are capped by EVIDENCE_MAX_BYTES; at most
-# 200 form fields and 20 files per request.
+# 1,000 form fields and 20 files per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (ankang_jobs/middleware.py): scripts and styles from the platform only.
