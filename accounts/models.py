@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .querysets import UserQuerySet
-from .roles import Role
+from .roles import SEPARATED_DUTIES, Role
 
 
 class PlatformUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -86,3 +86,11 @@ class RoleAssignment(models.Model):
             raise ValidationError(_("A town officer must belong to a town or sub-district."))
         if self.role == Role.DEPT_OFFICER and user.department_id is None:
             raise ValidationError(_("A department officer must belong to a department."))
+        if self.role in SEPARATED_DUTIES:
+            # 三员分立: the system, security and audit administrators are three different people.
+            held = (RoleAssignment.objects.filter(user=user, role__in=SEPARATED_DUTIES - {self.role})
+                    .exclude(pk=self.pk).first())
+            if held is not None:
+                raise ValidationError(
+                    _("%(user)s already holds the duty of %(held)s: the system, security and audit administrators "
+                      "must be different people.") % {"user": user, "held": held.get_role_display()})

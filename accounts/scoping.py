@@ -21,7 +21,13 @@ def is_city_admin(user) -> bool:
 
 
 def can_read_audit(user) -> bool:
-    return _active(user) and (user.is_superuser or user.has_role(*AUDIT_READERS))
+    # Auditors only: a superuser is the system administrator's bootstrap account and does not read
+    # the trail of its own actions (三员分立).
+    return _active(user) and user.has_role(*AUDIT_READERS)
+
+
+def is_security_admin(user) -> bool:
+    return _active(user) and user.has_role(Role.SECURITY_ADMIN)
 
 
 class PlanDataQuerySet(models.QuerySet):

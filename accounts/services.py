@@ -9,7 +9,10 @@ from .models import RoleAssignment, User
 
 @transaction.atomic
 def role_grant(*, user: User, role: str, granted_by: User | None) -> RoleAssignment:
-    """Give ``user`` the ``role`` (idempotent: granting a held role changes nothing)."""
+    """Give ``user`` the ``role`` (idempotent: granting a held role changes nothing). Refuses a
+    second of the three separated duties (三员分立, RoleAssignment.clean); the user's row is locked
+    so two grants at once cannot both pass that check."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
     existing = RoleAssignment.objects.filter(user=user, role=role).first()
     if existing:
         return existing

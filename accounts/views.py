@@ -1,6 +1,95 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ankang_jobs.security_log import security_event
 
 
 class LoginView(auth_views.LoginView):
+    """Django's login: it gives the session a new key (no session fixation)."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password ends the user's other sessions: each session stores a hash of the
+    password and AuthenticationMiddleware logs out any whose hash no longer matches; this one is
+    kept (update_session_auth_hash)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("reports:my-work")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_event("password_changed", request=self.request)
+        messages.success(self.request, _("Your password was changed. Your other sessions have been logged out."))
+        return response
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("reports:my-work")
+
+
+def _qr_data_uri(url: str) -> str:
+    """The enrolment QR code, made here (no third-party service sees the secret)."""
+    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@login_required
+def otp_setup(request):
+    """Enrolment: a new TOTP secret shown as a QR code and as text; confirmed by the first code.
+    A user who already has a confirmed device verifies instead (a security administrator resets
+    a lost one)."""
+    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+        return redirect(f"{reverse('accounts:otp-verify')}?next={_next(request)}")
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="TOTP", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        if device.verify_token(request.POST.get("token", "").strip()):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            security_event("otp_enrolled", request=request)
+            return redirect(_next(request))
+        error = _("The code is wrong or has expired. Enter the current six-digit code.")
+        security_event("otp_failed", request=request, outcome="failed", step="setup")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp_setup.html", {
+        "qr": _qr_data_uri(device.config_url), "secret": secret, "error": error, "next": _next(request)})
+
+
+@login_required
+def otp_verify(request):
+    """The second factor for this session."""
+    devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
+    if not devices:
+        return redirect(f"{reverse('accounts:otp-setup')}?next={_next(request)}")
+    error = ""
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip()
+        for device in devices:
+            if device.verify_token(token):
+                otp_login(request, device)
+                security_event("otp_verified", request=request)
+                return redirect(_next(request))
+        error = _("The code is wrong or has expired. Enter the current six-digit code.")
+        security_event("otp_failed", request=request, outcome="failed", step="verify")
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request)})

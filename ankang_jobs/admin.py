@@ -1,4 +1,5 @@
-"""The admin site, for the city administrator (and the auditor, who sees only the audit trail).
+"""The admin site, for the city administrator (and the auditor, who sees only the audit trail, and
+the security administrator, who sees only lockouts and second-factor devices).
 
 Access is by role, not by Django's per-model permissions: each ModelAdmin asks the model's
 queryset scoping (``for_user``/``editable_by``) through RoleScopedAdmin.
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import can_read_audit, is_city_admin
+from accounts.scoping import can_read_audit, is_city_admin, is_security_admin
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -23,7 +24,7 @@ class PlatformAdminSite(admin.AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request) -> bool:
-        return is_city_admin(request.user) or can_read_audit(request.user)
+        return is_city_admin(request.user) or can_read_audit(request.user) or is_security_admin(request.user)
 
     def login(self, request, extra_context=None):
         # One login page for the whole platform (ours), not the admin's staff-only form. A user

@@ -19,3 +19,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("tasks.urls")),
 ]
+
+# Error pages name the request id and nothing internal (templates/error.html).
+handler403 = "ankang_jobs.views.permission_denied"
+handler404 = "ankang_jobs.views.page_not_found"
+handler500 = "ankang_jobs.views.server_error"

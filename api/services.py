@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from accounts.services import role_grant
+from ankang_jobs.security_log import security_event_on_commit
 from communities.models import Region
 
 from .models import ApiClient
@@ -46,6 +47,8 @@ def api_client_create(*, name: str, region: Region, access: str, expires_at: dat
     role_grant(user=user, role=Role.COUNTY_OFFICER, granted_by=created_by)
     client = ApiClient.objects.create(name=name, region=region, access=access, key_prefix=prefix, key_hash=_hash(key),
                                       user=user, created_by=created_by, expires_at=expires_at)
+    security_event_on_commit("api_client_created", user=created_by, client=name, client_id=client.pk,
+                             access=access, county=region.name)
     return client, key
 
 
@@ -57,6 +60,7 @@ def api_client_revoke(*, client: ApiClient, revoked_by) -> ApiClient:
     client.save()
     client.user.is_active = False
     client.user.save()
+    security_event_on_commit("api_client_revoked", user=revoked_by, client=client.name, client_id=client.pk)
     return client
 
 

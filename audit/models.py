@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     changes = models.JSONField(_("changes"), default=list, help_text=_("[{field, label, old, new}]"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The hash chain (audit/chain.py): the previous event's row_hash, and this event's hash.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -54,3 +57,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the last audit event. Locked by every append (audit/chain.py)."""
+
+    last_hash = models.CharField(_("last hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="audit_chain_head_single_row")]
+
+    def __str__(self) -> str:
+        return self.last_hash or "—"

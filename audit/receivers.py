@@ -81,7 +81,9 @@ def _record(instance, history_instance, history_user) -> None:
             value = _plain(getattr(history_instance, field.attname, None), field)
             old, new = (value, None) if action == AuditEvent.Action.DELETED else (None, value)
             changes.append({"field": field.name, "label": str(field.verbose_name), "old": old, "new": new})
-    AuditEvent.objects.create(
+    from .services import audit_append
+
+    audit_append([AuditEvent(
         occurred_at=history_instance.history_date,
         actor=history_user if getattr(history_user, "pk", None) else None,
         actor_username=getattr(history_user, "username", "") or "",
@@ -92,4 +94,4 @@ def _record(instance, history_instance, history_user) -> None:
         object_repr=str(instance)[:300],
         changes=changes,
         reason=(history_instance.history_change_reason or "")[:300],
-    )
+    )])

@@ -5,23 +5,31 @@ from __future__ import annotations
 import datetime
 import json
 
-from django.db import models
+from django.db import models, transaction
 
 from ankang_jobs.loading import LoadSummary
 
+from .chain import chain
 from .models import AuditEvent
+
+
+def audit_append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert ``events`` (the one way audit events are written)."""
+    with transaction.atomic():
+        chain(events)
+        return AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
 def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSummary, when: datetime.datetime,
                     actor=None) -> AuditEvent:
     """One event for a bulk load (each row's history is still kept by django-simple-history)."""
-    return AuditEvent.objects.create(
+    return audit_append([AuditEvent(
         occurred_at=when, actor=actor, actor_username=getattr(actor, "username", "") or "",
         action=AuditEvent.Action.BULK_LOADED, model=model._meta.label_lower,
         model_verbose_name=str(model._meta.verbose_name), object_pk="*", object_repr=source,
         changes=[{"field": "summary", "label": "summary", "old": None, "new": line} for line in summary.lines()],
         reason=f"bulk load from {source}",
-    )
+    )])[0]
 
 
 def changes_created(instance, excluded: tuple[str, ...] = ()) -> list[dict]:
@@ -144,24 +152,37 @@ def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor
 def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, str, str, list[dict] | str]], actor,
                         reason: str, when: datetime.datetime, copy: bool = False) -> None:
     """``audit_events_bulk`` for rows given as (pk, repr, action, changes). A row without changes
-    is no event. ``copy`` (PostgreSQL only): one COPY instead of INSERTs, the same rows; there the
-    changes may come as JSON text already (``changes_created_json``)."""
+    is no event. Every event is chained (audit/chain.py) before it is written. ``copy``
+    (PostgreSQL only): one COPY instead of INSERTs, the same rows and hashes; there the changes may
+    come as JSON text already (``changes_created_json``)."""
+    from types import SimpleNamespace
+
+
     label, verbose_name = model._meta.label_lower, str(model._meta.verbose_name)
     actor_id = getattr(actor, "pk", None)
     username = getattr(actor, "username", "") or ""
     reason = reason[:300]
-    if copy:
-        from ankang_jobs.pgcopy import copy_rows
+    if not copy:
+        audit_append([AuditEvent(occurred_at=when, actor_id=actor_id, actor_username=username, action=action,
+                                 model=label, model_verbose_name=verbose_name, object_pk=str(pk),
+                                 object_repr=text[:300], changes=changes, reason=reason)
+                      for pk, text, action, changes in rows if changes])
+        return
+    from ankang_jobs.pgcopy import copy_rows
 
-        copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes"),
-                  ((str(pk), action, text[:300],
-                    changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False))
-                   for pk, text, action, changes in rows if changes),
+    events = []
+    for pk, text, action, changes in rows:
+        if not changes:
+            continue
+        as_text = changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False)
+        # the hash is of the changes as the database will give them back (parsed JSON), like verify reads them
+        events.append(SimpleNamespace(occurred_at=when, actor_username=username, action=action, model=label,
+                                      model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300],
+                                      changes=json.loads(as_text) if isinstance(changes, str) else changes,
+                                      reason=reason, as_text=as_text, prev_hash="", row_hash=""))
+    with transaction.atomic():
+        chain(events)  # ids come from the sequence in COPY order, which is the chain's order
+        copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes", "prev_hash", "row_hash"),
+                  ((e.object_pk, e.action, e.object_repr, e.as_text, e.prev_hash, e.row_hash) for e in events),
                   constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
                              "model_verbose_name": verbose_name, "reason": reason})
-        return
-    AuditEvent.objects.bulk_create([
-        AuditEvent(occurred_at=when, actor_id=actor_id, actor_username=username, action=action, model=label,
-                   model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300], changes=changes,
-                   reason=reason)
-        for pk, text, action, changes in rows if changes], batch_size=2000)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from ankang_jobs.loading import LoadSummary, upsert
+from ankang_jobs.security_log import security_event_on_commit
 
 from .models import (
     Application,
@@ -285,6 +286,8 @@ def application_review(*, application: Application, approve: bool, comment: str,
         decision = ApplicationReview.Decision.RETURNED
     else:
         decision = ApplicationReview.Decision.APPROVED
+        security_event_on_commit("approval", user=user, subject="certification_application", subject_id=application.pk,
+                                 step=step)
         steps = application.step_list
         if step != steps[-1]:
             application.step = steps[steps.index(step) + 1]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from ankang_jobs.loading import LoadSummary
+from ankang_jobs.security_log import security_event_on_commit
 from communities.models import Region
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.selectors import RuleCatalogue, rule_catalogue
@@ -302,6 +303,7 @@ def county_return_approve(*, county_return: CountyReturn, version: int, reviewer
     county_return.reviewed_by, county_return.reviewed_at, county_return.review_comment = reviewer, timezone.now(), ""
     _touch(county_return, reviewer)
     _tell_county(county_return, Notification.Kind.APPROVED, "已审核通过")
+    security_event_on_commit("approval", user=reviewer, subject="county_return", subject_id=county_return.pk)
     return county_return
 
 
@@ -459,6 +461,7 @@ def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskRe
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
     _touch(report, reviewer)
     _tell_lead(report, Notification.Kind.APPROVED, "已审核通过")
+    security_event_on_commit("approval", user=reviewer, subject="task_report", subject_id=report.pk)
     return report
 
 
@@ -513,6 +516,7 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     if correction.state != Correction.State.SUBMITTED:
         _refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
+    security_event_on_commit("approval", user=reviewer, subject="correction", subject_id=correction.pk)
     now = timezone.now()
     for item in correction.items.select_related("value"):
         row = item.value

@@ -400,6 +400,9 @@ def evidence_download(request, pk: int):
                else TaskReportPart.objects.for_user(request.user).filter(pk=evidence.part_id).exists())
     if not visible:
         raise Http404
+    from ankang_jobs.security_log import security_event
+
+    security_event("export", request=request, what="task_report_evidence", subject_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -7,6 +7,7 @@ eagerly in-process with a local-memory cache, so a newcomer needs nothing but Py
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "axes",  # login lockout (after the project's apps would be too late for its checks)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The project's apps; see README "Architecture" for why each exists.
     "accounts",
     "communities",
@@ -54,18 +58,28 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, error pages included, carries X-Request-ID and the log records name it.
+    "ankang_jobs.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ankang_jobs.middleware.ContentSecurityPolicyMiddleware",
+    "ankang_jobs.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ankang_jobs.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "ankang_jobs.middleware.RejectNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits, right after the session's user is known.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Privileged roles must pass the second factor before anything else.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row (the audit trail).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out login into the same page as a wrong password (accounts/security.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ankang_jobs.urls"
@@ -102,12 +116,42 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:my-work"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password rules (docs/security.md says where they depart from OWASP ASVS and why).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "full_name", "email"]}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: 5 failures for one username, from any address, lock it for 30 minutes. The database
+# handler keeps the count in PostgreSQL, so a lockout does not depend on Redis. A locked-out login
+# gets exactly the page a wrong password gets (AXES_LOCKOUT_CALLABLE), so it tells an attacker nothing.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock addresses too: on government networks whole offices sit behind one NAT
+# address, so five typos there would lock everyone out; the per-username count already stops
+# guessing one account from many addresses. (docs/security.md)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows lockouts to the security administrator only
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_VERBOSE = False  # our own security log records lockouts (ankang.security)
+AXES_IPWARE_PROXY_COUNT = 1  # one reverse proxy in front of gunicorn sets X-Forwarded-For
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Sessions: logged out after 30 minutes without a request and 12 hours after logging in,
+# whatever happens in between (accounts/middleware.py).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+# TOTP second factor for the privileged roles (accounts/roles.py: SECOND_FACTOR_ROLES). On in
+# production (production.py), off on the embedded default so demo accounts log in with a password.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "安康市就业工作平台"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Language and time. Chinese first; English selectable through the language switch.
 LANGUAGE_CODE = "zh-hans"
@@ -227,16 +271,37 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Uploads: a request body (other than files) above 10 MB is refused; a file above 2.5 MB goes to a
+# temporary file rather than memory; evidence files are capped by EVIDENCE_MAX_BYTES; at most
+# 1,000 form fields and 20 files per request.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (ankang_jobs/middleware.py): scripts and styles from the platform only.
+# Inline style attributes stay allowed: Bootstrap markup and ECharts' tooltips set them, and a style
+# cannot run code; inline scripts and event handlers are refused (tests/test_security_headers.py).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
+# Security events (ankang.security: logins, failures, lockouts, denied access, exports, imports,
+# approvals, key changes) are JSON lines with the request id; everything else is plain text.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ankang_jobs.security_log.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+                   "json": {"()": "ankang_jobs.security_log.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+                 "security": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "axes": {"level": "WARNING"},  # its INFO lines repeat what ankang.security records
+                "ankang.security": {"handlers": ["security"], "level": "INFO", "propagate": False}},
 }
 
 PLATFORM_NAME = _("Ankang High-Quality Full-Employment City Platform")

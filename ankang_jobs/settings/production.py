@@ -34,7 +34,9 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if not SECURE_HSTS_PRELOAD:
     # The platform runs on a closed government network under hostnames browsers' public HSTS
     # preload list cannot hold, so W021 ("not preloaded") cannot be acted on there.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The second factor for privileged roles is on in production unless explicitly switched off.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)

@@ -1,0 +1,75 @@
+"""Security events as structured log records: one JSON line each, with the request id.
+
+``security_event("login_failed", username=...)`` is the one way to write one. Fields whose names
+suggest a secret (password, token, key, secret, otp, session, cookie) are never written, whatever
+the caller passes: a log is read by more people than the database is.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import json
+import logging
+import re
+
+logger = logging.getLogger("ankang.security")
+
+# Set by RequestIdMiddleware for the duration of a request; "-" outside requests (jobs, commands).
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+_SECRET_NAME = re.compile(r"pass|token|key|secret|otp|session|cookie|credential|authorization", re.IGNORECASE)
+REDACTED = "[redacted]"
+
+
+def _clean(fields: dict) -> dict:
+    return {name: (REDACTED if _SECRET_NAME.search(name) else value) for name, value in fields.items()}
+
+
+def security_event(event: str, *, request=None, user=None, outcome: str = "ok", **fields) -> None:
+    """Log one security event. ``request`` adds the client address and path; ``user`` the username."""
+    record = {"event": event, "outcome": outcome}
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        record["user"] = user.get_username()
+    if request is not None:
+        record["ip"] = request.META.get("REMOTE_ADDR", "")
+        record["method"] = request.method
+        record["path"] = request.path
+    record.update(_clean(fields))
+    logger.info(event, extra={"security": record})
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, request id, then the event's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "time": datetime.datetime.fromtimestamp(record.created, tz=datetime.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        security = getattr(record, "security", None)
+        if isinstance(security, dict):
+            out.update(security)
+        else:
+            out["message"] = record.getMessage()
+        if record.exc_info:
+            out["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else ""
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def security_event_on_commit(event: str, **kwargs) -> None:
+    """``security_event`` once the surrounding transaction commits (an approval that rolls back
+    did not happen)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: security_event(event, **kwargs))
