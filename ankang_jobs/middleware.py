@@ -82,6 +82,10 @@ class RefuseNulBytesMiddleware:
                                                                  "multipart/form-data"):
             fields += list(request.POST.lists())
         if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
-            return HttpResponseBadRequest(_("The request contains a NUL character (code 0), which no field can hold."),
-                                          content_type="text/plain; charset=utf-8")
+            message = _("The request contains a NUL character (code 0), which no field can hold.")
+            if request.path.startswith("/api/"):  # the API answers in its own format
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -182,7 +182,9 @@ def test_a_push_takes_the_same_number_of_queries_for_10_and_200_values(personas,
                 response = _push(client, n, offset)
             assert response.status_code == 200, response.content
             assert response.json()["created" if not offset else "updated"] == n
-            counts[n] = [re.sub(r"\d+", "0", q["sql"].split(" (")[0][:60]) for q in queries]
+            # hex hashes (the audit chain head) and numbers differ between runs; the statements do not
+            counts[n] = [re.sub(r"\d+", "0", re.sub(r"'[0-9a-f]{16,}'", "'hash'", q["sql"]).split(" (")[0][:60])
+                         for q in queries]
     if connection.vendor == "postgresql":  # one COPY per table, whatever the number of rows
         assert counts[10] == counts[200], counts
     else:  # SQLite: bulk_create/bulk_update split their statements at 999 parameters; nothing per value

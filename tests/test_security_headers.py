@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     ("anonymous", "/accounts/login/"),
     ("leader", "/"), ("leader", "/plans/ankang-2022/tasks/6/"), ("leader", "/targets/"),
-    ("leader", "/targets/ankang-2022/registered_unemployment_rate/"), ("leader", "/reports/my/"),
+    ("leader", "/targets/ankang-2022/registered_unemployment_rate/"), ("leader", "/dashboards/"),
     ("city_admin", "/reports/?period=2024Q3"), ("city_admin", "/reports/tasks/?period=2024Q3"),
     ("city_admin", "/reports/timeliness/"), ("county_a", "/communities/"), ("county_a", "/communities/applications/"),
     ("leader", "/communities/progress/"), ("leader", "/regions/"), ("auditor", "/audit/"),
