@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from .reading import FULL_WIDTH, CellError, NotANumber, Table, read_decimal, read_whole, read_yes_no
+from .reading import FULL_WIDTH, CellError, Table, read_decimal, read_whole, read_yes_no
 
 # ---------------------------------------------------------------- widgets: one cell each
 
