@@ -412,3 +412,12 @@ def _notify_step(application: Application) -> None:
         Notification.Kind.APPROVED if application.state == Application.State.CERTIFIED else Notification.Kind.REVIEW)
     notify(users=users.distinct(), kind=kind, key=f"application:{application.pk}:v{application.version}",
            title=title, link=f"/communities/applications/{application.pk}/")
+
+
+def application_can_open(*, community: Region, tier: Tier, user, day: datetime.date | None = None) -> None:
+    """Would ``application_create`` open this application? Raises its refusal (ValidationError or
+    PermissionDenied) without writing anything: the import's preview asks before the write does."""
+    _require_county(user, community)
+    _check_tier_rules(community, tier, day or timezone.localdate())
+    if Application.objects.open().filter(community=community, tier=tier).exists():
+        _refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)

@@ -23,7 +23,14 @@ from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from communities.models import CommunityProfile, Region
 
-from .reading import FULL_WIDTH, CellError, NotANumber, Table, read_decimal, read_whole, read_yes_no
+from .reading import FULL_WIDTH, CellError, Table
+from .resources import (
+    ApplicationResource,
+    CommunityProfileResource,
+    CountyReturnResource,
+    TaskReportResource,
+    county_named_error,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -81,15 +88,37 @@ class Importer:
 
     # ------------------------------------------------------------ the user's county
     def county_column_error(self, raw, county: Region | None) -> str | None:
-        """A county column is allowed but never decides anything: naming another county than the
-        one the row is imported for is an error for that row."""
-        if raw is None or not str(raw).strip() or county is None:
-            return None
-        text = str(raw).translate(FULL_WIDTH).strip()
-        if text in (county.name, county.short_name, county.code):
-            return None
-        return _("the row names %(named)s, but it is imported for %(county)s; the county comes from your account, "
-                 "not from the file") % {"named": text, "county": county.name}
+        return county_named_error(raw, county)
+
+    # ------------------------------------------------------------ the platform's templates
+    def template_errors(self, meta: dict) -> list[str]:
+        """A workbook made from one of the platform's templates names, in its hidden sheet, what it
+        was made for; a template of another kind, county, department or quarter is refused."""
+        return self._template_mismatch(meta)
+
+    def _template_mismatch(self, meta: dict, **expected: tuple[str, str]) -> list[str]:
+        from .templates import TEMPLATE_VERSION
+
+        if not meta:
+            return []  # not made from a template: any file with the right columns is read
+        kind = meta.get("kind", "")
+        if kind not in expected:
+            return [_("This workbook is the platform's template for %(kind)s; it cannot be imported here.") % {
+                "kind": meta.get("kind_label") or kind}]
+        if meta.get("version") != TEMPLATE_VERSION:
+            return [_("This template is of an older version (%(version)s); download the template again and copy "
+                      "your figures into it.") % {"version": meta.get("version") or "—"}]
+        scope, period = expected[kind]
+        if (meta.get("scope", ""), meta.get("period", "")) != (scope, period):
+            return [_("This template was made for %(made_for)s; this import is for %(this)s. Download the template "
+                      "from this page.") % {"made_for": meta.get("label") or "—", "this": self.scope_label()}]
+        return []
+
+    def scope_label(self) -> str:
+        batch = self.batch
+        parts = [str(p) for p in (batch.scope_region.name if batch.scope_region else "",
+                                  batch.period.label if batch.period else "") if p]
+        return " ".join(parts)
 
     def preview(self, table: Table) -> dict:
         raise NotImplementedError
@@ -109,11 +138,13 @@ def _code_text(raw) -> str:
 
 class CommunityProfileImporter(Importer):
     """Village and community data (CommunityProfile): households, population, relocation, keyed by
-    the NBS code. The rules are communities.services.community_profile_save's, which writes each
-    change: a county officer imports their own county's villages and communities; the city
-    administrator any county's."""
+    the NBS code. Rows are cleaned and mapped by imports.resources.CommunityProfileResource; the
+    rules are communities.services.community_profile_save's, applied in bulk by imports/bulk.py: a
+    county officer imports their own county's villages and communities; the city administrator any
+    county's."""
 
     kind = "community_profiles"
+    resource_class = CommunityProfileResource
     columns = {
         "code": (("统计用区划代码", "区划代码", "代码", "NBS code", "code"), True),
         "name": (("名称", "村（社区）名称", "村（社区）", "name"), False),
@@ -127,63 +158,17 @@ class CommunityProfileImporter(Importer):
         cols, errors = self.map_columns(table)
         if errors:
             return {"changes": [], "unchanged": 0, "errors": [e.as_dict() for e in errors]}
-        own_county = None if is_city_admin(self.user) else self.user.region
-        villages = {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE).select_related("county")}
-        editable = set(Region.objects.editable_by(self.user).filter(level=Region.Level.VILLAGE)
-                       .values_list("pk", flat=True))
-        profiles = {p.region_id: p for p in CommunityProfile.objects.all()}
-        seen: dict[str, int] = {}
-        changes, unchanged = [], 0
-        for number, cells in table.rows:
-            row_errors = []
-
-            def err(field: str, message: str, number=number, row_errors=row_errors) -> None:
-                row_errors.append(CellError(table.sheet, number, self.letter(cols.get(field)), message))
-
-            code = _code_text(self.cell(cells, cols["code"]))
-            region = villages.get(code)
-            if not code:
-                err("code", _("the NBS code is empty"))
-            elif region is None:
-                err("code", _("%(code)s is not the NBS code of a village or community of Ankang") % {"code": code})
-            elif code in seen:
-                err("code", _("%(code)s is also on row %(row)s") % {"code": code, "row": seen[code]})
-            else:
-                seen[code] = number
-                row_county = own_county or region.county
-                named = self.county_column_error(self.cell(cells, cols.get("county")), row_county)
-                if named:
-                    err("county", named)
-                if region.pk not in editable:
-                    err("code", _("%(name)s (%(code)s) is in %(county)s, not your county; you cannot import its "
-                                  "data") % {"name": region.name, "code": code, "county": region.county.name})
-                name = self.cell(cells, cols.get("name"))
-                if name is not None and str(name).strip() and str(name).strip() not in (region.name, region.short_name):
-                    err("name", _("%(code)s is %(name)s, not %(given)s: check the row") % {
-                        "code": code, "name": region.name, "given": str(name).strip()})
-            new = {}
-            for field in ("households", "population"):
-                try:
-                    new[field] = read_whole(self.cell(cells, cols[field]))
-                except NotANumber as exc:
-                    err(field, str(exc))
-            try:
-                new["is_relocation"] = read_yes_no(self.cell(cells, cols["is_relocation"]))
-            except NotANumber as exc:
-                err("is_relocation", str(exc))
-            if row_errors:
-                errors.extend(row_errors)
-                continue
-            profile = profiles.get(region.pk)
-            old = ({"households": profile.households, "population": profile.population,
-                    "is_relocation": profile.is_relocation} if profile else None)
-            if old == new or (old is None and new == {"households": None, "population": None, "is_relocation": False}):
-                unchanged += 1
-                continue
-            changes.append({"row": number, "code": code, "name": region.name, "county": region.county.name,
-                            "outcome": "updated" if profile else "created", "old": old, "new": new,
-                            "version": profile.version if profile else 1})
-        return {"changes": changes, "unchanged": unchanged, "errors": [e.as_dict() for e in errors]}
+        context = {
+            "own_county": None if is_city_admin(self.user) else self.user.region,
+            "villages": {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE).select_related("county")},
+            "editable": set(Region.objects.editable_by(self.user).filter(level=Region.Level.VILLAGE)
+                            .values_list("pk", flat=True)),
+            "profiles": {p.region_id: p for p in CommunityProfile.objects.all()},
+        }
+        resource = self.resource_class(user=self.user, batch=self.batch, context=context)
+        row_errors, _bad = resource.run(table, cols)
+        return {"changes": resource.changes, "unchanged": resource.unchanged,
+                "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
         from reports.services import Conflict
@@ -213,15 +198,16 @@ class CommunityProfileImporter(Importer):
 
 CHUNK = 500  # rows per bulk write: the progress bar moves between chunks
 
-PERIOD_TEXT = re.compile(r"^(\d{4})\s*(?:年)?\s*[-_ ]?\s*(?:q|第)?\s*([1-4])\s*(?:季度)?$", re.IGNORECASE)
-
 
 class CountyReturnImporter(Importer):
     """A county's figures for one quarter (indicator code, component code, value), written through
     reports.services.county_return_save — the same rules, locks, versions, history and audit as the
-    return's form and the API push. The county is the officer's; the quarter is the page's."""
+    return's form and the API push. The county is the officer's; the quarter is the page's. Rows
+    are cleaned by imports.resources.CountyReturnResource; the figures of one indicator are
+    checked together here. The platform's own template (imports/templates.py) imports as it is."""
 
     kind = "county_return"
+    resource_class = CountyReturnResource
     columns = {
         "indicator": (("指标代码", "indicator code", "indicator"), True),
         "component": (("分项代码", "component code", "component"), True),
@@ -237,6 +223,10 @@ class CountyReturnImporter(Importer):
         if not (self.user.has_role(Role.COUNTY_OFFICER) and self.user.region_id == county.pk):
             raise PermissionDenied
         return county, period, CountyReturn.objects.filter(region=county, period=period).first()
+
+    def template_errors(self, meta: dict) -> list[str]:
+        county, period = self.batch.scope_region, self.batch.period
+        return self._template_mismatch(meta, county_return=(county.code, period.label))
 
     def preview(self, table: Table) -> dict:
         from django.utils import timezone
@@ -260,65 +250,25 @@ class CountyReturnImporter(Importer):
         if header_errors:
             return {"changes": [], "unchanged": 0, "errors": [e.as_dict() for e in errors]}
         indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)}
-        roles: dict[str, dict[str, str]] = {code: {} for code in indicators}
-        names: dict[tuple[str, str], str] = {}
-        for code, component, role, name in IndicatorComponent.objects.filter(
-                indicator__reported_by=Indicator.ReportedBy.COUNTY).values_list("indicator__code", "code", "role", "name"):
-            roles[code][component] = role
-            names[(code, component)] = name
+        components: dict[str, dict] = {code: {} for code in indicators}
+        code_of = {i.pk: code for code, i in indicators.items()}
+        for component in IndicatorComponent.objects.filter(indicator__reported_by=Indicator.ReportedBy.COUNTY).only(
+                "id", "indicator_id", "code", "role", "name"):
+            components[code_of[component.indicator_id]][component.code] = component
+        roles = {code: {c: comp.role for c, comp in comps.items()} for code, comps in components.items()}
         current = ({code: {c: row.value for c, row in comps.items()} for code, comps in return_values(county_return).items()}
                    if county_return is not None else {})
+        resource = self.resource_class(user=self.user, batch=self.batch, context={
+            "county": county, "period": period, "indicators": indicators, "components": components})
+        row_errors, _bad = resource.run(table, cols)
+        errors += row_errors
         groups: dict[str, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
-        seen: dict[tuple[str, str], int] = {}
-        bad_indicators: set[str] = set()
-        blank = 0
-        for number, cells in table.rows:
-            row_errors = []
-
-            def err(field: str, message: str, number=number, row_errors=row_errors) -> None:
-                row_errors.append(CellError(table.sheet, number, self.letter(cols.get(field)), message))
-
-            code = _code_text(self.cell(cells, cols["indicator"]))
-            component = _code_text(self.cell(cells, cols["component"]))
-            named = self.county_column_error(self.cell(cells, cols.get("county")), county)
-            if named:
-                err("county", named)
-            raw_period = self.cell(cells, cols.get("period"))
-            if raw_period is not None and str(raw_period).strip():
-                match = PERIOD_TEXT.match(str(raw_period).translate(FULL_WIDTH).strip())
-                if not match or (int(match[1]), int(match[2])) != (period.year, period.quarter):
-                    err("period", _("the row is for %(given)s, but this import is for %(period)s") % {
-                        "given": str(raw_period).strip(), "period": period.label})
-            if code not in indicators:
-                err("indicator", _("%(code)s is not an indicator counties report") % {"code": code or "—"})
-            elif component not in roles[code]:
-                err("component", _("%(indicator)s has no component %(component)s (it has %(codes)s)") % {
-                    "indicator": code, "component": component or "—", "codes": "、".join(sorted(roles[code]))})
-            elif (code, component) in seen:
-                err("indicator", _("%(code)s %(component)s is also on row %(row)s") % {
-                    "code": code, "component": component, "row": seen[(code, component)]})
-            else:
-                seen[(code, component)] = number
-            try:
-                value = read_decimal(self.cell(cells, cols["value"]))
-            except NotANumber as exc:
-                err("value", str(exc))
-                value = None
-            if value is not None and value < 0:
-                err("value", _("%(code)s cannot be negative (%(value)s).") % {"code": component, "value": value})
-            if row_errors:
-                errors.extend(row_errors)
-                bad_indicators.add(code)  # its other rows are not checked as a whole: one error, not a cascade
-                continue
-            if value is None:
-                blank += 1  # a figure left empty: the return keeps what it has
-                continue
-            groups[code][component] = (number, value)
+        for posted in resource.changes:
+            if posted["indicator"] not in resource.bad_codes:
+                groups[posted["indicator"]][posted["component"]] = (posted["row"], posted["value"])
         changes, unchanged = [], 0
         value_col = self.letter(cols["value"])
         for code, posted in groups.items():
-            if code in bad_indicators:
-                continue
             merged = {**current.get(code, {}), **{c: v for c, (_n, v) in posted.items()}}
             try:
                 validated = figures_validate(indicator=indicators[code], region=county, components=merged,
@@ -340,16 +290,17 @@ class CountyReturnImporter(Importer):
                     continue
                 old = current.get(code, {}).get(c)
                 changes.append({"row": number, "indicator": code, "component": c,
-                                "name": f"{indicators[code].name} · {names[(code, c)]}", "outcome": outcomes[c],
+                                "name": f"{indicators[code].name} · {components[code][c].name}", "outcome": outcomes[c],
                                 "old": str(old) if old is not None else None, "new": str(validated[c])})
+        errors.sort(key=lambda e: e.row)
         preview = {"changes": changes, "unchanged": unchanged, "errors": [e.as_dict() for e in errors],
                    "version": county_return.version if county_return is not None else None,
                    # each changed indicator complete (what the file gives over what the return has)
                    "figures": {code: {c: str(v) for c, v in {**current.get(code, {}),
                                                              **{k: v for k, (_n, v) in groups[code].items()}}.items()}
                                for code in sorted({c["indicator"] for c in changes})}}
-        if blank:
-            preview["notes"] = [_("%(n)s rows have no value; those figures stay as they are.") % {"n": blank}]
+        if resource.blank:
+            preview["notes"] = [_("%(n)s rows have no value; those figures stay as they are.") % {"n": resource.blank}]
         return preview
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
@@ -377,7 +328,183 @@ class CountyReturnImporter(Importer):
                 "updated": sum(c["outcome"] == "updated" for c in preview["changes"])}
 
 
+
+class ApplicationImporter(Importer):
+    """Certification applications for one tier: a county's villages and communities, one row each,
+    with the checklist answers. Through communities.pipeline (application_create,
+    application_checklist_save): the county officer's own county only; evidence is attached and
+    the application submitted in the browser, one by one, as before."""
+
+    kind = "applications"
+    resource_class = ApplicationResource
+    base_columns = {
+        "code": (("统计用区划代码", "区划代码", "代码", "NBS code", "code"), True),
+        "name": (("名称", "村（社区）名称", "村（社区）", "name"), False),
+        "county": (("县（市、区）", "所属县（市、区）", "县区", "county"), False),
+        "summary": (("申请说明", "摘要", "summary"), False),
+    }
+
+    def __init__(self, *, user, batch):
+        from communities.models import Tier
+
+        super().__init__(user=user, batch=batch)
+        self.tier = Tier.objects.get(code=batch.options["tier"])
+        self.criteria = list(self.tier.criteria.filter(is_active=True).order_by("order", "code"))
+        self.columns = {**self.base_columns, **{
+            f"c{c.pk}": ((c.name, f"{c.name}（{c.unit}）" if c.unit else c.name, c.code), False) for c in self.criteria}}
+
+    def template_errors(self, meta: dict) -> list[str]:
+        return self._template_mismatch(meta, applications=(self.batch.scope_region.code, self.tier.code))
+
+    def preview(self, table: Table) -> dict:
+        from communities.models import Application, ApplicationCheck
+
+        if not (self.user.has_role(Role.COUNTY_OFFICER) and self.user.region_id == self.batch.scope_region_id):
+            raise PermissionDenied
+        cols, errors = self.map_columns(table)
+        if errors:
+            return {"changes": [], "unchanged": 0, "errors": [e.as_dict() for e in errors]}
+        county = self.batch.scope_region
+        open_ = {a.community_id: a for a in Application.objects.open().filter(county=county, tier=self.tier)}
+        answers: dict[int, dict] = defaultdict(dict)
+        for check in ApplicationCheck.objects.filter(application__in=list(open_.values())):
+            answers[check.application_id][check.criterion_id] = {
+                "met": check.met, "value": None if check.value is None else str(check.value), "note": check.note}
+        context = {
+            "own_county": county, "tier": self.tier, "criteria": self.criteria, "open": open_, "answers": answers,
+            "villages": {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE, county=county)
+                         .select_related("county")},
+            "editable": set(Region.objects.editable_by(self.user).filter(level=Region.Level.VILLAGE)
+                            .values_list("pk", flat=True)),
+        }
+        # another county's code reads as "not your county", not as unknown
+        for r in Region.objects.filter(level=Region.Level.VILLAGE, code__in=[
+                _code_text(self.cell(cells, cols["code"])) for _n, cells in table.rows]).select_related("county"):
+            context["villages"].setdefault(r.code, r)
+        resource = self.resource_class(user=self.user, batch=self.batch, context=context)
+        row_errors, _bad = resource.run(table, cols)
+        return {"changes": resource.changes, "unchanged": resource.unchanged,
+                "errors": [e.as_dict() for e in row_errors]}
+
+    def apply(self, preview: dict, *, progress: Progress) -> dict:
+        from communities.models import Application
+        from communities.pipeline import application_checklist_save, application_create
+
+        changes, sheet = preview["changes"], preview.get("sheet", "")
+        villages = {r.code: r for r in Region.objects.filter(code__in=[c["code"] for c in changes])}
+        for done, change in enumerate(changes, start=1):
+            try:
+                if change["application"] is None:
+                    application = application_create(community=villages[change["code"]], tier=self.tier,
+                                                      user=self.user, summary=change["summary"])
+                    version = application.version
+                else:
+                    application = Application.objects.get(pk=change["application"])
+                    version = change["version"]
+                application_checklist_save(application=application, summary=change["summary"], version=version,
+                                           user=self.user,
+                                           answers={int(k): v for k, v in change["answers"].items()})
+            except (ValidationError, PermissionDenied) as exc:
+                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": _(
+                    "%(name)s: %(detail)s") % {"name": change["name"], "detail": " ".join(
+                        getattr(exc, "messages", None) or [str(exc) or _("not allowed")])}}]) from exc
+            progress(done, len(changes))
+        return {"created": sum(c["outcome"] == "created" for c in changes),
+                "updated": sum(c["outcome"] == "updated" for c in changes)}
+
+
+class TaskReportImporter(Importer):
+    """A department's reports for one quarter, one row per task: its part of a task it is
+    co-responsible for, the compiled report of a task it leads. Through reports.services
+    (task_part_open/save, task_report_open/save): drafts, as if typed in the form; submitting
+    stays on the task report page."""
+
+    kind = "task_reports"
+    resource_class = TaskReportResource
+    columns = {
+        "task": (("任务序号", "任务编号", "序号", "task", "task number"), True),
+        "department": (("单位", "部门", "department"), False),
+        "period": (("季度", "报告期", "period", "quarter"), False),
+        "measures": (("采取的措施", "工作措施", "measures"), False),
+        "progress": (("任务指标进展", "工作进展", "进展", "progress"), False),
+        "problems": (("存在问题", "问题", "problems"), False),
+        "next_steps": (("下步打算", "下一步打算", "next steps", "next_steps"), False),
+        "self_status": (("自评状态", "自评", "self-assessed status", "self_status"), False),
+    }
+
+    def _department(self):
+        department = self.user.department if self.user.has_role(Role.DEPT_OFFICER) else None
+        if department is None or department.pk != self.batch.options.get("department"):
+            raise PermissionDenied
+        return department
+
+    def template_errors(self, meta: dict) -> list[str]:
+        return self._template_mismatch(meta, task_reports=(str(self.batch.options.get("department")),
+                                                           self.batch.period.label))
+
+    def preview(self, table: Table) -> dict:
+        from django.utils import timezone
+
+        from reports.models import TaskReport, TaskReportPart
+        from reports.services import period_is_open_for
+        from tasks.models import Responsibility
+        from tasks.selectors import plan_current_for_user
+
+        department, period = self._department(), self.batch.period
+        errors: list[CellError] = []
+        if not period_is_open_for(period=period, today=timezone.localdate(), department=department):
+            errors.append(CellError("", 0, "", _("Entry for %(period)s closed after %(day)s; ask the city "
+                                                 "administrator for an exception or request a correction.") % {
+                "period": period.label, "day": period.locks_after.isoformat()}))
+        cols, header_errors = self.map_columns(table)
+        errors += header_errors
+        if errors:
+            return {"changes": [], "unchanged": 0, "errors": [e.as_dict() for e in errors]}
+        plan = plan_current_for_user(self.user)
+        tasks = {str(r.task.number): (r.task, r.role) for r in Responsibility.objects.filter(
+            department=department, task__plan=plan, task__kind="task").select_related("task")}
+        task_ids = [t.pk for t, _r in tasks.values()]
+        records = {("lead", r.task_id): r for r in TaskReport.objects.filter(period=period, task_id__in=task_ids)}
+        records.update({("co", p.task_id): p for p in TaskReportPart.objects.filter(
+            period=period, department=department, task_id__in=task_ids)})
+        resource = self.resource_class(user=self.user, batch=self.batch, context={
+            "department": department, "period": period, "tasks": tasks, "records": records})
+        row_errors, _bad = resource.run(table, cols)
+        return {"changes": resource.changes, "unchanged": resource.unchanged,
+                "errors": [e.as_dict() for e in row_errors]}
+
+    def apply(self, preview: dict, *, progress: Progress) -> dict:
+        from reports.models import TaskReport, TaskReportPart
+        from reports.services import task_part_open, task_part_save, task_report_open, task_report_save
+        from tasks.models import Task
+
+        department, period = self._department(), self.batch.period
+        changes, sheet = preview["changes"], preview.get("sheet", "")
+        for done, change in enumerate(changes, start=1):
+            try:
+                task = Task.objects.get(pk=change["task_id"])
+                if change["role"] == "co":
+                    part = (TaskReportPart.objects.get(pk=change["record"]) if change["record"] else
+                            task_part_open(task=task, department=department, period=period, user=self.user))
+                    version = change["version"] if change["record"] else part.version
+                    task_part_save(part=part, fields=change["fields"], version=version, user=self.user)
+                else:
+                    report = (TaskReport.objects.get(pk=change["record"]) if change["record"] else
+                              task_report_open(task=task, period=period, user=self.user))
+                    version = change["version"] if change["record"] else report.version
+                    task_report_save(report=report, fields=change["fields"], version=version, user=self.user)
+            except (ValidationError, PermissionDenied) as exc:
+                raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": _(
+                    "%(name)s: %(detail)s") % {"name": change["name"], "detail": " ".join(
+                        getattr(exc, "messages", None) or [str(exc) or _("not allowed")])}}]) from exc
+            progress(done, len(changes))
+        return {"created": sum(c["outcome"] == "created" for c in changes),
+                "updated": sum(c["outcome"] == "updated" for c in changes)}
+
+
 IMPORTERS: dict[str, type[Importer]] = {
     CommunityProfileImporter.kind: CommunityProfileImporter,
     CountyReturnImporter.kind: CountyReturnImporter,
+    ApplicationImporter.kind: ApplicationImporter,
+    TaskReportImporter.kind: TaskReportImporter,
 }

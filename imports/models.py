@@ -14,6 +14,8 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         COMMUNITY_PROFILES = "community_profiles", _("Village and community data")
         COUNTY_RETURN = "county_return", _("County return figures")
+        APPLICATIONS = "applications", _("Certification applications")
+        TASK_REPORTS = "task_reports", _("Department task reports")
 
     class State(models.TextChoices):
         REFUSED = "refused", _("Refused")  # the file gate or the rows refused it; nothing can be applied
@@ -35,6 +37,9 @@ class ImportBatch(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey("reports.ReportingPeriod", verbose_name=_("reporting period"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
+    # What else the import is for, from the page, never from the file: the tier of certification
+    # applications ({"tier": code}); the department of task reports ({"department": id}).
+    options = models.JSONField(_("options"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True,
                             help_text=_("Kept for the audit; a file refused by the gate is not kept."))
     file_name = models.CharField(_("file name"), max_length=200)

@@ -52,6 +52,10 @@ class Table:
     rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (spreadsheet row number, cell values)
     errors: list[CellError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # the hidden sheet of the platform's templates
+
+
+META_SHEET = "_meta"  # the hidden sheet of a template: what it was made for (imports/templates.py)
 
 
 def where(sheet: str, row: int, column: str = "") -> str:
@@ -111,7 +115,11 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         sheet_f, sheet_v = formulas.worksheets[0], values.worksheets[0]
         table = Table(sheet=sheet_v.title)
-        others = [ws.title for ws in formulas.worksheets[1:]]
+        others = [ws.title for ws in formulas.worksheets[1:] if ws.title != META_SHEET]
+        if META_SHEET in values.sheetnames:
+            for row in values[META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+                if row and row[0] is not None:
+                    table.meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
         if others:
             table.notes.append(_("Only the first sheet, %(sheet)s, is read; %(others)s are not.") % {
                 "sheet": sheet_f.title, "others": "、".join(others)})

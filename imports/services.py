@@ -42,14 +42,17 @@ def _refuse(message: str, **params) -> None:
 
 def import_allowed(*, user, kind: str, region=None) -> bool:
     """Who may import what: village and community data — a county officer (their county) or the
-    city administrator (any county); a county return — that county's officer only."""
+    city administrator (any county); a county return and certification applications — that
+    county's officer only; task reports — a department's officer (their department's)."""
     if not (user.is_authenticated and user.is_active):
         return False
     officer = user.has_role(Role.COUNTY_OFFICER) and user.region_id
     if kind == ImportBatch.Kind.COMMUNITY_PROFILES:
         return bool(is_city_admin(user) or officer)
-    if kind == ImportBatch.Kind.COUNTY_RETURN:
+    if kind in (ImportBatch.Kind.COUNTY_RETURN, ImportBatch.Kind.APPLICATIONS):
         return bool(officer and region is not None and user.region_id == region.pk)
+    if kind == ImportBatch.Kind.TASK_REPORTS:
+        return bool(user.has_role(Role.DEPT_OFFICER) and user.department_id)
     return False
 
 
@@ -89,7 +92,11 @@ def _read_and_preview(*, batch: ImportBatch, user, data: bytes) -> dict:
     batch.file_type = gated.label
     table = read_table(gated=gated, data=data)
     batch.rows_total = len(table.rows)
-    preview = IMPORTERS[batch.kind](user=user, batch=batch).preview(table)
+    importer = IMPORTERS[batch.kind](user=user, batch=batch)
+    refused = importer.template_errors(table.meta)
+    if refused:
+        raise FileRefused(refused)
+    preview = importer.preview(table)
     preview["errors"] = [e.as_dict() for e in table.errors] + preview["errors"]
     preview["notes"] = table.notes + preview.get("notes", [])
     preview["sheet"] = table.sheet
@@ -115,16 +122,26 @@ def _summarise(batch: ImportBatch, preview: dict) -> None:
 
 
 @transaction.atomic
-def import_upload(*, user, kind: str, upload, period=None, region=None) -> ImportBatch:
+def import_upload(*, user, kind: str, upload, period=None, region=None, tier=None) -> ImportBatch:
     """Judge, keep and preview an uploaded file. Returns the batch: REFUSED (with the reasons),
-    UNCHANGED (the platform already holds exactly this) or READY (waiting for confirmation)."""
+    UNCHANGED (the platform already holds exactly this) or READY (waiting for confirmation).
+    ``tier``: the tier certification applications are for; task reports are the user's
+    department's."""
     if not import_allowed(user=user, kind=kind, region=region):
         raise PermissionDenied
-    if kind == ImportBatch.Kind.COUNTY_RETURN and period is None:
+    if kind in (ImportBatch.Kind.COUNTY_RETURN, ImportBatch.Kind.TASK_REPORTS) and period is None:
         _refuse(_("A return import needs its quarter."))
+    if kind == ImportBatch.Kind.APPLICATIONS and tier is None:
+        _refuse(_("An import of applications needs its tier."))
+    options = {}
+    if kind == ImportBatch.Kind.APPLICATIONS:
+        options = {"tier": tier.code}
+    elif kind == ImportBatch.Kind.TASK_REPORTS:
+        options = {"department": user.department_id}
     name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:200]
-    scope = user.region if not is_city_admin(user) or kind == ImportBatch.Kind.COUNTY_RETURN else None
-    batch = ImportBatch(kind=kind, created_by=user, scope_region=scope, period=period, file_name=name,
+    scope = (user.region if kind != ImportBatch.Kind.TASK_REPORTS and (
+        not is_city_admin(user) or kind != ImportBatch.Kind.COMMUNITY_PROFILES) else None)
+    batch = ImportBatch(kind=kind, created_by=user, scope_region=scope, period=period, file_name=name, options=options,
                         file_size=upload.size or 0, file_sha256="", state=ImportBatch.State.REFUSED)
     try:
         gate_size(name=name, size=upload.size or 0)  # before a byte is read
@@ -138,7 +155,7 @@ def import_upload(*, user, kind: str, upload, period=None, region=None) -> Impor
         batch.save()
         return batch
     _summarise(batch, preview)
-    earlier = (ImportBatch.objects.filter(kind=kind, scope_region=scope, file_sha256=batch.file_sha256,
+    earlier = (ImportBatch.objects.filter(kind=kind, scope_region=scope, options=options, file_sha256=batch.file_sha256,
                                           state=ImportBatch.State.APPLIED).select_related("created_by").first())
     if earlier is not None:
         batch.summary["same_file_as"] = {"id": earlier.pk, "at": timezone.localtime(earlier.finished_at or earlier.created_at)
@@ -226,10 +243,12 @@ def _repreview(batch: ImportBatch, fresh: dict) -> ImportBatch:
 def _audit(batch: ImportBatch, result: dict) -> None:
     """One audit event naming the file (and its hash) beside each record's own history rows."""
     from audit.services import audit_bulk_load
-    from communities.models import CommunityProfile
+    from communities.models import Application, CommunityProfile
+    from reports.models import TaskReportPart
     from targets.models import IndicatorValue
 
-    model = CommunityProfile if batch.kind == ImportBatch.Kind.COMMUNITY_PROFILES else IndicatorValue
+    model = {ImportBatch.Kind.COMMUNITY_PROFILES: CommunityProfile, ImportBatch.Kind.COUNTY_RETURN: IndicatorValue,
+             ImportBatch.Kind.APPLICATIONS: Application, ImportBatch.Kind.TASK_REPORTS: TaskReportPart}[batch.kind]
     summary = LoadSummary()
     for status in ("created", "updated"):
         if result.get(status):

@@ -30,14 +30,14 @@ def _period(label: str) -> ReportingPeriod:
         raise Http404 from exc
 
 
-def _upload(request, *, kind: str, region=None, period=None, template: str, context: dict):
+def _upload(request, *, kind: str, region=None, period=None, tier=None, template: str, context: dict):
     if not import_allowed(user=request.user, kind=kind, region=region):
         raise Http404
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             return render(request, template, {**context, "error": _("Choose a file to upload.")}, status=400)
-        batch = import_upload(user=request.user, kind=kind, upload=upload, period=period, region=region)
+        batch = import_upload(user=request.user, kind=kind, upload=upload, period=period, region=region, tier=tier)
         return redirect("imports:batch", pk=batch.pk)
     return render(request, template, context)
 
@@ -61,6 +61,76 @@ def return_upload(request, region_code: str, period_label: str):
                             .select_related("created_by")[:10]})
 
 
+@login_required
+def applications_upload(request, tier_code: str):
+    """A county's villages and communities applying for one tier, with their checklist answers."""
+    from communities.models import Tier
+
+    tier = get_object_or_404(Tier.objects.for_user(request.user), code=tier_code)
+    region = request.user.region if request.user.region_id else None
+    criteria = list(tier.criteria.filter(is_active=True).order_by("order", "code"))
+    return _upload(request, kind=ImportBatch.Kind.APPLICATIONS, region=region, tier=tier,
+                   template="imports/upload_applications.html",
+                   context={"tier": tier, "criteria": criteria, "region": region,
+                            "tiers": Tier.objects.for_user(request.user),
+                            "recent": ImportBatch.objects.for_user(request.user).filter(
+                                kind=ImportBatch.Kind.APPLICATIONS, options__tier=tier.code)
+                            .select_related("created_by")[:10]})
+
+
+@login_required
+def task_reports_upload(request, period_label: str):
+    """A department's part or report on each of its tasks for a quarter."""
+    period = _period(period_label)
+    return _upload(request, kind=ImportBatch.Kind.TASK_REPORTS, period=period,
+                   template="imports/upload_task_reports.html",
+                   context={"period": period, "department": request.user.department,
+                            "recent": ImportBatch.objects.for_user(request.user).filter(
+                                kind=ImportBatch.Kind.TASK_REPORTS, period=period).select_related("created_by")[:10]})
+
+
+def _xlsx(data: bytes, name: str) -> FileResponse:
+    import io
+
+    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=name,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def return_template_download(request, region_code: str, period_label: str):
+    """The county's return template for the quarter: only for the county's own officer."""
+    from .templates import return_template
+
+    period = _period(period_label)
+    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code, level=Region.Level.COUNTY)
+    if not import_allowed(user=request.user, kind=ImportBatch.Kind.COUNTY_RETURN, region=region):
+        raise Http404
+    return _xlsx(return_template(county=region, period=period), f"{region.name}{period.label}季报模板.xlsx")
+
+
+@login_required
+def task_report_template_download(request, period_label: str, number: int | None = None):
+    """A department's task report template for the quarter: all its tasks, or one."""
+    from tasks.models import Task
+    from tasks.selectors import plan_current_for_user
+
+    from .templates import task_report_template
+
+    period = _period(period_label)
+    user = request.user
+    if not import_allowed(user=user, kind=ImportBatch.Kind.TASK_REPORTS):
+        raise Http404
+    task = None
+    if number is not None:
+        task = get_object_or_404(Task.objects.for_user(user), plan=plan_current_for_user(user), number=number,
+                                 kind=Task.Kind.TASK, responsibilities__department=user.department)
+    data = task_report_template(department=user.department, period=period, user=user, task=task)
+    name = f"{user.department.name}{period.label}" + (f"任务{number}" if number else "") + "任务报告模板.xlsx"
+    return _xlsx(data, name)
+
+
 def _located(errors: list[dict]) -> list[dict]:
     return [{**e, "where": where(e.get("sheet", ""), e.get("row", 0), e.get("column", ""))} for e in errors]
 
@@ -72,8 +142,11 @@ def batch_detail(request, pk: int):
     changes = batch.preview.get("changes", []) if batch.state in (ImportBatch.State.READY,) else []
     if batch.state == ImportBatch.State.APPLIED:
         changes = batch.preview.get("changes", [])
-    back = (reverse("reports:county-return", args=[batch.scope_region.code, batch.period.label])
-            if batch.kind == ImportBatch.Kind.COUNTY_RETURN else reverse("registry:list"))
+    back = {ImportBatch.Kind.COUNTY_RETURN: lambda: reverse("reports:county-return", args=[
+                batch.scope_region.code, batch.period.label]),
+            ImportBatch.Kind.APPLICATIONS: lambda: reverse("imports:applications", args=[batch.options.get("tier")]),
+            ImportBatch.Kind.TASK_REPORTS: lambda: reverse("imports:task-reports", args=[batch.period.label]),
+            }.get(batch.kind, lambda: reverse("registry:list"))()
     return render(request, "imports/batch.html", {
         "batch": batch, "errors": _located(batch.errors), "changes": changes[:500], "more": max(len(changes) - 500, 0),
         "notes": batch.preview.get("notes", []), "back": back,
@@ -125,7 +198,8 @@ def batch_file(request, pk: int):
     return response
 
 
-SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv"}
+SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv",
+                "applications": "hanbin_applications_municipal.csv", "task-reports": "task_reports_co.csv"}
 
 
 @login_required
