@@ -261,6 +261,9 @@ def evidence_download(request, pk: int):
     from ankang_jobs.security_log import security_event
 
     security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
+    from ankang_jobs.security_log import security_event
+
+    security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ankang_jobs.security_log import security_event
 from communities.models import Region
 from reports.models import ReportingPeriod
 
@@ -38,6 +39,8 @@ def _upload(request, *, kind: str, region=None, period=None, tier=None, template
         if upload is None:
             return render(request, template, {**context, "error": _("Choose a file to upload.")}, status=400)
         batch = import_upload(user=request.user, kind=kind, upload=upload, period=period, region=region, tier=tier)
+        security_event("import_upload", request=request, kind=kind, batch=batch.pk, state=batch.state,
+                       file_sha256=batch.file_sha256, size=batch.file_size)
         return redirect("imports:batch", pk=batch.pk)
     return render(request, template, context)
 
@@ -166,6 +169,9 @@ def batch_confirm(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("imports:batch", pk=batch.pk)
+    security_event("import", request=request, kind=batch.kind, batch=batch.pk, state=batch.state,
+                   outcome="ok" if batch.state in (ImportBatch.State.APPLIED, ImportBatch.State.RUNNING,
+                                                   ImportBatch.State.QUEUED) else "refused")
     if batch.state == ImportBatch.State.APPLIED:
         messages.success(request, _("Imported: %(created)s created, %(updated)s updated.") % {
             "created": batch.summary.get("created", 0), "updated": batch.summary.get("updated", 0)})

@@ -120,3 +120,21 @@ def test_the_security_logger_writes_json_lines_in_settings():
     handler = settings.LOGGING["handlers"]["security"]
     assert settings.LOGGING["formatters"][handler["formatter"]]["()"] == "ankang_jobs.security_log.JsonFormatter"
     assert settings.LOGGING["loggers"]["ankang.security"]["handlers"] == ["security"]
+
+
+def test_imports_are_logged_with_the_files_hash_and_the_outcome(client_for, security_log):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.models import ImportBatch
+
+    sample = (Path(__file__).resolve().parents[1] / "imports" / "samples" / "hanbin_communities.csv").read_bytes()
+    client = client_for("county_a")
+    response = client.post("/imports/communities/", {"file": SimpleUploadedFile("村社区.csv", sample)})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    client.post(f"/imports/{batch.pk}/confirm/")
+    events = {r["event"]: r for r in security_log()}
+    assert events["import_upload"]["file_sha256"] == batch.file_sha256 and events["import_upload"]["user"] == "county_a"
+    assert events["import"]["batch"] == batch.pk and events["import"]["outcome"] == "ok"
