@@ -460,8 +460,9 @@ def my_work(request):
     from communities.selectors import review_queue
 
     # certification applications waiting at a step this user decides (task 8)
-    waiting += [(f"{a.community.name} · {a.tier.name} · {a.get_step_display()}", f"/communities/applications/{a.pk}/")
-                for a in review_queue(user=user)[:20]]
+    context["applications_waiting"] = [
+        (f"{a.county.name} · {a.community.name} · {a.tier.name} · {a.get_step_display()}",
+         f"/communities/applications/{a.pk}/") for a in review_queue(user=user)[:20]]
     context["waiting"] = waiting
     context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
     return render(request, "reports/my_work.html", context)

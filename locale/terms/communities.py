@@ -100,3 +100,4 @@ ZH = {
     "Map of the counties (schematic)": "各县（市、区）示意图", "Certified share": "覆盖率", "communities": "社区",
 }
 ZH["Apply for certification"] = "申报认定"
+ZH["Certification applications waiting for your decision"] = "待我审核的充分就业村（社区）认定申请"
