@@ -77,10 +77,16 @@ class RefuseNulBytesMiddleware:
     def __call__(self, request):
         from django.utils.translation import gettext as _
 
+        from django.http.multipartparser import MultiPartParserError
+
         fields = list(request.GET.lists())
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
-                                                                 "multipart/form-data"):
-            fields += list(request.POST.lists())
+        # form fields of the pages (the API parses its own JSON bodies and checks them itself)
+        if request.method == "POST" and not request.path.startswith("/api/") and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            try:
+                fields += list(request.POST.lists())
+            except MultiPartParserError:
+                return HttpResponseBadRequest(_("The form could not be read."), content_type="text/plain; charset=utf-8")
         if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
             message = _("The request contains a NUL character (code 0), which no field can hold.")
             if request.path.startswith("/api/"):  # the API answers in its own format

@@ -133,3 +133,9 @@ def test_a_nul_character_in_a_query_is_a_400_not_a_server_error(client_for, url)
 def test_a_nul_character_in_a_form_field_is_a_400(client_for):
     response = client_for("county_a").post("/communities/applications/new/", {"community": "6109\x00", "tier": "x"})
     assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_a_malformed_multipart_form_is_a_400(client_for):
+    response = client_for("county_a").generic("POST", "/communities/applications/new/", b"--x\r\nbroken",
+                                              content_type="multipart/form-data")
+    assert response.status_code == 400

@@ -32,3 +32,4 @@ ZH = {
     "The platform could not complete this request. It has been logged; if it happens again, give the request id "
     "below to the administrator.": "平台未能完成此请求，已记录日志；如再次发生，请将下方请求编号提供给管理员。",
 }
+ZH["The form could not be read."] = "无法读取提交的表单。"
