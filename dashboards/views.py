@@ -27,7 +27,7 @@ from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
 from . import selectors
-from .exports import Table, export_response
+from ankang_jobs.exports import Table, respond
 
 STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 
@@ -61,13 +61,9 @@ def _quarter(request) -> Quarter | None:
 
 def _render(request, template: str, context: dict, tables: list[Table], stem: str):
     """The page, or one of its tables as a file when ?export= names it."""
-    key = request.GET.get("export")
-    if key:
-        fmt = request.GET.get("format", "xlsx")
-        table = next((t for t in tables if t.key == key), None)
-        if table is None or fmt not in ("xlsx", "csv"):
-            raise Http404
-        return export_response(table, fmt, f"{stem}-{table.title}")
+    response = respond(request, tables, stem)
+    if response is not None:
+        return response
     context.setdefault("status_labels", STATUS_LABELS)
     context["tables"] = tables
     return render(request, template, context)

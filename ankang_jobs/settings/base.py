@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ankang_jobs.context_processors.platform",
             ],
+            "libraries": {"exports": "ankang_jobs.export_tags"},
         },
     },
 ]
