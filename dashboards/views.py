@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
+from ankang_jobs.exports import Table, respond
 from communities.models import Region
 from reports.models import ReportingPeriod
 from reports.quarters import Quarter
@@ -27,7 +28,6 @@ from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
 from . import selectors
-from ankang_jobs.exports import Table, respond
 
 STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 
