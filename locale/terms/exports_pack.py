@@ -1,0 +1,33 @@
+"""Chinese for the exports of every list and the quarterly report pack (issue 8, parts 4 and 5)."""
+
+ZH: dict[str, str] = {
+    # exports
+    "Access": "权限",
+    "Key prefix": "密钥前缀",
+    "Created at": "创建时间",
+    "Expires at": "到期时间",
+    "Revoked at": "吊销时间",
+    "Last used at": "最近使用时间",
+    "Object id": "对象编号",
+    "Relocation community": "易地搬迁社区",
+    "Yes": "是",
+    "No.": "编号",
+    "Review step": "审核环节",
+    "Last changed by": "最后修改人",
+    "Figures": "数据",
+    "Indicator code": "指标代码",
+    "Figure code": "数据项代码",
+    "Value status": "数据状态",
+    "Title": "标题",
+    "Parts expected": "应报分报告数",
+    "My role": "本单位职责",
+    "Co-responsible": "配合",
+    "Departments": "部门",
+    "Text": "内容",
+    "Link": "链接",
+    "Read at": "阅读时间",
+    "Code": "代码",
+    "Approved values only": "仅含已审核数据",
+    "Export to Excel": "导出为Excel",
+    "Export to CSV": "导出为CSV",
+}
