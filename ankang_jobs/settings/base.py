@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "api",
     "imports",
     "dashboards",
+    "packs",
 ]
 
 MIDDLEWARE = [

@@ -30,4 +30,53 @@ ZH: dict[str, str] = {
     "Approved values only": "仅含已审核数据",
     "Export to Excel": "导出为Excel",
     "Export to CSV": "导出为CSV",
+    # the quarterly report pack
+    "Quarterly report packs": "季度报告包",
+    "Quarterly report pack": "季度报告包",
+    "quarterly report pack": "季度报告包",
+    "quarterly report packs": "季度报告包",
+    "Quarterly report pack %(q)s": "%(q)s 季度报告包",
+    "Report packs": "报告包",
+    "Generating": "生成中",
+    "Ready": "已生成",
+    "snapshots as of": "数据快照截至",
+    "Snapshots as of": "数据快照截至",
+    "When the newest snapshot in the pack was computed.": "报告包中最新一条数据快照的计算时间。",
+    "workbook": "工作簿",
+    "SHA-256": "SHA-256 校验值",
+    "The pack's tables as shown on the printable page.": "打印页所示的报告包各表。",
+    "Targets and pace": "目标与进度",
+    "Category": "类别",
+    "Run-rate needed": "所需平均进度",
+    "Units expected": "应报单位数",
+    "Computed at": "计算时间",
+    "Counties and quotas": "县区与分解任务",
+    "Tasks and report states": "任务与报告状态",
+    "Region": "地区",
+    "Target or quota": "目标或分解任务",
+    "Only the city administrator generates report packs.": "只有市级管理员可以生成报告包。",
+    "%(quarter)s is not a reporting period.": "%(quarter)s 不是报告期。",
+    "%(quarter)s has not begun.": "%(quarter)s 尚未开始。",
+    "About this pack": "关于本报告包",
+    "Item": "项目",
+    "Version": "版本",
+    "Requested by": "申请人",
+    "Requested at": "申请时间",
+    "Official figures: approved values only, as rolled up into snapshots; nothing in this pack is recomputed.":
+        "官方数据：仅含已审核数据，取自汇总生成的数据快照；本报告包不重新计算任何数据。",
+    "Choose a quarter.": "请选择季度。",
+    "Pack %(quarter)s version %(version)d requested; it is generated in the background.":
+        "已申请生成 %(quarter)s 报告包第 %(version)d 版，正在后台生成。",
+    "For the leading group: for one quarter, a workbook (targets and pace, counties and quotas, tasks and report "
+    "states, certification, timeliness and rankings) and a printable summary. Figures are the snapshots' (approved "
+    "values only); each pack is stamped with the time its newest snapshot was computed. Generating again makes a "
+    "new version; earlier versions are kept.":
+        "供领导小组使用：每季度一个工作簿（目标与进度、县区与分解任务、任务与报告状态、充分就业认定、及时率与排名）"
+        "和一页可打印的摘要。数据取自数据快照（仅含已审核数据），每个报告包注明其最新数据快照的计算时间。"
+        "重新生成会产生新版本，旧版本保留。",
+    "Generate the pack": "生成报告包",
+    "Workbook (Excel)": "工作簿（Excel）",
+    "Printable summary": "可打印摘要",
+    "No packs yet.": "尚无报告包。",
+    "All packs": "全部报告包",
 }
