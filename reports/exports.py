@@ -32,7 +32,7 @@ def returns_table(rows, period: ReportingPeriod) -> Table:
 def return_figures_table(lines, county_return: CountyReturn) -> Table:
     """``reports.selectors.return_form``: a return's figures beside last quarter's and the cumulative."""
     table = Table("figures", _("Figures"), [
-        _("County"), _("Quarter"), _("Indicator code"), _("Indicator"), _("Figure code"), _("Figure"), _("Unit"),
+        _("County"), _("Quarter"), _("Indicator code"), _("Indicator"), _("Figure code"), _("Figure name"), _("Unit"),
         _("Last quarter"), _("Cumulative to last quarter"), _("Value"), _("Value status")])
     region, period = county_return.region, county_return.period
     for line in lines:

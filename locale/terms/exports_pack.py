@@ -17,6 +17,7 @@ ZH: dict[str, str] = {
     "Figures": "数据",
     "Indicator code": "指标代码",
     "Figure code": "数据项代码",
+    "Figure name": "数据项",
     "Value status": "数据状态",
     "Title": "标题",
     "Parts expected": "应报分报告数",
