@@ -49,7 +49,7 @@ def pack_content(*, user, plan: Plan, quarter: Quarter) -> PackContent:
     # 1. targets and pace: the city's snapshot of every target at the quarter
     pace = Table("targets", _("Targets and pace"), [
         _("Code"), _("Target name"), _("Category"), _("Task"), _("Target value"), _("Unit"), _("Value"),
-        _("In the quarter"), _("Expected to date"), _("% achieved"), _("% of time elapsed"), _("Status"),
+        _("In the quarter"), _("Expected to date"), _("% achieved"), _("Time elapsed, %"), _("Status"),
         _("Projected at period end"), _("Run-rate needed"), _("Units reported"), _("Units expected"),
         _("Data as of"), _("Computed at")])
     for t in targets:

@@ -44,7 +44,7 @@ def target_quarters_table(d: TargetDetail) -> Table:
     """The city quarter by quarter, as on the target page."""
     table = Table("quarters", _("The city, quarter by quarter"), [
         _("Quarter"), _("In the quarter"), _("Value"), _("Expected to date"), _("% achieved"),
-        _("% of time elapsed"), _("Projected at period end"), _("Status")])
+        _("Time elapsed, %"), _("Projected at period end"), _("Status")])
     for s in d.series:
         table.rows.append([s.quarter_label, s.period_value, s.value, s.expected_to_date, s.percent_achieved,
                            s.percent_time_elapsed, s.projected_end_value, s.get_status_display()])
