@@ -148,7 +148,7 @@ def test_who_sees_the_packs(client_for, personas, plan, figures):
     assert client_for("anonymous").get(urls[0]).status_code == 302
     # the leader reads, never asks
     assert client_for("leader").post("/packs/", {"quarter": "2024Q1"}).status_code == 404
-    assert "报告包" in client_for("leader").get("/reports/timeliness/").content.decode()
+    assert "报告包" in client_for("leader").get("/dashboards/rankings/").content.decode()
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client_for("city_admin").post("/packs/", {"quarter": "2024Q1"})
     assert response.status_code == 302 and ReportPack.objects.get(version=2).state == "done"
