@@ -10,7 +10,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from .models import ReportPack
 from .selectors import pack_content
 
 log = logging.getLogger(__name__)
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 def _refuse(message: str) -> None:
@@ -74,10 +75,14 @@ def _summary(tables: list[Table]) -> dict:
 
 def report_pack_build(*, pack_id: int) -> ReportPack | None:
     """Build a requested pack, once: the pack is claimed by a conditional UPDATE (queued → running),
-    so a second delivery of the same job finds nothing to do and writes nothing. A failure is kept
+    so a second delivery of the same job finds nothing to do and writes nothing (unless the first
+    worker died: a pack running for STALE_AFTER is claimed again). A failure is kept
     on the pack (state failed, the error) for the office to see and regenerate."""
-    claimed = ReportPack.objects.filter(pk=pack_id, state=ReportPack.State.QUEUED).update(
-        state=ReportPack.State.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    # queued, or left running by a worker that died (acks_late delivers the job again); a build
+    # takes about a second, so one running for STALE_AFTER is not running any more
+    claimable = Q(state=ReportPack.State.QUEUED) | Q(state=ReportPack.State.RUNNING, started_at__lt=now - STALE_AFTER)
+    claimed = ReportPack.objects.filter(claimable, pk=pack_id).update(state=ReportPack.State.RUNNING, started_at=now)
     if not claimed:
         return None
     pack = ReportPack.objects.select_related("plan", "requested_by").get(pk=pack_id)

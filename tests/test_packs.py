@@ -160,3 +160,36 @@ def test_the_printable_summary_shows_the_packs_figures(client_for, personas, pla
     assert "css/packs.css" in html and "2024Q1" in html
     assert "1,500" in html  # urban new jobs, the city's 2024Q1 snapshot
     assert "目标与进度" in html and "各县（市、区）任务完成排名" in html
+
+
+def test_a_pack_left_running_by_a_dead_worker_is_built_by_the_next_delivery(personas, plan, figures):
+    from django.utils import timezone
+
+    pack = ReportPack.objects.create(plan=plan, year=2024, quarter=1, requested_by=personas["city_admin"],
+                                     state="running", started_at=timezone.now())
+    assert report_pack_build_job.delay(pack_id=pack.pk).get() == "nothing to do"  # still being built
+    ReportPack.objects.filter(pk=pack.pk).update(started_at=timezone.now() - datetime.timedelta(hours=1))
+    assert report_pack_build_job.delay(pack_id=pack.pk).get() == "done"
+
+
+def test_building_a_pack_takes_the_same_queries_however_much_data(personas, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from packs.services import report_pack_build
+    from tests.test_dashboards import grow
+
+    def build(version: int) -> int:
+        pack = ReportPack.objects.create(plan=plan, year=2022, quarter=2, version=version,
+                                         requested_by=personas["city_admin"])
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            report_pack_build(pack_id=pack.pk)
+        pack.refresh_from_db()
+        assert pack.state == "done", pack.error
+        return len(ctx)
+
+    grow(quarters=2, certified=5, plan=plan)
+    small = build(1)
+    grow(quarters=12, certified=120, plan=plan)
+    assert build(2) == small and small > 20
