@@ -21,6 +21,13 @@ def platform(request):
         "can_read_audit": can_read_audit(user),
         "can_see_returns": bool(user and user.is_authenticated and user.has_role(
             Role.CITY_ADMIN, Role.LEADER, Role.COUNTY_OFFICER)),
+        "can_read_packs": _can_read_packs(user),
         "can_see_task_reports": bool(user and user.is_authenticated and user.has_role(
             Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER)),
     }
+
+
+def _can_read_packs(user) -> bool:
+    from packs.models import can_read_packs
+
+    return can_read_packs(user)

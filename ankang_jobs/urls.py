@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("packs/", include("packs.urls")),
     path("api/v1/", include((__import__("api.urls", fromlist=["v1"]).v1, "v1"))),
     path("api/", include("api.urls")),
     path("", include("tasks.urls")),

@@ -1,8 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from ankang_jobs.admin import RoleScopedAdmin
+from ankang_jobs.exports import FORMATS, export_response
 
+from .exports import api_clients_table
 from .models import ApiClient
 from .services import api_client_create, api_client_revoke
 
@@ -19,6 +24,20 @@ class ApiClientAdmin(RoleScopedAdmin):
     readonly_fields = ["key_prefix", "user", "created_by", "revoked_at", "last_used_at"]
     autocomplete_fields = ["region"]
     actions = ["revoke"]
+    change_list_template = "admin/api/apiclient/change_list.html"
+
+    def get_urls(self):
+        return [path("export/<str:fmt>/", self.admin_site.admin_view(self.export_view), name="api_apiclient_export"),
+                *super().get_urls()]
+
+    def export_view(self, request, fmt: str):
+        """The list as filtered on the changelist (its filters and search in the query string)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if fmt not in FORMATS:
+            raise Http404
+        changelist = self.get_changelist_instance(request)
+        return export_response(api_clients_table(changelist.get_queryset(request)), fmt, _("API clients"))
 
     def get_queryset(self, request):
         return ApiClient.objects.select_related("region") if self.has_view_permission(request) else ApiClient.objects.none()

@@ -4,7 +4,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from accounts.scoping import can_read_audit
+from ankang_jobs.exports import respond
 
+from .exports import events_table
 from .models import AuditEvent
 
 
@@ -17,6 +19,9 @@ def event_list(request):
     model = request.GET.get("model", "")
     if model:
         events = events.filter(model=model)
+    response = respond(request, {"events": lambda: events_table(events)}, "")
+    if response is not None:
+        return response
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
     models_seen = (AuditEvent.objects.for_user(request.user)
                    .values_list("model", "model_verbose_name").distinct().order_by("model"))

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, is_city_admin
+from ankang_jobs.exports import respond
 from reports.services import Conflict
 
 from . import pipeline
+from .exports import applications_table
 from .models import Application, Certification, Criterion, Region, Tier
 from .selectors import (
     application_state_counts,
@@ -58,6 +60,9 @@ def application_list(request):
     _require_reader(request.user)
     params = {k: request.GET.get(k, "") for k in ("county", "state", "tier", "step")}
     rows = applications_list(user=request.user, **params)
+    response = respond(request, {"applications": lambda: applications_table(rows)}, "")
+    if response is not None:
+        return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     counties = Region.objects.for_user(request.user).counties().order_by("code")

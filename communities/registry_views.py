@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
+from ankang_jobs.exports import respond
 
+from .exports import registry_table
 from .models import Application, Certification, CommunityProfile, Region, Tier
 from .selectors import registry
 from .services import community_profile_save
@@ -20,6 +22,9 @@ from .services import community_profile_save
 def registry_list(request):
     params = {k: request.GET.get(k, "") for k in ("county", "town", "kind", "tier", "relocation")}
     rows = registry(user=request.user, **params)
+    response = respond(request, {"registry": lambda: registry_table(rows)}, "")
+    if response is not None:
+        return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     tiers = {t.rank: t for t in Tier.objects.all()}
     for r in page:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
+from ankang_jobs.exports import Table, respond
 from communities.models import Region
 from communities.selectors import county_geojson
 from reports.models import ReportingPeriod
@@ -24,7 +25,6 @@ from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
 from . import selectors
-from .exports import Table, export_response
 
 STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 
@@ -52,13 +52,9 @@ def _quarter(request) -> Quarter | None:
 
 def _render(request, template: str, context: dict, tables: list[Table], stem: str):
     """The page, or one of its tables as a file when ?export= names it."""
-    key = request.GET.get("export")
-    if key:
-        fmt = request.GET.get("format", "xlsx")
-        table = next((t for t in tables if t.key == key), None)
-        if table is None or fmt not in ("xlsx", "csv"):
-            raise Http404
-        return export_response(table, fmt, f"{stem}-{table.title}")
+    response = respond(request, tables, stem)
+    if response is not None:
+        return response
     context.setdefault("status_labels", STATUS_LABELS)
     context["tables"] = tables
     return render(request, template, context)

@@ -6,10 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ankang_jobs.exports import respond
 from communities.models import Region
 from tasks.models import Task
 from tasks.selectors import plan_current_for_user
 
+from .exports import (
+    county_timeliness_table,
+    department_timeliness_table,
+    notifications_table,
+    return_figures_table,
+    returns_table,
+    task_reports_table,
+)
 from .models import (
     Correction,
     CountyReturn,
@@ -79,6 +88,9 @@ def inbox(request):
         raise Http404
     period = _period(request.GET.get("period"))
     rows = returns_board(user=request.user, period=period, today=timezone.localdate())
+    response = respond(request, {"returns": lambda: returns_table(rows, period)}, period.label)
+    if response is not None:
+        return response
     counts = {}
     for row in rows:
         key = row.county_return.state if row.county_return else "missing"
@@ -144,6 +156,11 @@ def county_return_view(request, region_code: str, period_label: str):
         except ValidationError as exc:
             return _render(request, region, period, county_return, errors=exc, status=400, posted=request.POST)
         return redirect("reports:county-return", region_code=region.code, period_label=period.label)
+    shown = county_return or CountyReturn(region=region, period=period)
+    response = respond(request, {"figures": lambda: return_figures_table(return_form(county_return=shown), shown)},
+                       f"{region.name} {period.label}")
+    if response is not None:
+        return response
     return _render(request, region, period, county_return)
 
 
@@ -242,6 +259,10 @@ def task_board_view(request):
         raise Http404
     period = _period(request.GET.get("period"))
     rows = task_board(user=request.user, plan=plan, period=period)
+    response = respond(request, {"tasks": lambda: task_reports_table(rows, period, timezone.localdate())},
+                       period.label)
+    if response is not None:
+        return response
     return render(request, "reports/task_board.html", {
         "plan": plan, "period": period, "rows": rows, "today": timezone.localdate(),
         "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
@@ -331,6 +352,11 @@ def timeliness_view(request):
     period = _period(request.GET.get("period"))
     departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
     counties = county_timeliness(user=user, period=period)
+    response = respond(request, {"departments": lambda: department_timeliness_table(departments, period),
+                                 "counties": lambda: county_timeliness_table(counties, period)},
+                       f"{_('Completeness and timeliness')} {period.label}")
+    if response is not None:
+        return response
     return render(request, "reports/timeliness.html", {
         "period": period, "departments": departments, "counties": counties,
         "department_total": _total(departments), "county_total": _total(counties),
@@ -349,7 +375,11 @@ def _total(rows):
 
 @login_required
 def notifications_view(request):
-    """My messages; opening the page marks them read."""
+    """My messages; opening the page marks them read (downloading them does not)."""
+    response = respond(request, {"notifications": lambda: notifications_table(
+        Notification.objects.for_user(request.user))}, "")
+    if response is not None:
+        return response
     notes = list(Notification.objects.for_user(request.user)[:100])
     Notification.objects.for_user(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "reports/notifications.html", {"notes": notes})

@@ -2,12 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from ankang_jobs.exports import respond
 from communities.models import Region
 from communities.selectors import tier_certifications_in_force
 from reports.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
+from .exports import target_counties_table, target_quarters_table, targets_table
 from .models import Indicator, Snapshot, Target
 from .selectors import derived_counting_note, snapshot_sources, target_detail, targets_overview
 
@@ -24,8 +26,12 @@ def _plan(request, code: str | None) -> Plan:
 @login_required
 def target_list(request, plan_code: str | None = None):
     plan = _plan(request, plan_code)
+    rows = targets_overview(plan=plan, user=request.user)
+    response = respond(request, {"targets": lambda: targets_table(rows)}, plan.doc_number or plan.code)
+    if response is not None:
+        return response
     return render(request, "targets/target_list.html", {
-        "plan": plan, "rows": targets_overview(plan=plan, user=request.user),
+        "plan": plan, "rows": rows,
         "counting_note": derived_counting_note(Indicator(kind=Indicator.Kind.DERIVED)),
     })
 
@@ -44,6 +50,11 @@ def target_detail_view(request, plan_code: str, code: str):
                                plan=plan, code=code, indicator__isnull=False)
     detail = target_detail(target=target, user=request.user, quarter=_quarter(request),
                            include_unapproved=request.GET.get("basis") == "all")
+    response = respond(request, {"counties": lambda: target_counties_table(detail),
+                                 "quarters": lambda: target_quarters_table(detail)},
+                       f"{target.name} {detail.quarter.label if detail.quarter else ''}".strip())
+    if response is not None:
+        return response
     return render(request, "targets/target_detail.html", {"plan": plan, "d": detail, "target": target})
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "api",
     "imports",
     "dashboards",
+    "packs",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ankang_jobs.context_processors.platform",
             ],
+            "libraries": {"exports": "ankang_jobs.export_tags"},
         },
     },
 ]

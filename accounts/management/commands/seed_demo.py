@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
 from communities.demo import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
+from packs.demo import demo_pack_seed
 from reports.demo import demo_returns_seed, demo_task_reports_seed
 from targets.demo import demo_values_seed
 from targets.rollup import rollup
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         run = rollup(trigger="seed_demo")
         self.stdout.write(f"Demo figures: {created} values and {certified} certifications created; roll-up {run.status} "
                           f"({run.created} snapshots created, {run.updated} updated)")
+        pack = demo_pack_seed(admin=admin)  # after the roll-up: the pack reads the snapshots
+        if pack is not None:
+            self.stdout.write(f"Quarterly report pack {pack.quarter_label} v{pack.version}: {pack.state}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")
