@@ -75,9 +75,8 @@ class RefuseNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils.translation import gettext as _
-
         from django.http.multipartparser import MultiPartParserError
+        from django.utils.translation import gettext as _
 
         fields = list(request.GET.lists())
         # form fields of the pages (the API parses its own JSON bodies and checks them itself)
