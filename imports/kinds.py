@@ -210,7 +210,7 @@ class CountyReturnImporter(Importer):
     resource_class = CountyReturnResource
     columns = {
         "indicator": (("指标代码", "indicator code", "indicator"), True),
-        "component": (("分项代码", "component code", "component"), True),
+        "component": (("分项代码", "数据项代码", "component code", "figure code", "component"), True),
         "value": (("数值", "本期数值", "value"), True),
         "county": (("县（市、区）", "所属县（市、区）", "县区", "county"), False),
         "period": (("季度", "报告期", "period", "quarter"), False),
