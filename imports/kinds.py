@@ -50,6 +50,10 @@ def _norm_header(text: str) -> str:
 
 class Importer:
     kind: str = ""
+    # True when one version (checked by the services when applying) covers every record the
+    # preview read, so a confirmation can apply the preview straight away and re-read the file
+    # only if that version moved (imports/services.py: import_apply).
+    version_guards_whole_preview = False
     # field → (header aliases, required)
     columns: dict[str, tuple[tuple[str, ...], bool]] = {}
 
@@ -302,6 +306,8 @@ class CountyReturnImporter(Importer):
         if resource.blank:
             preview["notes"] = [_("%(n)s rows have no value; those figures stay as they are.") % {"n": resource.blank}]
         return preview
+
+    version_guards_whole_preview = True  # the county return's version: any figure saved since moves it
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
         from reports.services import Conflict, Locked, county_return_open, county_return_save

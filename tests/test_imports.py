@@ -551,3 +551,30 @@ def test_the_samples_import_cleanly(personas, client_for, settings):
     batch = upload_profiles(personas["county_a"], sample.read_bytes(), sample.name)
     assert batch.state == ImportBatch.State.READY and batch.summary["created"] == 30, messages(batch)
     assert client_for("county_a").get("/imports/samples/communities/").status_code == 200
+
+
+def test_a_return_saved_between_preview_and_confirmation_gets_a_new_preview(personas, in_window):
+    """Confirming applies the preview at once (the return's version guards it) — unless the return
+    was saved since: then nothing is written and the file is previewed again."""
+    from reports.services import county_return_save
+
+    rows = return_rows()
+    first = upload_return(personas["county_a"], [RETURN_HEADER] + rows)
+    assert import_confirm(batch=first, user=personas["county_a"]).state == ImportBatch.State.APPLIED
+    changed = [row[:] for row in rows]
+    changed[0][2] = 77
+    batch = upload_return(personas["county_a"], [RETURN_HEADER] + changed)
+    assert batch.summary["updated"] == 1
+    r = CountyReturn.objects.get(region__code="610902000000", period__year=2024, period__quarter=3)
+    indicator = IndicatorValue.objects.get(region=r.region, year=2024, quarter=3, indicator__code=rows[1][0],
+                                           component__code=rows[1][1]).indicator
+    figures = {indicator.code: {c.code: "55" for c in indicator.components.all()}}
+    county_return_save(county_return=r, figures=figures, version=r.version, user=personas["county_a"])
+    batch = import_confirm(batch=batch, user=personas["county_a"])
+    assert batch.state == ImportBatch.State.READY and batch.summary.get("stale_preview"), messages(batch)
+    assert IndicatorValue.objects.get(region=r.region, year=2024, quarter=3, indicator__code=rows[0][0],
+                                      component__code=rows[0][1]).value != 77  # nothing written
+    batch = import_confirm(batch=batch, user=personas["county_a"])  # the new preview, confirmed
+    assert batch.state == ImportBatch.State.APPLIED
+    assert IndicatorValue.objects.get(region=r.region, year=2024, quarter=3, indicator__code=rows[0][0],
+                                      component__code=rows[0][1]).value == 77
