@@ -24,13 +24,21 @@ def _when(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
-def event_hash(event, prev_hash: str) -> str:
+def canonical(value) -> str:
+    """The canonical JSON the chain hashes: sorted keys, no spaces, UTF-8 text as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def event_hash(event, prev_hash: str, changes_text: str | None = None) -> str:
     """SHA-256 of the event's content (everything an auditor reads; the actor's username rather
     than the account id, which the database clears if an account is ever removed) and the
-    previous hash, as canonical JSON."""
-    content = [_when(event.occurred_at), event.actor_username, event.action, event.model,
-               event.model_verbose_name, event.object_pk, event.object_repr, event.changes, event.reason, prev_hash]
-    data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    previous hash, as canonical JSON of the list [when, who, action, model, model name, pk, repr,
+    changes, reason, previous hash]. ``changes_text``: the changes already in canonical JSON
+    (bulk writers build them as text), the same bytes ``canonical(event.changes)`` gives."""
+    head = [_when(event.occurred_at), event.actor_username, event.action, event.model,
+            event.model_verbose_name, event.object_pk, event.object_repr]
+    changes = changes_text if changes_text is not None else canonical(event.changes)
+    data = "[" + ",".join([*(canonical(v) for v in head), changes, canonical(event.reason), canonical(prev_hash)]) + "]"
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -52,7 +60,7 @@ def chain(events: list) -> None:
     previous = head.last_hash
     for event in events:
         event.prev_hash = previous
-        event.row_hash = previous = event_hash(event, previous)
+        event.row_hash = previous = event_hash(event, previous, getattr(event, "changes_text", None))
     head.last_hash = previous
     head.save(update_fields=["last_hash"])
 

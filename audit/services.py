@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 
 from django.db import models, transaction
 
@@ -59,26 +58,27 @@ _AS_IS = (int, str, type(None))
 def changes_created_json(model, rows: list[dict[str, object]]) -> list[str]:
     """``changes_created_row`` of each row as JSON text, for a COPY: a field with the same value
     in every row (the unit, the quarter, the status, the source…) is encoded once, not per row."""
+    from .chain import canonical
     from .receivers import _plain
 
-    dumps = json.dumps
     parts: list[tuple[str, str | None]] = []  # (constant fragment, or the attname to encode per row)
     for field, label, _as_is in _created_fields(model):
-        head = f'{{"field": {dumps(field.name, ensure_ascii=False)}, "label": {dumps(label, ensure_ascii=False)}, ' \
-               '"old": null, "new": '
+        # canonical JSON (audit/chain.py: sorted keys, no spaces), so the chain hashes this very text
+        head = f'{{"field":{canonical(field.name)},"label":{canonical(label)},"new":'
+        tail = ',"old":null}'
         # by text for decimals: 0 and -0, 1.0 and 1.00 are equal but written differently
         key = str if isinstance(field, models.DecimalField) else None
         values = {row[field.attname] if key is None else key(row[field.attname]) for row in rows}
         if len(values) == 1:
-            parts.append((head + dumps(_plain(rows[0][field.attname], field), ensure_ascii=False) + "}", None))
+            parts.append((head + canonical(_plain(rows[0][field.attname], field)) + tail, None))
         else:
             parts.append((head, field.attname))
     fields = {f.attname: f for f in model._meta.concrete_fields}
     out = []
     for row in rows:
-        out.append("[" + ", ".join(
+        out.append("[" + ",".join(
             fragment if attname is None
-            else fragment + dumps(_plain(row[attname], fields[attname]), ensure_ascii=False) + "}"
+            else fragment + canonical(_plain(row[attname], fields[attname])) + tail
             for fragment, attname in parts) + "]")
     return out
 
@@ -170,19 +170,21 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
         return
     from ankang_jobs.pgcopy import copy_rows
 
+    from .chain import canonical
+
     events = []
     for pk, text, action, changes in rows:
         if not changes:
             continue
-        as_text = changes if isinstance(changes, str) else json.dumps(changes, ensure_ascii=False)
-        # the hash is of the changes as the database will give them back (parsed JSON), like verify reads them
+        # text changes come from changes_created_json, already canonical: hashed as they are stored,
+        # and the same bytes audit_verify gets by re-encoding what the database gives back
         events.append(SimpleNamespace(occurred_at=when, actor_username=username, action=action, model=label,
                                       model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300],
-                                      changes=json.loads(as_text) if isinstance(changes, str) else changes,
-                                      reason=reason, as_text=as_text, prev_hash="", row_hash=""))
+                                      changes_text=changes if isinstance(changes, str) else canonical(changes),
+                                      reason=reason, prev_hash="", row_hash=""))
     with transaction.atomic():
         chain(events)  # ids come from the sequence in COPY order, which is the chain's order
         copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes", "prev_hash", "row_hash"),
-                  ((e.object_pk, e.action, e.object_repr, e.as_text, e.prev_hash, e.row_hash) for e in events),
+                  ((e.object_pk, e.action, e.object_repr, e.changes_text, e.prev_hash, e.row_hash) for e in events),
                   constants={"occurred_at": when, "actor_id": actor_id, "actor_username": username, "model": label,
                              "model_verbose_name": verbose_name, "reason": reason})
