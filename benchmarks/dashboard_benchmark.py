@@ -14,12 +14,18 @@ printed. Goals: median under 100 ms at city scale; province within 1.5× of city
 from __future__ import annotations
 
 import datetime
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankang_jobs.settings.test")
+
+import django  # noqa: E402
+
+django.setup()  # before the models are imported (run as a script, the import order below is ruff's)
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -75,7 +75,7 @@ def parse_api_bulk(out: str) -> list[Row]:
 
 def parse_imports(out: str) -> list[Row]:
     rows: list[Row] = []
-    for m in re.finditer(rf"^(registry|returns)\s+(\d+)\s+{NUM}s\s+{NUM}\s+{NUM}s\s+{NUM}\s+{NUM}s", out, re.M):
+    for m in re.finditer(rf"^((?:registry|returns)\D*?)\s+(\d+)\s+{NUM}s\s+{NUM}\s+{NUM}s\s+{NUM}\s+{NUM}s", out, re.M):
         rows.append(("imports", f"{m[1]} ({int(m[2]):,} rows): upload + confirm (peak RSS {_f(m[6]):.0f} MB)",
                      _t(_f(m[7])), "–", f"preview {_f(m[3]):.2f} s"))
     return rows
