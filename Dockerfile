@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media
 
 WORKDIR /app
+# pg_dump and pg_restore for `manage.py backup` / `restore` (docs/operations.md); Debian's
+# client is at least the server's major version (15), which pg_dump requires.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --disable-pip-version-check -r requirements.txt
 

@@ -191,13 +191,13 @@ def certification_withdraw(*, certification, on, reason: str):
 
 
 def _enqueue_tier_rollup(tier) -> None:
-    from targets.jobs import rollup_job
+    from outbox.services import job_enqueue
 
     from .models import Tier
 
     # with "higher counts toward lower", a change at one tier moves every count at or below it
     codes = list(Tier.objects.filter(rank__lte=tier.rank).values_list("indicator_code", flat=True))
-    transaction.on_commit(lambda: rollup_job.delay(indicator_codes=codes, trigger="certification"))
+    job_enqueue(task="targets.rollup", kwargs={"indicator_codes": codes, "trigger": "certification"})
 
 
 @transaction.atomic

@@ -177,13 +177,12 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
         _refuse(_("This import is %(state)s; it cannot be confirmed."), state=batch.get_state_display())
     batch.confirmed_at = timezone.now()
     if batch.summary.get("to_change", 0) > settings.IMPORT_ASYNC_ROWS:
-        from .jobs import import_apply_job
+        from outbox.services import job_enqueue
 
         batch.state = ImportBatch.State.QUEUED
         batch.save()
         cache.set(progress_key(batch.pk), {"done": 0, "total": batch.summary["to_change"]}, 24 * 3600)
-        batch_id = batch.pk
-        transaction.on_commit(lambda: import_apply_job.delay(batch_id=batch_id))
+        job_enqueue(task="imports.apply", kwargs={"batch_id": batch.pk})
         return batch
     batch.state = ImportBatch.State.RUNNING
     batch.save()

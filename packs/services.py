@@ -48,10 +48,12 @@ def report_pack_request(*, plan: Plan, quarter: Quarter, user) -> ReportPack:
         v=Max("version"))["v"] or 0
     pack = ReportPack.objects.create(plan=plan, year=quarter.year, quarter=quarter.number, version=last + 1,
                                      requested_by=user)
+    from outbox.services import job_enqueue
+
     from .jobs import report_pack_build_job
 
-    pack_id = pack.pk
-    transaction.on_commit(lambda: report_pack_build_job.delay(pack_id=pack_id))
+    # through the outbox: with the broker down the request still succeeds and the build is sent later
+    job_enqueue(task=report_pack_build_job, kwargs={"pack_id": pack.pk})
     return pack
 
 

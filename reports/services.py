@@ -527,7 +527,7 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
     correction.state, correction.reviewed_by, correction.reviewed_at = Correction.State.APPROVED, reviewer, now
     correction.save()
     code, county_id = correction.indicator.code, correction.county_return.region_id
-    transaction.on_commit(lambda: rollups_enqueue({code: {county_id}}))
+    rollups_enqueue({code: {county_id}})
     return correction
 
 

@@ -36,9 +36,10 @@ class IndicatorAdmin(RoleScopedAdmin):
 
     @admin.action(description=_("Recompute the snapshots of the selected indicators"))
     def recompute(self, request, queryset):
-        from .jobs import rollup_job
+        from outbox.services import job_enqueue
 
-        rollup_job.delay(indicator_codes=list(queryset.values_list("code", flat=True)), trigger="admin")
+        job_enqueue(task="targets.rollup", kwargs={"indicator_codes": list(queryset.values_list("code", flat=True)),
+                                                   "trigger": "admin"})
         self.message_user(request, _("Recompute queued."), messages.SUCCESS)
 
 

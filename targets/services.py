@@ -132,17 +132,20 @@ def values_approve(*, values: list[IndicatorValue], approver) -> int:
     affected: dict[str, set[int]] = {}
     for row in rows:
         affected.setdefault(row.indicator.code, set()).add(row.region.county_id or row.region_id)
-    transaction.on_commit(lambda: rollups_enqueue(affected))
+    rollups_enqueue(affected)
     return len(rows)
 
 
 def rollups_enqueue(affected: dict[str, set[int]]) -> None:
-    from .jobs import rollup_job
+    """Write the roll-ups a change needs to the outbox, in the caller's transaction: they are
+    sent after the commit, or when the broker is back if it is down (outbox/models.py)."""
+    from outbox.services import job_enqueue
 
     for code, county_ids in affected.items():
         # no counties named: every county (a new quota set changes every county's target)
-        rollup_job.delay(indicator_codes=[code], county_ids=sorted(county_ids) or None,
-                         trigger="approval" if county_ids else "quota")
+        job_enqueue(task="targets.rollup", kwargs={"indicator_codes": [code],
+                                                   "county_ids": sorted(county_ids) or None,
+                                                   "trigger": "approval" if county_ids else "quota"})
 
 
 @transaction.atomic
@@ -162,7 +165,8 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     for q in quota_set.quotas.all():  # bulk_create writes no history: record each quota in the trail
         q._change_reason = f"quota_set_issue v{quota_set.version}"
         q.save()
-    transaction.on_commit(lambda: rollups_enqueue({target.indicator.code: set()}) if target.indicator_id else None)
+    if target.indicator_id:
+        rollups_enqueue({target.indicator.code: set()})
     return quota_set
 
 

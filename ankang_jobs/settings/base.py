@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "imports",
     "dashboards",
     "packs",
+    "outbox",
+    "operations",
 ]
 
 MIDDLEWARE = [
-    # First: every response, error pages included, carries X-Request-ID and the log records name it.
+    # First, so a database outage anywhere below is a 503 with Retry-After, not a 500.
+    "ankang_jobs.db_outage.DatabaseUnavailableMiddleware",
+    # Then: every response, error pages included, carries X-Request-ID and the log records name it.
     "ankang_jobs.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ankang_jobs.middleware.ContentSecurityPolicyMiddleware",
@@ -112,6 +116,12 @@ if "DATABASE_URL" not in env.ENVIRON:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default's SQLite file lives here
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a request applies whole or not at all
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection is checked before a request reuses it, so after a PostgreSQL restart
+# the first request reconnects instead of failing on a dead socket (no effect at CONN_MAX_AGE=0).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# While PostgreSQL is unreachable pages answer 503 with this Retry-After (seconds): see
+# ankang_jobs/db_outage.py and docs/operations.md.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -181,8 +191,29 @@ if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://"  # never contacted in eager mode; stops kombu guessing "localhost"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="" if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL) or None
-CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is run again; jobs are idempotent
+# Surviving a worker's death (docs/operations.md "Faults"): a job is acknowledged only when it
+# has finished, and a worker killed mid-job (SIGKILL, OOM) has the job rejected back to the
+# queue, so another worker runs it again; every job is idempotent. With Redis as the broker an
+# unacknowledged job is redelivered after the visibility timeout, which must exceed the longest
+# job (else a job still running is delivered a second time): the longest is the nightly full
+# roll-up at province scale, about 5 s cold (docs/benchmarks.md), and a 50,000-row import, a
+# few minutes; an hour leaves room for a slow day. Redelivery after a lost worker waits for it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Jobs record what they did in the database (RollupRun, ImportBatch); nobody reads Celery's
+# results. Ignoring them also keeps a send from subscribing to the result in Redis, which with
+# Redis down retried for 20 s and then failed the request (found by tests/test_faults.py).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,  # a broker that is down must not hold a request for long
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Publishing to a broker that is down: retry briefly, then the outbox keeps the job (outbox/).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -192,11 +223,16 @@ CELERY_BEAT_SCHEDULE = {
                                "kwargs": {"trigger": "nightly"}},
     # 督办: due-in-3-days and overdue reminders, each morning.
     "reports-daily-reminders": {"task": "reports.reminders", "schedule": crontab(hour=8, minute=0)},
+    # Jobs written to the outbox while Redis was down go out within a minute of its return.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 
+# The cache degrades when Redis is down (ankang_jobs/cache.py): a miss on read, nothing on write,
+# so pages, logins and submissions keep working and rate limits let requests through.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL or CELERY_BROKER_URL}
+        {"BACKEND": "ankang_jobs.cache.DegradingRedisCache", "LOCATION": REDIS_URL or CELERY_BROKER_URL,
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
         if (REDIS_URL or CELERY_BROKER_URL).startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

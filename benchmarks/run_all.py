@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Every benchmark, one table: the roll-up, the dashboards, the bulk API, the imports and the
+load test, at city and province scale where the benchmark has both.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ankang_bench python3 benchmarks/run_all.py \\
+        [--only rollup,dashboards,...] [--load-seconds 60] [--load-clients 50]
+
+Runs each benchmark in its own process, one after the other (each makes and drops its own
+throw-away test database, test_<name>), keeps each one's full output under var/perf/, and prints
+one table: the figure at city scale, at province scale, and the ratio the benchmark is judged by
+(province ÷ city for growth, or the figure ÷ its floor). The machine is described first (cores,
+CPU, memory, PostgreSQL, load average), since every figure is wall-clock time on it. Exits
+non-zero if a benchmark fails or the load test's one-cell check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+NUM = r"([\d.,]+)"
+
+Row = tuple[str, str, str, str, str]  # benchmark, measure, city, province, ratio
+
+
+def _f(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def parse_rollup(out: str) -> list[Row]:
+    found = {}
+    for m in re.finditer(rf"^(city|province)\s+(\d+)\s+(\d+)\s+(\d+)\s+{NUM}s\s+{NUM}s\s+{NUM}ms\s+{NUM}x\s+{NUM}x"
+                         rf"\s+{NUM}ms", out, re.M):
+        found[m[1]] = {"values": int(m[3]), "full cold": _f(m[5]), "full warm": _f(m[6]), "raw SQL": _f(m[7]) / 1000,
+                       "incremental": _f(m[10]) / 1000}
+    c, p = found["city"], found["province"]
+    rows: list[Row] = [("roll-up", "values approved", f"{c['values']:,}", f"{p['values']:,}",
+                        f"×{p['values'] / c['values']:.1f}")]
+    for key in ("full cold", "full warm", "raw SQL", "incremental"):
+        rows.append(("roll-up", key, _t(c[key]), _t(p[key]), f"×{p[key] / c[key]:.1f}"))
+    rows.append(("roll-up", "full warm ÷ raw SQL", f"{c['full warm'] / c['raw SQL']:.1f}×",
+                 f"{p['full warm'] / p['raw SQL']:.1f}×", "goal ≤ 2×"))
+    return rows
+
+
+def parse_dashboards(out: str) -> list[Row]:
+    rows: list[Row] = []
+    for m in re.finditer(rf"^(\S.*?)\s+{NUM}ms\s+(\d+)\s+{NUM}ms\s+(\d+)\s+{NUM}x$", out, re.M):
+        rows.append(("dashboards", f"{m[1].strip()} (median, queries)", f"{_f(m[2]):.0f} ms, {m[3]} q",
+                     f"{_f(m[4]):.0f} ms, {m[5]} q", f"×{_f(m[6]):.2f}"))
+    return rows
+
+
+def parse_api_bulk(out: str) -> list[Row]:
+    rows: list[Row] = []
+    for m in re.finditer(rf"^(create|update|unchanged) 10,000\s+{NUM}s\s+{NUM}\s+\d+\s+\d+\s+\d+\s+{NUM}×", out, re.M):
+        rows.append(("bulk API", f"push 10,000 figures: {m[1]} (peak RSS {_f(m[3]):.0f} MB)", _t(_f(m[2])), "–",
+                     f"{m[4]}× raw COPY"))
+    copy = re.search(rf"raw COPY of the same 10,000 rows: {NUM} ms", out)
+    floor = re.search(rf"their indexes and foreign keys: {NUM} ms \({NUM}× the raw COPY\)", out)
+    if copy:
+        rows.append(("bulk API", "raw COPY of the same rows", f"{_f(copy[1]):.1f} ms", "–", "1×"))
+    if floor:
+        rows.append(("bulk API", "floor: COPY of the push's own rows", f"{_f(floor[1]):.0f} ms", "–", f"{floor[2]}×"))
+    return rows
+
+
+def parse_imports(out: str) -> list[Row]:
+    rows: list[Row] = []
+    for m in re.finditer(rf"^((?:registry|returns)\D*?)\s+(\d+)\s+{NUM}s\s+{NUM}\s+{NUM}s\s+{NUM}\s+{NUM}s", out, re.M):
+        rows.append(("imports", f"{m[1]} ({int(m[2]):,} rows): upload + confirm (peak RSS {_f(m[6]):.0f} MB)",
+                     _t(_f(m[7])), "–", f"preview {_f(m[3]):.2f} s"))
+    return rows
+
+
+def parse_load(out: str) -> list[Row]:
+    rows: list[Row] = []
+    head = re.search(r"(\d+) clients .* for (\d+) s", out)
+    what = f"{head[1]} clients, {head[2]} s" if head else "load"
+    for m in re.finditer(rf"^(bulk API|dashboards|all)\s+(\d+)\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}\s+(\d+)$", out, re.M):
+        rows.append(("load", f"{what}: {m[1]} req/s (errors)", f"{_f(m[3]):.1f} ({m[7]})", "–",
+                     f"p50/p95/p99 {_f(m[4]):.0f}/{_f(m[5]):.0f}/{_f(m[6]):.0f} ms"))
+    cell = re.search(r"one cell, (\d+) writers with the same version: (\d+) × 200, (\d+) × 409.*→ (\w+)", out)
+    if cell:
+        rows.append(("load", f"one cell, {cell[1]} writers", f"{cell[2]} × 200, {cell[3]} × 409", "–", cell[4]))
+    return rows
+
+
+def _t(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+BENCHMARKS = {
+    "rollup": ("rollup_benchmark.py", parse_rollup),
+    "dashboards": ("dashboard_benchmark.py", parse_dashboards),
+    "api_bulk": ("api_bulk_benchmark.py", parse_api_bulk),
+    "imports": ("import_benchmark.py", parse_imports),
+    "load": ("load.py", parse_load),
+}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
+    mem = next((int(line.split()[1]) / 1048576 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0.0) if Path("/proc/meminfo").exists() else 0.0
+    try:
+        server = re.sub(r"^postgres(ql)?://([^/]*)/.*$", r"postgresql://\2/postgres", os.environ.get("DATABASE_URL", ""))
+        pg = subprocess.run(["psql", server, "-tAc", "SHOW server_version"], capture_output=True, text=True,
+                            timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pg = "?"
+    load = os.getloadavg()
+    return (f"machine: nproc {os.cpu_count()}, {cpu}, {mem:.0f} GiB memory, PostgreSQL {pg or '?'}, "
+            f"Python {platform.python_version()}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help=f"comma-separated, of: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--load-clients", type=int, default=50)
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        print("set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/ankang_bench",
+              file=sys.stderr)
+        return 2
+    chosen = args.only.split(",") if args.only else list(BENCHMARKS)
+    logs = ROOT / "var" / "perf"
+    logs.mkdir(parents=True, exist_ok=True)
+    print(machine(), flush=True)
+    rows: list[Row] = []
+    failed = []
+    for name in chosen:
+        script, parse = BENCHMARKS[name]
+        extra = ["--seconds", str(args.load_seconds), "--clients", str(args.load_clients)] if name == "load" else []
+        start = time.perf_counter()
+        print(f"running {script} …", end=" ", flush=True)
+        result = subprocess.run([PYTHON, str(ROOT / "benchmarks" / script), *extra], cwd=ROOT, capture_output=True,
+                                text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test"})
+        (logs / f"{name}.txt").write_text(result.stdout + "\n--- stderr ---\n" + result.stderr[-20000:])
+        print(f"{time.perf_counter() - start:.0f} s{'' if result.returncode == 0 else ' — FAILED'}", flush=True)
+        try:
+            parsed = parse(result.stdout)
+        except (KeyError, TypeError, ValueError):
+            parsed = []
+        if result.returncode != 0 or not parsed:
+            failed.append(name)
+        rows.extend(parsed)
+    widths = [max(len(r[i]) for r in [("benchmark", "measure", "city", "province", "ratio"), *rows]) for i in range(5)]
+    print()
+    for i, row in enumerate([("benchmark", "measure", "city", "province", "ratio"), *rows]):
+        print("  ".join(cell.ljust(widths[k]) if k < 2 else cell.rjust(widths[k]) for k, cell in enumerate(row)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print(f"\nfull outputs: {logs}/<benchmark>.txt; load average now {os.getloadavg()[0]:.1f}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)} (see their outputs)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from ankang_jobs.admin import ReadOnlyAdmin
+
+from .models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """What waits for the broker; the relay alone changes these rows."""
+
+    list_display = ["pk", "task", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["task", ("sent_at", admin.EmptyFieldListFilter)]
