@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db.models import Count, Q
 
@@ -17,7 +18,7 @@ from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewSta
 from reports.quarters import Quarter
 from reports.selectors import Timeliness, _on_time
 from targets.models import Indicator, Quota, Snapshot, Target
-from targets.selectors import _rank
+from targets.selectors import ranked
 from tasks.models import Plan, Responsibility, Task
 
 SUBMITTED_STATES = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED, ReviewState.APPROVED)
@@ -214,17 +215,29 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> Co
 
     targets = _main_targets(user, plan)
     latest = _latest_quarters(user, [t.indicator_id for t in targets])
-    all_counties = _snapshots_at(user, latest, Region.Level.COUNTY)
+    # the county's own snapshots as objects; its peers only as the two numbers ranking needs, so
+    # the page does not build a snapshot per county of the province
+    own = {snap.indicator_id: snap for snap in _snapshots_at(user, latest, None, region=county)}
+    peers: dict[int, list[tuple[int, Decimal | None, Decimal | None]]] = {}
+    if latest:
+        q = Q()
+        for ind, quarter in latest.items():
+            q |= Q(indicator_id=ind, year=quarter.year, quarter=quarter.number)
+        for ind, region_id, percent, value in (
+                Snapshot.objects.for_user(user).filter(q, region__level=Region.Level.COUNTY)
+                .order_by("region__code").values_list("indicator_id", "region_id", "percent_achieved", "value")):
+            peers.setdefault(ind, []).append((region_id, percent, value))
     quotas = _latest_quotas([t.pk for t in targets], region=county)
     rows, ranks = [], []
     for t in targets:
-        peers = [s for s in all_counties if s.indicator_id == t.indicator_id]
-        _rank(peers, t.direction)
-        mine = next((s for s in peers if s.region_id == county.pk), None)
-        ranked_of = sum(1 for s in peers if s.rank is not None)
-        rows.append(CountyTargetRow(t, mine, quotas.get((t.pk, county.pk)), mine.rank if mine else None, ranked_of))
-        if mine is not None and mine.rank is not None:
-            ranks.append(mine.rank)
+        order = ranked(peers.get(t.indicator_id, []), t.direction, percent=itemgetter(1), value=itemgetter(2))
+        rank = next((i for i, p in enumerate(order, start=1) if p[0] == county.pk), None)
+        mine = own.get(t.indicator_id)
+        if mine is not None:
+            mine.rank = rank
+        rows.append(CountyTargetRow(t, mine, quotas.get((t.pk, county.pk)), rank if mine else None, len(order)))
+        if mine is not None and rank is not None:
+            ranks.append(rank)
     returns = list(CountyReturn.objects.for_user(user).filter(region=county).select_related("period")
                    .order_by("-period__year", "-period__quarter"))
     tiers = list(Tier.objects.for_user(user).order_by("rank"))

@@ -179,16 +179,21 @@ class PreviewSnapshot:
         return str(dict(Snapshot.Status.choices)[self.status])
 
 
-def _rank(rows: list, direction: str) -> None:
-    """Rank counties: by % achieved for amounts and floors, by value (lowest first) for ceilings
-    and must-reach-zero figures. Counties without data are not ranked."""
+def ranked(rows, direction: str, *, percent=lambda r: r.percent_achieved, value=lambda r: r.value) -> list:
+    """``rows`` in ranking order: by % achieved (highest first) for amounts and floors, by value
+    (lowest first) for ceilings and must-reach-zero figures; rows without data are left out.
+    ``percent``/``value`` read a row (snapshots by default; any row shape will do)."""
     if direction == "at_least":
-        ranked = sorted((r for r in rows if r.percent_achieved is not None), key=lambda r: -r.percent_achieved)
-    else:
-        ranked = sorted((r for r in rows if r.value is not None), key=lambda r: r.value)
+        return sorted((r for r in rows if percent(r) is not None), key=lambda r: -percent(r))
+    return sorted((r for r in rows if value(r) is not None), key=value)
+
+
+def _rank(rows: list, direction: str) -> None:
+    """Rank counties (``rows``: snapshots) in place, ``rank`` 1…n; counties without data get none."""
+    order = ranked(rows, direction)
     for r in rows:
         r.rank = None
-    for i, r in enumerate(ranked, start=1):
+    for i, r in enumerate(order, start=1):
         r.rank = i
 
 
