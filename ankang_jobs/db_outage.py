@@ -52,19 +52,43 @@ def outage_response(request) -> HttpResponse:
     return response
 
 
+def _is_outage(exception) -> bool:
+    return isinstance(exception, InterfaceError) or (
+        isinstance(exception, OperationalError) and database_unreachable())
+
+
+def _note_outage(sender, request=None, **kwargs) -> None:
+    """``got_request_exception``: Django turns an exception raised in a middleware below this one
+    (the session, the user, the second factor all query the database) into a 500 response before
+    it reaches us; mark the request so __call__ can answer 503 instead."""
+    import sys
+
+    exception = sys.exc_info()[1]
+    if request is not None and exception is not None and _is_outage(exception):
+        request._database_outage = type(exception).__name__
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
+        from django.core.signals import got_request_exception
+
         self.get_response = get_response
+        got_request_exception.connect(_note_outage, dispatch_uid="ankang_database_outage")
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "_database_outage", None):
+            return self._outage(request, request._database_outage)
+        return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, InterfaceError) or (
-                isinstance(exception, OperationalError) and database_unreachable()):
-            log.error("database unreachable: answering 503 to %s %s (%s)", request.method, request.path,
-                      type(exception).__name__)
-            for conn in connections.all(initialized_only=True):
-                conn.close_if_unusable_or_obsolete()
-            return outage_response(request)
+        if _is_outage(exception):
+            return self._outage(request, type(exception).__name__)
         return None
+
+    @staticmethod
+    def _outage(request, what: str) -> HttpResponse:
+        log.error("database unreachable: answering 503 to %s %s (%s)", request.method, request.path, what)
+        for conn in connections.all(initialized_only=True):
+            conn.close_if_unusable_or_obsolete()
+        return outage_response(request)
