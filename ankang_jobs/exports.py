@@ -211,6 +211,9 @@ def respond(request, tables: Sequence[Table] | dict, stem: str):
         table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise Http404
+    from .security_log import security_event
+
+    security_event("export", request=request, what=key, format=fmt, query=request.GET.urlencode()[:300])
     return export_response(table, fmt, f"{stem}-{table.title}" if stem else table.title)
 
 

@@ -72,6 +72,9 @@ def pack_download(request, pk: int):
     pack = _pack(request, pk)
     if pack.state != ReportPack.State.DONE or not pack.file:
         raise Http404
+    from ankang_jobs.security_log import security_event
+
+    security_event("export", request=request, what="report_pack", subject_id=pack.pk)
     response = FileResponse(pack.file.open("rb"), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition(pack.filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -138,3 +138,11 @@ def test_imports_are_logged_with_the_files_hash_and_the_outcome(client_for, secu
     events = {r["event"]: r for r in security_log()}
     assert events["import_upload"]["file_sha256"] == batch.file_sha256 and events["import_upload"]["user"] == "county_a"
     assert events["import"]["batch"] == batch.pk and events["import"]["outcome"] == "ok"
+
+
+def test_exports_are_logged_with_what_was_exported(client_for, security_log):
+    response = client_for("county_a").get("/communities/?county=610902000000&export=registry&format=csv")
+    assert response.status_code == 200
+    event = next(r for r in security_log() if r["event"] == "export")
+    assert (event["what"], event["format"], event["user"]) == ("registry", "csv", "county_a")
+    assert "county=610902000000" in event["query"]
