@@ -49,6 +49,8 @@ DEMO_ACCOUNTS = [
                 note="county officer, 石泉县"),
     DemoAccount("demo_leader", "【演示】周华", Role.LEADER, note="leader, reads everything"),
     DemoAccount("demo_auditor", "【演示】吴琳", Role.AUDITOR, note="auditor, audit trail only"),
+    DemoAccount("demo_security", "【演示】郑磊", Role.SECURITY_ADMIN,
+                note="security administrator (三员分立): lockouts and second-factor devices only"),
 ]
 
 
