@@ -67,3 +67,15 @@ def outbox_relay(*, limit: int = 1000) -> int:
 
 def outbox_pending() -> int:
     return OutboxMessage.objects.filter(sent_at=None).count()
+
+
+def outbox_prune(*, keep_days: int | None = None) -> int:
+    """Delete jobs sent more than ``keep_days`` (OUTBOX_KEEP_DAYS) ago; pending ones are never
+    touched. The outbox is a queue, not a record: what the jobs changed is in the audit trail."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    days = settings.OUTBOX_KEEP_DAYS if keep_days is None else keep_days
+    deleted, _ = OutboxMessage.objects.filter(sent_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

@@ -225,7 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "reports-daily-reminders": {"task": "reports.reminders", "schedule": crontab(hour=8, minute=0)},
     # Jobs written to the outbox while Redis was down go out within a minute of its return.
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
+    # Sent jobs are kept OUTBOX_KEEP_DAYS for inspection, then deleted (pending ones never).
+    "outbox-prune": {"task": "outbox.prune", "schedule": crontab(hour=3, minute=15)},
 }
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
 # The cache degrades when Redis is down (ankang_jobs/cache.py): a miss on read, nothing on write,
 # so pages, logins and submissions keep working and rate limits let requests through.
