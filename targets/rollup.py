@@ -82,12 +82,26 @@ class Context:
         return governing
 
 
+def runs_abandoned_close() -> int:
+    """Mark as failed the runs still "running" after the broker's visibility timeout (sized to the
+    longest job): their worker was lost mid-job, and the job itself has been delivered again as
+    another run. Returns how many were closed."""
+    from django.conf import settings
+
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT)
+    return RollupRun.objects.filter(status=RollupRun.Status.RUNNING, started_at__lt=cutoff).update(
+        status=RollupRun.Status.FAILED, finished_at=timezone.now(),
+        error="abandoned: still running after the broker's visibility timeout (the worker was lost mid-job; "
+              "the job was delivered again as a later run)")
+
+
 def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable[int] | None = None,
            trigger: str = "full", today: datetime.date | None = None) -> RollupRun:
     """Recompute snapshots. With ``county_ids`` only those counties and the city are recomputed
     (what one approval can change); otherwise every county and the city."""
     codes = sorted(set(indicator_codes)) if indicator_codes else None
     counties = sorted(set(county_ids)) if county_ids else None
+    runs_abandoned_close()
     run = RollupRun.objects.create(trigger=trigger, started_at=timezone.now(),
                                    process=f"{socket.gethostname()}:{os.getpid()}",
                                    scope={"indicators": codes or "all", "counties": counties or "all"})

@@ -264,3 +264,21 @@ def test_derived_indicator_counts_come_from_a_registered_source(monkeypatch):
     with pytest.raises(ValidationError):
         value_record(indicator=Indicator.objects.get(code="municipal_fe_communities"), region=county("汉滨区"),
                      quarter=Quarter(2024, 4), components={"value": D(99)}, user=None)
+
+
+def test_a_run_left_running_by_a_lost_worker_is_closed_by_the_next_roll_up(settings):
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    from targets.models import RollupRun
+    from targets.rollup import rollup as _rollup
+
+    settings.BROKER_VISIBILITY_TIMEOUT = 3600
+    lost = RollupRun.objects.create(trigger="lost", started_at=_tz.now() - _dt.timedelta(hours=2))
+    recent = RollupRun.objects.create(trigger="recent", started_at=_tz.now() - _dt.timedelta(minutes=5))
+    _rollup(indicator_codes=["urban_new_jobs"], trigger="next")
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.status == "failed" and "abandoned" in lost.error and lost.finished_at is not None
+    assert recent.status == "running"  # may still be working
