@@ -578,3 +578,23 @@ def test_a_return_saved_between_preview_and_confirmation_gets_a_new_preview(pers
     assert batch.state == ImportBatch.State.APPLIED
     assert IndicatorValue.objects.get(region=r.region, year=2024, quarter=3, indicator__code=rows[0][0],
                                       component__code=rows[0][1]).value == 77
+
+
+def test_a_worker_lost_mid_import_leaves_it_queued_and_the_redelivered_job_applies_it(personas, settings):
+    """The claim is held for the whole apply: a worker that dies half-way (here: an exception
+    import_apply does not handle) rolls everything back, the claim included, so the job delivered
+    again (reject on worker loss) still finds the batch QUEUED and applies it once."""
+    from imports.services import import_confirm
+
+    settings.IMPORT_ASYNC_ROWS = 3
+    batch = upload_profiles(personas["county_a"], xlsx_bytes([HEADER] + community_rows(villages("汉滨区", 6))))
+    batch = import_confirm(batch=batch, user=personas["county_a"])
+    assert batch.state == ImportBatch.State.QUEUED
+    with mock.patch("imports.kinds.CommunityProfileImporter.apply", side_effect=RuntimeError("worker lost")):
+        with pytest.raises(RuntimeError):
+            import_apply_job(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.QUEUED and profiles() == []
+    assert import_apply_job(batch_id=batch.pk) == ImportBatch.State.APPLIED
+    assert len(profiles()) == 6
+    assert import_apply_job(batch_id=batch.pk) == "nothing to do"
