@@ -53,7 +53,8 @@ def demo_returns_seed(*, admin) -> int:
 
 @transaction.atomic
 def demo_task_reports_seed(*, admin) -> int:
-    """Task reports for 2026Q3: approved for most tasks, one returned with a comment (task 2, led by
+    """Approved task reports for every quarter from 2021Q1 to 2026Q2 (a few submitted late), and
+    for 2026Q3: approved for most tasks, one returned with a comment (task 2, led by
     市工信局: demo_lead can fix and resend), task 6's part from 市商务局 in (demo_dept), and
     2026Q4 left for everyone to start."""
     from tasks.models import Task
@@ -82,7 +83,23 @@ def demo_task_reports_seed(*, admin) -> int:
                 period.due_on + datetime.timedelta(days=(task.number % 4) - 2), datetime.time(16))),
             review_comment="【演示】请补充园区新增就业岗位的具体数据。" if returned else "",
             updated_by=admin, updated_at=now))
-    TaskReport.objects.bulk_create(reports)
+    # the quarters before: every task reported and approved, most on time, a few late, so the
+    # board, the scorecards and the timeliness pages show a plan that has been reported on
+    earlier = ReportingPeriod.objects.filter(year__gte=FIRST.year).exclude(year__gt=LAST.year).exclude(
+        year=LAST.year, quarter__gte=LAST.number).order_by("year", "quarter")
+    for old_period in earlier:
+        for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+            late = (task.number * 5 + old_period.quarter * 3 + old_period.year) % 11 == 0
+            submitted = timezone.make_aware(datetime.datetime.combine(
+                old_period.due_on + datetime.timedelta(days=3 if late else -((task.number + old_period.quarter) % 5)),
+                datetime.time(15)))
+            reports.append(TaskReport(
+                task=task, period=old_period, measures=f"【演示】{task.title}：按季度推进。",
+                progress="【演示】完成本季度工作。", problems="", next_steps="【演示】继续推进。",
+                self_status=statuses[(task.number + old_period.quarter) % 5], state=TaskReport.State.APPROVED,
+                submitted_by=admin, submitted_at=submitted, first_submitted_at=submitted, reviewed_by=admin,
+                reviewed_at=submitted + datetime.timedelta(days=2), updated_by=admin, updated_at=submitted))
+    TaskReport.objects.bulk_create(reports, batch_size=1000)
     task6 = Task.objects.get(plan__code="ankang-2022", number=6)
     from tasks.models import Department
 
