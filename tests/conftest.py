@@ -76,3 +76,14 @@ def client_for(personas):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters and progress entries are keyed
+    by ids, and SQLite hands a rolled-back test's ids to the next test (a client's requests in
+    one test would count against another's limit)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
