@@ -28,7 +28,15 @@ def plan_detail(request, code: str):
 
 
 def _plan_page(request, plan: Plan):
+    from ankang_jobs.exports import respond
+
+    from .exports import targets_table, tasks_table
+
     overview = plan_overview(plan=plan)
+    response = respond(request, {"tasks": lambda: tasks_table(overview), "targets": lambda: targets_table(overview)},
+                       plan.code)
+    if response is not None:
+        return response
     plans = Plan.objects.for_user(request.user).order_by("-period_start")
     return render(request, "tasks/plan_detail.html", {"overview": overview, "plan": plan, "plans": plans})
 

@@ -81,3 +81,5 @@ ZH: dict[str, str] = {
     "No packs yet.": "尚无报告包。",
     "All packs": "全部报告包",
 }
+ZH["Tasks and responsible units"] = "任务及责任单位"
+ZH["Co-responsible units"] = "配合单位"
