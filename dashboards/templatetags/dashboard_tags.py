@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 
 register = template.Library()
@@ -7,3 +9,25 @@ register = template.Library()
 def lookup(mapping, key):
     """``{{ labels|lookup:key }}``: a dict's value by a variable key."""
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def sources_url(plan, target, region, quarter_label: str) -> str:
+    """``{% url 'targets:snapshot-sources' … %}`` without a reverse() per cell (see
+    dashboards.views._sources_url); the same URL."""
+    from dashboards.views import _sources_url
+
+    return _sources_url(plan, target, region, quarter_label)
+
+
+@register.filter
+def county_url(code: str) -> str:
+    """``{% url 'dashboards:county' code %}``, resolved once per page render set, filled per county."""
+    return _county_pattern().format(code=code)
+
+
+@lru_cache(maxsize=1)
+def _county_pattern() -> str:
+    from django.urls import reverse
+
+    return reverse("dashboards:county", args=["000000000000"]).replace("000000000000", "{code}")
