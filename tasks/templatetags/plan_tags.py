@@ -27,7 +27,17 @@ def num(value, places: int = 2):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@register.inclusion_tag("targets/_status.html")
+STATUS_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}
+
+
+@register.simple_tag
 def status_badge(snapshot):
-    return {"status": getattr(snapshot, "status", "none"),
-            "label": snapshot.get_status_display() if snapshot is not None else ""}
+    """A snapshot's status as a badge: colour, a symbol and the word (never colour alone). A simple
+    tag, not an inclusion template: dashboards draw one per county and tier."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    status = getattr(snapshot, "status", "none") or "none"
+    label = snapshot.get_status_display() if snapshot is not None else ""
+    return format_html('<span class="status status-{}">{} {}</span>', status, STATUS_SYMBOLS.get(status, "○"),
+                       label or _("No data"))
