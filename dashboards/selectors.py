@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan
@@ -62,7 +62,10 @@ def _main_targets(user, plan: Plan) -> list[Target]:
 
 def _latest_quarters(user, indicator_ids) -> dict[int, Quarter]:
     """Per indicator: the latest quarter anyone reported in (the city snapshot has data)."""
-    rows = (Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY, units_reported__gt=0,
+    # the city's row by id (one scalar subquery, an index lookup), not by joining every region's
+    # snapshots to their level: the latter grows with the number of counties
+    city = Subquery(Region.objects.filter(level=Region.Level.CITY).values("pk")[:1])
+    rows = (Snapshot.objects.for_user(user).filter(region_id=city, units_reported__gt=0,
                                                    indicator__in=indicator_ids)
             .values("indicator_id").annotate(year=_max("year")).values_list("indicator_id", "year"))
     latest_year = dict(rows)
@@ -71,7 +74,7 @@ def _latest_quarters(user, indicator_ids) -> dict[int, Quarter]:
     q = Q()
     for ind, year in latest_year.items():
         q |= Q(indicator_id=ind, year=year)
-    rows = (Snapshot.objects.for_user(user).filter(q, region__level=Region.Level.CITY, units_reported__gt=0)
+    rows = (Snapshot.objects.for_user(user).filter(q, region_id=city, units_reported__gt=0)
             .values("indicator_id", "year").annotate(quarter=_max("quarter"))
             .values_list("indicator_id", "year", "quarter"))
     return {ind: Quarter(y, n) for ind, y, n in rows}
@@ -242,15 +245,20 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> Co
                    .order_by("-period__year", "-period__quarter"))
     tiers = list(Tier.objects.for_user(user).order_by("rank"))
     towns = {r.pk: TownRow(r, 0, 0) for r in Region.objects.for_user(user).filter(parent=county).order_by("code")}
-    for parent_id, kind, n in (Region.objects.for_user(user).filter(parent__in=list(towns))
-                               .values_list("parent_id", "kind").annotate(n=Count("pk"))):
+    village_town: dict[int, int] = {}
+    for pk, parent_id, kind in (Region.objects.for_user(user).filter(parent__in=list(towns))
+                                .values_list("pk", "parent_id", "kind")):
+        village_town[pk] = parent_id
         row = towns[parent_id]
         if kind == Region.Kind.COMMUNITY:
-            row.communities += n
+            row.communities += 1
         else:
-            row.villages += n
-    held = (Certification.objects.for_user(user).filter(community__parent__in=list(towns)).in_force_on(today)
-            .values_list("community__parent_id", "community_id", "tier__rank"))
+            row.villages += 1
+    # by the county's own villages (an index lookup per id), not by joining every certification of
+    # the province to its village's town
+    held = [(village_town[community_id], community_id, rank) for community_id, rank in (
+        Certification.objects.for_user(user).filter(community_id__in=list(village_town)).in_force_on(today)
+        .values_list("community_id", "tier__rank"))]
     top: dict[tuple[int, int], int] = {}
     for town_id, community_id, rank in held:
         top[(town_id, community_id)] = max(top.get((town_id, community_id), 0), rank)
