@@ -336,33 +336,19 @@ def task_board(*, user, plan: Plan, periods: list[ReportingPeriod], today: datet
 
 def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[Scorecard]:
     """Per department, for one period: task reports it leads and parts it owes as co-responsible,
-    on time or late, and how many of its reports the office returned (ever, for that period)."""
-    from reports.models import TaskReportPart
-    from tasks.models import Department
+    on time or late (reports.selectors.department_reporting), and how many of its reports the
+    office returned (ever, for that period)."""
+    from reports.selectors import department_reporting
 
     if not can_see_task_board(user):
         return []
     tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
-    duties = list(Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role"))
-    reports = {r_task: first for r_task, first in
-               TaskReport.objects.filter(period=period, task__in=tasks).values_list("task_id", "first_submitted_at")}
-    parts = {(t, d): first for t, d, first in TaskReportPart.objects.filter(period=period, task__in=tasks)
-             .values_list("task_id", "department_id", "first_submitted_at")}
+    cards, duties = department_reporting(tasks=tasks, period=period, card=Scorecard)
     returned = set(TaskReport.history.filter(period_id=period.pk, state=ReviewState.RETURNED)
                    .values_list("task_id", flat=True).distinct())
-    departments = Department.objects.in_bulk({d for _, d, _ in duties})
-    cards: dict[int, Scorecard] = {}
     for task_id, dept_id, role in duties:
-        card = cards.setdefault(dept_id, Scorecard(departments[dept_id]))
-        card.expected += 1
-        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
-        if first:
-            if _on_time(first, period.due_on):
-                card.on_time += 1
-            else:
-                card.late += 1
         if role == "lead" and task_id in returned:
-            card.returned += 1
+            cards[dept_id].returned += 1
     rows = sorted(cards.values(), key=lambda c: c.department.order)
     if not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
         rows = [c for c in rows if c.department.pk == user.department_id]

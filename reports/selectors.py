@@ -159,31 +159,42 @@ def county_timeliness(*, user, period: ReportingPeriod) -> list[Timeliness]:
     return rows
 
 
-def department_timeliness(*, user, plan, period: ReportingPeriod) -> list[Timeliness]:
-    """Per department: the task reports it leads and the parts it owes as a co-responsible unit."""
-    from tasks.models import Department, Responsibility, Task
+def department_reporting(*, tasks, period: ReportingPeriod, card=None) -> tuple[dict[int, Timeliness], list]:
+    """Per department (by id): the task reports of ``tasks`` it leads and the parts it owes as a
+    co-responsible unit in ``period``, on time or late; ``card`` is the row class (Timeliness or a
+    subclass). Also returns the duties read, (task id, department id, role). Four queries."""
+    from tasks.models import Department, Responsibility
 
     from .models import TaskReport, TaskReportPart
+
+    card = card or Timeliness
+    duties = list(Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role"))
+    reports = dict(TaskReport.objects.filter(period=period, task__in=tasks).values_list("task_id", "first_submitted_at"))
+    parts = {(t, d): first for t, d, first in TaskReportPart.objects.filter(period=period, task__in=tasks)
+             .values_list("task_id", "department_id", "first_submitted_at")}
+    departments = Department.objects.in_bulk({d for _, d, _ in duties})
+    cards: dict[int, Timeliness] = {}
+    for task_id, dept_id, role in duties:
+        row = cards.setdefault(dept_id, card(departments[dept_id]))
+        row.expected += 1
+        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
+        if first:
+            if _on_time(first, period.due_on):
+                row.on_time += 1
+            else:
+                row.late += 1
+    return cards, duties
+
+
+def department_timeliness(*, user, plan, period: ReportingPeriod) -> list[Timeliness]:
+    """Per department: the task reports it leads and the parts it owes as a co-responsible unit."""
+    from tasks.models import Task
 
     if not (user.is_superuser or user.has_role("city_admin", "leader", "dept_officer")):
         return []
     tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
-    duties = Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role")
-    reports = {r.task_id: r.first_submitted_at for r in TaskReport.objects.filter(period=period, task__in=tasks)}
-    parts = {(p.task_id, p.department_id): p.first_submitted_at
-             for p in TaskReportPart.objects.filter(period=period, task__in=tasks)}
-    by_dept: dict[int, Timeliness] = {}
-    departments = Department.objects.in_bulk({d for _, d, _ in duties})
-    for task_id, dept_id, role in duties:
-        t = by_dept.setdefault(dept_id, Timeliness(departments[dept_id]))
-        t.expected += 1
-        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
-        if first:
-            if _on_time(first, period.due_on):
-                t.on_time += 1
-            else:
-                t.late += 1
-    rows = sorted(by_dept.values(), key=lambda t: t.unit.order)
+    cards, _duties = department_reporting(tasks=tasks, period=period)
+    rows = sorted(cards.values(), key=lambda t: t.unit.order)
     if not (user.is_superuser or user.has_role("city_admin", "leader")):
         rows = [t for t in rows if t.unit.pk == user.department_id]
     return rows
