@@ -235,7 +235,7 @@ class CountyReturnImporter(Importer):
     def preview(self, table: Table) -> dict:
         from django.utils import timezone
 
-        from reports.services import period_is_open_for, return_values
+        from reports.services import period_closed_message, period_is_open_for, return_values
         from targets.models import Indicator, IndicatorComponent
         from targets.services import figures_validate
 
@@ -246,9 +246,7 @@ class CountyReturnImporter(Importer):
                                                  "import.") % {"period": period.label,
                                                                "state": county_return.get_state_display()}))
         if not period_is_open_for(period=period, today=timezone.localdate(), region=county):
-            errors.append(CellError("", 0, "", _("Entry for %(period)s closed after %(day)s; ask the city "
-                                                 "administrator for an exception or request a correction.") % {
-                "period": period.label, "day": period.locks_after.isoformat()}))
+            errors.append(CellError("", 0, "", period_closed_message(period)))
         cols, header_errors = self.map_columns(table)
         errors += header_errors
         if header_errors:
@@ -452,16 +450,14 @@ class TaskReportImporter(Importer):
         from django.utils import timezone
 
         from reports.models import TaskReport, TaskReportPart
-        from reports.services import period_is_open_for
+        from reports.services import period_closed_message, period_is_open_for
         from tasks.models import Responsibility
         from tasks.selectors import plan_current_for_user
 
         department, period = self._department(), self.batch.period
         errors: list[CellError] = []
         if not period_is_open_for(period=period, today=timezone.localdate(), department=department):
-            errors.append(CellError("", 0, "", _("Entry for %(period)s closed after %(day)s; ask the city "
-                                                 "administrator for an exception or request a correction.") % {
-                "period": period.label, "day": period.locks_after.isoformat()}))
+            errors.append(CellError("", 0, "", period_closed_message(period)))
         cols, header_errors = self.map_columns(table)
         errors += header_errors
         if errors:

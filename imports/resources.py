@@ -257,6 +257,20 @@ def county_named_error(raw, county) -> str | None:
              "not from the file") % {"named": text, "county": county.name}
 
 
+def period_named_error(raw, period) -> str | None:
+    """A quarter column is allowed but never decides anything: naming another quarter than the
+    one the import is for is an error for that row."""
+    import re
+
+    if raw is None or not str(raw).strip():
+        return None
+    match = re.match(PERIOD_TEXT, str(raw).translate(FULL_WIDTH).strip(), re.IGNORECASE)
+    if match and (int(match[1]), int(match[2])) == (period.year, period.quarter):
+        return None
+    return _("the row is for %(given)s, but this import is for %(period)s") % {"given": str(raw).strip(),
+                                                                              "period": period.label}
+
+
 class VillageRowsMixin:
     """Rows keyed by a village's or community's NBS code: the code, the name and county columns
     checked against the platform; ``context['villages']``: code → Region (with its county)."""
@@ -388,20 +402,15 @@ class CountyReturnResource(ServiceResource):
         return value, True
 
     def row_checks(self, instance, row, *, number):
-        import re
 
         ctx = self.context
         errors = []
         named = county_named_error(self.cell(row, "county"), ctx["county"])
         if named:
             errors.append(("county", named))
-        raw_period = self.cell(row, "period")
-        if raw_period is not None and str(raw_period).strip():
-            period = ctx["period"]
-            match = re.match(PERIOD_TEXT, str(raw_period).translate(FULL_WIDTH).strip(), re.IGNORECASE)
-            if not match or (int(match[1]), int(match[2])) != (period.year, period.quarter):
-                errors.append(("period", _("the row is for %(given)s, but this import is for %(period)s") % {
-                    "given": str(raw_period).strip(), "period": period.label}))
+        named = period_named_error(self.cell(row, "period"), ctx["period"])
+        if named:
+            errors.append(("period", named))
         code, component = instance._import_code, instance._import_component
         roles = ctx["components"]
         if code not in roles:
@@ -631,15 +640,9 @@ class TaskReportResource(ServiceResource):
             errors.append(("department", _("the row names %(named)s, but it is imported for %(department)s; the "
                                            "department comes from your account, not from the file") % {
                 "named": str(department).strip(), "department": ctx["department"].name}))
-        raw_period = self.cell(row, "period")
-        if raw_period is not None and str(raw_period).strip():
-            import re
-
-            period = ctx["period"]
-            match = re.match(PERIOD_TEXT, str(raw_period).translate(FULL_WIDTH).strip(), re.IGNORECASE)
-            if not match or (int(match[1]), int(match[2])) != (period.year, period.quarter):
-                errors.append(("period", _("the row is for %(given)s, but this import is for %(period)s") % {
-                    "given": str(raw_period).strip(), "period": period.label}))
+        named = period_named_error(self.cell(row, "period"), ctx["period"])
+        if named:
+            errors.append(("period", named))
         for field in REPORT_FIELDS:  # an empty cell keeps what the report says
             if not getattr(instance, field):
                 setattr(instance, field, instance._import_old[field])

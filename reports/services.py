@@ -157,10 +157,15 @@ def refuse_if_stale(record, version: int) -> None:
                          "yours were not saved.") % {"who": who, "when": when})
 
 
+def period_closed_message(period: ReportingPeriod) -> str:
+    """Why a period's entry window refuses a save (forms, the API and imports say the same)."""
+    return _("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
+             "request a correction.") % {"period": period.label, "day": period.locks_after.isoformat()}
+
+
 def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:
     if not period_is_open_for(period=period, today=today, **unit):
-        raise Locked(_("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
-                       "request a correction.") % {"period": period.label, "day": period.locks_after.isoformat()})
+        raise Locked(period_closed_message(period))
 
 
 def _touch(record, user) -> None:
