@@ -20,15 +20,23 @@ from tasks.services import government_units_ensure, plan_load
 PASSWORD = "correct-Horse-battery-9"
 
 
+def reference_data_load(*, periods: bool = True) -> None:
+    """The divisions, the 2022 plan, the government units, the tiers and (``periods``) the
+    reporting periods 2021–2027 every test expects. Idempotent; transactional tests, whose tables
+    are emptied afterwards, call it again."""
+    divisions_load()
+    plan_load()
+    government_units_ensure()
+    tiers_ensure()
+    if periods:
+        periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the divisions and the 2022 plan once; every test runs in a transaction on top."""
+    """Load the reference data once; every test runs in a transaction on top."""
     with django_db_blocker.unblock():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
-        periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
+        reference_data_load()
 
 
 @pytest.fixture

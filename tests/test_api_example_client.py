@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from examples.push_quarter import main
+from tests.conftest import reference_data_load
 
 
 @pytest.fixture
@@ -17,15 +18,10 @@ def world(transactional_db):
     from accounts.models import User
     from accounts.services import role_grant
     from communities.models import Region
-    from communities.services import divisions_load, tiers_ensure
     from reports.services import periods_generate
-    from tasks.services import government_units_ensure, plan_load
 
     if not Region.objects.exists():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
+        reference_data_load(periods=False)
     periods_generate(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
     admin = User.objects.create_user("ex_admin")
     role_grant(user=admin, role="city_admin", granted_by=None)

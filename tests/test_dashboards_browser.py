@@ -9,12 +9,13 @@ requirements-dev.txt; no `playwright install`, no browser download)."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import reference_data_load
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,18 +52,6 @@ def playwright_api(settings):
     return api
 
 
-def _load_reference_data() -> None:
-    from communities.services import divisions_load, tiers_ensure
-    from reports.services import periods_generate
-    from tasks.services import government_units_ensure, plan_load
-
-    divisions_load()
-    plan_load()
-    government_units_ensure()
-    tiers_ensure()
-    periods_generate(start=datetime.date(2021, 1, 1), end=datetime.date(2027, 12, 31))
-
-
 @pytest.fixture
 def reference_data_restored(django_db_blocker):
     """live_server needs a transactional database, which is flushed afterwards: put back the
@@ -70,10 +59,10 @@ def reference_data_restored(django_db_blocker):
     fixture, so torn down after the flush). Loaded first as well, all idempotent: another
     transactional test may have run before this one."""
     with django_db_blocker.unblock():
-        _load_reference_data()
+        reference_data_load()
     yield
     with django_db_blocker.unblock():
-        _load_reference_data()
+        reference_data_load()
 
 
 @pytest.fixture

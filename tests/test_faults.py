@@ -26,13 +26,11 @@ from accounts.roles import Role
 from ankang_jobs.celery import app
 from api.services import api_client_create
 from communities.models import Region
-from communities.services import divisions_load, tiers_ensure
 from outbox.models import OutboxMessage
 from reports.models import CountyReturn, ReportingPeriod
 from reports.services import periods_generate
 from targets.models import RollupRun, Snapshot
-from tasks.services import government_units_ensure, plan_load
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, reference_data_load
 from tests.services_helpers import Gunicorn, OwnPostgres, OwnRedis, csrf, login, shared_test_database_url, wait_for
 from tests.test_services import need_service
 from tests.test_targets_worker import _approve
@@ -49,10 +47,7 @@ def _need_postgresql():
 def loaded(transactional_db):
     """Transactional: the servers started here read what the test commits."""
     if not Region.objects.exists():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
+        reference_data_load(periods=False)
     periods_generate(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
     ReportingPeriod.objects.filter(year=2026, quarter=3).update(locks_after=dt.date(2099, 12, 31))
 

@@ -24,6 +24,7 @@ from reports.services import (
     reported_indicators,
 )
 from targets.models import IndicatorValue, Snapshot
+from tests.conftest import reference_data_load
 from tests.targets_helpers import city, county
 
 pytestmark = pytest.mark.django_db
@@ -263,14 +264,9 @@ def personas_tx(transactional_db):
     from accounts.models import User
     from accounts.services import role_grant
     from communities.models import Region
-    from communities.services import divisions_load, tiers_ensure
-    from tasks.services import government_units_ensure, plan_load
 
     if not Region.objects.exists():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
+        reference_data_load(periods=False)
     from reports.services import periods_generate
 
     periods_generate(start=dt.date(2021, 1, 1), end=dt.date(2027, 12, 31))

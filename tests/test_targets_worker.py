@@ -17,12 +17,11 @@ from django.db import connection
 
 from ankang_jobs.celery import app
 from communities.models import Region
-from communities.services import divisions_load, tiers_ensure
 from reports.quarters import Quarter
 from targets.models import Indicator, RollupRun, Snapshot
 from targets.rollup import rollup
 from targets.services import value_record, values_approve
-from tasks.services import government_units_ensure, plan_load
+from tests.conftest import reference_data_load
 from tests.test_services import need_service
 
 
@@ -30,10 +29,7 @@ from tests.test_services import need_service
 def loaded(transactional_db):
     """Transactional tests empty the tables afterwards, so each loads what it needs itself."""
     if not Region.objects.exists():
-        divisions_load()
-        plan_load()
-        government_units_ensure()
-        tiers_ensure()
+        reference_data_load(periods=False)
 
 
 def _approve(code: str, county: str, quarter: str, **components) -> None:
