@@ -1,5 +1,3 @@
-from functools import lru_cache
-
 from django import template
 
 register = template.Library()
@@ -22,12 +20,7 @@ def sources_url(plan, target, region, quarter_label: str) -> str:
 
 @register.filter
 def county_url(code: str) -> str:
-    """``{% url 'dashboards:county' code %}``, resolved once per page render set, filled per county."""
-    return _county_pattern().format(code=code)
+    """``{% url 'dashboards:county' code %}`` without a reverse() per row (see url_filled)."""
+    from dashboards.views import url_filled
 
-
-@lru_cache(maxsize=1)
-def _county_pattern() -> str:
-    from django.urls import reverse
-
-    return reverse("dashboards:county", args=["000000000000"]).replace("000000000000", "{code}")
+    return url_filled("dashboards:county", code)
