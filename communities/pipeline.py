@@ -34,7 +34,7 @@ from .models import (
     Region,
     Tier,
 )
-from .services import certification_issue, certification_withdraw
+from .services import _refuse, certification_issue, certification_withdraw
 
 # The plan's four conditions (task 8) and the measured conditions a county records; every tier
 # starts with the same list, which the city administrator then edits per tier.
@@ -80,10 +80,6 @@ def review_steps() -> list[str]:
         raise ValueError(f"CERTIFICATION_REVIEW_STEPS must be distinct steps of {sorted(known)} ending with "
                          f"'city', not {steps}")
     return steps
-
-
-def _refuse(message: str, **params) -> None:
-    raise ValidationError(message % params if params else message)
 
 
 def _stale(application: Application, version: int) -> None:
