@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.admin_site import RoleScopedAdmin, RoleScopedInline
 from accounts.scoping import is_security_admin
-from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
-from ankang_jobs.security_log import security_event
+from kernel.security_log import security_event
 
 from .models import RoleAssignment, User
 

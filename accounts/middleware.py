@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang_jobs.security_log import security_event
+from kernel.security_log import security_event
 
 from .roles import SECOND_FACTOR_ROLES
 

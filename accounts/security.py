@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpResponseForbidden
 
-from ankang_jobs.security_log import security_event
+from kernel.security_log import security_event
 
 from .middleware import session_start
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ankang_jobs.security_log import security_event
+from kernel.security_log import security_event
 
 
 class LoginView(auth_views.LoginView):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from kernel import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -22,6 +22,6 @@ urlpatterns = [
 ]
 
 # Error pages name the request id and nothing internal (templates/error.html).
-handler403 = "ankang_jobs.views.permission_denied"
-handler404 = "ankang_jobs.views.page_not_found"
-handler500 = "ankang_jobs.views.server_error"
+handler403 = "kernel.views.permission_denied"
+handler404 = "kernel.views.page_not_found"
+handler500 = "kernel.views.server_error"

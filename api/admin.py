@@ -4,8 +4,8 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from ankang_jobs.admin import RoleScopedAdmin
-from ankang_jobs.exports import FORMATS, export_response
+from accounts.admin_site import RoleScopedAdmin
+from kernel.exports import FORMATS, export_response
 
 from .exports import api_clients_table
 from .models import ApiClient

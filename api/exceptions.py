@@ -4,7 +4,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
-from reports.services import Conflict, Locked
+from kernel.refusals import Locked
+from kernel.versioning import Conflict
 
 
 def exception_handler(exc, context):

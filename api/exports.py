@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from ankang_jobs.exports import Table, resource_table
+from kernel.exports import Table, resource_table
 
 from .models import ApiClient
 

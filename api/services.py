@@ -17,8 +17,8 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from accounts.services import role_grant
-from ankang_jobs.security_log import security_event_on_commit
 from communities.models import Region
+from kernel.security_log import security_event_on_commit
 
 from .models import ApiClient
 

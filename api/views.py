@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communities.models import Certification, Region
+from kernel.quarters import Quarter
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
-from reports.quarters import Quarter
 from reports.services import county_return_open, county_return_save, county_return_submit
 from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 from targets.selectors import rule_catalogue

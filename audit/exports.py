@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from ankang_jobs.exports import Table, resource_table
+from kernel.exports import Table, resource_table
 
 from .models import AuditEvent
 
@@ -28,7 +28,7 @@ class AuditEventResource(resources.ModelResource):
         chunk_size = 1000
 
     def dehydrate_occurred_at(self, event: AuditEvent):
-        return event.occurred_at  # a date-time cell, in local time (ankang_jobs.exports.cell)
+        return event.occurred_at  # a date-time cell, in local time (kernel.exports.cell)
 
     def dehydrate_action(self, event: AuditEvent) -> str:
         return str(event.get_action_display())

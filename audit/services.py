@@ -6,7 +6,7 @@ import datetime
 
 from django.db import models, transaction
 
-from ankang_jobs.loading import LoadSummary
+from kernel.loading import LoadSummary
 
 from .chain import chain
 from .models import AuditEvent
@@ -168,7 +168,7 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
                                  object_repr=text[:300], changes=changes, reason=reason)
                       for pk, text, action, changes in rows if changes])
         return
-    from ankang_jobs.pgcopy import copy_rows
+    from kernel.pgcopy import copy_rows
 
     from .chain import canonical
 

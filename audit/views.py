@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from accounts.scoping import can_read_audit
-from ankang_jobs.exports import respond
+from kernel.exports import respond
 
 from .exports import events_table
 from .models import AuditEvent

@@ -77,9 +77,9 @@ def setup() -> tuple[str, str]:
 
 # phase label → (object, attribute): the functions on the push's path that do the work
 def _phases():
-    import ankang_jobs.pgcopy
     import api.serializers
     import api.views
+    import kernel.pgcopy
     import targets.services
 
     return {
@@ -88,7 +88,7 @@ def _phases():
         "save": (api.views, "county_return_save"),  # lock, rules again, read, write, audit
         "save: write": (targets.services, "_values_write_copy"),  # values and history rows
         "save: audit": (targets.services, "_values_audit"),
-        "COPY": (ankang_jobs.pgcopy, "copy_rows"),  # inside write and audit: formatting and sending
+        "COPY": (kernel.pgcopy, "copy_rows"),  # inside write and audit: formatting and sending
     }
 
 

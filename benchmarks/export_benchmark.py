@@ -58,9 +58,9 @@ def main() -> None:
         from accounts.services import role_grant
         from communities.models import Region
         from communities.services import divisions_load, tiers_ensure
+        from kernel.quarters import Quarter
         from packs.models import ReportPack
         from packs.services import report_pack_build
-        from reports.quarters import Quarter
         from reports.services import periods_generate
         from tasks.models import Plan
         from tasks.services import government_units_ensure, plan_load

@@ -39,7 +39,7 @@ from django.utils import timezone  # noqa: E402
 
 from communities.models import Certification, Region, Tier  # noqa: E402
 from communities.services import tiers_ensure  # noqa: E402
-from reports.quarters import Quarter  # noqa: E402
+from kernel.quarters import Quarter  # noqa: E402
 from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot  # noqa: E402
 from targets.rollup import rollup  # noqa: E402
 from tasks.services import plan_load  # noqa: E402

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin
+from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin
 
 from .models import Application, Certification, CommunityProfile, Criterion, Region, Tier
 

@@ -1,5 +1,5 @@
 """Exports of the registry and the certification applications (issue 8, part 4): the rows the
-pages show, from the same selectors, as .xlsx / .csv through ankang_jobs.exports."""
+pages show, from the same selectors, as .xlsx / .csv through kernel.exports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from ankang_jobs.exports import Table, resource_table
+from kernel.exports import Table, resource_table
 
 from .models import Region, Tier
 

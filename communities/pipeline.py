@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from ankang_jobs.loading import LoadSummary, upsert
-from ankang_jobs.security_log import security_event_on_commit
+from kernel.loading import LoadSummary, upsert
+from kernel.refusals import refuse
+from kernel.security_log import security_event_on_commit
 
 from .models import (
     Application,
@@ -34,7 +35,7 @@ from .models import (
     Region,
     Tier,
 )
-from .services import _refuse, certification_issue, certification_withdraw
+from .services import certification_issue, certification_withdraw
 
 # The plan's four conditions (task 8) and the measured conditions a county records; every tier
 # starts with the same list, which the city administrator then edits per tier.
@@ -83,7 +84,7 @@ def review_steps() -> list[str]:
 
 
 def _stale(application: Application, version: int) -> None:
-    from reports.services import refuse_if_stale
+    from kernel.versioning import refuse_if_stale
 
     refuse_if_stale(application, version)
 
@@ -108,15 +109,15 @@ def _held_today(community: Region, tier: Tier, day: datetime.date) -> bool:
 
 def _check_tier_rules(community: Region, tier: Tier, day: datetime.date) -> None:
     if community.level != Region.Level.VILLAGE:
-        _refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
+        refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
     if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
-        _refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
+        refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
     if _held_today(community, tier, day):
-        _refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
+        refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
     if tier.rank > 1:
         below = Tier.objects.get(rank=tier.rank - 1)
         if not _held_today(community, below, day):
-            _refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
+            refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
                     below=below.name, day=day)
 
 
@@ -127,7 +128,7 @@ def application_create(*, community: Region, tier: Tier, user, summary: str = ""
     community = Region.objects.select_for_update().get(pk=community.pk)  # one open application at a time
     _check_tier_rules(community, tier, timezone.localdate())
     if Application.objects.open().filter(community=community, tier=tier).exists():
-        _refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)
+        refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)
     application = Application.objects.create(
         community=community, county_id=community.county_id, tier=tier, summary=summary.strip(), created_by=user,
         updated_by=user, updated_at=timezone.now(), steps=",".join(review_steps()), is_demo=is_demo)
@@ -143,13 +144,13 @@ def _number(raw, criterion: Criterion) -> Decimal | None:
     if raw == "":
         return None
     if not raw.isascii():
-        _refuse(_("%(name)s: write the figure with ASCII digits (%(value)s)."), name=criterion.name, value=raw)
+        refuse(_("%(name)s: write the figure with ASCII digits (%(value)s)."), name=criterion.name, value=raw)
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        _refuse(_("%(name)s: %(value)s is not a number."), name=criterion.name, value=raw)
+        refuse(_("%(name)s: %(value)s is not a number."), name=criterion.name, value=raw)
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
-        _refuse(_("%(name)s: %(value)s is not a figure that can be recorded."), name=criterion.name, value=raw)
+        refuse(_("%(name)s: %(value)s is not a figure that can be recorded."), name=criterion.name, value=raw)
     return value.quantize(Decimal("0.01"))
 
 
@@ -161,12 +162,12 @@ def application_checklist_save(*, application: Application, answers: dict[int, d
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_county(user, application.community)
     if not application.is_editable:
-        _refuse(_("The application is %(state)s and cannot be changed."), state=application.get_state_display())
+        refuse(_("The application is %(state)s and cannot be changed."), state=application.get_state_display())
     _stale(application, version)
     checks = {c.criterion_id: c for c in application.checks.select_related("criterion")}
     unknown = set(answers) - set(checks)
     if unknown:
-        _refuse(_("The checklist names a criterion this application does not have."))
+        refuse(_("The checklist names a criterion this application does not have."))
     for criterion_id, answer in answers.items():
         check = checks[criterion_id]
         met, value, note = answer.get("met"), answer.get("value"), (answer.get("note") or "").strip()[:300]
@@ -205,12 +206,12 @@ def checklist_problems(application: Application) -> list[str]:
 
 @transaction.atomic
 def application_evidence_attach(*, application: Application, upload, user) -> ApplicationEvidence:
-    from reports.services import evidence_upload_check
+    from kernel.uploads import evidence_upload_check
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_county(user, application.community)
     if not application.is_editable:
-        _refuse(_("Evidence can be added while the application is a draft or returned."))
+        refuse(_("Evidence can be added while the application is a draft or returned."))
     content_type = evidence_upload_check(upload)
     evidence = ApplicationEvidence(application=application, file=upload, name=upload.name[:200],
                                    content_type=content_type, size=upload.size, uploaded_by=user)
@@ -225,14 +226,14 @@ def application_submit(*, application: Application, version: int, user, comment:
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_county(user, application.community)
     if not application.is_editable:
-        _refuse(_("The application is %(state)s and cannot be submitted."), state=application.get_state_display())
+        refuse(_("The application is %(state)s and cannot be submitted."), state=application.get_state_display())
     _stale(application, version)
     _check_tier_rules(application.community, application.tier, timezone.localdate())
     problems = checklist_problems(application)
     if problems:
         raise ValidationError([_("The checklist is not complete:")] + problems)
     if not application.evidence.exists():
-        _refuse(_("Attach at least one piece of evidence before submitting."))
+        refuse(_("Attach at least one piece of evidence before submitting."))
     steps = review_steps()
     now = timezone.now()
     application.state, application.steps, application.step = Application.State.IN_REVIEW, ",".join(steps), steps[0]
@@ -265,10 +266,10 @@ def application_review(*, application: Application, approve: bool, comment: str,
     certificate number and date) or return the application to the county with a comment."""
     application = Application.objects.select_for_update().select_related("community", "tier").get(pk=application.pk)
     if application.state != Application.State.IN_REVIEW:
-        _refuse(_("The application is %(state)s, not in review."), state=application.get_state_display())
+        refuse(_("The application is %(state)s, not in review."), state=application.get_state_display())
     if not can_review(application, user):
         if application.step == Application.Step.COUNTY and user.pk == application.submitted_by_id:
-            _refuse(_("The officer who submitted the application cannot also review it."))
+            refuse(_("The officer who submitted the application cannot also review it."))
         raise PermissionDenied(_("This step (%(step)s) is not yours to decide.")
                                % {"step": application.get_step_display()})
     _stale(application, version)
@@ -277,7 +278,7 @@ def application_review(*, application: Application, approve: bool, comment: str,
     step = application.step
     if not approve:
         if not comment:
-            _refuse(_("Say why the application is returned."))
+            refuse(_("Say why the application is returned."))
         application.state, application.step = Application.State.RETURNED, ""
         decision = ApplicationReview.Decision.RETURNED
     else:
@@ -292,7 +293,7 @@ def application_review(*, application: Application, approve: bool, comment: str,
             if problems:
                 raise ValidationError([_("The checklist is not complete:")] + problems)
             if not certificate_number.strip() or certified_on is None:
-                _refuse(_("Certifying needs the certificate number and the date."))
+                refuse(_("Certifying needs the certificate number and the date."))
             application.certification = certification_issue(
                 community=application.community, tier=application.tier, certificate_number=certificate_number.strip(),
                 certified_on=certified_on, issuer=_("Ankang Municipal Bureau of Human Resources and Social Security"),
@@ -312,9 +313,9 @@ def application_cancel(*, application: Application, reason: str, version: int, u
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_county(user, application.community)
     if not application.is_open:
-        _refuse(_("The application is %(state)s and cannot be cancelled."), state=application.get_state_display())
+        refuse(_("The application is %(state)s and cannot be cancelled."), state=application.get_state_display())
     if not reason.strip():
-        _refuse(_("Say why the application is cancelled."))
+        refuse(_("Say why the application is cancelled."))
     _stale(application, version)
     application.state, application.step = Application.State.CANCELLED, ""
     _touch(application, user)
@@ -344,13 +345,13 @@ def certification_review_record(*, certification: Certification, reviewed_on: da
         raise PermissionDenied
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
     if certification.withdrawn_on is not None:
-        _refuse(_("This certification was already withdrawn on %(day)s."), day=certification.withdrawn_on)
+        refuse(_("This certification was already withdrawn on %(day)s."), day=certification.withdrawn_on)
     if reviewed_on < certification.certified_on:
-        _refuse(_("The review date is before the certification date."))
+        refuse(_("The review date is before the certification date."))
     if reviewed_on > timezone.localdate():
-        _refuse(_("The review date cannot be in the future."))
+        refuse(_("The review date cannot be in the future."))
     if not passed and not comment.strip():
-        _refuse(_("Say why the review failed."))
+        refuse(_("Say why the review failed."))
     valid_until = None
     if passed:
         valid_until = validity_end(reviewed_on)
@@ -375,9 +376,9 @@ def certification_withdraw_by(*, certification: Certification, on: datetime.date
     if not is_city_admin(user):
         raise PermissionDenied
     if on > timezone.localdate():
-        _refuse(_("The withdrawal date cannot be in the future."))
+        refuse(_("The withdrawal date cannot be in the future."))
     if on < certification.certified_on:
-        _refuse(_("The withdrawal date is before the certification date."))
+        refuse(_("The withdrawal date is before the certification date."))
     return certification_withdraw(certification=Certification.objects.select_for_update().get(pk=certification.pk),
                                   on=on, reason=reason)
 
@@ -416,4 +417,4 @@ def application_can_open(*, community: Region, tier: Tier, user, day: datetime.d
     _require_county(user, community)
     _check_tier_rules(community, tier, day or timezone.localdate())
     if Application.objects.open().filter(community=community, tier=tier).exists():
-        _refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)
+        refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)

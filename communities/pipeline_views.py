@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, is_city_admin
-from ankang_jobs.exports import respond
-from reports.services import Conflict
+from kernel.exports import respond
+from kernel.versioning import Conflict
 
 from . import pipeline
 from .exports import applications_table
@@ -263,10 +263,10 @@ def evidence_download(request, pk: int):
 
     evidence = get_object_or_404(ApplicationEvidence.objects.filter(
         application__in=Application.objects.for_user(request.user)), pk=pk)
-    from ankang_jobs.security_log import security_event
+    from kernel.security_log import security_event
 
     security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
-    from ankang_jobs.security_log import security_event
+    from kernel.security_log import security_event
 
     security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,

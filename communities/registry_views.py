@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from ankang_jobs.exports import respond
+from kernel.exports import respond
 
 from .exports import registry_table
 from .models import Application, Certification, CommunityProfile, Region, Tier

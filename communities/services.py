@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ankang_jobs.loading import LoadSummary
+from kernel.loading import LoadSummary
+from kernel.refusals import refuse
 
 from .models import Region
 
@@ -119,7 +120,7 @@ TIERS = [
 @transaction.atomic
 def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
     """The four certification tiers of task 8. Idempotent."""
-    from ankang_jobs.loading import upsert
+    from kernel.loading import upsert
 
     from .models import Tier
 
@@ -134,10 +135,6 @@ def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
     return summary
 
 
-def _refuse(message: str, **params) -> None:
-    from django.core.exceptions import ValidationError
-
-    raise ValidationError(message, params=params or None)
 
 
 @transaction.atomic
@@ -150,21 +147,21 @@ def certification_issue(*, community: Region, tier, certificate_number: str, cer
     from .models import Certification, Tier
 
     if community.level != Region.Level.VILLAGE:
-        _refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
+        refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
     if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
-        _refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
+        refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
     used = Certification.objects.filter(certificate_number=certificate_number).select_related("community").first()
     if used is not None:
-        _refuse(_("Certificate number %(number)s is already used (%(name)s%(withdrawn)s); a certificate number is "
+        refuse(_("Certificate number %(number)s is already used (%(name)s%(withdrawn)s); a certificate number is "
                   "never reused."), number=certificate_number, name=used.community.name,
                 withdrawn=_(", withdrawn on %(day)s") % {"day": used.withdrawn_on} if used.withdrawn_on else "")
     held = Certification.objects.select_for_update().filter(community=community).in_force_on(certified_on)
     if held.filter(tier=tier).exists():
-        _refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
+        refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
     if tier.rank > 1:
         below = Tier.objects.get(rank=tier.rank - 1)
         if not held.filter(tier=below).exists():
-            _refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
+            refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
                     below=below.name, day=certified_on)
     certification = Certification(community=community, tier=tier, certificate_number=certificate_number,
                                   certified_on=certified_on, valid_until=valid_until, issuer=issuer, is_demo=is_demo)
@@ -180,9 +177,9 @@ def certification_withdraw(*, certification, on, reason: str):
     from django.utils.translation import gettext as _
 
     if not reason.strip():
-        _refuse(_("A withdrawal needs a reason."))
+        refuse(_("A withdrawal needs a reason."))
     if certification.withdrawn_on is not None:
-        _refuse(_("This certification was already withdrawn on %(day)s."), day=certification.withdrawn_on)
+        refuse(_("This certification was already withdrawn on %(day)s."), day=certification.withdrawn_on)
     certification.withdrawn_on, certification.withdrawal_reason = on, reason.strip()
     certification.full_clean()
     certification.save()
@@ -207,7 +204,7 @@ def community_profile_save(*, region: Region, households, population, is_relocat
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
-    from reports.services import refuse_if_stale
+    from kernel.versioning import refuse_if_stale
 
     from .models import CommunityProfile
 
@@ -217,7 +214,7 @@ def community_profile_save(*, region: Region, households, population, is_relocat
     refuse_if_stale(profile, version)
     for name, value in (("households", households), ("population", population)):
         if value not in (None, "") and (not str(value).isascii() or not str(value).isdigit()):
-            _refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(
+            refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(
                 CommunityProfile._meta.get_field(name).verbose_name), value=value)
     profile.households = int(households) if households not in (None, "") else None
     profile.population = int(population) if population not in (None, "") else None

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from ankang_jobs.exports import respond
+from kernel.exports import respond
 
 from .exports import units_table
 from .models import Region

@@ -1,7 +1,7 @@
 """The dashboards' exports now live in the platform's one export module (ankang_jobs/exports.py);
 these names stay importable from here."""
 
-from ankang_jobs.exports import (  # noqa: F401
+from kernel.exports import (  # noqa: F401
     FORMULA_START,
     XLSX_TYPE,
     Table,

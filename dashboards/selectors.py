@@ -14,8 +14,8 @@ from django.db.models import Count, Q, Subquery
 from accounts.roles import Role
 from accounts.scoping import can_read_plan
 from communities.models import Certification, Region, Tier
+from kernel.quarters import Quarter
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
-from reports.quarters import Quarter
 from reports.selectors import Timeliness, _on_time
 from targets.models import Indicator, Quota, Snapshot, Target
 from targets.selectors import ranked

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
-from ankang_jobs.exports import Table, respond
 from communities.models import Region
 from communities.selectors import county_geojson
+from kernel.exports import Table, respond
+from kernel.quarters import Quarter
 from reports.models import ReportingPeriod
-from reports.quarters import Quarter
 from targets.models import Snapshot, Target
 from targets.selectors import target_detail
 from tasks.models import Plan

@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from communities.models import CommunityProfile, Region
-from reports.services import refuse_if_stale
+from kernel.versioning import refuse_if_stale
 
 FIELDS = ["households", "population", "is_relocation", "version", "updated_by", "updated_at"]
 

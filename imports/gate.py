@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kernel.refusals import refuse
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: legacy .xls or an encrypted OOXML package
 ZIP_MAGIC = b"PK\x03\x04"
 EXCEL_NAMES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb")
@@ -38,7 +40,7 @@ class GatedFile:
 
 
 def _refuse(message: str) -> None:
-    raise FileRefused(message)
+    refuse(message, error=FileRefused)
 
 
 def _mb(n: int) -> str:

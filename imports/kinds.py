@@ -175,7 +175,7 @@ class CommunityProfileImporter(Importer):
                 "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from reports.services import Conflict
+        from kernel.versioning import Conflict
 
         from .bulk import RowRefused, community_profiles_bulk_save
 
@@ -308,7 +308,9 @@ class CountyReturnImporter(Importer):
     version_guards_whole_preview = True  # the county return's version: any figure saved since moves it
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from reports.services import Conflict, Locked, county_return_open, county_return_save
+        from kernel.refusals import Locked
+        from kernel.versioning import Conflict
+        from reports.services import county_return_open, county_return_save
         from targets.models import IndicatorValue
 
         county, period, county_return = self._context()

@@ -17,7 +17,7 @@ import types
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +26,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from ankang_jobs.loading import LoadSummary
+from kernel.loading import LoadSummary
+from kernel.refusals import refuse
 
 from .gate import FileRefused, gate, gate_size
 from .kinds import IMPORTERS, ImportFailed
@@ -36,8 +37,6 @@ from .reading import read_table
 MAX_SHOWN_ERRORS = 1000  # a file with more errors than this is not worth listing them all
 
 
-def _refuse(message: str, **params) -> None:
-    raise ValidationError(message % params if params else message)
 
 
 def import_allowed(*, user, kind: str, region=None) -> bool:
@@ -130,9 +129,9 @@ def import_upload(*, user, kind: str, upload, period=None, region=None, tier=Non
     if not import_allowed(user=user, kind=kind, region=region):
         raise PermissionDenied
     if kind in (ImportBatch.Kind.COUNTY_RETURN, ImportBatch.Kind.TASK_REPORTS) and period is None:
-        _refuse(_("A return import needs its quarter."))
+        refuse(_("A return import needs its quarter."))
     if kind == ImportBatch.Kind.APPLICATIONS and tier is None:
-        _refuse(_("An import of applications needs its tier."))
+        refuse(_("An import of applications needs its tier."))
     options = {}
     if kind == ImportBatch.Kind.APPLICATIONS:
         options = {"tier": tier.code}
@@ -174,7 +173,7 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     if not ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists():
         raise PermissionDenied
     if batch.state != ImportBatch.State.READY:
-        _refuse(_("This import is %(state)s; it cannot be confirmed."), state=batch.get_state_display())
+        refuse(_("This import is %(state)s; it cannot be confirmed."), state=batch.get_state_display())
     batch.confirmed_at = timezone.now()
     if batch.summary.get("to_change", 0) > settings.IMPORT_ASYNC_ROWS:
         from outbox.services import job_enqueue

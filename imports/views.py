@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ankang_jobs.security_log import security_event
 from communities.models import Region
+from kernel.security_log import security_event
 from reports.models import ReportingPeriod
 
 from .models import ImportBatch

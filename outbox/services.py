@@ -6,7 +6,7 @@ import logging
 
 import kombu.exceptions
 import redis.exceptions
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -29,11 +29,9 @@ def job_enqueue(*, task: Task | str, kwargs: dict) -> OutboxMessage:
 
 
 def _task(name: str) -> Task:
-    from ankang_jobs.celery import app
-
-    if name not in app.tasks:
+    if name not in current_app.tasks:
         autodiscover_modules("jobs")  # a management command has not imported the apps' jobs.py yet
-    return app.tasks[name]
+    return current_app.tasks[name]
 
 
 def outbox_relay(*, limit: int = 1000) -> int:

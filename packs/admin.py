@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ankang_jobs.admin import ReadOnlyAdmin
+from accounts.admin_site import ReadOnlyAdmin
 
 from .models import ReportPack
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 from tasks.models import Plan
 
 from .models import ReportPack

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang_jobs.exports import Table
 from communities.models import Tier
 from dashboards import selectors as dash
+from kernel.exports import Table
+from kernel.quarters import Quarter
 from reports import selectors as rep
 from reports.models import ReportingPeriod
-from reports.quarters import Quarter
 from targets.models import Target
 from targets.selectors import TargetDetail, target_detail
 from tasks.models import Plan

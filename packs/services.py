@@ -7,7 +7,7 @@ import decimal
 import hashlib
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
-from ankang_jobs.exports import Table, workbook_bytes
+from kernel.exports import Table, workbook_bytes
+from kernel.quarters import Quarter
+from kernel.refusals import refuse
 from reports.models import ReportingPeriod
-from reports.quarters import Quarter
 from tasks.models import Plan
 
 from .models import ReportPack
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=15)
 
 
-def _refuse(message: str) -> None:
-    raise ValidationError(message)
 
 
 @transaction.atomic
@@ -39,9 +38,9 @@ def report_pack_request(*, plan: Plan, quarter: Quarter, user) -> ReportPack:
     if not is_city_admin(user):
         raise PermissionDenied(_("Only the city administrator generates report packs."))
     if not ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).exists():
-        _refuse(_("%(quarter)s is not a reporting period.") % {"quarter": quarter.label})
+        refuse(_("%(quarter)s is not a reporting period.") % {"quarter": quarter.label})
     if quarter.start > timezone.localdate():
-        _refuse(_("%(quarter)s has not begun.") % {"quarter": quarter.label})
+        refuse(_("%(quarter)s has not begun.") % {"quarter": quarter.label})
     # one version number per request, even when two arrive at once (the unique constraint decides)
     Plan.objects.select_for_update().get(pk=plan.pk)
     last = ReportPack.objects.filter(plan=plan, year=quarter.year, quarter=quarter.number).aggregate(

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
-from ankang_jobs.exports import XLSX_TYPE, content_disposition
 from dashboards.selectors import board_periods
-from reports.quarters import Quarter
+from kernel.exports import XLSX_TYPE, content_disposition
+from kernel.quarters import Quarter
 from tasks.selectors import plan_current_for_user
 
 from .models import ReportPack, can_read_packs
@@ -72,7 +72,7 @@ def pack_download(request, pk: int):
     pack = _pack(request, pk)
     if pack.state != ReportPack.State.DONE or not pack.file:
         raise Http404
-    from ankang_jobs.security_log import security_event
+    from kernel.security_log import security_event
 
     security_event("export", request=request, what="report_pack", subject_id=pack.pk)
     response = FileResponse(pack.file.open("rb"), content_type=XLSX_TYPE)

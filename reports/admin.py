@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin
+from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin
 
 from .models import (
     Correction,

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Region
+from kernel.quarters import Quarter
 from targets.demo import DEMO_REF, FIRST, LAST, LAST_APPROVED
 from targets.models import IndicatorValue
 
 from .models import CountyReturn, PeriodException, ReportingPeriod
-from .quarters import Quarter
 
 
 @transaction.atomic

@@ -16,8 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, is_city_admin
-
-from .quarters import Quarter
+from kernel.quarters import Quarter
 
 
 class ReportingPeriod(models.Model):

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from communities.models import Region
+from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
 
 from .models import CountyReturn, ReportingPeriod
-from .quarters import Quarter
 from .services import reported_indicators, return_values
 
 

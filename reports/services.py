@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from ankang_jobs.loading import LoadSummary
-from ankang_jobs.security_log import security_event_on_commit
 from communities.models import Region
+from kernel.loading import LoadSummary
+from kernel.quarters import Quarter
+from kernel.refusals import Locked, refuse
+from kernel.security_log import security_event_on_commit
+from kernel.uploads import evidence_upload_check
+from kernel.versioning import record_touch, refuse_if_stale
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.selectors import RuleCatalogue, rule_catalogue
 from targets.services import figures_validate, rollups_enqueue, values_approve, values_bulk_record
@@ -39,21 +43,8 @@ from .models import (
     TaskReport,
     TaskReportPart,
 )
-from .quarters import Quarter
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
-
-
-class Conflict(ValidationError):
-    """Someone else changed the record since the user loaded it."""
-
-
-class Locked(ValidationError):
-    """The period is closed for this unit, or the record's state does not allow the change."""
-
-
-def _refuse(message: str, **params) -> None:
-    raise ValidationError(message % params if params else message)
 
 
 # ---------------------------------------------------------------- periods
@@ -92,11 +83,11 @@ def period_exception_open(*, period: ReportingPeriod, open_until: datetime.date,
     if not is_city_admin(user):
         raise PermissionDenied
     if (region is None) == (department is None):
-        _refuse(_("An exception is opened for one county or one department."))
+        refuse(_("An exception is opened for one county or one department."))
     if region is not None and region.level != Region.Level.COUNTY:
-        _refuse(_("Exceptions are opened for a county."))
+        refuse(_("Exceptions are opened for a county."))
     if not reason.strip():
-        _refuse(_("An exception needs a reason."))
+        refuse(_("An exception needs a reason."))
     exception = PeriodException(period=period, region=region, department=department, open_until=open_until,
                                 reason=reason.strip(), opened_by=user)
     exception.full_clean()
@@ -148,15 +139,6 @@ def _lock(record, version: int):
     return fresh
 
 
-def refuse_if_stale(record, version: int) -> None:
-    """Refuse a save based on an older version of ``record``, naming who changed it and when."""
-    if record.version != version:
-        who = (record.updated_by.full_name or record.updated_by.username) if record.updated_by else _("someone")
-        when = timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
-        raise Conflict(_("It was changed by %(who)s at %(when)s after you opened it. Reload to see their changes; "
-                         "yours were not saved.") % {"who": who, "when": when})
-
-
 def period_closed_message(period: ReportingPeriod) -> str:
     """Why a period's entry window refuses a save (forms, the API and imports say the same)."""
     return _("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
@@ -166,12 +148,6 @@ def period_closed_message(period: ReportingPeriod) -> str:
 def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:
     if not period_is_open_for(period=period, today=today, **unit):
         raise Locked(period_closed_message(period))
-
-
-def _touch(record, user) -> None:
-    record.version += 1
-    record.updated_by, record.updated_at = user, timezone.now()
-    record.save()
 
 
 @transaction.atomic
@@ -210,7 +186,7 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
                        user=user, source=source, source_ref=source_ref or county_return.source_ref,
                        catalogue=catalogue)
-    _touch(county_return, user)
+    record_touch(county_return, user)
     return county_return
 
 
@@ -261,7 +237,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     missing = [i.name for i in reported_indicators()
                if set(values.get(i.code, {})) != {c.code for c in i.components.all()}]
     if missing:
-        _refuse(_("The return is incomplete: %(names)s."), names="、".join(missing))
+        refuse(_("The return is incomplete: %(names)s."), names="、".join(missing))
     warnings = county_return_warnings(county_return)
     if warnings and not explanation.strip():
         raise ValidationError([_("Explain these before submitting:")] + warnings)
@@ -273,7 +249,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return.explanation = explanation.strip()
     county_return.submitted_by, county_return.submitted_at = user, now
     county_return.first_submitted_at = county_return.first_submitted_at or now
-    _touch(county_return, user)
+    record_touch(county_return, user)
     return county_return
 
 
@@ -294,7 +270,7 @@ def _require_reviewable(record, reviewer) -> None:
     if not is_city_admin(reviewer):
         raise PermissionDenied
     if record.state not in ("submitted", "resubmitted"):
-        _refuse(_("Only a submitted report can be reviewed (this one is %(state)s)."), state=record.get_state_display())
+        refuse(_("Only a submitted report can be reviewed (this one is %(state)s)."), state=record.get_state_display())
 
 
 @transaction.atomic
@@ -306,7 +282,7 @@ def county_return_approve(*, county_return: CountyReturn, version: int, reviewer
     values_approve(values=rows, approver=reviewer)
     county_return.state = CountyReturn.State.APPROVED
     county_return.reviewed_by, county_return.reviewed_at, county_return.review_comment = reviewer, timezone.now(), ""
-    _touch(county_return, reviewer)
+    record_touch(county_return, reviewer)
     _tell_county(county_return, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="county_return", subject_id=county_return.pk)
     return county_return
@@ -336,13 +312,13 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     county_return = _lock(county_return, version)
     _require_reviewable(county_return, reviewer)
     if not comment.strip():
-        _refuse(_("Say what needs fixing: a returned report needs a comment."))
+        refuse(_("Say what needs fixing: a returned report needs a comment."))
     _values_set_status(return_values(county_return), IndicatorValue.Status.RETURNED,
                        reason=f"{county_return.source_ref} returned: {comment.strip()[:150]}")
     county_return.state = CountyReturn.State.RETURNED
     county_return.reviewed_by, county_return.reviewed_at = reviewer, timezone.now()
     county_return.review_comment = comment.strip()
-    _touch(county_return, reviewer)
+    record_touch(county_return, reviewer)
     _tell_county(county_return, Notification.Kind.RETURNED, "被退回")
     return county_return
 
@@ -372,7 +348,7 @@ def _set_fields(record, fields: dict[str, str]) -> None:
 def _require_complete(record) -> None:
     missing = [str(record._meta.get_field(f).verbose_name) for f in REQUIRED_TO_SUBMIT if not getattr(record, f)]
     if missing:
-        _refuse(_("Fill in before submitting: %(fields)s."), fields="、".join(missing))
+        refuse(_("Fill in before submitting: %(fields)s."), fields="、".join(missing))
 
 
 @transaction.atomic
@@ -383,7 +359,7 @@ def task_part_open(*, task, department, period: ReportingPeriod, user) -> TaskRe
         return existing
     _require_department_officer(user, department)
     if not task.responsibilities.filter(department=department, role="co").exists():
-        _refuse(_("%(department)s is not a co-responsible unit of task %(number)s."), department=department.name,
+        refuse(_("%(department)s is not a co-responsible unit of task %(number)s."), department=department.name,
                 number=task.number)
     return TaskReportPart.objects.create(task=task, department=department, period=period, updated_by=user,
                                          updated_at=timezone.now())
@@ -395,10 +371,10 @@ def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int
     _require_department_officer(user, part.department)
     part = _lock(part, version)
     if part.state != TaskReportPart.State.DRAFT:
-        _refuse(_("A %(state)s part cannot be changed."), state=part.get_state_display())
+        refuse(_("A %(state)s part cannot be changed."), state=part.get_state_display())
     _require_open(part.period, today or timezone.localdate(), department=part.department)
     _set_fields(part, fields)
-    _touch(part, user)
+    record_touch(part, user)
     return part
 
 
@@ -408,12 +384,12 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
     _require_department_officer(user, part.department)
     part = _lock(part, version)
     if part.state != TaskReportPart.State.DRAFT:
-        _refuse(_("A %(state)s part cannot be submitted."), state=part.get_state_display())
+        refuse(_("A %(state)s part cannot be submitted."), state=part.get_state_display())
     _require_open(part.period, today or timezone.localdate(), department=part.department)
     _require_complete(part)
     part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
     part.first_submitted_at = part.first_submitted_at or part.submitted_at
-    _touch(part, user)
+    record_touch(part, user)
     return part
 
 
@@ -433,10 +409,10 @@ def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int
     _require_department_officer(user, lead)
     report = _lock(report, version)
     if not report.is_editable_state:
-        _refuse(_("A %(state)s report cannot be changed."), state=report.get_state_display())
+        refuse(_("A %(state)s report cannot be changed."), state=report.get_state_display())
     _require_open(report.period, today or timezone.localdate(), department=lead)
     _set_fields(report, fields)
-    _touch(report, user)
+    record_touch(report, user)
     return report
 
 
@@ -447,14 +423,14 @@ def task_report_submit(*, report: TaskReport, version: int, user, today: datetim
     _require_department_officer(user, lead)
     report = _lock(report, version)
     if not report.is_editable_state:
-        _refuse(_("A %(state)s report cannot be submitted."), state=report.get_state_display())
+        refuse(_("A %(state)s report cannot be submitted."), state=report.get_state_display())
     _require_open(report.period, today or timezone.localdate(), department=lead)
     _require_complete(report)
     was_returned = report.state == TaskReport.State.RETURNED
     report.state = TaskReport.State.RESUBMITTED if was_returned else TaskReport.State.SUBMITTED
     report.submitted_by, report.submitted_at = user, timezone.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
-    _touch(report, user)
+    record_touch(report, user)
     return report
 
 
@@ -464,7 +440,7 @@ def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskRe
     _require_reviewable(report, reviewer)
     report.state = TaskReport.State.APPROVED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
-    _touch(report, reviewer)
+    record_touch(report, reviewer)
     _tell_lead(report, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="task_report", subject_id=report.pk)
     return report
@@ -475,10 +451,10 @@ def task_report_send_back(*, report: TaskReport, version: int, reviewer, comment
     report = _lock(report, version)
     _require_reviewable(report, reviewer)
     if not comment.strip():
-        _refuse(_("Say what needs fixing: a returned report needs a comment."))
+        refuse(_("Say what needs fixing: a returned report needs a comment."))
     report.state = TaskReport.State.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), comment.strip()
-    _touch(report, reviewer)
+    record_touch(report, reviewer)
     return report
 
 
@@ -492,18 +468,18 @@ def correction_request(*, county_return: CountyReturn, indicator: Indicator, fig
     rules as a return; nothing changes until the office approves."""
     _require_county_officer(user, county_return.region)
     if county_return.state != CountyReturn.State.APPROVED:
-        _refuse(_("Only an approved return is corrected; change this one directly."))
+        refuse(_("Only an approved return is corrected; change this one directly."))
     if not reason.strip():
-        _refuse(_("A correction needs a reason."))
+        refuse(_("A correction needs a reason."))
     if Correction.objects.filter(county_return=county_return, indicator=indicator,
                                  state=Correction.State.SUBMITTED).exists():
-        _refuse(_("A correction of %(name)s is already waiting for review."), name=indicator.name)
+        refuse(_("A correction of %(name)s is already waiting for review."), name=indicator.name)
     values = figures_validate(indicator=indicator, region=county_return.region, components=figures)
     current = return_values(county_return).get(indicator.code, {})
     if not current:
-        _refuse(_("%(name)s has no approved figures in this return."), name=indicator.name)
+        refuse(_("%(name)s has no approved figures in this return."), name=indicator.name)
     if all(current[code].value == value for code, value in values.items()):
-        _refuse(_("The corrected figures are the same as the approved ones."))
+        refuse(_("The corrected figures are the same as the approved ones."))
     correction = Correction.objects.create(county_return=county_return, indicator=indicator, reason=reason.strip(),
                                            requested_by=user, requested_at=timezone.now())
     for code, value in values.items():
@@ -520,7 +496,7 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
         raise PermissionDenied
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     if correction.state != Correction.State.SUBMITTED:
-        _refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
+        refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
     security_event_on_commit("approval", user=reviewer, subject="correction", subject_id=correction.pk)
     now = timezone.now()
     for item in correction.items.select_related("value"):
@@ -542,9 +518,9 @@ def correction_reject(*, correction: Correction, reviewer, comment: str) -> Corr
         raise PermissionDenied
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     if correction.state != Correction.State.SUBMITTED:
-        _refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
+        refuse(_("This correction was already %(state)s."), state=correction.get_state_display())
     if not comment.strip():
-        _refuse(_("Say why: a rejected correction needs a comment."))
+        refuse(_("Say why: a rejected correction needs a comment."))
     correction.state, correction.reviewed_by, correction.reviewed_at = Correction.State.REJECTED, reviewer, timezone.now()
     correction.review_comment = comment.strip()
     correction.save()
@@ -562,7 +538,7 @@ def instruction_give(*, task, text: str, user) -> Instruction:
     if not (user.is_authenticated and user.has_role(Role.LEADER)):
         raise PermissionDenied
     if not text.strip():
-        _refuse(_("An instruction needs its text."))
+        refuse(_("An instruction needs its text."))
     instruction = Instruction.objects.create(task=task, author=user, text=text.strip())
     for r in task.responsibilities.select_related("department"):
         notify(users=officers_of(department=r.department), kind=Notification.Kind.INSTRUCTION,
@@ -583,9 +559,9 @@ def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: 
     else:
         raise PermissionDenied
     if not reason.strip():
-        _refuse(_("An extension request needs a reason."))
+        refuse(_("An extension request needs a reason."))
     if until <= period.locks_after:
-        _refuse(_("The period is open until %(day)s; ask for a later date."), day=period.locks_after.isoformat())
+        refuse(_("The period is open until %(day)s; ask for a later date."), day=period.locks_after.isoformat())
     request = ExtensionRequest.objects.create(period=period, until=until, reason=reason.strip(), requested_by=user,
                                               **unit)
     notify(users=city_admins(), kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}",
@@ -603,9 +579,9 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
         raise PermissionDenied
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ExtensionRequest.State.PENDING:
-        _refuse(_("This request was already decided."))
+        refuse(_("This request was already decided."))
     if not approve and not comment.strip():
-        _refuse(_("Say why: a refused extension needs a comment."))
+        refuse(_("Say why: a refused extension needs a comment."))
     if approve:
         request.exception = period_exception_open(
             period=request.period, region=request.region, department=request.department, open_until=request.until,
@@ -620,31 +596,6 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
 
 # ---------------------------------------------------------------- evidence
 
-EVIDENCE_TYPES = {  # sniffed from the file's first bytes, never from its name
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
-
-def _sniff(head: bytes) -> str | None:
-    return next((t for magic, t in EVIDENCE_TYPES.items() if head.startswith(magic)), None)
-
-
-def evidence_upload_check(upload) -> str:
-    """The content type of an evidence file: a PDF, JPEG or PNG judged by its first bytes, not its
-    name, within EVIDENCE_MAX_BYTES; anything else is refused with a message naming the file."""
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        _refuse(_("%(name)s is %(size)s MB; the limit is %(limit)s MB."), name=upload.name,
-                size=f"{upload.size / 1048576:.1f}", limit=settings.EVIDENCE_MAX_BYTES // 1048576)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = _sniff(head)
-    if content_type is None:
-        _refuse(_("%(name)s is not a PDF, JPEG or PNG file (judged by its content, not its name)."), name=upload.name)
-    return content_type
-
-
 @transaction.atomic
 def evidence_attach(*, record, upload, user) -> Evidence:
     """Attach a PDF, JPEG or PNG (checked by content, capped in size) to a report or a part the
@@ -654,7 +605,7 @@ def evidence_attach(*, record, upload, user) -> Evidence:
     _require_department_officer(user, owner)
     editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
     if not editable:
-        _refuse(_("Evidence can be added while the report is being written."))
+        refuse(_("Evidence can be added while the report is being written."))
     content_type = evidence_upload_check(upload)
     evidence = Evidence(file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
                         uploaded_by=user, **({"part": record} if is_part else {"report": record}))

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang_jobs.exports import respond
 from communities.models import Region
+from kernel.exports import respond
+from kernel.quarters import Quarter
+from kernel.versioning import Conflict
 from tasks.models import Task
 from tasks.selectors import plan_current_for_user
 
@@ -31,7 +33,6 @@ from .models import (
     TaskReport,
     TaskReportPart,
 )
-from .quarters import Quarter
 from .selectors import (
     county_timeliness,
     department_timeliness,
@@ -41,7 +42,6 @@ from .selectors import (
     task_board,
 )
 from .services import (
-    Conflict,
     correction_approve,
     correction_reject,
     correction_request,
@@ -430,7 +430,7 @@ def evidence_download(request, pk: int):
                else TaskReportPart.objects.for_user(request.user).filter(pk=evidence.part_id).exists())
     if not visible:
         raise Http404
-    from ankang_jobs.security_log import security_event
+    from kernel.security_log import security_event
 
     security_event("export", request=request, what="task_report_evidence", subject_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,

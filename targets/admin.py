@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin, RoleScopedInline
 from accounts.scoping import is_city_admin
-from ankang_jobs.admin import ReadOnlyAdmin, RoleScopedAdmin, RoleScopedInline
 
 from .models import (
     Indicator,

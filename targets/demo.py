@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Region
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 
 from .models import Indicator, IndicatorValue, Target
 from .services import quota_set_issue

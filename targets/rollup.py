@@ -26,7 +26,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from communities.models import Region
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 from tasks.models import Plan
 
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Snapshot, Target, YearlyAllocation

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import Q, QuerySet
 
 from communities.models import Region
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 
 from .models import Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
 

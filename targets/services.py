@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankang_jobs.loading import LoadSummary, upsert
 from communities.models import Region
-from reports.quarters import Quarter
+from kernel.loading import LoadSummary, upsert
+from kernel.quarters import Quarter
+from kernel.refusals import refuse
 
 from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
 from .selectors import RuleCatalogue, RuleIndicator, rule_catalogue
@@ -44,8 +45,6 @@ def indicators_load(*, path: Path = INDICATORS_FILE, summary: LoadSummary | None
     return summary
 
 
-def _refuse(message: str, **params) -> None:
-    raise ValidationError(message, params=params or None)
 
 
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
@@ -54,36 +53,36 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
     numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
     as Decimals; raises ValidationError (in Chinese) on the first broken rule."""
     if indicator.kind == Indicator.Kind.DERIVED:
-        _refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
+        refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
     if indicator.reported_by == Indicator.ReportedBy.CITY and region.level != Region.Level.CITY:
-        _refuse(_("%(name)s is reported for the city only, not by %(region)s."), name=indicator.name,
+        refuse(_("%(name)s is reported for the city only, not by %(region)s."), name=indicator.name,
                 region=region.name)
     if indicator.reported_by == Indicator.ReportedBy.COUNTY and region.level != Region.Level.COUNTY:
-        _refuse(_("%(name)s is reported by counties; %(region)s does not report it."), name=indicator.name,
+        refuse(_("%(name)s is reported by counties; %(region)s does not report it."), name=indicator.name,
                 region=region.name)
     if expected is None:  # component code → role; bulk callers pass it, computed once per indicator
         expected = {c.code: c.role for c in indicator.components.all()}
     if set(components) != set(expected):
-        _refuse(_("%(name)s needs exactly these figures: %(codes)s."), name=indicator.name,
+        refuse(_("%(name)s needs exactly these figures: %(codes)s."), name=indicator.name,
                 codes="、".join(sorted(expected)))
     values = {}
     for code, raw in components.items():
         try:
             value = Decimal(str(raw))
         except (InvalidOperation, ValueError):
-            _refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+            refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
         if not value.is_finite():
-            _refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+            refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
         if value < 0:
-            _refuse(_("%(code)s cannot be negative (%(value)s)."), code=code, value=value)
+            refuse(_("%(code)s cannot be negative (%(value)s)."), code=code, value=value)
         values[code] = value.quantize(Decimal("0.0001"))
     if indicator.kind == Indicator.Kind.RATIO:
         num = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.NUMERATOR)
         den = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.DENOMINATOR)
         if den == 0:
-            _refuse(_("%(name)s: the denominator cannot be zero."), name=indicator.name)
+            refuse(_("%(name)s: the denominator cannot be zero."), name=indicator.name)
         if indicator.numerator_within_denominator and num > den:
-            _refuse(_("%(name)s: the numerator (%(num)s) cannot exceed the denominator (%(den)s)."),
+            refuse(_("%(name)s: the numerator (%(num)s) cannot exceed the denominator (%(den)s)."),
                     name=indicator.name, num=num, den=den)
     return values
 
@@ -98,7 +97,7 @@ def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, comp
     existing = {v.component.code: v for v in IndicatorValue.objects.select_for_update().filter(
         indicator=indicator, region=region, year=quarter.year, quarter=quarter.number).select_related("component")}
     if any(v.status == IndicatorValue.Status.APPROVED for v in existing.values()):
-        _refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
+        refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
                 name=indicator.name, region=region.name, quarter=quarter.label)
     now = timezone.now()
     components_by_code = {c.code: c for c in indicator.components.all()}
@@ -123,7 +122,7 @@ def values_approve(*, values: list[IndicatorValue], approver) -> int:
     rows = list(IndicatorValue.objects.select_for_update().filter(pk__in=pks).select_related("indicator", "region"))
     not_submitted = [r for r in rows if r.status != IndicatorValue.Status.SUBMITTED]
     if not_submitted:
-        _refuse(_("Only submitted values can be approved (%(value)s is %(status)s)."),
+        refuse(_("Only submitted values can be approved (%(value)s is %(status)s)."),
                 value=str(not_submitted[0]), status=not_submitted[0].get_status_display())
     now = timezone.now()
     for row in rows:
@@ -155,9 +154,9 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     stay; the newest counts. Quotas that do not add up are allowed (the city may hold a reserve
     or over-allocate) but are flagged wherever the set is shown (see selectors.quota_check)."""
     if any(r.level != Region.Level.COUNTY for r in quotas):
-        _refuse(_("Quotas are issued to counties only."))
+        refuse(_("Quotas are issued to counties only."))
     if any(Decimal(v) < 0 for v in quotas.values()):
-        _refuse(_("A quota cannot be negative."))
+        refuse(_("A quota cannot be negative."))
     last = QuotaSet.objects.select_for_update().filter(target=target).order_by("-version").first()
     quota_set = QuotaSet.objects.create(target=target, version=(last.version + 1) if last else 1, issued_on=issued_on,
                                         document=document, note=note, created_by=user)
@@ -220,7 +219,7 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     locked = sorted({indicators[by_id[r["indicator_id"]]].name for r in existing.values()
                      if r["status"] == IndicatorValue.Status.APPROVED})
     if locked:
-        _refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
+        refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
                 name="、".join(locked), region=region.name, quarter=quarter.label)
     now = timezone.now()
     draft = IndicatorValue.Status.DRAFT
@@ -295,7 +294,7 @@ def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, re
     from django.conf import settings
     from django.db import connection
 
-    from ankang_jobs.pgcopy import copy_rows, next_ids
+    from kernel.pgcopy import copy_rows, next_ids
 
     table = IndicatorValue._meta.db_table
     attnames = [f.attname for f in IndicatorValue._meta.concrete_fields]

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from ankang_jobs.exports import respond
 from communities.models import Region
 from communities.selectors import tier_certifications_in_force
-from reports.quarters import Quarter
+from kernel.exports import respond
+from kernel.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ankang_jobs.admin import RoleScopedAdmin, RoleScopedInline
+from accounts.admin_site import RoleScopedAdmin, RoleScopedInline
 
 from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from ankang_jobs.exports import Table
+from kernel.exports import Table
 
 from .models import Responsibility
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from ankang_jobs.loading import LoadSummary, upsert
 from communities.models import Region
+from kernel.loading import LoadSummary, upsert
 from targets.models import Indicator, Target
 from targets.services import indicators_load
 

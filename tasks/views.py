@@ -28,7 +28,7 @@ def plan_detail(request, code: str):
 
 
 def _plan_page(request, plan: Plan):
-    from ankang_jobs.exports import respond
+    from kernel.exports import respond
 
     from .exports import targets_table, tasks_table
 

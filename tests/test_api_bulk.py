@@ -22,7 +22,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from api.serializers import BulkValuesSerializer, bulk_values_validate
 from api.services import api_client_create
 from audit.models import AuditEvent
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.services import values_bulk_record
 from tests.targets_helpers import county

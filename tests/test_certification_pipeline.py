@@ -29,8 +29,8 @@ from communities.models import (
 )
 from communities.selectors import certification_progress, review_queue
 from communities.services import certification_issue
+from kernel.versioning import Conflict
 from reports.models import Notification
-from reports.services import Conflict
 from targets.models import Snapshot
 from tests.conftest import PASSWORD, make_user
 

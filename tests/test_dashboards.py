@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from communities.models import Certification, Region, Tier
 from dashboards.exports import Table, content_disposition, safe_text, to_csv, to_xlsx
+from kernel.quarters import Quarter
 from reports.models import Instruction, ReportingPeriod, TaskReport
-from reports.quarters import Quarter
 from targets.models import Snapshot, Target
 from tasks.models import Task
 from tests.targets_helpers import approve, snap

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ankang_jobs.exports import Table, cell, safe_text, to_csv, to_xlsx
 from audit.models import AuditEvent
 from communities import pipeline
 from communities.models import Application, Region, Tier
+from kernel.exports import Table, cell, safe_text, to_csv, to_xlsx
 from reports.models import CountyReturn, Notification, ReportingPeriod, TaskReport
 from reports.services import county_return_open
 from tasks.models import Task

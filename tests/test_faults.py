@@ -178,7 +178,7 @@ def test_an_operational_error_on_a_live_connection_stays_a_500(db, rf):
     """A lock or statement timeout is not an outage: no 503 to hide a bug behind."""
     from django.db import InterfaceError, OperationalError
 
-    from ankang_jobs.db_outage import DatabaseUnavailableMiddleware
+    from kernel.db_outage import DatabaseUnavailableMiddleware
 
     with connection.cursor() as cursor:  # the connection is open and usable
         cursor.execute("SELECT 1")

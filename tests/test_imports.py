@@ -238,7 +238,7 @@ def test_a_bad_row_anywhere_refuses_the_file(position, personas):
 def test_a_row_failing_while_applying_leaves_nothing_written(position, personas, settings):
     """A row that passed the preview but is refused while writing (someone saved it in between:
     a race past the re-check) rolls back every row, in whichever chunk it is."""
-    from reports.services import Conflict
+    from kernel.versioning import Conflict
 
     settings.IMPORT_ASYNC_ROWS = 100
     v = villages("汉滨区", 5)

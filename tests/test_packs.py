@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from communities.models import Region
 from dashboards.selectors import county_rankings
+from kernel.quarters import Quarter
 from packs.jobs import report_pack_build_job
 from packs.models import ReportPack
 from packs.services import report_pack_request
-from reports.quarters import Quarter
 from targets.models import Snapshot, Target
 from tests.targets_helpers import approve
 

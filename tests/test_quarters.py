@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 
 
 def test_parse_and_label():

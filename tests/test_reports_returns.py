@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import TestCase
 
+from kernel.versioning import Conflict
 from reports.models import CountyReturn, ReportingPeriod
 from reports.services import (
-    Conflict,
     county_return_approve,
     county_return_open,
     county_return_save,

@@ -233,7 +233,7 @@ def test_evidence_is_checked_by_content_and_served_only_to_who_may_see_it(person
 def test_a_stale_task_report_save_is_refused_naming_who(personas):
     from accounts.models import User
     from accounts.services import role_grant
-    from reports.services import Conflict
+    from kernel.versioning import Conflict
 
     colleague = User.objects.create_user("gxj_2", full_name="王五", department=dept("市工信局"))
     role_grant(user=colleague, role="dept_officer", granted_by=None)

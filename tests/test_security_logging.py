@@ -11,7 +11,7 @@ import pytest
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from ankang_jobs.security_log import JsonFormatter, RequestIdFilter
+from kernel.security_log import JsonFormatter, RequestIdFilter
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_a_wrong_api_key_is_logged_as_denied_without_the_key(personas, security_
 
 
 def test_secret_looking_fields_are_redacted_whoever_passes_them(security_log):
-    from ankang_jobs.security_log import security_event
+    from kernel.security_log import security_event
 
     security_event("test", password="hunter2-Pass", api_key="k.secret", token="123456", otp_code="654321",
                    sessionid="abc", county="汉滨区")
@@ -118,7 +118,7 @@ def test_the_security_logger_writes_json_lines_in_settings():
     from django.conf import settings
 
     handler = settings.LOGGING["handlers"]["security"]
-    assert settings.LOGGING["formatters"][handler["formatter"]]["()"] == "ankang_jobs.security_log.JsonFormatter"
+    assert settings.LOGGING["formatters"][handler["formatter"]]["()"] == "kernel.security_log.JsonFormatter"
     assert settings.LOGGING["loggers"]["ankang.security"]["handlers"] == ["security"]
 
 

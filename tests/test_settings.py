@@ -42,7 +42,7 @@ def test_broker_url_switches_to_redis_and_a_real_broker():
                   "DATABASE_URL": "postgres://u@127.0.0.1/db"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith(
-        '["django.db.backends.postgresql", false, "ankang_jobs.cache.DegradingRedisCache"')
+        '["django.db.backends.postgresql", false, "kernel.cache.DegradingRedisCache"')
 
 
 @pytest.mark.parametrize("override, message", [

@@ -48,7 +48,7 @@ def test_drill_through_names_who_submitted_and_approved(client_for, figures):
 
 
 def test_unapproved_preview_is_labelled_and_separate(client_for, figures):
-    from reports.quarters import Quarter
+    from kernel.quarters import Quarter
     from targets.models import Indicator
     from targets.services import value_record
     from tests.targets_helpers import county

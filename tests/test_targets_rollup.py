@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot
 from targets.rollup import rollup
 from targets.services import value_record

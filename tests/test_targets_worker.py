@@ -17,7 +17,7 @@ from django.db import connection
 
 from ankang_jobs.celery import app
 from communities.models import Region
-from reports.quarters import Quarter
+from kernel.quarters import Quarter
 from targets.models import Indicator, RollupRun, Snapshot
 from targets.rollup import rollup
 from targets.services import value_record, values_approve

@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
 INSTALLED_APPS = [
-    "ankang_jobs.admin.PlatformAdminConfig",
+    "accounts.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # The project's apps; see README "Architecture" for why each exists.
+    "kernel",
     "accounts",
     "communities",
     "tasks",
@@ -62,15 +63,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so a database outage anywhere below is a 503 with Retry-After, not a 500.
-    "ankang_jobs.db_outage.DatabaseUnavailableMiddleware",
+    "kernel.db_outage.DatabaseUnavailableMiddleware",
     # Then: every response, error pages included, carries X-Request-ID and the log records name it.
-    "ankang_jobs.middleware.RequestIdMiddleware",
+    "kernel.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "ankang_jobs.middleware.ContentSecurityPolicyMiddleware",
-    "ankang_jobs.middleware.RefuseNulBytesMiddleware",
+    "kernel.middleware.ContentSecurityPolicyMiddleware",
+    "kernel.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ankang_jobs.middleware.ChineseFirstLocaleMiddleware",
+    "kernel.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,9 +103,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ankang_jobs.context_processors.platform",
+                "kernel.context_processors.platform",
+                "accounts.context_processors.roles",
+                "reports.context_processors.reporting",
+                "packs.context_processors.packs",
             ],
-            "libraries": {"exports": "ankang_jobs.export_tags"},
         },
     },
 ]
@@ -234,7 +237,7 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 # so pages, logins and submissions keep working and rate limits let requests through.
 CACHES = {
     "default": (
-        {"BACKEND": "ankang_jobs.cache.DegradingRedisCache", "LOCATION": REDIS_URL or CELERY_BROKER_URL,
+        {"BACKEND": "kernel.cache.DegradingRedisCache", "LOCATION": REDIS_URL or CELERY_BROKER_URL,
          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
         if (REDIS_URL or CELERY_BROKER_URL).startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -334,9 +337,9 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ankang_jobs.security_log.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "kernel.security_log.RequestIdFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-                   "json": {"()": "ankang_jobs.security_log.JsonFormatter"}},
+                   "json": {"()": "kernel.security_log.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
                  "security": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -28,7 +28,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 class RequestIdMiddleware:
     """Gives every request an id: the reverse proxy's X-Request-ID when it sends a sane one, a new
-    one otherwise. Log records (ankang_jobs.security_log) and error pages name it, and the response
+    one otherwise. Log records (kernel.security_log) and error pages name it, and the response
     returns it, so a user's "request id" on an error page leads to the log lines."""
 
     def __init__(self, get_response):

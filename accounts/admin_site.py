@@ -37,7 +37,7 @@ class PlatformAdminSite(admin.AdminSite):
 
 
 class PlatformAdminConfig(AdminConfig):
-    default_site = "ankang_jobs.admin.PlatformAdminSite"
+    default_site = "accounts.admin_site.PlatformAdminSite"
 
 
 class RoleScopedAdmin(admin.ModelAdmin):

@@ -1,0 +1,7 @@
+from .scoping import can_read_audit, is_city_admin
+
+
+def roles(request):
+    """Which administrative menu entries the user's roles open."""
+    user = getattr(request, "user", None)
+    return {"is_city_admin": is_city_admin(user), "can_read_audit": can_read_audit(user)}
