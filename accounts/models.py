@@ -26,7 +26,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
     )
     region = models.ForeignKey(
-        "communities.Region", verbose_name=_("region"), null=True, blank=True,
+        "divisions.Region", verbose_name=_("region"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="users",
         help_text=_("For county staff: the county whose data they handle."),
     )

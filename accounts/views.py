@@ -29,7 +29,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     kept (update_session_auth_hash)."""
 
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("reports:my-work")
+    success_url = reverse_lazy("my_work:home")
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -42,7 +42,7 @@ def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("reports:my-work")
+    return reverse("my_work:home")
 
 
 def _qr_data_uri(url: str) -> str:

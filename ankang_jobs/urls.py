@@ -8,17 +8,18 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("regions/", include("communities.urls")),
-    path("communities/", include("communities.registry_urls")),
+    path("regions/", include("divisions.urls")),
+    path("communities/", include("communities.urls")),
     path("audit/", include("audit.urls")),
     path("targets/", include("targets.urls")),
+    path("reports/my/", include("my_work.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("packs/", include("packs.urls")),
     path("api/v1/", include((__import__("api.urls", fromlist=["v1"]).v1, "v1"))),
     path("api/", include("api.urls")),
-    path("", include("tasks.urls")),
+    path("", include("targets.plan_urls")),
 ]
 
 # Error pages name the request id and nothing internal (templates/error.html).

@@ -18,7 +18,7 @@ class ApiClient(models.Model):
         READ_WRITE = "read_write", _("Read and write")
 
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
                                related_name="api_clients", limit_choices_to={"level": "county"})
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
     key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from communities.models import Certification, Region
+from communities.models import Certification
+from divisions.models import Region
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from targets.models import Indicator, IndicatorComponent, Snapshot, Target
 from tasks.models import Department, Plan, Task

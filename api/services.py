@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from accounts.services import role_grant
-from communities.models import Region
+from divisions.models import Region
 from kernel.security_log import security_event_on_commit
 
 from .models import ApiClient

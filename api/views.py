@@ -18,7 +18,8 @@ from rest_framework import generics, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communities.models import Certification, Region
+from communities.models import Certification
+from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from reports.services import county_return_open, county_return_save, county_return_submit

@@ -53,11 +53,11 @@ def setup() -> tuple[str, str]:
     from accounts.models import User
     from accounts.services import role_grant
     from api.services import api_client_create
-    from communities.models import Region
-    from communities.services import divisions_load
+    from divisions.models import Region
+    from divisions.services import divisions_load
     from reports.services import periods_generate
+    from seeding.plan import plan_load
     from targets.models import Indicator, IndicatorComponent
-    from tasks.services import plan_load
 
     divisions_load()
     plan_load()
@@ -213,7 +213,7 @@ def main() -> None:
                 summary = response.json()
                 assert response.status_code == 200, summary.get("detail")
                 results.append((label, elapsed, peak, summary["created"], summary["updated"], summary["unchanged"]))
-        from communities.models import Region
+        from divisions.models import Region
 
         region_id = Region.objects.get(code=region).pk
         copy = statistics.median(copy_rows(region_id) for _ in range(3))

@@ -36,13 +36,13 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import role_grant  # noqa: E402
 from benchmarks.rollup_benchmark import SCALES, TODAY, build  # noqa: E402  (sets Django up)
-from communities.models import Region  # noqa: E402
 from communities.services import tiers_ensure  # noqa: E402
+from divisions.models import Region  # noqa: E402
 from reports.models import ReportingPeriod, TaskReport  # noqa: E402
 from reports.services import periods_generate  # noqa: E402
+from seeding.plan import plan_load  # noqa: E402
 from targets.rollup import rollup  # noqa: E402
 from tasks.models import Plan, Task  # noqa: E402
-from tasks.services import plan_load  # noqa: E402
 
 REPEAT = 9
 

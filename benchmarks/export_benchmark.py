@@ -56,14 +56,16 @@ def main() -> None:
         from accounts.models import User
         from accounts.roles import Role
         from accounts.services import role_grant
-        from communities.models import Region
-        from communities.services import divisions_load, tiers_ensure
+        from communities.services import tiers_ensure
+        from divisions.models import Region
+        from divisions.services import divisions_load
         from kernel.quarters import Quarter
         from packs.models import ReportPack
         from packs.services import report_pack_build
         from reports.services import periods_generate
+        from seeding.plan import plan_load
         from tasks.models import Plan
-        from tasks.services import government_units_ensure, plan_load
+        from tasks.services import government_units_ensure
 
         divisions_load()
         plan_load()

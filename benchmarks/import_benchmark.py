@@ -59,11 +59,11 @@ def xlsx(rows: list[list]) -> bytes:
 def setup():
     from accounts.models import User
     from accounts.services import role_grant
-    from communities.models import Region
-    from communities.services import divisions_load
+    from divisions.models import Region
+    from divisions.services import divisions_load
     from reports.services import periods_generate
+    from seeding.plan import plan_load
     from targets.models import Indicator, IndicatorComponent
-    from tasks.services import plan_load
 
     divisions_load()
     plan_load()
@@ -88,7 +88,7 @@ def child(args: list[str]) -> None:
     import json
 
     from accounts.models import User
-    from communities.models import Region
+    from divisions.models import Region
     from imports.models import ImportBatch
     from imports.services import import_confirm, import_upload
     from reports.models import ReportingPeriod

@@ -85,13 +85,13 @@ def setup(n_keys: int) -> tuple[str, list[tuple[str, str]], str]:
     from accounts.services import role_grant
     from api.services import api_client_create
     from benchmarks.rollup_benchmark import TODAY, build
-    from communities.models import Region
     from communities.services import tiers_ensure
+    from divisions.models import Region
     from reports.models import ReportingPeriod
     from reports.services import periods_generate
+    from seeding.plan import plan_load
     from targets.models import IndicatorValue
     from targets.rollup import rollup
-    from tasks.services import plan_load
 
     if connection.vendor != "postgresql":
         raise SystemExit("run on PostgreSQL: DATABASE_URL=postgres://...")

@@ -37,12 +37,13 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from communities.models import Certification, Region, Tier  # noqa: E402
+from communities.models import Certification, Tier  # noqa: E402
 from communities.services import tiers_ensure  # noqa: E402
+from divisions.models import Region  # noqa: E402
 from kernel.quarters import Quarter  # noqa: E402
+from seeding.plan import plan_load  # noqa: E402
 from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot  # noqa: E402
 from targets.rollup import rollup  # noqa: E402
-from tasks.services import plan_load  # noqa: E402
 
 QUARTERS = Quarter.between(Quarter(2021, 1).start, Quarter(2026, 4).end)
 SCALES = {"city": 10, "province": 100}

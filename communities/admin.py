@@ -3,21 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin
 
-from .models import Application, Certification, CommunityProfile, Criterion, Region, Tier
-
-
-@admin.register(Region)
-class RegionAdmin(RoleScopedAdmin):
-    list_display = ["code", "name", "short_name", "level", "kind", "parent", "county", "is_active"]
-    list_filter = ["level", "kind", "county", "is_active"]
-    search_fields = ["code", "name", "short_name"]
-    list_select_related = ["parent", "county"]
-    raw_id_fields = ["parent", "county"]
-    readonly_fields = ["vintage"]
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent", "county")
+from .models import Application, Certification, Criterion, Tier
 
 
 @admin.register(Tier)
@@ -41,20 +27,6 @@ class CertificationAdmin(ReadOnlyAdmin):
     @admin.display(description=_("county"))
     def county(self, c: Certification):
         return c.community.county
-
-
-@admin.register(CommunityProfile)
-class CommunityProfileAdmin(RoleScopedAdmin):
-    list_display = ["region", "households", "population", "is_relocation", "updated_by", "updated_at"]
-    list_filter = ["is_relocation", "region__county"]
-    search_fields = ["region__name", "region__code"]
-    list_select_related = ["region", "updated_by"]
-    autocomplete_fields = ["region"]
-    readonly_fields = ["version", "updated_by", "updated_at"]
-
-    def get_queryset(self, request):
-        return CommunityProfile.objects.select_related("region") if self.has_view_permission(
-            request) else CommunityProfile.objects.none()
 
 
 @admin.register(Criterion)

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
+from divisions.models import Region
 from kernel.exports import Table, resource_table
 
-from .models import Region, Tier
+from .models import Tier
 
 
 class RegistryResource(resources.ModelResource):
@@ -76,15 +77,4 @@ def applications_table(queryset) -> Table:
                    a.submitted_at, a.updated_at, a.certification.certificate_number if a.certification else ""]
 
     table.rows = rows()
-    return table
-
-
-def units_table(parent, rows) -> Table:
-    """The divisions page: the units directly under ``parent`` (the counties under the city), each
-    with its NBS code and how many towns, villages and communities it holds."""
-    table = Table("units", _("Administrative divisions") + (f" · {parent.name}" if parent else ""), [
-        _("NBS code"), _("Name"), _("Kind"), _("Towns"), _("Villages"), _("Communities")])
-    for unit, counts in rows:
-        table.rows.append([unit.code, unit.name, str(unit.get_kind_display()), counts.get("towns"),
-                           counts.get("villages"), counts.get("communities")])
     return table

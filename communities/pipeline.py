@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
+from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
 from kernel.refusals import refuse
 from kernel.security_log import security_event_on_commit
@@ -32,7 +33,6 @@ from .models import (
     Certification,
     CertificationReview,
     Criterion,
-    Region,
     Tier,
 )
 from .services import certification_issue, certification_withdraw

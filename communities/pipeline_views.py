@@ -16,17 +16,18 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, is_city_admin
+from divisions.models import Region
+from divisions.selectors import county_geojson
 from kernel.exports import respond
 from kernel.versioning import Conflict
 
 from . import pipeline
 from .exports import applications_table
-from .models import Application, Certification, Criterion, Region, Tier
+from .models import Application, Certification, Criterion, Tier
 from .selectors import (
     application_state_counts,
     applications_list,
     certification_progress,
-    county_geojson,
     higher_tiers_count_toward_lower,
     review_queue,
 )

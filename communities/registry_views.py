@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
+from divisions.models import CommunityProfile, Region
+from divisions.services import community_profile_save
 from kernel.exports import respond
 
 from .exports import registry_table
-from .models import Application, Certification, CommunityProfile, Region, Tier
+from .models import Application, Certification, Tier
 from .selectors import registry
-from .services import community_profile_save
 
 
 @login_required

@@ -13,7 +13,8 @@ from django.db.models import Count, Q, Subquery
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan
-from communities.models import Certification, Region, Tier
+from communities.models import Certification, Tier
+from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
-from communities.models import Region
-from communities.selectors import county_geojson
+from divisions.models import Region
+from divisions.selectors import county_geojson
 from kernel.exports import Table, respond
 from kernel.quarters import Quarter
 from reports.models import ReportingPeriod

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from communities.models import CommunityProfile, Region
+from divisions.models import CommunityProfile, Region
 
 from .reading import FULL_WIDTH, CellError, Table
 from .resources import (
@@ -143,7 +143,7 @@ def _code_text(raw) -> str:
 class CommunityProfileImporter(Importer):
     """Village and community data (CommunityProfile): households, population, relocation, keyed by
     the NBS code. Rows are cleaned and mapped by imports.resources.CommunityProfileResource; the
-    rules are communities.services.community_profile_save's, applied in bulk by imports/bulk.py: a
+    rules are divisions.services.community_profile_save's, applied in bulk by community_profiles_bulk_save: a
     county officer imports their own county's villages and communities; the city administrator any
     county's."""
 
@@ -175,9 +175,8 @@ class CommunityProfileImporter(Importer):
                 "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
+        from divisions.services import RowRefused, community_profiles_bulk_save
         from kernel.versioning import Conflict
-
-        from .bulk import RowRefused, community_profiles_bulk_save
 
         changes = preview["changes"]
         sheet = preview.get("sheet", "")

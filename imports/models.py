@@ -33,7 +33,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     # The county the import writes for: the user's county, never a column of the file. Empty for a
     # city administrator's village and community import (each row's county comes from its code).
-    scope_region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+    scope_region = models.ForeignKey("divisions.Region", verbose_name=_("county"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey("reports.ReportingPeriod", verbose_name=_("reporting period"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")

@@ -311,7 +311,7 @@ class VillageRowsMixin:
 
 class CommunityProfileResource(VillageRowsMixin, ServiceResource):
     """Households, population and relocation status of villages and communities (CommunityProfile),
-    one row per NBS code; written by imports/bulk.py with community_profile_save's rules."""
+    one row per NBS code; written by divisions.services.community_profiles_bulk_save with community_profile_save's rules."""
 
     code = fields.Field(column_name="统计用区划代码", widget=CodeWidget())
     name = fields.Field(column_name="名称", widget=TextWidget())
@@ -321,7 +321,7 @@ class CommunityProfileResource(VillageRowsMixin, ServiceResource):
     is_relocation = fields.Field(attribute="is_relocation", column_name="易地搬迁社区", widget=YesNoWidget())
 
     class Meta:
-        from communities.models import CommunityProfile
+        from divisions.models import CommunityProfile
 
         model = CommunityProfile
         fields = ("code", "name", "county", "households", "population", "is_relocation")
@@ -329,7 +329,7 @@ class CommunityProfileResource(VillageRowsMixin, ServiceResource):
     EMPTY = {"households": None, "population": None, "is_relocation": False}
 
     def get_or_init_instance(self, instance_loader, row):
-        from communities.models import CommunityProfile
+        from divisions.models import CommunityProfile
 
         code, region = self.village_of(row)
         profile = self.context["profiles"].get(region.pk) if region is not None else None

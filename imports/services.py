@@ -252,7 +252,8 @@ def _repreview(batch: ImportBatch, fresh: dict) -> ImportBatch:
 def _audit(batch: ImportBatch, result: dict) -> None:
     """One audit event naming the file (and its hash) beside each record's own history rows."""
     from audit.services import audit_bulk_load
-    from communities.models import Application, CommunityProfile
+    from communities.models import Application
+    from divisions.models import CommunityProfile
     from reports.models import TaskReportPart
     from targets.models import IndicatorValue
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.security_log import security_event
 from reports.models import ReportingPeriod
 

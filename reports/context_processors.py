@@ -1,5 +1,4 @@
-from accounts.roles import Role
-
+from .access import can_see_returns, can_see_task_reports
 from .models import Notification
 
 
@@ -10,6 +9,6 @@ def reporting(request):
     unread = Notification.objects.for_user(user).filter(read_at__isnull=True).count() if signed_in else 0
     return {
         "unread_notifications": unread,
-        "can_see_returns": signed_in and user.has_role(Role.CITY_ADMIN, Role.LEADER, Role.COUNTY_OFFICER),
-        "can_see_task_reports": signed_in and user.has_role(Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER),
+        "can_see_returns": can_see_returns(user),
+        "can_see_task_reports": can_see_task_reports(user),
     }

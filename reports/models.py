@@ -59,7 +59,7 @@ class ReportingPeriod(models.Model):
 class OneUnit(models.Model):
     """Something that concerns one unit: a county or a department, never both, never neither."""
 
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": "county"})
     department = models.ForeignKey("tasks.Department", verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -187,7 +187,7 @@ class CountyReturnQuerySet(models.QuerySet):
 
     def counties_for(self, user):
         """The counties whose returns ``user`` sees (the same rule as for_user), in code order."""
-        from communities.models import Region
+        from divisions.models import Region
 
         counties = Region.objects.for_user(user).counties().order_by("code")
         if not can_read_plan(user):
@@ -208,7 +208,7 @@ class CountyReturnQuerySet(models.QuerySet):
 
 
 class CountyReturn(ReviewedRecord):
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
                                related_name="county_returns", limit_choices_to={"level": "county"})
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="county_returns")

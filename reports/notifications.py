@@ -60,7 +60,7 @@ def _email(ids: list[int]) -> None:
 def reminders_send(*, today: datetime.date | None = None) -> int:
     """Due-in-3-days and overdue reminders for the period being reported, to every unit that has
     not submitted. Safe to run any number of times a day: each reminder goes once."""
-    from communities.models import Region
+    from divisions.models import Region
     from tasks.models import Plan, Responsibility
 
     today = today or timezone.localdate()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
-from communities.models import Region
+from divisions.models import Region
 from kernel.loading import LoadSummary
 from kernel.quarters import Quarter
 from kernel.refusals import Locked, refuse

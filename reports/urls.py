@@ -5,7 +5,6 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("my/", views.my_work, name="my-work"),
     path("returns/<str:region_code>/<str:period_label>/", views.county_return_view, name="county-return"),
     path("tasks/", views.task_board_view, name="task-board"),
     path("timeliness/", views.timeliness_view, name="timeliness"),

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.exports import respond
 from kernel.quarters import Quarter
 from kernel.versioning import Conflict
@@ -437,69 +437,3 @@ def evidence_download(request, pk: int):
                             content_type=evidence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-def my_work(request):
-    """Each person's landing page: their work this quarter, with counts per state."""
-    from accounts.scoping import can_read_audit, can_read_plan
-
-    user = request.user
-    if not can_read_plan(user):
-        return redirect("audit:event-list") if can_read_audit(user) else render(
-            request, "accounts/no_role.html", status=403)
-    if user.has_role("leader") and not (user.is_superuser or user.has_role(
-            "city_admin", "dept_officer", "county_officer", "town_officer")):
-        return redirect("dashboards:overview")  # a leader's work is the overview (issue 7)
-    today = timezone.localdate()
-    period = period_current(today)
-    plan = plan_current_for_user(user)
-    context = {"period": period, "today": today, "sections": []}
-    if period is not None and CountyReturn.objects.counties_for(user).exists():
-        rows = returns_board(user=user, period=period, today=today)
-        context["returns"] = _state_counts([r.county_return.state if r.county_return else "missing" for r in rows])
-        context["return_rows"] = rows if len(rows) == 1 else []
-        context["overdue_returns"] = sum(r.overdue for r in rows)
-    if period is not None and plan is not None and _can_see_task_reports(user):
-        rows = task_board(user=user, plan=plan, period=period)
-        mine_lead = [r for r in rows if r.my_role == "lead"] if user.has_role("dept_officer") else rows
-        context["task_reports"] = _state_counts([r.report.state if r.report else "missing" for r in mine_lead])
-        if user.has_role("dept_officer"):
-            context["my_parts"] = _state_counts([r.my_part_state or "missing" for r in rows if r.my_role == "co"])
-            context["instructions"] = Instruction.objects.filter(
-                task__responsibilities__department_id=user.department_id).select_related("task", "author")[:5]
-    if user.has_role("city_admin"):
-        context["awaiting"] = {
-            "returns": CountyReturn.objects.filter(state__in=["submitted", "resubmitted"]).count(),
-            "task_reports": TaskReport.objects.filter(state__in=["submitted", "resubmitted"]).count(),
-            "corrections": Correction.objects.filter(state="submitted").count(),
-            "extensions": ExtensionRequest.objects.filter(state="pending").count(),
-        }
-    # returned or unfinished work of earlier periods that is still the user's to do
-    waiting = []
-    if user.has_role("county_officer"):
-        waiting += [(f"{r.region.name} {r.period.label} · {r.get_state_display()}",
-                     f"/reports/returns/{r.region.code}/{r.period.label}/")
-                    for r in CountyReturn.objects.for_user(user).filter(state__in=["returned", "draft"])
-                    .exclude(period=period).select_related("region", "period")]
-    if user.has_role("dept_officer") and user.department_id:
-        waiting += [(f"{r.task.number}. {r.task.title} {r.period.label} · {r.get_state_display()}",
-                     f"/reports/tasks/{r.task.number}/{r.period.label}/")
-                    for r in TaskReport.objects.editable_by(user).filter(state__in=["returned", "draft"])
-                    .exclude(period=period).select_related("task", "period")]
-    from communities.selectors import review_queue
-
-    # certification applications waiting at a step this user decides (task 8)
-    context["applications_waiting"] = [
-        (f"{a.county.name} · {a.community.name} · {a.tier.name} · {a.get_step_display()}",
-         f"/communities/applications/{a.pk}/") for a in review_queue(user=user)[:20]]
-    context["waiting"] = waiting
-    context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
-    return render(request, "reports/my_work.html", context)
-
-
-STATE_ORDER = ["missing", "draft", "submitted", "returned", "resubmitted", "approved"]
-
-
-def _state_counts(states: list[str]) -> list[tuple[str, int]]:
-    return [(s, states.count(s)) for s in STATE_ORDER if states.count(s)]

@@ -230,7 +230,7 @@ class QuotaSet(models.Model):
 
 class Quota(models.Model):
     quota_set = models.ForeignKey(QuotaSet, verbose_name=_("quota set"), on_delete=models.CASCADE, related_name="quotas")
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), on_delete=models.PROTECT,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
                                related_name="quotas", limit_choices_to={"level": "county"})
     value = models.DecimalField(_("quota"), max_digits=14, decimal_places=4)
 
@@ -255,7 +255,7 @@ class YearlyAllocation(models.Model):
     line); ``region`` empty means the city as a whole."""
 
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="allocations")
-    region = models.ForeignKey("communities.Region", verbose_name=_("county"), null=True, blank=True,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("allocation"), max_digits=14, decimal_places=4)
@@ -299,7 +299,7 @@ class IndicatorValue(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values")
     component = models.ForeignKey(IndicatorComponent, verbose_name=_("component"), on_delete=models.PROTECT,
                                   related_name="values")
-    region = models.ForeignKey("communities.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="indicator_values")
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
@@ -365,7 +365,7 @@ class Snapshot(models.Model):
                                   related_name="snapshots")
     target = models.ForeignKey(Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="snapshots")
-    region = models.ForeignKey("communities.Region", verbose_name=_("region"), on_delete=models.CASCADE,
+    region = models.ForeignKey("divisions.Region", verbose_name=_("region"), on_delete=models.CASCADE,
                                related_name="snapshots")
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))

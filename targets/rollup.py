@@ -17,7 +17,7 @@ import os
 import socket
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,19 +25,16 @@ from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.quarters import Quarter
 from tasks.models import Plan
 
+from .derived import DERIVED_SOURCES
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Snapshot, Target, YearlyAllocation
 from .pace import RULES, assess, elapsed_share, q4
 
 Key = tuple[int, int]  # (year, quarter)
 
-# Derived indicators are counted from records by the app that owns the records. An app registers
-# ``code → function(*, quarters) → {region_id: {(year, quarter): count}}`` here (the certification
-# registry does, for the four community tiers). An indicator without a source is not rolled up.
-DERIVED_SOURCES: dict[str, Callable[[list[Quarter]], dict[int, dict[Key, Decimal]]]] = {}
 
 SNAPSHOT_FIELDS = [
     "target_id", "period_value", "value", "numerator", "denominator", "target_value", "percent_achieved",
@@ -174,7 +171,7 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
-        for region_id, by_quarter in DERIVED_SOURCES[indicator.code](quarters=_quarters(indicator, ctx, {})).items():
+        for region_id, by_quarter in DERIVED_SOURCES[indicator.code].counts(quarters=_quarters(indicator, ctx, {})).items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.quarters import Quarter
+from tasks.models import Plan, Responsibility, Section, Task
 
+from .derived import derived_counting_note
 from .models import Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
 
 
@@ -128,22 +130,7 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
                         include_unapproved=include_unapproved,
                         rule=(RULES_EN if (get_language() or "").startswith("en") else RULES)[
                             rule_for(indicator.kind, indicator.direction)],
-                        counting_note=derived_counting_note(indicator))
-
-
-def derived_counting_note(indicator: Indicator) -> str:
-    """How a derived count is counted, shown beside every such count."""
-    from django.utils.translation import gettext as _
-
-    from communities.selectors import higher_tiers_count_toward_lower
-
-    if indicator.kind != Indicator.Kind.DERIVED:
-        return ""
-    if higher_tiers_count_toward_lower():
-        return _("Counted from certification records in force at each quarter's end. A community holding a higher "
-                 "tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).")
-    return _("Counted from certification records in force at each quarter's end, this tier only (setting "
-             "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).")
+                        counting_note=derived_counting_note(indicator.code) if indicator.kind == Indicator.Kind.DERIVED else "")
 
 
 @dataclass
@@ -245,3 +232,53 @@ def rule_catalogue(*, reported_by: str | None = None) -> RuleCatalogue:
         if indicator_id in codes:
             components[codes[indicator_id]][code] = (pk, role)
     return RuleCatalogue(indicators=by_code, components=components)
+
+
+# ---------------------------------------------------------------- the plan page
+
+
+@dataclass
+class SectionView:
+    section: Section
+    tasks: list[Task]
+
+
+@dataclass
+class PlanOverview:
+    plan: Plan
+    parts: list[tuple[Section, list[SectionView]]]  # top-level parts with their subsections
+    main_targets: list[Target]
+    task_targets: list[Target]
+    tasks: list[Task]
+
+    @property
+    def task_count(self) -> int:
+        return sum(t.kind == Task.Kind.TASK for t in self.tasks)
+
+    @property
+    def requirement_count(self) -> int:
+        return sum(t.kind == Task.Kind.REQUIREMENT for t in self.tasks)
+
+
+def plan_overview(*, plan: Plan) -> PlanOverview:
+    """The whole plan for its page, in a fixed number of queries whatever its size."""
+    sections = list(plan.sections.order_by("order"))
+    tasks = list(
+        Task.objects.filter(plan=plan).order_by("number").prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("department").order_by("order")),
+        )
+    )
+    by_section: dict[int, list[Task]] = {}
+    for t in tasks:
+        by_section.setdefault(t.section_id, []).append(t)
+    parts = []
+    for top in (s for s in sections if s.parent_id is None):
+        children = [s for s in sections if s.parent_id == top.pk]
+        views = [SectionView(c, by_section.get(c.pk, [])) for c in children] or [SectionView(top, by_section.get(top.pk, []))]
+        parts.append((top, views))
+    targets = list(Target.objects.filter(plan=plan).select_related("task").order_by("order"))
+    return PlanOverview(
+        plan=plan, parts=parts, tasks=tasks,
+        main_targets=[t for t in targets if t.category == Target.Category.MAIN],
+        task_targets=[t for t in targets if t.category == Target.Category.TASK],
+    )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
 from kernel.quarters import Quarter
 from kernel.refusals import refuse
@@ -43,6 +43,36 @@ def indicators_load(*, path: Path = INDICATORS_FILE, summary: LoadSummary | None
             upsert(IndicatorComponent, summary, {"indicator": indicator, "code": c["code"]},
                    {"name": c["name"], "name_en": c["name_en"], "role": c["role"], "unit": c["unit"]}, reason)
     return summary
+
+
+@transaction.atomic
+def plan_targets_load(*, plan, targets: list[dict], tasks: dict, summary: LoadSummary, reason: str) -> None:
+    """Load a plan's targets from its data file's ``targets`` (with the indicator catalogue they
+    name); ``tasks``: the plan's tasks by number. Idempotent."""
+    indicators_load(summary=summary)
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for t in targets:
+        upsert(Target, summary, {"plan": plan, "code": t["code"]}, {
+            "indicator": indicators[t["indicator"]], "name": t["name"], "name_en": t["name_en"], "category": t["category"],
+            "task": tasks[t["task"]] if t["task"] else None, "direction": t["direction"],
+            "value": _decimal(t["value"]), "value_max": _decimal(t["value_max"]) if t["value_max"] else None,
+            "unit": t["unit"], "span": t["span"], "scope": t["scope"], "clause": t["clause"], "order": t["order"],
+        }, reason)
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text).quantize(Decimal("0.0001"))
+
+
+@transaction.atomic
+def plan_targets_clone(*, source, plan, tasks: dict) -> None:
+    """Copy ``source``'s targets into its successor ``plan``; ``tasks``: the successor's tasks by
+    the source task's id (tasks.services.plan_clone)."""
+    for target in Target.objects.filter(plan=source).order_by("order"):
+        target.pk = None
+        target.plan = plan
+        target.task = tasks[target.task_id] if target.task_id else None
+        target.save()
 
 
 

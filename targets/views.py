@@ -2,16 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from communities.models import Region
-from communities.selectors import tier_certifications_in_force
+from divisions.models import Region
 from kernel.exports import respond
 from kernel.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
+from .derived import derived_counting_note, derived_records
 from .exports import target_counties_table, target_quarters_table, targets_table
 from .models import Indicator, Snapshot, Target
-from .selectors import derived_counting_note, snapshot_sources, target_detail, targets_overview
+from .selectors import snapshot_sources, target_detail, targets_overview
 
 
 def _plan(request, code: str | None) -> Plan:
@@ -32,7 +32,7 @@ def target_list(request, plan_code: str | None = None):
         return response
     return render(request, "targets/target_list.html", {
         "plan": plan, "rows": rows,
-        "counting_note": derived_counting_note(Indicator(kind=Indicator.Kind.DERIVED)),
+        "counting_note": derived_counting_note(),
     })
 
 
@@ -71,9 +71,9 @@ def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, 
                                  indicator=target.indicator, region=region, year=q.year, quarter=q.number)
     context = {"plan": plan, "target": target, "snapshot": snapshot}
     if target.indicator.kind == Indicator.Kind.DERIVED:
-        context["certifications"] = tier_certifications_in_force(
+        context["certifications"] = derived_records(
             indicator_code=target.indicator.code, region=region, day=q.end, user=request.user)
-        context["counting_note"] = derived_counting_note(target.indicator)
+        context["counting_note"] = derived_counting_note(target.indicator.code)
     else:
         context["values"] = snapshot_sources(snapshot=snapshot, user=request.user)
     return render(request, "targets/snapshot_sources.html", context)

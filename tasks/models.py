@@ -98,7 +98,7 @@ class Department(models.Model):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
-        "communities.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        "divisions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="departments", help_text=_("For county governments and HR bureaux."),
     )
     members = models.ManyToManyField(

@@ -10,23 +10,26 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
-from targets.models import Indicator, Target
-from targets.services import indicators_load
 
 from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
 
 PLAN_2022_FILE = Path(settings.BASE_DIR) / "tasks" / "data" / "plan_2022.json"
 
 
+def plan_data_read(path: Path = PLAN_2022_FILE) -> dict:
+    """The plan's data file (see tasks/data/extract_plan_2022.py): the document, its sections,
+    departments, tasks and targets."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @transaction.atomic
-def plan_load(*, path: Path = PLAN_2022_FILE) -> tuple[Plan, LoadSummary]:
-    """Load a plan from its data file (see tasks/data/extract_plan_2022.py). Idempotent: rows
-    that already match are left alone, so a second load writes nothing."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    summary = LoadSummary()
-    reason = f"plan_load {path.name}"
+def plan_document_load(*, data: dict, summary: LoadSummary, reason: str) -> tuple[Plan, dict[int, Task]]:
+    """Load the plan's document, sections, departments and tasks with their department lists
+    (the targets are the targets engine's: targets.services.plan_targets_load). Idempotent: rows
+    that already match are left alone, so a second load writes nothing. Returns the plan and its
+    tasks by number."""
     p = data["plan"]
     source_text = (Path(settings.BASE_DIR) / "data" / data["source"]).read_text(encoding="utf-8")
     plan = upsert(Plan, summary, {"code": p["code"]}, {
@@ -65,22 +68,7 @@ def plan_load(*, path: Path = PLAN_2022_FILE) -> tuple[Plan, LoadSummary]:
             (departments[r["department"]], r["role"], r["order"]) for r in t["responsibilities"]
         ], summary=summary, reason=reason)
 
-    indicators_load(summary=summary)
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    for t in data["targets"]:
-        upsert(Target, summary, {"plan": plan, "code": t["code"]}, {
-            "indicator": indicators[t["indicator"]], "name": t["name"], "name_en": t["name_en"], "category": t["category"],
-            "task": tasks[t["task"]] if t["task"] else None, "direction": t["direction"],
-            "value": _decimal(t["value"]), "value_max": _decimal(t["value_max"]) if t["value_max"] else None,
-            "unit": t["unit"], "span": t["span"], "scope": t["scope"], "clause": t["clause"], "order": t["order"],
-        }, reason)
-    return plan, summary
-
-
-def _decimal(text: str):
-    from decimal import Decimal
-
-    return Decimal(text).quantize(Decimal("0.0001"))
+    return plan, tasks
 
 
 def _responsibilities_sync(*, task: Task, wanted: list[tuple[Department, str, int]], summary: LoadSummary,
@@ -129,9 +117,11 @@ def government_units_ensure() -> LoadSummary:
 
 @transaction.atomic
 def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_start: datetime.date,
-               period_end: datetime.date, issuer: str | None = None, issue_date: datetime.date | None = None) -> Plan:
-    """Start a successor plan from ``source``: its sections, tasks, department lists and targets
-    copied, to be edited into the new document. The source plan is not touched."""
+               period_end: datetime.date, issuer: str | None = None,
+               issue_date: datetime.date | None = None) -> tuple[Plan, dict[int, Task]]:
+    """Start a successor plan from ``source``: its sections, tasks and department lists copied, to
+    be edited into the new document (the targets follow in targets.services.plan_targets_clone).
+    The source plan is not touched. Returns the plan and its tasks by the source task's id."""
     if Plan.objects.filter(code=code).exists():
         raise ValueError(f"a plan with code {code!r} already exists")
     plan = Plan(code=code, title=title, doc_number=doc_number, period_start=period_start, period_end=period_end,
@@ -157,9 +147,4 @@ def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_s
         tasks[old_pk] = t
         for r in responsibilities:
             Responsibility.objects.create(task=t, department_id=r.department_id, role=r.role, order=r.order)
-    for target in source.targets.order_by("order"):
-        target.pk = None
-        target.plan = plan
-        target.task = tasks[target.task_id] if target.task_id else None
-        target.save()
-    return plan
+    return plan, tasks

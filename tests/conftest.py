@@ -11,11 +11,13 @@ from django.test import Client
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant
-from communities.models import Region
-from communities.services import divisions_load, tiers_ensure
+from communities.services import tiers_ensure
+from divisions.models import Region
+from divisions.services import divisions_load
 from reports.services import periods_generate
+from seeding.plan import plan_load
 from tasks.models import Department, Plan
-from tasks.services import government_units_ensure, plan_load
+from tasks.services import government_units_ensure
 
 PASSWORD = "correct-Horse-battery-9"
 

@@ -10,7 +10,7 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from communities.models import Region
+from divisions.models import Region
 
 HEADER = ["统计用区划代码", "名称", "县（市、区）", "户数", "人口", "易地搬迁社区"]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from communities.models import Region
+from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, Snapshot
 from targets.services import value_record, values_approve

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import RoleAssignment, User
 from audit.models import AuditEvent
-from communities.models import Region
+from divisions.models import Region
 from tasks.models import Task
 
 MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label)

@@ -17,7 +17,7 @@ from tests.conftest import reference_data_load
 def world(transactional_db):
     from accounts.models import User
     from accounts.services import role_grant
-    from communities.models import Region
+    from divisions.models import Region
     from reports.services import periods_generate
 
     if not Region.objects.exists():

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from communities.models import Certification, Region, Tier
+from communities.models import Certification, Tier
 from communities.services import certification_issue, certification_withdraw
+from divisions.models import Region
 from targets.models import Snapshot
 from tests.targets_helpers import city, county
 
@@ -92,7 +93,7 @@ def test_the_higher_tier_setting_decides_the_lower_count(settings, toward_lower,
 
 
 def test_demo_certifications_obey_the_tier_rules(settings):
-    from communities.demo import COUNTS, demo_certifications_seed
+    from seeding.demo.certification import COUNTS, demo_certifications_seed
 
     settings.DEMO_MODE = True
     created = demo_certifications_seed()

@@ -17,20 +17,13 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant
 from communities import pipeline
-from communities.demo import DEMO_PDF
-from communities.models import (
-    Application,
-    ApplicationReview,
-    Certification,
-    CertificationReview,
-    Criterion,
-    Region,
-    Tier,
-)
+from communities.models import Application, ApplicationReview, Certification, CertificationReview, Criterion, Tier
 from communities.selectors import certification_progress, review_queue
 from communities.services import certification_issue
+from divisions.models import Region
 from kernel.versioning import Conflict
 from reports.models import Notification
+from seeding.demo.certification import DEMO_PDF
 from targets.models import Snapshot
 from tests.conftest import PASSWORD, make_user
 

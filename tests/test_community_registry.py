@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from communities.models import Certification, CommunityProfile, Region, Tier
+from communities.models import Certification, Tier
 from communities.selectors import registry
-from communities.services import community_profile_save
+from divisions.models import CommunityProfile, Region
+from divisions.services import community_profile_save
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_pages(client_for):
 
 
 def test_demo_profiles(settings):
-    from communities.demo import demo_profiles_seed
+    from seeding.demo.certification import demo_profiles_seed
 
     settings.DEMO_MODE = True
     assert demo_profiles_seed() == 1924 and demo_profiles_seed() == 0

@@ -14,8 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communities.models import Certification, Region, Tier
+from communities.models import Certification, Tier
 from dashboards.exports import Table, content_disposition, safe_text, to_csv, to_xlsx
+from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import Instruction, ReportingPeriod, TaskReport
 from targets.models import Snapshot, Target

@@ -72,11 +72,11 @@ def demo_leader(reference_data_restored, live_server, settings, monkeypatch):
     settings.DEMO_MODE = True
     from django.test import Client
 
-    from accounts.demo import demo_accounts_seed
     from accounts.models import User
-    from communities.demo import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
-    from reports.demo import demo_returns_seed, demo_task_reports_seed
-    from targets.demo import demo_values_seed
+    from seeding.demo.accounts import demo_accounts_seed
+    from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
+    from seeding.demo.figures import demo_values_seed
+    from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
     from targets.rollup import rollup
 
     users = demo_accounts_seed()

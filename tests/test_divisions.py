@@ -8,8 +8,8 @@ from collections import Counter
 from simple_history.utils import get_history_manager_for_model
 
 from audit.models import AuditEvent
-from communities.models import Region
-from communities.services import DIVISIONS_FILE, divisions_load, region_kind, region_short_name
+from divisions.models import Region
+from divisions.services import DIVISIONS_FILE, divisions_load, region_kind, region_short_name
 
 
 def test_totals(db):
@@ -103,7 +103,7 @@ PER_COUNTY = {
 
 
 def test_region_counts_per_county(db):
-    from communities.selectors import region_children_with_counts
+    from divisions.selectors import region_children_with_counts
 
     class Reader:  # a superuser-like reader without touching the user table
         is_authenticated = is_active = is_superuser = True

@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from communities import pipeline
-from communities.models import Application, Region, Tier
+from communities.models import Application, Tier
+from divisions.models import Region
 from kernel.exports import Table, cell, safe_text, to_csv, to_xlsx
 from reports.models import CountyReturn, Notification, ReportingPeriod, TaskReport
 from reports.services import county_return_open

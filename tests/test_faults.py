@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from ankang_jobs.celery import app
 from api.services import api_client_create
-from communities.models import Region
+from divisions.models import Region
 from outbox.models import OutboxMessage
 from reports.models import CountyReturn, ReportingPeriod
 from reports.services import periods_generate

@@ -16,7 +16,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
-from communities.models import Application, Region, Tier
+from communities.models import Application, Tier
+from divisions.models import Region
 from imports.models import ImportBatch
 from imports.resources import ChoiceWidget, FigureWidget, WholeNumberWidget
 from imports.services import import_confirm, import_upload

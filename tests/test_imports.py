@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from communities.models import CommunityProfile
-from communities.services import community_profile_save
+from divisions.models import CommunityProfile
+from divisions.services import community_profile_save
 from imports.jobs import import_apply_job
 from imports.models import ImportBatch
 from imports.reading import NotANumber, read_decimal, read_whole
@@ -253,7 +253,7 @@ def test_a_row_failing_while_applying_leaves_nothing_written(position, personas,
         if record.region.code == v[position].code:
             raise Conflict("模拟：已被他人修改")
 
-    with mock.patch("imports.bulk.refuse_if_stale", stale), mock.patch("imports.kinds.CHUNK", 2):
+    with mock.patch("divisions.services.refuse_if_stale", stale), mock.patch("imports.kinds.CHUNK", 2):
         batch = import_confirm(batch=batch, user=personas["county_a"])
     assert batch.state == ImportBatch.State.FAILED
     assert batch.errors[0]["row"] == position + 2 and "模拟：已被他人修改" in batch.errors[0]["message"]
@@ -272,7 +272,7 @@ def test_bulk_save_keeps_the_single_service_rules(personas):
     assert batch.state == ImportBatch.State.APPLIED
     assert [p[1:] for p in profiles()] == [(5, 6, True, 3), (7, 8, False, 2)]
     assert set(CommunityProfile.objects.values_list("updated_by", flat=True)) == {personas["county_a"].pk}
-    changed = AuditEvent.objects.filter(model="communities.communityprofile", reason__startswith=f"import #{batch.pk}")
+    changed = AuditEvent.objects.filter(model="divisions.communityprofile", reason__startswith=f"import #{batch.pk}")
     assert sorted(e.action for e in changed) == ["changed", "created"]
     assert {c["field"]: (c["old"], c["new"]) for c in changed.get(action="changed").changes}["households"] == (1, 5)
 
@@ -447,7 +447,7 @@ def return_rows(county="汉滨区", period="2024Q3", scale=1) -> list[list]:
 
 
 def upload_return(user, rows, *, region="610902000000", period="2024Q3", name="季报.xlsx") -> ImportBatch:
-    from communities.models import Region
+    from divisions.models import Region
 
     return import_upload(user=user, kind=ImportBatch.Kind.COUNTY_RETURN, upload=upload(xlsx_bytes(rows), name),
                          region=Region.objects.get(code=region),

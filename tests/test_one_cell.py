@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from api.services import api_client_create
-from communities.models import Region
+from divisions.models import Region
 from reports.models import CountyReturn
 from targets.models import IndicatorValue
 from tests.conftest import make_user

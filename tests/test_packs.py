@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from openpyxl import load_workbook
 
-from communities.models import Region
 from dashboards.selectors import county_rankings
+from divisions.models import Region
 from kernel.quarters import Quarter
 from packs.jobs import report_pack_build_job
 from packs.models import ReportPack

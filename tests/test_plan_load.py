@@ -15,9 +15,10 @@ from django.conf import settings
 from simple_history.utils import get_history_manager_for_model
 
 from audit.models import AuditEvent
+from seeding.plan import plan_clone, plan_load
 from targets.models import Target
 from tasks.models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
-from tasks.services import government_units_ensure, plan_clone, plan_load
+from tasks.services import government_units_ensure
 
 DOCUMENT = (Path(settings.BASE_DIR) / "data" / "plan_2022_anzhengbanfa_11.txt").read_text(encoding="utf-8")
 JOINED = "".join(line.strip() for line in DOCUMENT.splitlines() if line.strip())

@@ -53,7 +53,8 @@ def test_returned_work_of_an_earlier_period_is_on_the_landing_page(client_for, p
 
 def test_certification_applications_waiting_for_the_user_are_on_the_landing_page(client_for, personas):
     from communities import pipeline
-    from communities.models import Application, Region, Tier
+    from communities.models import Application, Tier
+    from divisions.models import Region
     from tests.conftest import make_user
 
     community = Region.objects.filter(county__name="汉滨区", kind="community").order_by("code").first()

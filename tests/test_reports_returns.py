@@ -263,7 +263,7 @@ def test_two_people_saving_at_once_one_wins_the_other_is_told(personas_tx):
 def personas_tx(transactional_db):
     from accounts.models import User
     from accounts.services import role_grant
-    from communities.models import Region
+    from divisions.models import Region
 
     if not Region.objects.exists():
         reference_data_load(periods=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communities.models import CommunityProfile, Region
+from divisions.models import CommunityProfile, Region
 from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import RoleAssignment, User
 from audit.models import AuditEvent
-from communities.models import Region
+from divisions.models import Region
 from targets.models import Target
 from tasks.models import Department, Plan, Responsibility, Section, Task
 

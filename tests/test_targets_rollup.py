@@ -209,7 +209,7 @@ def test_county_quotas_are_versioned_and_checked(personas):
 
 
 def test_demo_dataset_gives_every_shared_main_target_county_quotas_that_add_up(settings, personas):
-    from targets.demo import demo_values_seed
+    from seeding.demo.figures import demo_values_seed
     from targets.models import Target
     from targets.selectors import quota_check
 
@@ -247,13 +247,15 @@ def test_yearly_allocations_set_the_pace_line():
 def test_derived_indicator_counts_come_from_a_registered_source(monkeypatch):
     """The engine's side of derived figures: whatever the owning app counts, per county and quarter."""
     from targets import rollup as engine
+    from targets.derived import DerivedSource
 
     a, b = county("汉滨区").pk, county("石泉县").pk
 
     def certified(quarters):
         return {a: {(2023, 4): D(30), (2024, 4): D(55)}, b: {(2023, 4): D(10), (2024, 4): D(12)}}
 
-    monkeypatch.setitem(engine.DERIVED_SOURCES, "municipal_fe_communities", certified)
+    monkeypatch.setitem(engine.DERIVED_SOURCES, "municipal_fe_communities",
+                        DerivedSource(counts=certified, records=list, note=str))
     run = rollup(indicator_codes=["municipal_fe_communities"], today=TODAY)
     assert run.status == "succeeded" and "skipped_without_source" not in run.scope
     c = snap("municipal_fe_communities", city(), "2024Q4")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from ankang_jobs.celery import app
-from communities.models import Region
+from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, RollupRun, Snapshot
 from targets.rollup import rollup

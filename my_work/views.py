@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.scoping import can_read_audit, can_read_plan
+
+from .selectors import work_summary
+
+
+@login_required
+def home(request):
+    """Each person's landing page: their work this quarter, with counts per state."""
+    user = request.user
+    if not can_read_plan(user):
+        return redirect("audit:event-list") if can_read_audit(user) else render(
+            request, "accounts/no_role.html", status=403)
+    if user.has_role(Role.LEADER) and not (user.is_superuser or user.has_role(
+            Role.CITY_ADMIN, Role.DEPT_OFFICER, Role.COUNTY_OFFICER, Role.TOWN_OFFICER)):
+        return redirect("dashboards:overview")  # a leader's work is the overview
+    return render(request, "my_work/home.html", work_summary(user=user, today=timezone.localdate()))

@@ -1,0 +1,121 @@
+"""Demo returns over the demo figures (see seeding/demo/figures.py): approved up to 2026Q2; for 2026Q3
+submitted and awaiting the city's review, except 石泉县's, which the city returned with a comment
+and reopened for a week by an exception, so every step of the workflow can be tried."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from divisions.models import Region
+from kernel.quarters import Quarter
+from reports.models import CountyReturn, PeriodException, ReportingPeriod
+from seeding.demo.figures import DEMO_REF, FIRST, LAST, LAST_APPROVED
+from targets.models import IndicatorValue
+
+
+@transaction.atomic
+def demo_returns_seed(*, admin) -> int:
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo returns are only created with DEMO_MODE on (never in production)")
+    if CountyReturn.objects.exists():
+        return 0
+    now = timezone.now()
+    periods = {(p.year, p.quarter): p for p in ReportingPeriod.objects.all()}
+    returns = []
+    for county in Region.objects.counties().order_by("code"):
+        for q in Quarter.between(FIRST.start, LAST.end):
+            approved = q <= LAST_APPROVED
+            returns.append(CountyReturn(
+                region=county, period=periods[(q.year, q.number)],
+                state=CountyReturn.State.APPROVED if approved else CountyReturn.State.SUBMITTED,
+                submitted_by=admin, submitted_at=now, first_submitted_at=_demo_submission(county, q),
+                reviewed_by=admin if approved else None,
+                reviewed_at=now if approved else None, updated_by=admin, updated_at=now,
+                explanation="【演示数据】"))
+    CountyReturn.objects.bulk_create(returns, batch_size=500)
+    shiquan = CountyReturn.objects.get(region__name="石泉县", period__year=LAST.year, period__quarter=LAST.number)
+    shiquan.state = CountyReturn.State.RETURNED
+    shiquan.review_comment = "【演示】城镇新增就业人数较上季度波动较大，请核实后重新报送。"
+    shiquan.reviewed_by, shiquan.reviewed_at = admin, now
+    shiquan.save()
+    IndicatorValue.objects.filter(region=shiquan.region, year=LAST.year, quarter=LAST.number,
+                                  source_ref=DEMO_REF).update(status=IndicatorValue.Status.RETURNED)
+    PeriodException.objects.create(period=shiquan.period, region=shiquan.region, opened_by=admin,
+                                   open_until=timezone.localdate() + datetime.timedelta(days=7),
+                                   reason="【演示】退回修改，延长填报一周")
+    return len(returns)
+
+
+@transaction.atomic
+def demo_task_reports_seed(*, admin) -> int:
+    """Approved task reports for every quarter from 2021Q1 to 2026Q2 (a few submitted late), and
+    for 2026Q3: approved for most tasks, one returned with a comment (task 2, led by
+    市工信局: demo_lead can fix and resend), task 6's part from 市商务局 in (demo_dept), and
+    2026Q4 left for everyone to start."""
+    from reports.models import SelfStatus, TaskReport, TaskReportPart
+    from tasks.models import Task
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo reports are only created with DEMO_MODE on (never in production)")
+    if TaskReport.objects.exists():
+        return 0
+    now = timezone.now()
+    period = ReportingPeriod.objects.get(year=LAST.year, quarter=LAST.number)
+    statuses = [SelfStatus.ON_TRACK, SelfStatus.ON_TRACK, SelfStatus.AT_RISK, SelfStatus.ON_TRACK, SelfStatus.BEHIND]
+    reports = []
+    for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+        if task.number in (17, 19):
+            continue  # not yet reported: overdue on the board
+        returned = task.number == 2
+        reports.append(TaskReport(
+            task=task, period=period, measures=f"【演示】{task.title}：本季度召开专题推进会，落实责任分工。",
+            progress="【演示】各项指标按时序推进。", problems="【演示】个别县区进度偏慢。",
+            next_steps="【演示】加强督导调度。", self_status=statuses[task.number % 5],
+            state=TaskReport.State.RETURNED if returned else TaskReport.State.APPROVED,
+            submitted_by=admin, submitted_at=now, reviewed_by=admin, reviewed_at=now,
+            first_submitted_at=timezone.make_aware(datetime.datetime.combine(
+                period.due_on + datetime.timedelta(days=(task.number % 4) - 2), datetime.time(16))),
+            review_comment="【演示】请补充园区新增就业岗位的具体数据。" if returned else "",
+            updated_by=admin, updated_at=now))
+    # the quarters before: every task reported and approved, most on time, a few late, so the
+    # board, the scorecards and the timeliness pages show a plan that has been reported on
+    earlier = ReportingPeriod.objects.filter(year__gte=FIRST.year).exclude(year__gt=LAST.year).exclude(
+        year=LAST.year, quarter__gte=LAST.number).order_by("year", "quarter")
+    for old_period in earlier:
+        for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+            late = (task.number * 5 + old_period.quarter * 3 + old_period.year) % 11 == 0
+            submitted = timezone.make_aware(datetime.datetime.combine(
+                old_period.due_on + datetime.timedelta(days=3 if late else -((task.number + old_period.quarter) % 5)),
+                datetime.time(15)))
+            reports.append(TaskReport(
+                task=task, period=old_period, measures=f"【演示】{task.title}：按季度推进。",
+                progress="【演示】完成本季度工作。", problems="", next_steps="【演示】继续推进。",
+                self_status=statuses[(task.number + old_period.quarter) % 5], state=TaskReport.State.APPROVED,
+                submitted_by=admin, submitted_at=submitted, first_submitted_at=submitted, reviewed_by=admin,
+                reviewed_at=submitted + datetime.timedelta(days=2), updated_by=admin, updated_at=submitted))
+    TaskReport.objects.bulk_create(reports, batch_size=1000)
+    task6 = Task.objects.get(plan__code="ankang-2022", number=6)
+    from tasks.models import Department
+
+    TaskReportPart.objects.create(
+        task=task6, department=Department.objects.get(name="市商务局"), period=period,
+        measures="【演示】开展商贸企业用工需求调查。", progress="【演示】收集岗位需求860个。",
+        self_status=SelfStatus.ON_TRACK, state=TaskReportPart.State.SUBMITTED, submitted_by=admin, submitted_at=now,
+        first_submitted_at=now,
+        updated_by=admin, updated_at=now)
+    PeriodException.objects.create(period=period, department=Department.objects.get(name="市工信局"), opened_by=admin,
+                                   open_until=timezone.localdate() + datetime.timedelta(days=7),
+                                   reason="【演示】退回修改，延长填报一周")
+    return len(reports)
+
+
+def _demo_submission(county: Region, q: Quarter) -> datetime.datetime:
+    """A plausible first-submission time: most counties a few days before the deadline, one or two
+    a few days late, varying by quarter."""
+    due = q.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+    offset = (int(county.code[4:6]) * 7 + q.number * 3 + q.year) % 9 - 6  # −6 … +2 days
+    return timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=offset), datetime.time(10)))
