@@ -67,3 +67,17 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
+
+
+def opening_quarter(today: datetime.date, *, plan_start: datetime.date | None = None,
+                    plan_end: datetime.date | None = None) -> Quarter | None:
+    """The quarter a page opens on, the one rule every page uses: the latest quarter that has
+    ended by ``today`` (its reporting is due: the quarter still running has nothing due yet),
+    capped at the plan's last quarter for a plan that has ended. None while the plan's first
+    quarter is still running (nothing of it is due yet)."""
+    quarter = Quarter.of_date(today).previous()
+    if plan_end is not None and quarter.end > plan_end:
+        quarter = Quarter.of_date(plan_end)
+    if plan_start is not None and quarter < Quarter.of_date(plan_start):
+        return None
+    return quarter
