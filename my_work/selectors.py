@@ -7,16 +7,29 @@ import datetime
 from django.urls import reverse
 
 from communities.selectors import review_queue
-from reports.access import can_see_task_reports
-from reports.models import Correction, CountyReturn, ExtensionRequest, Instruction, Notification, TaskReport
+from reports import access
+from reports.models import (
+    Correction,
+    CountyReturn,
+    ExtensionRequest,
+    Instruction,
+    Notification,
+    ReviewState,
+    TaskReport,
+)
 from reports.selectors import period_current, returns_board, task_board
+from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
 
-STATE_ORDER = ["missing", "draft", "submitted", "returned", "resubmitted", "approved"]
+MISSING = "missing"  # no return or report yet
+STATE_ORDER = [MISSING, ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.RESUBMITTED,
+               ReviewState.APPROVED]
+UNDER_REVIEW = [ReviewState.SUBMITTED, ReviewState.RESUBMITTED]
+UNFINISHED = [ReviewState.RETURNED, ReviewState.DRAFT]
 
 
 def _state_counts(states: list[str]) -> list[tuple[str, int]]:
-    return [(s, states.count(s)) for s in STATE_ORDER if states.count(s)]
+    return [(state, states.count(state)) for state in STATE_ORDER if states.count(state)]
 
 
 def work_summary(*, user, today: datetime.date) -> dict:
@@ -25,43 +38,47 @@ def work_summary(*, user, today: datetime.date) -> dict:
     waiting at a step the user decides, and the latest unread notifications."""
     period = period_current(today)
     plan = plan_current_for_user(user)
+    department_id = access.own_department_id(user)
     context = {"period": period, "today": today, "sections": []}
-    if period is not None and CountyReturn.objects.counties_for(user).exists():
+    if period is not None and access.can_see_returns(user):
         rows = returns_board(user=user, period=period, today=today)
-        context["returns"] = _state_counts([r.county_return.state if r.county_return else "missing" for r in rows])
+        context["returns"] = _state_counts([row.county_return.state if row.county_return else MISSING
+                                            for row in rows])
         context["return_rows"] = rows if len(rows) == 1 else []
-        context["overdue_returns"] = sum(r.overdue for r in rows)
-    if period is not None and plan is not None and can_see_task_reports(user):
+        context["overdue_returns"] = sum(row.overdue for row in rows)
+    if period is not None and plan is not None and access.can_see_task_reports(user):
         rows = task_board(user=user, plan=plan, period=period)
-        mine_lead = [r for r in rows if r.my_role == "lead"] if user.has_role("dept_officer") else rows
-        context["task_reports"] = _state_counts([r.report.state if r.report else "missing" for r in mine_lead])
-        if user.has_role("dept_officer"):
-            context["my_parts"] = _state_counts([r.my_part_state or "missing" for r in rows if r.my_role == "co"])
-            context["instructions"] = Instruction.objects.filter(
-                task__responsibilities__department_id=user.department_id).select_related("task", "author")[:5]
-    if user.has_role("city_admin"):
+        led = [row for row in rows if row.my_role == Responsibility.Role.LEAD] if department_id else rows
+        context["task_reports"] = _state_counts([row.report.state if row.report else MISSING for row in led])
+        if department_id:
+            context["my_parts"] = _state_counts([row.my_part_state or MISSING for row in rows
+                                                 if row.my_role == Responsibility.Role.CO])
+            context["instructions"] = Instruction.objects.for_user(user).select_related("task", "author")[:5]
+    if access.reviews_reporting(user):
         context["awaiting"] = {
-            "returns": CountyReturn.objects.filter(state__in=["submitted", "resubmitted"]).count(),
-            "task_reports": TaskReport.objects.filter(state__in=["submitted", "resubmitted"]).count(),
-            "corrections": Correction.objects.filter(state="submitted").count(),
-            "extensions": ExtensionRequest.objects.filter(state="pending").count(),
+            "returns": CountyReturn.objects.filter(state__in=UNDER_REVIEW).count(),
+            "task_reports": TaskReport.objects.filter(state__in=UNDER_REVIEW).count(),
+            "corrections": Correction.objects.filter(state=Correction.State.SUBMITTED).count(),
+            "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
         }
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []
-    if user.has_role("county_officer"):
-        waiting += [(f"{r.region.name} {r.period.label} · {r.get_state_display()}",
-                     reverse("reports:county-return", args=[r.region.code, r.period.label]))
-                    for r in CountyReturn.objects.for_user(user).filter(state__in=["returned", "draft"])
+    if access.own_county_id(user):
+        waiting += [(f"{county_return.region.name} {county_return.period.label} · "
+                     f"{county_return.get_state_display()}",
+                     reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))
+                    for county_return in CountyReturn.objects.for_user(user).filter(state__in=UNFINISHED)
                     .exclude(period=period).select_related("region", "period")]
-    if user.has_role("dept_officer") and user.department_id:
-        waiting += [(f"{r.task.number}. {r.task.title} {r.period.label} · {r.get_state_display()}",
-                     reverse("reports:task-report", args=[r.task.number, r.period.label]))
-                    for r in TaskReport.objects.editable_by(user).filter(state__in=["returned", "draft"])
+    if department_id:
+        waiting += [(f"{report.task.number}. {report.task.title} {report.period.label} · {report.get_state_display()}",
+                     reverse("reports:task-report", args=[report.task.number, report.period.label]))
+                    for report in TaskReport.objects.editable_by(user).filter(state__in=UNFINISHED)
                     .exclude(period=period).select_related("task", "period")]
     # certification applications waiting at a step this user decides
     context["applications_waiting"] = [
-        (f"{a.county.name} · {a.community.name} · {a.tier.name} · {a.get_step_display()}",
-         reverse("registry:application", args=[a.pk])) for a in review_queue(user=user)[:20]]
+        (f"{application.county.name} · {application.community.name} · {application.tier.name} · "
+         f"{application.get_step_display()}",
+         reverse("registry:application", args=[application.pk])) for application in review_queue(user=user)[:20]]
     context["waiting"] = waiting
     context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
     return context

@@ -1,21 +1,96 @@
-"""Who may open which reporting pages. Each rule is written once here; views, menus and the
-landing page ask these functions, never the roles directly."""
+"""Who may see and do what in quarterly reporting. Each rule is written once here; the querysets,
+selectors, views, menus and the landing page ask these functions, never the roles directly.
+
+The rules, in one sentence each: the city office and the leaders see every unit's reporting; a
+county officer answers for their own county's return; a department officer for the task reports
+and parts of their own department; the city office reviews (returns, task reports, corrections,
+extension requests); the leaders give instructions."""
 
 from __future__ import annotations
 
 from accounts.roles import Role
+from accounts.scoping import can_read_plan, is_city_admin
 
 
 def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def sees_every_unit(user) -> bool:
+    """The city office and the leaders (and the bootstrap superuser) see every county's return and
+    every department's reports."""
+    return can_read_plan(user) and (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER))
+
+
+def own_county_id(user) -> int | None:
+    """The county a county officer answers for (its return, its extension requests), or None."""
+    if _signed_in(user) and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+        return user.region_id
+    return None
+
+
+def own_department_id(user) -> int | None:
+    """The department a department officer writes for (its task reports and parts), or None."""
+    if _signed_in(user) and user.has_role(Role.DEPT_OFFICER) and user.department_id:
+        return user.department_id
+    return None
+
+
+def fills_in_return(user, region) -> bool:
+    """Only the county's own officer fills in, submits and corrects its return."""
+    return region is not None and own_county_id(user) == region.pk
+
+
+def writes_for_department(user, department) -> bool:
+    """Only the department's own officer writes its reports and parts."""
+    return department is not None and own_department_id(user) == department.pk
+
+
+def reviews_reporting(user) -> bool:
+    """The city office reviews returns, task reports and corrections, and decides extensions."""
+    return is_city_admin(user)
+
+
+def gives_instructions(user) -> bool:
+    """Leaders give instructions (领导批示) on tasks."""
+    return _signed_in(user) and user.has_role(Role.LEADER)
+
+
 def can_see_returns(user) -> bool:
-    """The county returns' pages: the city office, the leaders and the county officers."""
-    return _signed_in(user) and (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER,
-                                                                     Role.COUNTY_OFFICER))
+    """The county returns' pages: the city office, the leaders and the officers of a county."""
+    return sees_every_unit(user) or own_county_id(user) is not None
 
 
 def can_see_task_reports(user) -> bool:
-    """The departments' task reports: the city office, the leaders and the department officers."""
-    return _signed_in(user) and (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER))
+    """The departments' task reports: the city office, the leaders and the officers of a department."""
+    return sees_every_unit(user) or own_department_id(user) is not None
+
+
+def can_see_timeliness(user) -> bool:
+    """Completeness and timeliness: whoever sees returns or task reports (each their own rows)."""
+    return can_see_returns(user) or can_see_task_reports(user)
+
+
+def can_ask_for_extension(user) -> bool:
+    """An officer asks for more time for their own unit, a county or a department."""
+    return own_county_id(user) is not None or own_department_id(user) is not None
+
+
+def can_see_extensions(user) -> bool:
+    """The extension requests' page: the office, which decides, and the officers who ask."""
+    return reviews_reporting(user) or can_ask_for_extension(user)
+
+
+def role_in_task(user, responsibilities) -> str:
+    """"lead" or "co" when the user's department answers for the task whose ``responsibilities``
+    are given, else ""."""
+    department_id = own_department_id(user)
+    if department_id is None:
+        return ""
+    return next((duty.role for duty in responsibilities if duty.department_id == department_id), "")
+
+
+def can_open_task_report(user, role: str) -> bool:
+    """A task's report page: whoever sees every unit, and the task's own departments (``role`` from
+    role_in_task); another department's task is hidden like a missing one."""
+    return sees_every_unit(user) or bool(role)

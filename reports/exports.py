@@ -1,4 +1,4 @@
-"""Exports of the reporting pages (issue 8, part 4): the returns inbox, a return's figures, the
+"""Exports of the reporting pages: the returns inbox, a return's figures, the
 task report board, timeliness and the user's notifications, from the pages' own selectors."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from kernel.exports import Table
+from tasks.models import Responsibility
 
 from .models import CountyReturn, ReportingPeriod, TaskReportPart
 
@@ -20,11 +21,14 @@ def returns_table(rows, period: ReportingPeriod) -> Table:
         _("Quarter"), _("NBS code"), _("County"), _("State"), _("First submitted at"), _("Submitted by"),
         _("Last changed by"), _("Last changed"), _("Reviewed at"), _("Deadline"), _("Overdue")])
     for row in rows:
-        r = row.county_return
-        table.rows.append([period.label, row.region.code, row.region.name,
-                           r.get_state_display() if r else _("Not started"), r.first_submitted_at if r else None,
-                           _who(r.submitted_by) if r else "", _who(r.updated_by) if r else "",
-                           r.updated_at if r else None, r.reviewed_at if r else None, period.due_on,
+        county_return = row.county_return
+        if county_return is None:
+            filed = [_("Not started"), None, "", "", None, None]
+        else:
+            filed = [county_return.get_state_display(), county_return.first_submitted_at,
+                     _who(county_return.submitted_by), _who(county_return.updated_by), county_return.updated_at,
+                     county_return.reviewed_at]
+        table.rows.append([period.label, row.region.code, row.region.name, *filed, period.due_on,
                            _("Yes") if row.overdue else ""])
     return table
 
@@ -48,24 +52,26 @@ def task_reports_table(rows, period: ReportingPeriod, today) -> Table:
     table = Table("tasks", _("Task reports"), [
         _("Quarter"), _("Task"), _("Title"), _("Lead unit"), _("Parts in"), _("Parts expected"), _("Task report"),
         _("First submitted at"), _("Reviewed at"), _("My role"), _("My part")])
-    roles = {"lead": _("Lead"), "co": _("Co-responsible"), "": ""}
+    roles = {Responsibility.Role.LEAD: _("Lead"), Responsibility.Role.CO: _("Co-responsible"), "": ""}
     part_states = dict(TaskReportPart.State.choices)
     for row in rows:
-        r = row.report
-        state = r.get_state_display() if r else (_("Overdue") if today > period.due_on else _("Not started"))
+        report = row.report
+        state = (report.get_state_display() if report
+                 else (_("Overdue") if today > period.due_on else _("Not started")))
+        my_part = (str(part_states.get(row.my_part_state, _("Not started")))
+                   if row.my_role == Responsibility.Role.CO else "")
         table.rows.append([period.label, row.task.number, row.task.title, row.lead.name, row.parts_submitted,
-                           row.parts_expected, state, r.first_submitted_at if r else None,
-                           r.reviewed_at if r else None, roles.get(row.my_role, ""),
-                           str(part_states.get(row.my_part_state, _("Not started"))) if row.my_role == "co" else ""])
+                           row.parts_expected, state, report.first_submitted_at if report else None,
+                           report.reviewed_at if report else None, roles.get(row.my_role, ""), my_part])
     return table
 
 
 def _timeliness(key: str, title: str, unit_header: str, rows, period: ReportingPeriod) -> Table:
     table = Table(key, title, [unit_header, _("Quarter"), _("Expected"), _("On time"), _("Late"), _("Missing"),
                                _("Completeness"), _("Timeliness")])
-    for t in rows:
-        table.rows.append([t.unit.name, period.label, t.expected, t.on_time, t.late, t.missing, t.completeness,
-                           t.timeliness])
+    for row in rows:
+        table.rows.append([row.unit.name, period.label, row.expected, row.on_time, row.late, row.missing,
+                           row.completeness, row.timeliness])
     return table
 
 
@@ -83,8 +89,8 @@ def notifications_table(queryset) -> Table:
         _("Created at"), _("Kind"), _("Title"), _("Text"), _("Link"), _("Read at")])
 
     def rows():
-        for n in queryset.iterator(chunk_size=500):
-            yield [n.created_at, n.get_kind_display(), n.title, n.body, n.link, n.read_at]
+        for note in queryset.iterator(chunk_size=500):
+            yield [note.created_at, note.get_kind_display(), note.title, note.body, note.link, note.read_at]
 
     table.rows = rows()
     return table

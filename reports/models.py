@@ -14,9 +14,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from accounts.scoping import can_read_plan, is_city_admin
 from kernel.quarters import Quarter
+from tasks.models import Responsibility
+
+from . import access
+
+LEAD = Responsibility.Role.LEAD  # the department that compiles a task's report
 
 
 class ReportingPeriod(models.Model):
@@ -177,34 +180,27 @@ class ReportContent(models.Model):
 class CountyReturnQuerySet(models.QuerySet):
     def for_user(self, user):
         """The office and leaders see every county's returns; a county officer only their own."""
-        if not can_read_plan(user):
-            return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if access.sees_every_unit(user):
             return self
-        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return self.filter(region_id=user.region_id)
-        return self.none()
+        county_id = access.own_county_id(user)
+        return self.filter(region_id=county_id) if county_id else self.none()
 
     def counties_for(self, user):
         """The counties whose returns ``user`` sees (the same rule as for_user), in code order."""
         from divisions.models import Region
 
         counties = Region.objects.for_user(user).counties().order_by("code")
-        if not can_read_plan(user):
-            return counties.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if access.sees_every_unit(user):
             return counties
-        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return counties.filter(pk=user.region_id)
-        return counties.none()
+        county_id = access.own_county_id(user)
+        return counties.filter(pk=county_id) if county_id else counties.none()
 
     def editable_by(self, user):
         """Filled in by the county's own officers; reviewed by the office (see services)."""
-        if is_city_admin(user):
+        if access.reviews_reporting(user):
             return self
-        if user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return self.filter(region_id=user.region_id)
-        return self.none()
+        county_id = access.own_county_id(user)
+        return self.filter(region_id=county_id) if county_id else self.none()
 
 
 class CountyReturn(ReviewedRecord):
@@ -235,20 +231,18 @@ class TaskReportPartQuerySet(models.QuerySet):
     def for_user(self, user):
         """The office and leaders see every part; a department its own parts and, for the tasks it
         leads, every part."""
-        if not can_read_plan(user):
-            return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if access.sees_every_unit(user):
             return self
-        if user.has_role(Role.DEPT_OFFICER) and user.department_id:
-            return self.filter(models.Q(department_id=user.department_id)
-                               | models.Q(task__responsibilities__department_id=user.department_id,
-                                          task__responsibilities__role="lead")).distinct()
+        department_id = access.own_department_id(user)
+        if department_id:
+            return self.filter(models.Q(department_id=department_id)
+                               | models.Q(task__responsibilities__department_id=department_id,
+                                          task__responsibilities__role=LEAD)).distinct()
         return self.none()
 
     def editable_by(self, user):
-        if user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id:
-            return self.filter(department_id=user.department_id)
-        return self.none()
+        department_id = access.own_department_id(user)
+        return self.filter(department_id=department_id) if department_id else self.none()
 
 
 class TaskReportPart(ReportContent, SubmittedRecord):
@@ -281,19 +275,19 @@ class TaskReportPart(ReportContent, SubmittedRecord):
 class TaskReportQuerySet(models.QuerySet):
     def for_user(self, user):
         """The office and leaders see every task report; a department the reports of its tasks."""
-        if not can_read_plan(user):
-            return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if access.sees_every_unit(user):
             return self
-        if user.has_role(Role.DEPT_OFFICER) and user.department_id:
-            return self.filter(task__responsibilities__department_id=user.department_id).distinct()
+        department_id = access.own_department_id(user)
+        if department_id:
+            return self.filter(task__responsibilities__department_id=department_id).distinct()
         return self.none()
 
     def editable_by(self, user):
         """Compiled by the lead department."""
-        if user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id:
-            return self.filter(task__responsibilities__department_id=user.department_id,
-                               task__responsibilities__role="lead")
+        department_id = access.own_department_id(user)
+        if department_id:
+            return self.filter(task__responsibilities__department_id=department_id,
+                               task__responsibilities__role=LEAD)
         return self.none()
 
 
@@ -424,6 +418,15 @@ class Notification(models.Model):
         return self.title
 
 
+class InstructionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Shown to whoever sees every unit and to the departments that answer for the task."""
+        if access.sees_every_unit(user):
+            return self
+        department_id = access.own_department_id(user)
+        return self.filter(task__responsibilities__department_id=department_id) if department_id else self.none()
+
+
 class Instruction(models.Model):
     """A leader's instruction (领导批示) on a task, shown to the task's departments."""
 
@@ -433,6 +436,7 @@ class Instruction(models.Model):
     text = models.TextField(_("instruction"))
     created_at = models.DateTimeField(_("given at"), auto_now_add=True)
 
+    objects = InstructionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -443,6 +447,18 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.author} · {self.created_at:%Y-%m-%d}"
+
+
+class ExtensionRequestQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office sees every request; an officer the requests they made."""
+        if access.reviews_reporting(user):
+            return self
+        return self.filter(requested_by=user) if access.can_ask_for_extension(user) else self.none()
+
+    def editable_by(self, user):
+        """The requests ``user`` may decide: the office decides them all."""
+        return self if access.reviews_reporting(user) else self.none()
 
 
 class ExtensionRequest(OneUnit):
@@ -467,6 +483,7 @@ class ExtensionRequest(OneUnit):
     exception = models.OneToOneField(PeriodException, verbose_name=_("exception"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="extension_request")
 
+    objects = ExtensionRequestQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta(OneUnit.Meta):
@@ -478,6 +495,13 @@ class ExtensionRequest(OneUnit):
 
     def __str__(self) -> str:
         return f"{self.period} · {self.unit} · {self.get_state_display()}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A file is seen by whoever sees the report or the part it belongs to."""
+        return self.filter(models.Q(report__in=TaskReport.objects.for_user(user))
+                           | models.Q(part__in=TaskReportPart.objects.for_user(user)))
 
 
 class Evidence(models.Model):
@@ -495,6 +519,7 @@ class Evidence(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

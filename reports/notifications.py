@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -78,7 +79,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
         for county in Region.objects.counties().exclude(pk__in=done):
             sent += notify(users=officers_of(region=county), kind=kind, key=f"{kind}:{period.label}:return:{county.pk}",
                            title=f"{county.name}{title}（季度报表）",
-                           link=f"/reports/returns/{county.code}/{period.label}/")
+                           link=reverse("reports:county-return", args=[county.code, period.label]))
         plan = Plan.objects.current(period.as_quarter.end)
         if plan is None:
             continue
@@ -86,12 +87,14 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                        .values_list("task_id", flat=True))
         parts = set(TaskReportPart.objects.filter(period=period, first_submitted_at__isnull=False)
                     .values_list("task_id", "department_id"))
-        for r in Responsibility.objects.filter(task__plan=plan, task__kind="task").select_related("task", "department"):
-            owed = r.task_id not in reported if r.role == "lead" else (r.task_id, r.department_id) not in parts
+        for duty in Responsibility.objects.filter(task__plan=plan, task__kind="task").select_related("task",
+                                                                                                     "department"):
+            lead = duty.role == Responsibility.Role.LEAD
+            owed = duty.task_id not in reported if lead else (duty.task_id, duty.department_id) not in parts
             if owed:
-                what = "任务进展报告" if r.role == "lead" else "分报告"
-                sent += notify(users=officers_of(department=r.department), kind=kind,
-                               key=f"{kind}:{period.label}:task{r.task.number}:{r.department_id}",
-                               title=f"第{r.task.number}项任务{what}{title}",
-                               link=f"/reports/tasks/{r.task.number}/{period.label}/")
+                what = "任务进展报告" if lead else "分报告"
+                sent += notify(users=officers_of(department=duty.department), kind=kind,
+                               key=f"{kind}:{period.label}:task{duty.task.number}:{duty.department_id}",
+                               title=f"第{duty.task.number}项任务{what}{title}",
+                               link=reverse("reports:task-report", args=[duty.task.number, period.label]))
     return sent

@@ -6,13 +6,30 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
+from tasks.models import Department, Responsibility, Task
 
-from .models import CountyReturn, ReportingPeriod
+from . import access
+from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
 from .services import reported_indicators, return_values
+
+
+def period_for_label(label: str | None) -> ReportingPeriod | None:
+    """The period a label such as "2024Q3" names, or None for a malformed or unknown label."""
+    try:
+        quarter = Quarter.parse(label or "")
+    except ValueError:
+        return None
+    return ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
+
+
+def periods_near(year: int):
+    """The periods a page's period menu offers: the latest eight from the year before ``year`` on."""
+    return ReportingPeriod.objects.filter(year__gte=year - 1).order_by("-year", "-quarter")[:8]
 
 
 def period_current(today: datetime.date) -> ReportingPeriod | None:
@@ -35,14 +52,24 @@ class ReturnRow:
 
 def returns_board(*, user, period: ReportingPeriod, today: datetime.date) -> list[ReturnRow]:
     """Each county whose return the user may see, with its return for the period (or none yet)."""
-    returns = {r.region_id: r for r in CountyReturn.objects.for_user(user).filter(period=period)
+    returns = {county_return.region_id: county_return
+               for county_return in CountyReturn.objects.for_user(user).filter(period=period)
                .select_related("updated_by", "submitted_by")}
     rows = []
     for county in CountyReturn.objects.counties_for(user):
-        r = returns.get(county.pk)
-        submitted = r is not None and r.state not in (CountyReturn.State.DRAFT, CountyReturn.State.RETURNED)
-        rows.append(ReturnRow(county, r, overdue=not submitted and today > period.due_on))
+        county_return = returns.get(county.pk)
+        submitted = county_return is not None and not county_return.is_editable_state
+        rows.append(ReturnRow(county, county_return, overdue=not submitted and today > period.due_on))
     return rows
+
+
+def returns_waiting(*, user, period: ReportingPeriod):
+    """Returns of other periods still waiting for the user: for those who see every county, the
+    ones submitted for review; for a county, its own drafts and returned ones."""
+    states = ([CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED] if access.sees_every_unit(user)
+              else [CountyReturn.State.RETURNED, CountyReturn.State.DRAFT])
+    return (CountyReturn.objects.for_user(user).filter(state__in=states).exclude(period=period)
+            .select_related("region", "period").order_by("-period__year", "-period__quarter", "region__code"))
 
 
 @dataclass
@@ -65,11 +92,11 @@ def return_form(*, county_return: CountyReturn) -> list[FormLine]:
                       .values_list("indicator__code", "value"))
     lines = []
     for indicator in reported_indicators():
-        comps = [(c, current.get(indicator.code, {}).get(c.code), previous.get((indicator.code, c.code)))
-                 for c in indicator.components.all()]
-        lines.append(FormLine(indicator, comps, cumulative.get(indicator.code)))
+        components = [(component, current.get(indicator.code, {}).get(component.code),
+                       previous.get((indicator.code, component.code)))
+                      for component in indicator.components.all()]
+        lines.append(FormLine(indicator, components, cumulative.get(indicator.code)))
     return lines
-
 
 
 @dataclass
@@ -86,27 +113,27 @@ class TaskRow:
 
 def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
     """The plan's 19 tasks as the user sees them for one period: report state, parts in, own part."""
-    from tasks.models import Responsibility, Task
-
-    from .models import TaskReport, TaskReportPart
-
     tasks = list(Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).order_by("number")
                  .prefetch_related(Prefetch("responsibilities",
                                             queryset=Responsibility.objects.select_related("department"))))
-    mine = getattr(user, "department_id", None) if user.has_role("dept_officer") else None
-    if not (user.is_superuser or user.has_role("city_admin", "leader")):
-        tasks = [t for t in tasks if any(r.department_id == mine for r in t.responsibilities.all())]
-    reports = {r.task_id: r for r in TaskReport.objects.for_user(user).filter(period=period, task__in=tasks)}
+    mine = access.own_department_id(user)
+    if not access.sees_every_unit(user):
+        tasks = [task for task in tasks if access.role_in_task(user, task.responsibilities.all())]
+    reports = {report.task_id: report
+               for report in TaskReport.objects.for_user(user).filter(period=period, task__in=tasks)}
     parts = list(TaskReportPart.objects.filter(period=period, task__in=tasks).values_list(
         "task_id", "department_id", "state", "pk"))
     rows = []
     for task in tasks:
-        resp = list(task.responsibilities.all())
-        lead = next(r.department for r in resp if r.role == "lead")
-        co_ids = {r.department_id for r in resp if r.role == "co"}
-        submitted = sum(1 for t, d, s, _ in parts if t == task.pk and d in co_ids and s == "submitted")
-        my_role = next((r.role for r in resp if r.department_id == mine), "") if mine else ""
-        my_part, my_part_state = next(((pk, s) for t, d, s, pk in parts if t == task.pk and d == mine), (None, ""))
+        duties = list(task.responsibilities.all())
+        lead = next(duty.department for duty in duties if duty.role == Responsibility.Role.LEAD)
+        co_ids = {duty.department_id for duty in duties if duty.role == Responsibility.Role.CO}
+        submitted = sum(1 for task_id, department_id, state, _pk in parts
+                        if task_id == task.pk and department_id in co_ids
+                        and state == TaskReportPart.State.SUBMITTED)
+        my_role = access.role_in_task(user, duties)
+        my_part, my_part_state = next(((pk, state) for task_id, department_id, state, pk in parts
+                                       if task_id == task.pk and mine and department_id == mine), (None, ""))
         rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role, my_part_state))
     return rows
 
@@ -138,24 +165,23 @@ class Timeliness:
 
 
 def _on_time(first_submitted_at, due_on) -> bool:
-    from django.utils import timezone
-
     return timezone.localdate(first_submitted_at) <= due_on  # the deadline is a local date
 
 
 def county_timeliness(*, user, period: ReportingPeriod) -> list[Timeliness]:
     """Per county: its return for the period, judged by its first submission against the due date."""
-    returns = {r.region_id: r for r in CountyReturn.objects.for_user(user).filter(period=period)}
+    returns = {county_return.region_id: county_return
+               for county_return in CountyReturn.objects.for_user(user).filter(period=period)}
     rows = []
     for county in CountyReturn.objects.counties_for(user):
-        t = Timeliness(county, expected=1)
-        r = returns.get(county.pk)
-        if r is not None and r.first_submitted_at:
-            if _on_time(r.first_submitted_at, period.due_on):
-                t.on_time += 1
+        row = Timeliness(county, expected=1)
+        county_return = returns.get(county.pk)
+        if county_return is not None and county_return.first_submitted_at:
+            if _on_time(county_return.first_submitted_at, period.due_on):
+                row.on_time += 1
             else:
-                t.late += 1
-        rows.append(t)
+                row.late += 1
+        rows.append(row)
     return rows
 
 
@@ -163,21 +189,18 @@ def department_reporting(*, tasks, period: ReportingPeriod, card=None) -> tuple[
     """Per department (by id): the task reports of ``tasks`` it leads and the parts it owes as a
     co-responsible unit in ``period``, on time or late; ``card`` is the row class (Timeliness or a
     subclass). Also returns the duties read, (task id, department id, role). Four queries."""
-    from tasks.models import Department, Responsibility
-
-    from .models import TaskReport, TaskReportPart
-
     card = card or Timeliness
     duties = list(Responsibility.objects.filter(task__in=tasks).values_list("task_id", "department_id", "role"))
     reports = dict(TaskReport.objects.filter(period=period, task__in=tasks).values_list("task_id", "first_submitted_at"))
-    parts = {(t, d): first for t, d, first in TaskReportPart.objects.filter(period=period, task__in=tasks)
+    parts = {(task_id, department_id): first
+             for task_id, department_id, first in TaskReportPart.objects.filter(period=period, task__in=tasks)
              .values_list("task_id", "department_id", "first_submitted_at")}
-    departments = Department.objects.in_bulk({d for _, d, _ in duties})
+    departments = Department.objects.in_bulk({department_id for _task, department_id, _role in duties})
     cards: dict[int, Timeliness] = {}
     for task_id, dept_id, role in duties:
         row = cards.setdefault(dept_id, card(departments[dept_id]))
         row.expected += 1
-        first = reports.get(task_id) if role == "lead" else parts.get((task_id, dept_id))
+        first = reports.get(task_id) if role == Responsibility.Role.LEAD else parts.get((task_id, dept_id))
         if first:
             if _on_time(first, period.due_on):
                 row.on_time += 1
@@ -188,13 +211,21 @@ def department_reporting(*, tasks, period: ReportingPeriod, card=None) -> tuple[
 
 def department_timeliness(*, user, plan, period: ReportingPeriod) -> list[Timeliness]:
     """Per department: the task reports it leads and the parts it owes as a co-responsible unit."""
-    from tasks.models import Task
-
-    if not (user.is_superuser or user.has_role("city_admin", "leader", "dept_officer")):
+    if not access.can_see_task_reports(user):
         return []
     tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
     cards, _duties = department_reporting(tasks=tasks, period=period)
-    rows = sorted(cards.values(), key=lambda t: t.unit.order)
-    if not (user.is_superuser or user.has_role("city_admin", "leader")):
-        rows = [t for t in rows if t.unit.pk == user.department_id]
+    rows = sorted(cards.values(), key=lambda card: card.unit.order)
+    if not access.sees_every_unit(user):
+        rows = [card for card in rows if card.unit.pk == access.own_department_id(user)]
     return rows
+
+
+def timeliness_total(rows: list[Timeliness]) -> Timeliness:
+    """The total row of a timeliness table."""
+    total = Timeliness(None)
+    for row in rows:
+        total.expected += row.expected
+        total.on_time += row.on_time
+        total.late += row.late
+    return total

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from divisions.models import Region
 from kernel.loading import LoadSummary
@@ -30,6 +30,7 @@ from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.selectors import RuleCatalogue, rule_catalogue
 from targets.services import figures_validate, rollups_enqueue, values_approve, values_bulk_record
 
+from . import access
 from .models import (
     Correction,
     CorrectionItem,
@@ -40,11 +41,13 @@ from .models import (
     Notification,
     PeriodException,
     ReportingPeriod,
+    ReviewState,
     TaskReport,
     TaskReportPart,
 )
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
+EXTENSION_EXCEPTION_PREFIX = "延期申请："  # an approved extension's exception: this, then the request's reason
 
 
 # ---------------------------------------------------------------- periods
@@ -126,7 +129,7 @@ def county_return_open(*, region: Region, period: ReportingPeriod, user) -> Coun
 
 
 def _require_county_officer(user, region: Region) -> None:
-    if not (user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id == region.pk):
+    if not access.fills_in_return(user, region):
         raise PermissionDenied
 
 
@@ -267,9 +270,9 @@ def _values_set_status(values: dict[str, dict[str, IndicatorValue]], status: str
 
 def _require_reviewable(record, reviewer) -> None:
     """The office reviews returns and task reports once they are submitted (or resubmitted)."""
-    if not is_city_admin(reviewer):
+    if not access.reviews_reporting(reviewer):
         raise PermissionDenied
-    if record.state not in ("submitted", "resubmitted"):
+    if record.state not in (ReviewState.SUBMITTED, ReviewState.RESUBMITTED):
         refuse(_("Only a submitted report can be reviewed (this one is %(state)s)."), state=record.get_state_display())
 
 
@@ -295,7 +298,7 @@ def _tell_county(county_return: CountyReturn, kind: str, what: str) -> None:
            key=f"{kind}:return:{county_return.pk}:v{county_return.version}",
            title=f"{county_return.region.name}{county_return.period.label}季度报表{what}",
            body=county_return.review_comment,
-           link=f"/reports/returns/{county_return.region.code}/{county_return.period.label}/")
+           link=reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))
 
 
 def _tell_lead(report: TaskReport, kind: str, what: str) -> None:
@@ -303,7 +306,7 @@ def _tell_lead(report: TaskReport, kind: str, what: str) -> None:
 
     notify(users=officers_of(department=_lead_of(report.task)), kind=kind, key=f"{kind}:task_report:{report.pk}:v{report.version}",
            title=f"第{report.task.number}项任务{report.period.label}进展报告{what}", body=report.review_comment,
-           link=f"/reports/tasks/{report.task.number}/{report.period.label}/")
+           link=reverse("reports:task-report", args=[report.task.number, report.period.label]))
 
 
 @transaction.atomic
@@ -330,7 +333,7 @@ REQUIRED_TO_SUBMIT = ("measures", "progress", "self_status")
 
 
 def _require_department_officer(user, department) -> None:
-    if not (user.is_authenticated and user.has_role(Role.DEPT_OFFICER) and user.department_id == department.pk):
+    if not access.writes_for_department(user, department):
         raise PermissionDenied
 
 
@@ -489,10 +492,45 @@ def correction_request(*, county_return: CountyReturn, indicator: Indicator, fig
 
 
 @transaction.atomic
+def corrections_request(*, county_return: CountyReturn, figures: dict[str, dict[str, object]], reason: str,
+                        user) -> int:
+    """One correction request per indicator whose posted figures differ from the approved ones
+    (a blank counts as zero); refused whole, with the messages per indicator, if any is refused.
+    Returns how many were requested."""
+    current = return_values(county_return)
+
+    def differs(code: str, component: str, value) -> bool:
+        approved = current.get(code, {}).get(component)
+        try:
+            return approved is None or Decimal(value if value != "" else 0) != approved.value
+        except (InvalidOperation, TypeError, ValueError):
+            return True  # correction_request says what is wrong with it
+
+    changed = [code for code, components in figures.items()
+               if any(differs(code, component, value) for component, value in components.items())]
+    if not changed:
+        refuse(_("No figure was changed: nothing to correct."))
+    indicators = {indicator.code: indicator for indicator in reported_indicators()}
+    errors = {}
+    for code in changed:
+        if code not in indicators:
+            errors[code] = [_("%(code)s is not in a county return.") % {"code": code}]
+            continue
+        try:
+            correction_request(county_return=county_return, indicator=indicators[code], figures=figures[code],
+                               reason=reason, user=user)
+        except ValidationError as exc:
+            errors[code] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return len(changed)
+
+
+@transaction.atomic
 def correction_approve(*, correction: Correction, reviewer) -> Correction:
     """Apply the corrected figures (they stay approved) and roll the figures up again. The
     reported figures remain in the correction's items and in the values' history."""
-    if not is_city_admin(reviewer):
+    if not access.reviews_reporting(reviewer):
         raise PermissionDenied
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     if correction.state != Correction.State.SUBMITTED:
@@ -514,7 +552,7 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
 
 @transaction.atomic
 def correction_reject(*, correction: Correction, reviewer, comment: str) -> Correction:
-    if not is_city_admin(reviewer):
+    if not access.reviews_reporting(reviewer):
         raise PermissionDenied
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     if correction.state != Correction.State.SUBMITTED:
@@ -535,7 +573,7 @@ def instruction_give(*, task, text: str, user) -> Instruction:
     """A leader's instruction on a task, sent to every department responsible for it."""
     from .notifications import notify, officers_of
 
-    if not (user.is_authenticated and user.has_role(Role.LEADER)):
+    if not access.gives_instructions(user):
         raise PermissionDenied
     if not text.strip():
         refuse(_("An instruction needs its text."))
@@ -543,7 +581,7 @@ def instruction_give(*, task, text: str, user) -> Instruction:
     for r in task.responsibilities.select_related("department"):
         notify(users=officers_of(department=r.department), kind=Notification.Kind.INSTRUCTION,
                key=f"instruction:{instruction.pk}", title=f"领导对第{task.number}项任务作出批示", body=instruction.text,
-               link=f"/plans/{task.plan.code}/tasks/{task.number}/")
+               link=reverse("plan:task-detail", args=[task.plan.code, task.number]))
     return instruction
 
 
@@ -552,9 +590,9 @@ def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: 
     """A county or department officer asks for more time on a period, for their own unit."""
     from .notifications import city_admins, notify
 
-    if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+    if access.own_county_id(user):
         unit = {"region": user.region}
-    elif user.has_role(Role.DEPT_OFFICER) and user.department_id:
+    elif access.own_department_id(user):
         unit = {"department": user.department}
     else:
         raise PermissionDenied
@@ -566,7 +604,7 @@ def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: 
                                               **unit)
     notify(users=city_admins(), kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}",
            title=f"{request.region or request.department}申请延长{period.label}填报期限", body=request.reason,
-           link="/reports/extensions/")
+           link=reverse("reports:extensions"))
     return request
 
 
@@ -575,7 +613,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
     """The office approves (opening an exception for that unit only) or refuses with a comment."""
     from .notifications import notify
 
-    if not is_city_admin(reviewer):
+    if not access.reviews_reporting(reviewer):
         raise PermissionDenied
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ExtensionRequest.State.PENDING:
@@ -585,7 +623,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
     if approve:
         request.exception = period_exception_open(
             period=request.period, region=request.region, department=request.department, open_until=request.until,
-            reason=f"延期申请：{request.reason}", user=reviewer)
+            reason=f"{EXTENSION_EXCEPTION_PREFIX}{request.reason}", user=reviewer)
     request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REJECTED
     request.reviewed_by, request.review_comment = reviewer, comment.strip()
     request.save()

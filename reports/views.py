@@ -1,18 +1,26 @@
+"""The reporting pages. Each page asks reports.access who may see it, reads through the selectors
+and the scoped querysets, checks what is posted with a form of reports.forms, and writes through
+the services; a write that is refused writes nothing."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from divisions.models import Region
 from kernel.exports import respond
-from kernel.quarters import Quarter
+from kernel.refusals import refuse
+from kernel.security_log import security_event
 from kernel.versioning import Conflict
-from tasks.models import Task
+from tasks.models import Responsibility, Task
 from tasks.selectors import plan_current_for_user
 
+from . import access
 from .exports import (
     county_timeliness_table,
     department_timeliness_table,
@@ -20,6 +28,18 @@ from .exports import (
     return_figures_table,
     returns_table,
     task_reports_table,
+)
+from .forms import (
+    CorrectionDecisionForm,
+    CorrectionRequestForm,
+    EvidenceForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    InstructionForm,
+    ReportContentForm,
+    ReturnFiguresForm,
+    ReviewForm,
+    figure_field_name,
 )
 from .models import (
     Correction,
@@ -29,6 +49,7 @@ from .models import (
     Instruction,
     Notification,
     ReportingPeriod,
+    ReviewState,
     SelfStatus,
     TaskReport,
     TaskReportPart,
@@ -37,14 +58,18 @@ from .selectors import (
     county_timeliness,
     department_timeliness,
     period_current,
+    period_for_label,
+    periods_near,
     return_form,
     returns_board,
+    returns_waiting,
     task_board,
+    timeliness_total,
 )
 from .services import (
     correction_approve,
     correction_reject,
-    correction_request,
+    corrections_request,
     county_return_approve,
     county_return_open,
     county_return_save,
@@ -56,7 +81,7 @@ from .services import (
     extension_request,
     instruction_give,
     period_is_open_for,
-    return_values,
+    reported_indicators,
     task_part_open,
     task_part_save,
     task_part_submit,
@@ -67,27 +92,38 @@ from .services import (
     task_report_submit,
 )
 
+LEAD, CO = Responsibility.Role.LEAD, Responsibility.Role.CO
+UNDER_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+
 
 def _period(label: str | None) -> ReportingPeriod:
-    if label:
-        try:
-            q = Quarter.parse(label)
-        except ValueError as exc:
-            raise Http404 from exc
-        return get_object_or_404(ReportingPeriod, year=q.year, quarter=q.number)
-    period = period_current(timezone.localdate())
+    """The period a page names (a malformed or unknown label is a 404), or the current one."""
+    period = period_for_label(label) if label else period_current(timezone.localdate())
     if period is None:
         raise Http404
     return period
 
 
+def _refusal(exc: ValidationError) -> tuple[list[str], dict[str, list[str]]]:
+    """A service's refusal as the return page shows it: the general messages, and the messages
+    per indicator code."""
+    if not hasattr(exc, "error_dict"):
+        return exc.messages, {}
+    by_key = {key: [message for error in errors for message in error.messages]
+              for key, errors in exc.error_dict.items()}
+    return by_key.pop("__all__", []), by_key
+
+
 @login_required
+@require_safe
 def inbox(request):
     """My work this quarter: the returns I fill in, or review, or read."""
-    if not CountyReturn.objects.counties_for(request.user).exists():
+    user = request.user
+    if not access.can_see_returns(user):
         raise Http404
     period = _period(request.GET.get("period"))
-    rows = returns_board(user=request.user, period=period, today=timezone.localdate())
+    today = timezone.localdate()
+    rows = returns_board(user=user, period=period, today=today)
     response = respond(request, {"returns": lambda: returns_table(rows, period)}, period.label)
     if response is not None:
         return response
@@ -95,258 +131,263 @@ def inbox(request):
     for row in rows:
         key = row.county_return.state if row.county_return else "missing"
         counts[key] = counts.get(key, 0) + 1
-    user = request.user
-    waiting_states = ([CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED]
-                      if user.has_role("city_admin", "leader") else [CountyReturn.State.RETURNED, CountyReturn.State.DRAFT])
-    waiting = (CountyReturn.objects.for_user(user).filter(state__in=waiting_states).exclude(period=period)
-               .select_related("region", "period").order_by("-period__year", "-period__quarter", "region__code"))
     return render(request, "reports/inbox.html", {
-        "period": period, "rows": rows, "counts": counts, "today": timezone.localdate(), "waiting": waiting,
-        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+        "period": period, "rows": rows, "counts": counts, "today": today,
+        "waiting": returns_waiting(user=user, period=period), "periods": periods_near(period.year),
     })
+
+
+# ---------------------------------------------------------------- county returns
 
 
 @login_required
 def county_return_view(request, region_code: str, period_label: str):
-    period = _period(period_label)
-    region = get_object_or_404(CountyReturn.objects.counties_for(request.user), code=region_code)
-    county_return = CountyReturn.objects.for_user(request.user).filter(region=region, period=period).first()
     user = request.user
+    period = _period(period_label)
+    region = get_object_or_404(CountyReturn.objects.counties_for(user), code=region_code)
+    county_return = CountyReturn.objects.for_user(user).filter(region=region, period=period).first()
     if request.method == "POST":
-        action = request.POST.get("action")
-        version = int(request.POST.get("version") or 0)
-        try:
-            if county_return is None:
-                county_return = county_return_open(region=region, period=period, user=user)
-                version = county_return.version
-            if action in ("save", "submit"):
-                county_return = county_return_save(county_return=county_return, figures=_figures(request.POST),
-                                                   version=version, user=user)
-                if action == "submit":
-                    county_return = county_return_submit(county_return=county_return, version=county_return.version,
-                                                         user=user, explanation=request.POST.get("explanation", ""))
-                    messages.success(request, _("Submitted for review."))
-                else:
-                    messages.success(request, _("Saved as a draft."))
-            elif action == "correct":
-                n = _request_corrections(county_return, _figures(request.POST), request.POST.get("reason", ""), user)
-                messages.success(request, _("%(n)d correction requests sent for review.") % {"n": n})
-            elif action in ("correction_approve", "correction_reject"):
-                correction = get_object_or_404(Correction.objects.for_user(user), pk=request.POST.get("correction"),
-                                               county_return=county_return)
-                if action == "correction_approve":
-                    correction_approve(correction=correction, reviewer=user)
-                else:
-                    correction_reject(correction=correction, reviewer=user, comment=request.POST.get("comment", ""))
-                messages.success(request, _("Saved."))
-            elif action == "approve":
-                county_return_approve(county_return=county_return, version=version, reviewer=user)
-                messages.success(request, _("Approved; the figures are being rolled up."))
-            elif action == "send_back":
-                county_return_send_back(county_return=county_return, version=version, reviewer=user,
-                                        comment=request.POST.get("comment", ""))
-                messages.success(request, _("Returned to the county with your comment."))
-            else:
-                raise Http404
-        except PermissionDenied:
-            raise
-        except Conflict as exc:
-            return _render(request, region, period, county_return, conflict=exc.messages, status=409,
-                           posted=request.POST)
-        except ValidationError as exc:
-            return _render(request, region, period, county_return, errors=exc, status=400, posted=request.POST)
-        return redirect("reports:county-return", region_code=region.code, period_label=period.label)
+        return _county_return_post(request, region, period, county_return)
     shown = county_return or CountyReturn(region=region, period=period)
     response = respond(request, {"figures": lambda: return_figures_table(return_form(county_return=shown), shown)},
                        f"{region.name} {period.label}")
     if response is not None:
         return response
-    return _render(request, region, period, county_return)
+    return _render_return(request, region, period, county_return)
 
 
-def _request_corrections(county_return, figures, reason: str, user) -> int:
-    """One correction request per indicator whose posted figures differ from the approved ones."""
-    from decimal import Decimal, InvalidOperation
-
-    from targets.models import Indicator
-
-    current = return_values(county_return)
-    changed = []
-    for code, components in figures.items():
-        approved = current.get(code, {})
-        try:
-            differs = any(approved.get(c) is None or Decimal(v or "0") != approved[c].value for c, v in components.items())
-        except InvalidOperation:
-            differs = True  # let the rules say what is wrong with it
-        if differs:
-            changed.append(code)
-    if not changed:
-        raise ValidationError(_("No figure was changed: nothing to correct."))
-    errors = {}
-    for code in changed:
-        try:
-            correction_request(county_return=county_return, indicator=Indicator.objects.get(code=code),
-                               figures=figures[code], reason=reason, user=user)
-        except ValidationError as exc:
-            errors[code] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-    return len(changed)
+def _county_return_form(action: str | None, data, *, user, county_return):
+    """The form of one action of the return page (an unknown action is a 404)."""
+    if action in ("save", "submit"):
+        return ReturnFiguresForm(data, indicators=reported_indicators())
+    if action == "correct":
+        return CorrectionRequestForm(data, indicators=reported_indicators())
+    if action in ("correction_approve", "correction_reject"):
+        corrections = (Correction.objects.for_user(user).filter(county_return=county_return)
+                       if county_return is not None else Correction.objects.none())
+        return CorrectionDecisionForm(data, corrections=corrections)
+    if action in ("approve", "send_back"):
+        return ReviewForm(data)
+    raise Http404
 
 
-def _figures(post) -> dict[str, dict[str, str]]:
-    """Form fields are named v__<indicator code>__<component code>."""
-    figures: dict[str, dict[str, str]] = {}
-    for key, value in post.items():
-        if key.startswith("v__"):
-            _, code, component = key.split("__", 2)
-            figures.setdefault(code, {})[component] = value.strip().replace(",", "")
-    return figures
+def _county_return_post(request, region: Region, period: ReportingPeriod, county_return):
+    user, action = request.user, request.POST.get("action")
+    form = _county_return_form(action, request.POST, user=user, county_return=county_return)
+    page = {"request": request, "region": region, "period": period, "county_return": county_return,
+            "posted": request.POST}
+    if not form.is_valid():
+        figure_errors = form.figure_errors() if hasattr(form, "figure_errors") else {}
+        return _render_return(**page, errors=form.error_lines(), figure_errors=figure_errors, status=400)
+    try:
+        with transaction.atomic():
+            done = _county_return_act(action, form, user=user, region=region, period=period,
+                                      county_return=county_return)
+    except Conflict as exc:
+        return _render_return(**page, conflict=exc.messages, status=409)
+    except ValidationError as exc:
+        errors, figure_errors = _refusal(exc)
+        return _render_return(**page, errors=errors, figure_errors=figure_errors, status=400)
+    messages.success(request, done)
+    return redirect("reports:county-return", region_code=region.code, period_label=period.label)
 
 
-def _render(request, region: Region, period: ReportingPeriod, county_return, errors=None, conflict=None, status=200,
-            posted=None):
+def _county_return_act(action: str, form, *, user, region: Region, period: ReportingPeriod, county_return) -> str:
+    """Do one valid action of the return page; returns the message saying what was done."""
+    data = form.cleaned_data
+    version = data.get("version")
+    if county_return is None:  # the county's officer starts the return with their first save
+        county_return = county_return_open(region=region, period=period, user=user)
+        version = county_return.version
+    if action in ("save", "submit"):
+        county_return = county_return_save(county_return=county_return, figures=form.figures(), version=version,
+                                           user=user)
+        if action == "save":
+            return _("Saved as a draft.")
+        county_return_submit(county_return=county_return, version=county_return.version, user=user,
+                             explanation=data["explanation"])
+        return _("Submitted for review.")
+    if action == "correct":
+        count = corrections_request(county_return=county_return, figures=form.figures(), reason=data["reason"],
+                                    user=user)
+        return _("%(n)d correction requests sent for review.") % {"n": count}
+    if action == "correction_approve":
+        correction_approve(correction=data["correction"], reviewer=user)
+        return _("Saved.")
+    if action == "correction_reject":
+        correction_reject(correction=data["correction"], reviewer=user, comment=data["comment"])
+        return _("Saved.")
+    if action == "approve":
+        county_return_approve(county_return=county_return, version=version, reviewer=user)
+        return _("Approved; the figures are being rolled up.")
+    county_return_send_back(county_return=county_return, version=version, reviewer=user, comment=data["comment"])
+    return _("Returned to the county with your comment.")
+
+
+def _render_return(request, region: Region, period: ReportingPeriod, county_return, *, errors=(),
+                   figure_errors=None, conflict=None, status=200, posted=None):
     user = request.user
-    is_owner = user.has_role("county_officer") and user.region_id == region.pk
-    today = timezone.localdate()
-    is_open = period_is_open_for(period=period, region=region, today=today)
+    figure_errors = figure_errors or {}
+    is_owner = access.fills_in_return(user, region)
+    is_open = period_is_open_for(period=period, region=region, today=timezone.localdate())
     editable = is_owner and is_open and (county_return is None or county_return.is_editable_state)
     correctable = is_owner and county_return is not None and county_return.state == CountyReturn.State.APPROVED
-    reviewable = (user.has_role("city_admin") and county_return is not None
-                  and county_return.state in (CountyReturn.State.SUBMITTED, CountyReturn.State.RESUBMITTED))
-    field_errors = getattr(errors, "error_dict", {}) if errors else {}
-    field_errors = {k: [m for e in v for m in e.messages] for k, v in field_errors.items()}
+    can_review = access.reviews_reporting(user)
     lines = []
     for line in return_form(county_return=county_return or CountyReturn(region=region, period=period)):
         components = []
         for component, row, previous in line.components:
-            name = f"v__{line.indicator.code}__{component.code}"
-            value = posted.get(name, "") if posted is not None else ("" if row is None else f"{row.value.normalize():f}")
-            if posted is None and row is not None:
-                value = f"{row.value.normalize():f}"
+            name = figure_field_name(line.indicator.code, component.code)
+            if posted is not None:
+                value = posted.get(name, "")
+            else:
+                value = "" if row is None else f"{row.value.normalize():f}"
             components.append({"component": component, "name": name, "value": value, "previous": previous,
                                "status": row.get_status_display() if row else ""})
         lines.append({"indicator": line.indicator, "components": components, "cumulative": line.cumulative,
-                      "errors": field_errors.get(line.indicator.code, [])})
+                      "errors": figure_errors.get(line.indicator.code, [])})
+    corrections = (Correction.objects.for_user(user).filter(county_return=county_return)
+                   .select_related("indicator", "requested_by", "reviewed_by")
+                   .prefetch_related("items__value__component") if county_return else [])
     return render(request, "reports/county_return.html", {
         "region": region, "period": period, "county_return": county_return, "lines": lines, "editable": editable,
-        "correctable": correctable,
-        "corrections": (Correction.objects.for_user(user).filter(county_return=county_return)
-                        .select_related("indicator", "requested_by", "reviewed_by").prefetch_related("items__value__component")
-                        if county_return else []),
-        "reviewable": reviewable, "is_open": is_open, "posted": posted,
+        "correctable": correctable, "corrections": corrections, "can_review": can_review,
+        "reviewable": can_review and county_return is not None and county_return.state in UNDER_REVIEW,
+        "is_open": is_open, "posted": posted,
         "warnings": county_return_warnings(county_return) if county_return else [],
-        "errors": (field_errors.get("__all__", []) if field_errors else (errors.messages if errors else [])),
-        "has_field_errors": bool(field_errors), "conflict": conflict,
+        "errors": list(errors), "has_field_errors": bool(figure_errors), "conflict": conflict,
     }, status=status)
 
 
 # ---------------------------------------------------------------- department task reports
 
-REPORT_FIELDS = ("measures", "progress", "problems", "next_steps", "self_status")
-
-
-def _can_see_task_reports(user) -> bool:
-    return user.is_superuser or user.has_role("city_admin", "leader", "dept_officer")
-
 
 @login_required
+@require_safe
 def task_board_view(request):
-    if not _can_see_task_reports(request.user):
+    user = request.user
+    if not access.can_see_task_reports(user):
         raise Http404
-    plan = plan_current_for_user(request.user)
+    plan = plan_current_for_user(user)
     if plan is None:
         raise Http404
     period = _period(request.GET.get("period"))
-    rows = task_board(user=request.user, plan=plan, period=period)
-    response = respond(request, {"tasks": lambda: task_reports_table(rows, period, timezone.localdate())},
-                       period.label)
+    today = timezone.localdate()
+    rows = task_board(user=user, plan=plan, period=period)
+    response = respond(request, {"tasks": lambda: task_reports_table(rows, period, today)}, period.label)
     if response is not None:
         return response
     return render(request, "reports/task_board.html", {
-        "plan": plan, "period": period, "rows": rows, "today": timezone.localdate(),
-        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+        "plan": plan, "period": period, "rows": rows, "today": today, "periods": periods_near(period.year),
     })
+
+
+def _task_report_form(request, *, my_role: str, report):
+    """The form of one action of the task report page (an unknown action is a 404)."""
+    action = request.POST.get("action")
+    if action in ("part_save", "part_submit") and my_role != CO:
+        raise PermissionDenied  # only a co-responsible department writes a part
+    if action in ("part_save", "part_submit", "report_save", "report_submit"):
+        return ReportContentForm(request.POST)
+    if action in ("part_evidence", "report_evidence"):
+        return EvidenceForm(request.POST, request.FILES)
+    if action == "instruct":
+        return InstructionForm(request.POST)
+    if action in ("approve", "send_back") and report is not None:
+        return ReviewForm(request.POST)
+    raise Http404
+
+
+def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPeriod, report, part) -> None:
+    """Do one valid action of the task report page."""
+    data = form.cleaned_data
+    if action in ("part_save", "part_submit"):
+        version = data["version"]
+        if part is None:
+            part = task_part_open(task=task, department=user.department, period=period, user=user)
+            version = part.version
+        part = task_part_save(part=part, fields=form.report_fields(), version=version, user=user)
+        if action == "part_submit":
+            task_part_submit(part=part, version=part.version, user=user)
+    elif action in ("report_save", "report_submit"):
+        version = data["version"]
+        if report is None:
+            report = task_report_open(task=task, period=period, user=user)
+            version = report.version
+        report = task_report_save(report=report, fields=form.report_fields(), version=version, user=user)
+        if action == "report_submit":
+            task_report_submit(report=report, version=report.version, user=user)
+    elif action in ("part_evidence", "report_evidence"):
+        record = part if action == "part_evidence" else report
+        if record is None:
+            refuse(_("Choose a file, and save the report first."))
+        evidence_attach(record=record, upload=data["file"], user=user)
+    elif action == "instruct":
+        instruction_give(task=task, text=data["instruction"], user=user)
+    elif action == "approve":
+        task_report_approve(report=report, version=data["version"], reviewer=user)
+    else:
+        task_report_send_back(report=report, version=data["version"], reviewer=user, comment=data["comment"])
 
 
 @login_required
 def task_report_view(request, number: int, period_label: str):
     user = request.user
     plan = plan_current_for_user(user)
-    if plan is None or not _can_see_task_reports(user):
+    if plan is None or not access.can_see_task_reports(user):
         raise Http404
     period = _period(period_label)
     task = get_object_or_404(Task.objects.for_user(user), plan=plan, number=number, kind=Task.Kind.TASK)
     responsibilities = list(task.responsibilities.select_related("department").order_by("order"))
     lead = responsibilities[0].department
-    my_dept = user.department if user.has_role("dept_officer") else None
-    my_role = next((r.role for r in responsibilities if my_dept and r.department_id == my_dept.pk), "")
-    if not (user.is_superuser or user.has_role("city_admin", "leader") or my_role):
+    my_role = access.role_in_task(user, responsibilities)
+    if not access.can_open_task_report(user, my_role):
         raise Http404  # another department's task: the same answer as a missing one
+    my_department = user.department if access.own_department_id(user) else None
     report = TaskReport.objects.for_user(user).filter(task=task, period=period).first()
-    part = TaskReportPart.objects.filter(task=task, period=period, department=my_dept).first() if my_role == "co" else None
+    part = TaskReportPart.objects.editable_by(user).filter(task=task, period=period).first() if my_role == CO else None
     errors, conflict, status = [], [], 200
     if request.method == "POST":
-        action, version = request.POST.get("action", ""), int(request.POST.get("version") or 0)
-        fields = {f: request.POST.get(f, "") for f in REPORT_FIELDS}
-        try:
-            if action in ("part_save", "part_submit"):
-                if my_role != "co":
-                    raise PermissionDenied
-                if part is None:
-                    part = task_part_open(task=task, department=my_dept, period=period, user=user)
-                    version = part.version
-                part = task_part_save(part=part, fields=fields, version=version, user=user)
-                if action == "part_submit":
-                    task_part_submit(part=part, version=part.version, user=user)
-            elif action in ("report_save", "report_submit"):
-                if report is None:
-                    report = task_report_open(task=task, period=period, user=user)
-                    version = report.version
-                report = task_report_save(report=report, fields=fields, version=version, user=user)
-                if action == "report_submit":
-                    task_report_submit(report=report, version=report.version, user=user)
-            elif action in ("part_evidence", "report_evidence"):
-                target = part if action == "part_evidence" else report
-                if target is None or "file" not in request.FILES:
-                    raise ValidationError(_("Choose a file, and save the report first."))
-                evidence_attach(record=target, upload=request.FILES["file"], user=user)
-            elif action == "instruct":
-                instruction_give(task=task, text=request.POST.get("instruction", ""), user=user)
-            elif action == "approve" and report is not None:
-                task_report_approve(report=report, version=version, reviewer=user)
-            elif action == "send_back" and report is not None:
-                task_report_send_back(report=report, version=version, reviewer=user,
-                                      comment=request.POST.get("comment", ""))
-            else:
-                raise Http404
-            messages.success(request, _("Saved."))
-            return redirect("reports:task-report", number=task.number, period_label=period.label)
-        except Conflict as exc:
-            conflict, status = exc.messages, 409
-        except ValidationError as exc:
-            errors, status = exc.messages, 400
+        form = _task_report_form(request, my_role=my_role, report=report)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    _task_report_act(request.POST["action"], form, user=user, task=task, period=period,
+                                     report=report, part=part)
+                messages.success(request, _("Saved."))
+                return redirect("reports:task-report", number=task.number, period_label=period.label)
+            except Conflict as exc:
+                conflict, status = exc.messages, 409
+            except ValidationError as exc:
+                errors, status = exc.messages, 400
+        else:
+            errors, status = form.error_lines(), 400
     parts = TaskReportPart.objects.for_user(user).filter(task=task, period=period).select_related(
         "department", "submitted_by").order_by("department__order")
     today = timezone.localdate()
-    is_open = period_is_open_for(period=period, today=today, department=my_dept) if my_dept else period.is_open_on(today)
+    is_open = (period_is_open_for(period=period, today=today, department=my_department) if my_department
+               else period.is_open_on(today))
     return render(request, "reports/task_report.html", {
         "plan": plan, "period": period, "task": task, "lead": lead, "responsibilities": responsibilities,
         "report": report, "part": part, "parts": parts, "my_role": my_role, "is_open": is_open,
-        "report_editable": my_role == "lead" and is_open and (report is None or report.is_editable_state),
-        "part_editable": my_role == "co" and is_open and (part is None or part.state == "draft"),
-        "reviewable": user.has_role("city_admin") and report is not None and report.state in ("submitted", "resubmitted"),
+        "report_editable": my_role == LEAD and is_open and (report is None or report.is_editable_state),
+        "part_editable": my_role == CO and is_open and (part is None or part.state == TaskReportPart.State.DRAFT),
+        "reviewable": access.reviews_reporting(user) and report is not None and report.state in UNDER_REVIEW,
         "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
-        "statuses": SelfStatus.choices, "can_instruct": user.has_role("leader"),
-        "instructions": Instruction.objects.filter(task=task).select_related("author"),
+        "statuses": SelfStatus.choices, "can_instruct": access.gives_instructions(user),
+        "instructions": Instruction.objects.for_user(user).filter(task=task).select_related("author"),
     }, status=status)
 
 
+# ---------------------------------------------------------------- timeliness, notifications, extensions
+
+
 @login_required
+@require_safe
 def timeliness_view(request):
     """Completeness and timeliness of one period, per department and per county."""
     user = request.user
-    if not (user.is_superuser or user.has_role("city_admin", "leader", "dept_officer", "county_officer")):
+    if not access.can_see_timeliness(user):
         raise Http404
     plan = plan_current_for_user(user)
     period = _period(request.GET.get("period"))
@@ -359,79 +400,74 @@ def timeliness_view(request):
         return response
     return render(request, "reports/timeliness.html", {
         "period": period, "departments": departments, "counties": counties,
-        "department_total": _total(departments), "county_total": _total(counties),
-        "periods": ReportingPeriod.objects.filter(year__gte=period.year - 1).order_by("-year", "-quarter")[:8],
+        "department_total": timeliness_total(departments), "county_total": timeliness_total(counties),
+        "periods": periods_near(period.year),
     })
 
 
-def _total(rows):
-    from .selectors import Timeliness
-
-    total = Timeliness(None)
-    for r in rows:
-        total.expected, total.on_time, total.late = total.expected + r.expected, total.on_time + r.on_time, total.late + r.late
-    return total
-
-
 @login_required
+@require_safe
 def notifications_view(request):
     """My messages; opening the page marks them read (downloading them does not)."""
-    response = respond(request, {"notifications": lambda: notifications_table(
-        Notification.objects.for_user(request.user))}, "")
+    mine = Notification.objects.for_user(request.user)
+    response = respond(request, {"notifications": lambda: notifications_table(mine)}, "")
     if response is not None:
         return response
-    notes = list(Notification.objects.for_user(request.user)[:100])
-    Notification.objects.for_user(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    notes = list(mine[:100])
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "reports/notifications.html", {"notes": notes})
+
+
+def _extension_form(request):
+    """The form of one action of the extensions page (an unknown action is a 404)."""
+    action = request.POST.get("action")
+    if action == "request":
+        return ExtensionRequestForm(request.POST)
+    if action in ("approve", "reject"):
+        if not access.reviews_reporting(request.user):
+            raise PermissionDenied
+        return ExtensionDecisionForm(request.POST, requests=ExtensionRequest.objects.editable_by(request.user))
+    raise Http404
 
 
 @login_required
 def extensions_view(request):
     """Extension requests: the office decides; an officer asks for their own unit."""
     user = request.user
-    if not (user.has_role("city_admin", "county_officer", "dept_officer")):
+    if not access.can_see_extensions(user):
         raise Http404
     errors = []
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "request":
-                import datetime
-
-                period = _period(request.POST.get("period"))
-                try:
-                    until = datetime.date.fromisoformat(request.POST.get("until", ""))
-                except ValueError as exc:
-                    raise ValidationError(_("Give the date as YYYY-MM-DD.")) from exc
-                extension_request(period=period, until=until, reason=request.POST.get("reason", ""), user=user)
-            else:
-                ext = get_object_or_404(ExtensionRequest, pk=request.POST.get("request"))
-                extension_decide(request=ext, approve=request.POST.get("action") == "approve", reviewer=user,
-                                 comment=request.POST.get("comment", ""))
-            messages.success(request, _("Saved."))
-            return redirect("reports:extensions")
-        except ValidationError as exc:
-            errors = exc.messages
-    requests = ExtensionRequest.objects.select_related("period", "region", "department", "requested_by", "reviewed_by")
-    if not user.has_role("city_admin"):
-        requests = requests.filter(requested_by=user)
+        form = _extension_form(request)
+        if form.is_valid():
+            data, action = form.cleaned_data, request.POST["action"]
+            try:
+                with transaction.atomic():
+                    if action == "request":
+                        extension_request(period=data["period"], until=data["until"], reason=data["reason"],
+                                          user=user)
+                    else:
+                        extension_decide(request=data["request"], approve=action == "approve", reviewer=user,
+                                         comment=data["comment"])
+                messages.success(request, _("Saved."))
+                return redirect("reports:extensions")
+            except ValidationError as exc:
+                errors = exc.messages
+        else:
+            errors = form.error_lines()
+    requests = ExtensionRequest.objects.for_user(user).select_related(
+        "period", "region", "department", "requested_by", "reviewed_by")
     return render(request, "reports/extensions.html", {
-        "requests": requests[:100], "errors": errors, "is_office": user.has_role("city_admin"),
-        "periods": ReportingPeriod.objects.filter(year__gte=timezone.localdate().year - 1).order_by("-year", "-quarter")[:8],
+        "requests": requests[:100], "errors": errors, "is_office": access.reviews_reporting(user),
+        "periods": periods_near(timezone.localdate().year),
     }, status=400 if errors else 200)
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk: int):
     """A file of evidence, for whoever may see the report or part it belongs to."""
-    from django.http import FileResponse
-
-    evidence = get_object_or_404(Evidence.objects.select_related("report", "part"), pk=pk)
-    visible = (TaskReport.objects.for_user(request.user).filter(pk=evidence.report_id).exists() if evidence.report_id
-               else TaskReportPart.objects.for_user(request.user).filter(pk=evidence.part_id).exists())
-    if not visible:
-        raise Http404
-    from kernel.security_log import security_event
-
+    evidence = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
     security_event("export", request=request, what="task_report_evidence", subject_id=evidence.pk)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
                             content_type=evidence.content_type)

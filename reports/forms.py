@@ -1,0 +1,240 @@
+"""The forms of the reporting pages: one per kind of POST. Each checks the type and the range of
+what is posted (a version is a non-negative integer, an id names a record the user may act on, a
+figure is a number the database can hold, a text fits) so that a malformed value is a message on
+the page and nothing is written. What a valid value may do — a state, a deadline, a role — is for
+the services to say.
+
+The fields keep the names the pages have always posted (``version``, ``comment``,
+``v__<indicator>__<component>``, …)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targets.models import IndicatorValue
+
+from .models import CountyReturn, PeriodException, SelfStatus, TaskReport
+from .selectors import period_for_label
+from .services import EXTENSION_EXCEPTION_PREFIX, REPORT_FIELDS
+
+# Records' versions are PositiveIntegerFields.
+VERSION_MAX = 2_147_483_647
+# The review comments, reasons and explanations are TextFields, which have no length of their own;
+# these caps keep a page's texts to what a person writes.
+COMMENT_MAX_LENGTH = 1000
+REASON_MAX_LENGTH = 1000
+EXPLANATION_MAX_LENGTH = 2000
+INSTRUCTION_MAX_LENGTH = 2000
+REPORT_TEXT_MAX_LENGTH = 10000
+# An approved extension's reason is copied, after a prefix, into the period exception's reason.
+EXTENSION_REASON_MAX_LENGTH = (PeriodException._meta.get_field("reason").max_length
+                               - len(EXTENSION_EXCEPTION_PREFIX))
+
+FIGURE_PREFIX = "v__"
+_VALUE_FIELD = IndicatorValue._meta.get_field("value")
+# Digits grouped in thousands, as people copy them from spreadsheets: 12,345 or 1,234,567.89.
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def figure_field_name(indicator_code: str, component_code: str) -> str:
+    return f"{FIGURE_PREFIX}{indicator_code}__{component_code}"
+
+
+def _line(label, message) -> str:
+    return _("%(field)s: %(message)s") % {"field": label, "message": message} if label else str(message)
+
+
+class PageForm(forms.Form):
+    """A form whose errors a page shows as a list of lines, each naming its field."""
+
+    def error_lines(self, *, exclude=()) -> list[str]:
+        lines = []
+        for name, messages in self.errors.items():
+            if name in exclude:
+                continue
+            label = self.fields[name].label if name in self.fields else ""
+            lines += [_line(label, message) for message in messages]
+        return lines
+
+
+def version_field(*, required: bool = True) -> forms.IntegerField:
+    """The version of the record the user saw (a stale one is refused by the service)."""
+    return forms.IntegerField(label=gettext_lazy("version"), min_value=0, max_value=VERSION_MAX, required=required)
+
+
+class FigureField(forms.DecimalField):
+    """One figure of a return: a number IndicatorValue.value holds (at most 18 digits, 4 of them
+    decimals), not negative; thousands may be grouped with commas."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=_VALUE_FIELD.max_digits, decimal_places=_VALUE_FIELD.decimal_places,
+                         min_value=0, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value:
+            text = value.strip()
+            if not _GROUPED.fullmatch(text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text.replace(",", "")
+        return super().to_python(value)
+
+
+class PeriodField(forms.CharField):
+    """A reporting period by its label, such as 2024Q3."""
+
+    def clean(self, value):
+        label = super().clean(value)
+        period = period_for_label(label)
+        if period is None:
+            raise ValidationError(forms.ChoiceField.default_error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": label})
+        return period
+
+
+# ---------------------------------------------------------------- county returns
+
+
+class FigureGridForm(PageForm):
+    """The figure grid of a county's return: one field per component of each indicator the
+    counties report. A field not posted at all is left out of ``figures()`` (its figure is not
+    touched); a posted blank is "" (a draft's figure cleared)."""
+
+    version = version_field()
+
+    def __init__(self, data=None, *, indicators, **kwargs):
+        super().__init__(data, **kwargs)
+        self.cells = {}
+        for indicator in indicators:
+            for component in indicator.components.all():
+                name = figure_field_name(indicator.code, component.code)
+                self.fields[name] = FigureField(required=False, label=component.name)
+                self.cells[name] = (indicator.code, component.code)
+
+    def clean(self):
+        unknown = sorted(key for key in self.data if key.startswith(FIGURE_PREFIX) and key not in self.fields)
+        if unknown:
+            raise ValidationError([_("%(code)s is not in a county return.") % {"code": key[len(FIGURE_PREFIX):]}
+                                   for key in unknown])
+        return super().clean()
+
+    def figures(self) -> dict[str, dict[str, object]]:
+        """Indicator code → component code → the posted figure (a Decimal, or "" for a blank)."""
+        figures: dict[str, dict[str, object]] = {}
+        for name, (indicator_code, component_code) in self.cells.items():
+            if name in self.data:
+                value = self.cleaned_data[name]
+                figures.setdefault(indicator_code, {})[component_code] = "" if value is None else value
+        return figures
+
+    def figure_errors(self) -> dict[str, list[str]]:
+        """Indicator code → the messages of its figures, each naming the component."""
+        by_indicator: dict[str, list[str]] = {}
+        for name, messages in self.errors.items():
+            if name in self.cells:
+                by_indicator.setdefault(self.cells[name][0], []).extend(
+                    _line(self.fields[name].label, message) for message in messages)
+        return by_indicator
+
+    def error_lines(self, *, exclude=()) -> list[str]:
+        return super().error_lines(exclude={*exclude, *self.cells})
+
+
+class ReturnFiguresForm(FigureGridForm):
+    """Save a return as a draft, or submit it (with the explanation its warnings need)."""
+
+    explanation = forms.CharField(label=CountyReturn._meta.get_field("explanation").verbose_name, required=False,
+                                  max_length=EXPLANATION_MAX_LENGTH)
+
+
+class CorrectionRequestForm(FigureGridForm):
+    """Ask to correct an approved return: the changed figures and the reason."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=REASON_MAX_LENGTH)
+
+
+class ReviewForm(PageForm):
+    """The office approves a submitted return or task report, or returns it with a comment."""
+
+    version = version_field()
+    comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
+                              max_length=COMMENT_MAX_LENGTH)
+
+
+class CorrectionDecisionForm(PageForm):
+    """The office approves or rejects one correction of the return on the page."""
+
+    correction = forms.ModelChoiceField(label=gettext_lazy("correction"), queryset=None)
+    comment = forms.CharField(label=gettext_lazy("Comment (required to reject)"), required=False,
+                              max_length=COMMENT_MAX_LENGTH)
+    version = version_field(required=False)  # the page sends the return's; a correction has none
+
+    def __init__(self, data=None, *, corrections, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["correction"].queryset = corrections
+
+
+# ---------------------------------------------------------------- task reports
+
+
+class ReportContentForm(PageForm):
+    """What a department writes in its part or in the task's compiled report."""
+
+    version = version_field()
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for name in REPORT_FIELDS:
+            label = TaskReport._meta.get_field(name).verbose_name
+            if name == "self_status":
+                self.fields[name] = forms.ChoiceField(label=label, required=False,
+                                                      choices=[("", "—"), *SelfStatus.choices])
+            else:
+                self.fields[name] = forms.CharField(label=label, required=False, max_length=REPORT_TEXT_MAX_LENGTH)
+
+    def report_fields(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in REPORT_FIELDS}
+
+
+class EvidenceForm(PageForm):
+    """A file of evidence for a part or a report (its content is checked by the service)."""
+
+    file = forms.FileField(label=gettext_lazy("Evidence file"), error_messages={
+        "required": gettext_lazy("Choose a file, and save the report first.")})
+    version = version_field(required=False)  # the page sends it; evidence is added to any version
+
+
+class InstructionForm(PageForm):
+    """A leader's instruction on a task."""
+
+    instruction = forms.CharField(label=gettext_lazy("Instruction"), required=False,
+                                  max_length=INSTRUCTION_MAX_LENGTH)
+
+
+# ---------------------------------------------------------------- extensions
+
+
+class ExtensionRequestForm(PageForm):
+    """An officer asks for more time on a period for their own unit."""
+
+    period = PeriodField(label=gettext_lazy("Period"), max_length=10)
+    until = forms.DateField(label=gettext_lazy("Until"), input_formats=["%Y-%m-%d"], error_messages={
+        "invalid": gettext_lazy("Give the date as YYYY-MM-DD."),
+        "required": gettext_lazy("Give the date as YYYY-MM-DD.")})
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=EXTENSION_REASON_MAX_LENGTH)
+
+
+class ExtensionDecisionForm(PageForm):
+    """The office approves or refuses one pending request."""
+
+    request = forms.ModelChoiceField(label=gettext_lazy("extension request"), queryset=None)
+    comment = forms.CharField(label=gettext_lazy("Comment (required to reject)"), required=False,
+                              max_length=COMMENT_MAX_LENGTH)
+
+    def __init__(self, data=None, *, requests, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["request"].queryset = requests
