@@ -207,7 +207,8 @@ class CountyReturnImporter(Importer):
     reports.services.county_return_save — the same rules, locks, versions, history and audit as the
     return's form and the API push. The county is the officer's; the quarter is the page's. Rows
     are cleaned by imports.resources.CountyReturnResource; the figures of one indicator are
-    checked together here. The platform's own template (imports/templates.py) imports as it is."""
+    checked together by reports.services.county_return_preview, the dry run the API's push uses
+    too. The platform's own template (imports/templates.py) imports as it is."""
 
     kind = "county_return"
     resource_class = CountyReturnResource
