@@ -71,3 +71,48 @@ def api_client_for_key(key: str) -> ApiClient | None:
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)) or not client.is_usable:
         return None
     return client
+
+
+def return_values_check(*, values: list[dict], county: Region, period, existing):
+    """The bulk push's check (and its whole ``dry_run``): per value, created, updated, unchanged
+    or rejected with the reason; and the figures to save, each indicator complete. The values'
+    county, codes and repeats are checked here; the figures themselves by the reporting layer's
+    one preview of a return's save (reports.services.county_return_preview), as an import's
+    preview checks them. ``existing``: the county's return for the period, or None."""
+    from reports.services import county_return_preview
+    from targets.models import Indicator
+    from targets.selectors import rule_catalogue
+
+    catalogue = rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    indicators, components = catalogue.indicators, catalogue.components
+    results, groups, seen = [], {}, set()
+    for index, v in enumerate(values):
+        result = {"index": index, "indicator": v["indicator"], "component": v["component"]}
+        indicator = indicators.get(v["indicator"])
+        reason = None
+        if v["region"] != county.code:
+            reason = _("%(code)s is not your county (%(county)s %(own)s): nothing is written.") % {
+                "code": v["region"], "county": county.name, "own": county.code}
+        elif indicator is None:
+            reason = _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]}
+        elif v["component"] not in components[indicator.code]:
+            reason = _("%(indicator)s has no component %(component)s.") % {"indicator": indicator.code,
+                                                                           "component": v["component"]}
+        elif (v["indicator"], v["component"]) in seen:
+            reason = _("The same figure twice in one request.")
+        seen.add((v["indicator"], v["component"]))
+        if reason:
+            results.append({**result, "outcome": "rejected", "reason": reason})
+        else:
+            results.append(result)
+            groups.setdefault(v["indicator"], {})[v["component"]] = (index, v["value"])
+    preview = county_return_preview(region=county, period=period, county_return=existing, catalogue=catalogue,
+                                    figures={code: {c: value for c, (_i, value) in posted.items()}
+                                             for code, posted in groups.items()})
+    for code, posted in groups.items():
+        for c, (index, _value) in posted.items():
+            if code in preview.refused:
+                results[index].update(outcome="rejected", reason=" ".join(preview.refused[code]))
+            else:
+                results[index]["outcome"] = preview.outcomes[code][c]
+    return results, preview.figures(), catalogue

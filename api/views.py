@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
-from decimal import Decimal
+from collections import Counter
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,15 +21,14 @@ from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from reports.services import county_return_open, county_return_save, county_return_submit
-from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
-from targets.selectors import rule_catalogue
-from targets.services import figures_validate
+from targets.models import Indicator, QuotaSet, Snapshot, Target
 from tasks.models import Department, Plan, Responsibility, Task
 
 from . import serializers as s
 from .models import ApiClient, IdempotencyRecord
 from .permissions import ReadsPlan, WritesReturns
 from .schema import ErrorSerializer
+from .services import return_values_check
 
 
 class Pages(pagination.PageNumberPagination):
@@ -248,7 +245,6 @@ def _idempotent(view_post):
     return wrapper
 
 
-FOUR_PLACES = Decimal("0.0001")
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
                                description="Retrying with the same key returns the first response and writes nothing.")
 
@@ -273,7 +269,8 @@ class ReturnValues(APIView):
         data = s.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
         existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
-        results, figures, catalogue = self._check(data["values"], county, period_obj, existing)
+        results, figures, catalogue = return_values_check(values=data["values"], county=county, period=period_obj,
+                                                          existing=existing)
         outcomes = Counter(r["outcome"] for r in results)
         summary = {k: outcomes[k] for k in ("created", "updated", "unchanged", "rejected")}
         body = {"dry_run": data["dry_run"], "written": False, **summary, "results": results,
@@ -291,57 +288,6 @@ class ReturnValues(APIView):
                                            user=request.user, catalogue=catalogue)
         body.update(written=True, return_state=county_return.state, return_version=county_return.version)
         return Response(body)
-
-    def _check(self, values, county: Region, period: ReportingPeriod, existing: CountyReturn | None):
-        """Per value: created, updated, unchanged or rejected (with the reason); and the figures to
-        save, each indicator complete (what the request gives over what the return already has)."""
-        catalogue = rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
-        indicators = catalogue.indicators
-        roles = {code: {c: role for c, (_pk, role) in comps.items()} for code, comps in catalogue.components.items()}
-        current: dict[str, dict[str, Decimal]] = {}
-        if existing is not None:  # the return's figures as tuples: 10,000 model instances cost more than the push
-            for code, component, value in IndicatorValue.objects.filter(
-                    region=county, year=period.year, quarter=period.quarter,
-                    indicator__reported_by=Indicator.ReportedBy.COUNTY).order_by().values_list(
-                    "indicator__code", "component__code", "value"):
-                current.setdefault(code, {})[component] = value
-        results, groups, seen = [], defaultdict(dict), set()
-        for index, v in enumerate(values):
-            result = {"index": index, "indicator": v["indicator"], "component": v["component"]}
-            indicator = indicators.get(v["indicator"])
-            reason = None
-            if v["region"] != county.code:
-                reason = _("%(code)s is not your county (%(county)s %(own)s): nothing is written.") % {
-                    "code": v["region"], "county": county.name, "own": county.code}
-            elif indicator is None:
-                reason = _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]}
-            elif v["component"] not in roles[indicator.code]:
-                reason = _("%(indicator)s has no component %(component)s.") % {"indicator": indicator.code,
-                                                                               "component": v["component"]}
-            elif (v["indicator"], v["component"]) in seen:
-                reason = _("The same figure twice in one request.")
-            seen.add((v["indicator"], v["component"]))
-            if reason:
-                results.append({**result, "outcome": "rejected", "reason": reason})
-            else:
-                results.append(result)
-                groups[v["indicator"]][v["component"]] = (index, v["value"])
-        figures = {}
-        for code, posted in groups.items():
-            merged = {**current.get(code, {}), **{c: value for c, (_, value) in posted.items()}}
-            try:
-                figures_validate(indicator=indicators[code], region=county, components=merged, expected=roles[code])
-            except ValidationError as exc:
-                for _c, (index, _v) in posted.items():
-                    results[index].update(outcome="rejected", reason=" ".join(exc.messages))
-                continue
-            figures[code] = {c: str(v) for c, v in merged.items()}
-            for c, (index, value) in posted.items():
-                old = current.get(code, {}).get(c)
-                results[index]["outcome"] = ("created" if old is None
-                                             else "unchanged" if old == Decimal(value).quantize(FOUR_PLACES)
-                                             else "updated")
-        return results, figures, catalogue
 
 
 class ReturnSubmit(APIView):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -8,9 +11,35 @@ from accounts.scoping import PlanDataQuerySet, can_read_plan, is_city_admin
 from divisions.models import Region
 
 
+def higher_tiers_count_toward_lower() -> bool:
+    """Setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER: whether a community holding a higher
+    tier also counts toward every lower tier's target (a provincial community is also one of the
+    city's 1,500)."""
+    return settings.CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER
+
+
+class TierQuerySet(PlanDataQuerySet):
+    def next_above(self, rank: int | None) -> Tier | None:
+        """The tier a community may apply for next when the highest tier it holds in force has
+        ``rank`` (None or 0: it holds none): the one directly above (the tier order's rule)."""
+        return self.filter(rank=(rank or 0) + 1).first()
+
+    def counted_from(self, tier: Tier) -> list[Tier]:
+        """The tiers whose count a certification at ``tier`` enters (``Tier.counts_toward``): its
+        own and, with the setting on, every lower one."""
+        return [t for t in self.order_by("rank") if Tier.counts_toward(tier.rank, t.rank)]
+
+
 class Tier(models.Model):
     """A level of full-employment certification (task 8): 市级充分就业村（社区） → 省级充分就业社区
-    → 省级充分就业星级社区 → 国家级充分就业社区. Each requires the one below."""
+    → 省级充分就业星级社区 → 国家级充分就业社区.
+
+    The tier order is one rule, read here by everything that depends on a tier's place: tiers
+    rank 1 (lowest) upwards; each requires the one directly below it, held and in force
+    (``below``); a community may apply next for the one directly above its highest
+    (``TierQuerySet.next_above``); and a community counts toward its own tier and — with
+    CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER — toward every lower one (``counts_toward``,
+    ``counting_toward_q``)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -21,7 +50,7 @@ class Tier(models.Model):
         _("communities only"), default=False,
         help_text=_("Provincial and national tiers certify communities (社区); the municipal tier villages too."))
 
-    objects = PlanDataQuerySet.as_manager()
+    objects = TierQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -32,6 +61,38 @@ class Tier(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def below(self) -> Tier | None:
+        """The tier this one requires, held and in force on the day it is granted: the one
+        directly below (none for the lowest)."""
+        return Tier.objects.filter(rank=self.rank - 1).first() if self.rank > 1 else None
+
+    def above(self):
+        """The tiers resting on this one (directly, or through the ones between)."""
+        return Tier.objects.filter(rank__gt=self.rank)
+
+    @staticmethod
+    def counts_toward(held_rank: int, rank: int) -> bool:
+        """Whether a community holding the tier of ``held_rank`` counts toward the tier of
+        ``rank``: its own tier always; a lower tier too with the setting on (the default)."""
+        return held_rank == rank or (higher_tiers_count_toward_lower() and held_rank > rank)
+
+    @staticmethod
+    def counting_toward_q(rank: int, field: str = "tier__rank") -> models.Q:
+        """``counts_toward`` as a filter on a field holding the held tier's rank (a certification's
+        ``tier__rank``, or a community's annotated highest rank)."""
+        return models.Q(**{f"{field}__gte" if higher_tiers_count_toward_lower() else field: rank})
+
+
+def in_force_q(day: datetime.date, prefix: str = "") -> models.Q:
+    """The one rule for a certification "in force on a day": certified on or before it, not
+    expired (``valid_until`` empty or on or after it) and not withdrawn on or before it.
+    ``prefix``: the path to the certification from the model filtered (e.g. ``certifications__``),
+    or empty on Certification itself; also usable as an aggregate's ``filter``."""
+    return (models.Q(**{f"{prefix}certified_on__lte": day})
+            & (models.Q(**{f"{prefix}valid_until__isnull": True}) | models.Q(**{f"{prefix}valid_until__gte": day}))
+            & (models.Q(**{f"{prefix}withdrawn_on__isnull": True}) | models.Q(**{f"{prefix}withdrawn_on__gt": day})))
+
 
 class CertificationQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -41,10 +102,13 @@ class CertificationQuerySet(models.QuerySet):
         return self if is_city_admin(user) else self.none()  # the city certifies
 
     def in_force_on(self, day):
-        """Certifications that hold on ``day``: granted by then, not expired, not withdrawn."""
-        return self.filter(certified_on__lte=day).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)).filter(
-            models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day))
+        """Certifications that hold on ``day`` (``in_force_q``: granted by then, not expired, not
+        withdrawn)."""
+        return self.filter(in_force_q(day))
+
+    def counting_toward(self, tier: Tier):
+        """Certifications whose holder counts toward ``tier`` (``Tier.counts_toward``)."""
+        return self.filter(Tier.counting_toward_q(tier.rank))
 
 
 class Certification(models.Model):

@@ -35,7 +35,12 @@ from .models import (
     Criterion,
     Tier,
 )
-from .services import certification_issue, certification_withdraw
+from .services import (
+    certification_counts_recompute,
+    certification_issue,
+    certification_tier_check,
+    certification_withdraw,
+)
 
 # The plan's four conditions (task 8) and the measured conditions a county records; every tier
 # starts with the same list, which the city administrator then edits per tier.
@@ -103,30 +108,12 @@ def _require_county(user, community: Region) -> None:
                                % {"name": community.name})
 
 
-def _held_today(community: Region, tier: Tier, day: datetime.date) -> bool:
-    return Certification.objects.filter(community=community, tier=tier).in_force_on(day).exists()
-
-
-def _check_tier_rules(community: Region, tier: Tier, day: datetime.date) -> None:
-    if community.level != Region.Level.VILLAGE:
-        refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
-    if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
-        refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
-    if _held_today(community, tier, day):
-        refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
-    if tier.rank > 1:
-        below = Tier.objects.get(rank=tier.rank - 1)
-        if not _held_today(community, below, day):
-            refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
-                    below=below.name, day=day)
-
-
 @transaction.atomic
 def application_create(*, community: Region, tier: Tier, user, summary: str = "", is_demo: bool = False) -> Application:
     """Open a draft application with an empty checklist of the tier's criteria."""
     _require_county(user, community)
     community = Region.objects.select_for_update().get(pk=community.pk)  # one open application at a time
-    _check_tier_rules(community, tier, timezone.localdate())
+    certification_tier_check(community=community, tier=tier, day=timezone.localdate())
     if Application.objects.open().filter(community=community, tier=tier).exists():
         refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)
     application = Application.objects.create(
@@ -228,7 +215,7 @@ def application_submit(*, application: Application, version: int, user, comment:
     if not application.is_editable:
         refuse(_("The application is %(state)s and cannot be submitted."), state=application.get_state_display())
     _stale(application, version)
-    _check_tier_rules(application.community, application.tier, timezone.localdate())
+    certification_tier_check(community=application.community, tier=application.tier, day=timezone.localdate())
     problems = checklist_problems(application)
     if problems:
         raise ValidationError([_("The checklist is not complete:")] + problems)
@@ -359,9 +346,7 @@ def certification_review_record(*, certification: Certification, reviewed_on: da
         certification._change_reason = _("Periodic review passed")
         certification.full_clean()
         certification.save()
-        from .services import _enqueue_tier_rollup
-
-        _enqueue_tier_rollup(certification.tier)
+        certification_counts_recompute(certification.tier)
     else:
         certification_withdraw(certification=certification, on=reviewed_on,
                                reason=_("Periodic review failed: %(comment)s") % {"comment": comment.strip()})
@@ -415,6 +400,6 @@ def application_can_open(*, community: Region, tier: Tier, user, day: datetime.d
     """Would ``application_create`` open this application? Raises its refusal (ValidationError or
     PermissionDenied) without writing anything: the import's preview asks before the write does."""
     _require_county(user, community)
-    _check_tier_rules(community, tier, day or timezone.localdate())
+    certification_tier_check(community=community, tier=tier, day=day or timezone.localdate())
     if Application.objects.open().filter(community=community, tier=tier).exists():
         refuse(_("%(name)s already has an open application for %(tier)s."), name=community.name, tier=tier.name)

@@ -215,7 +215,7 @@ def certification_detail(request, pk: int):
         certification.refresh_from_db()
     today = timezone.localdate()
     higher = Certification.objects.for_user(request.user).filter(
-        community=certification.community, tier__rank__gt=certification.tier.rank).in_force_on(today).select_related(
+        community=certification.community, tier__in=certification.tier.above()).in_force_on(today).select_related(
         "tier")
     application = Application.objects.filter(certification=certification).first()
     return render(request, "communities/certification.html", {

@@ -60,7 +60,7 @@ def community_detail(request, code: str):
     history = profile.history.select_related("history_user")[:20] if profile else []
     today = timezone.localdate()
     held = set(certifications.in_force_on(today).values_list("tier__rank", flat=True))
-    next_tier = Tier.objects.filter(rank=max(held, default=0) + 1).first()
+    next_tier = Tier.objects.next_above(max(held, default=0))
     if next_tier and next_tier.communities_only and not region.is_community:
         next_tier = None
     return render(request, "communities/community.html", {

@@ -1,10 +1,12 @@
-"""Reads of the division tree that pages share."""
+"""Reads of certification that pages share: tier counts, the registry, progress, applications."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q
 
 from divisions.models import Region
+
+from .models import higher_tiers_count_toward_lower
 
 
 def certification_counting_note() -> str:
@@ -18,36 +20,29 @@ def certification_counting_note() -> str:
              "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).")
 
 
-def higher_tiers_count_toward_lower() -> bool:
-    from django.conf import settings
-
-    return settings.CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER
-
-
 def tier_counts(*, indicator_code: str, quarters) -> dict[int, dict[tuple[int, int], int]]:
     """Certified villages and communities per county at each quarter's end, for the tier whose
-    derived indicator is ``indicator_code``: a count of records in force, never a typed number.
+    derived indicator is ``indicator_code``: a count of records in force (``in_force_q``), never a
+    typed number; one query, a count per quarter.
 
     With CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER (the default), a community holding a higher
     tier counts toward every lower tier's target as well (a provincial community is also one of the
-    city's 1,500); each community counts once per tier either way.
+    city's 1,500; ``Tier.counts_toward``); each community counts once per tier either way.
     """
-    from .models import Certification, Tier
+    from .models import Certification, Tier, in_force_q
 
     tier = Tier.objects.get(indicator_code=indicator_code)
-    ranks = {"tier__rank__gte": tier.rank} if higher_tiers_count_toward_lower() else {"tier__rank": tier.rank}
-    rows = list(Certification.objects.filter(**ranks).values_list(
-        "community_id", "community__county_id", "certified_on", "valid_until", "withdrawn_on"))
+    quarters = list(quarters)
+    if not quarters:
+        return {}
+    counts = {f"q{i}": Count("community", distinct=True, filter=in_force_q(quarter.end))
+              for i, quarter in enumerate(quarters)}
     out: dict[int, dict[tuple[int, int], int]] = {}
-    for quarter in quarters:
-        day = quarter.end
-        holders: dict[int, set[int]] = {}
-        for community_id, county_id, certified_on, valid_until, withdrawn_on in rows:
-            if certified_on <= day and (valid_until is None or valid_until >= day) and (
-                    withdrawn_on is None or withdrawn_on > day):
-                holders.setdefault(county_id, set()).add(community_id)
-        for county_id, communities in holders.items():
-            out.setdefault(county_id, {})[(quarter.year, quarter.number)] = len(communities)
+    for row in Certification.objects.counting_toward(tier).order_by().values("community__county_id").annotate(
+            **counts):
+        for i, quarter in enumerate(quarters):
+            if row[f"q{i}"]:
+                out.setdefault(row["community__county_id"], {})[(quarter.year, quarter.number)] = row[f"q{i}"]
     return out
 
 
@@ -57,8 +52,7 @@ def tier_certifications_in_force(*, indicator_code: str, region: Region, day, us
     from .models import Certification, Tier
 
     tier = Tier.objects.get(indicator_code=indicator_code)
-    ranks = {"tier__rank__gte": tier.rank} if higher_tiers_count_toward_lower() else {"tier__rank": tier.rank}
-    records = Certification.objects.for_user(user).filter(**ranks).in_force_on(day)
+    records = Certification.objects.for_user(user).counting_toward(tier).in_force_on(day)
     if region.level != Region.Level.CITY:
         records = records.filter(community__county_id=region.county_id or region.pk)
     return records.select_related("community__county", "community__parent", "tier").order_by(
@@ -72,7 +66,7 @@ def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: st
     from django.db.models import Max, OuterRef, Subquery
     from django.utils import timezone
 
-    from .models import Certification
+    from .models import Certification, Tier
 
     today = today or timezone.localdate()
     in_force = Certification.objects.filter(community=OuterRef("pk")).in_force_on(today)
@@ -88,7 +82,7 @@ def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: st
     if tier == "none":
         qs = qs.filter(top_rank__isnull=True)
     elif tier.isdigit():
-        qs = qs.filter(top_rank__gte=int(tier)) if higher_tiers_count_toward_lower() else qs.filter(top_rank=int(tier))
+        qs = qs.filter(Tier.counting_toward_q(int(tier), field="top_rank"))
     if relocation == "yes":
         qs = qs.filter(profile__is_relocation=True)
     return qs.order_by("code")
@@ -116,7 +110,7 @@ def certification_progress(*, user, day=None):
     counts: dict[int, dict[int, set]] = {t.rank: {} for t in tiers}
     for community_id, county_id, rank in held:
         for t in tiers:
-            if rank == t.rank or (cumulative and rank > t.rank):
+            if Tier.counts_toward(rank, t.rank):
                 counts[t.rank].setdefault(county_id, set()).add(community_id)
     targets = {}
     for target in Target.objects.filter(indicator__code__in=[t.indicator_code for t in tiers]).select_related(

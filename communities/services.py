@@ -1,4 +1,5 @@
-"""Loading Ankang's administrative divisions (NBS 2023 statistical division codes)."""
+"""Writes of certification: the tiers, and issuing and withdrawing certifications under the tier
+rules (the pipeline in pipeline.py ends here)."""
 
 from __future__ import annotations
 
@@ -36,39 +37,51 @@ def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
     return summary
 
 
-
-
-@transaction.atomic
-def certification_issue(*, community: Region, tier, certificate_number: str, certified_on, issuer: str,
-                        valid_until=None, is_demo: bool = False):
-    """Certify a village or community at a tier. A higher tier needs the one below held and in
-    force on the day; a tier is held once at a time."""
+def certification_tier_check(*, community: Region, tier, day, lock: bool = False) -> None:
+    """The tier rules for certifying ``community`` at ``tier`` on ``day`` (the same for opening or
+    submitting an application and for issuing the certificate): a village or community; a tier of
+    communities only for a community; not a tier it holds in force; the tier below (``Tier.below``)
+    held and in force on the day. ``lock``: lock the community's certifications read (issuing)."""
     from django.utils.translation import gettext as _
 
-    from .models import Certification, Tier
+    from .models import Certification
 
     if community.level != Region.Level.VILLAGE:
         refuse(_("Only villages and communities are certified (%(name)s is not one)."), name=community.name)
     if tier.communities_only and community.kind != Region.Kind.COMMUNITY:
         refuse(_("%(tier)s certifies communities only; %(name)s is a village."), tier=tier.name, name=community.name)
+    held = Certification.objects.filter(community=community)
+    if lock:
+        held = held.select_for_update()
+    held = held.in_force_on(day)
+    if held.filter(tier=tier).exists():
+        refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
+    below = tier.below
+    if below is not None and not held.filter(tier=below).exists():
+        refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
+               below=below.name, day=day)
+
+
+@transaction.atomic
+def certification_issue(*, community: Region, tier, certificate_number: str, certified_on, issuer: str,
+                        valid_until=None, is_demo: bool = False):
+    """Certify a village or community at a tier (``certification_tier_check``); a certificate
+    number is used once."""
+    from django.utils.translation import gettext as _
+
+    from .models import Certification
+
+    certification_tier_check(community=community, tier=tier, day=certified_on, lock=True)
     used = Certification.objects.filter(certificate_number=certificate_number).select_related("community").first()
     if used is not None:
         refuse(_("Certificate number %(number)s is already used (%(name)s%(withdrawn)s); a certificate number is "
                   "never reused."), number=certificate_number, name=used.community.name,
                 withdrawn=_(", withdrawn on %(day)s") % {"day": used.withdrawn_on} if used.withdrawn_on else "")
-    held = Certification.objects.select_for_update().filter(community=community).in_force_on(certified_on)
-    if held.filter(tier=tier).exists():
-        refuse(_("%(name)s already holds %(tier)s."), name=community.name, tier=tier.name)
-    if tier.rank > 1:
-        below = Tier.objects.get(rank=tier.rank - 1)
-        if not held.filter(tier=below).exists():
-            refuse(_("%(tier)s requires %(below)s, held and in force on %(day)s."), tier=tier.name,
-                    below=below.name, day=certified_on)
     certification = Certification(community=community, tier=tier, certificate_number=certificate_number,
                                   certified_on=certified_on, valid_until=valid_until, issuer=issuer, is_demo=is_demo)
     certification.full_clean()
     certification.save()
-    _enqueue_tier_rollup(tier)
+    certification_counts_recompute(tier)
     return certification
 
 
@@ -84,15 +97,17 @@ def certification_withdraw(*, certification, on, reason: str):
     certification.withdrawn_on, certification.withdrawal_reason = on, reason.strip()
     certification.full_clean()
     certification.save()
-    _enqueue_tier_rollup(certification.tier)
+    certification_counts_recompute(certification.tier)
     return certification
 
 
-def _enqueue_tier_rollup(tier) -> None:
-    from outbox.services import job_enqueue
+def certification_counts_recompute(tier) -> None:
+    """Queue the roll-up of the tier counts a certification at ``tier`` moves (``Tier.counted_from``:
+    its own and, with higher tiers counting toward lower, every count below it), through the
+    targets engine's one entry point for roll-ups."""
+    from targets.services import rollups_enqueue
 
     from .models import Tier
 
-    # with "higher counts toward lower", a change at one tier moves every count at or below it
-    codes = list(Tier.objects.filter(rank__lte=tier.rank).values_list("indicator_code", flat=True))
-    job_enqueue(task="targets.rollup", kwargs={"indicator_codes": codes, "trigger": "certification"})
+    rollups_enqueue(indicator_codes=[t.indicator_code for t in Tier.objects.counted_from(tier)],
+                    trigger="certification")

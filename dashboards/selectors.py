@@ -198,7 +198,7 @@ class TownRow:
     town: Region
     villages: int
     communities: int
-    certified: dict[int, int] = field(default_factory=dict)  # tier rank → communities holding it (or higher)
+    certified: dict[int, int] = field(default_factory=dict)  # tier rank → communities counted toward it
     counts: list[int] = field(default_factory=list)  # the same, in the page's tier order
 
 
@@ -215,8 +215,6 @@ class CountyPage:
 def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> CountyPage:
     """A county's targets (its snapshot, quota and rank among counties at the latest quarter), its
     returns by quarter and its towns' certification progress."""
-    from communities.selectors import higher_tiers_count_toward_lower
-
     targets = _main_targets(user, plan)
     latest = _latest_quarters(user, [t.indicator_id for t in targets])
     # the county's own snapshots as objects; its peers only as the two numbers ranking needs, so
@@ -260,14 +258,13 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> Co
     held = [(village_town[community_id], community_id, rank) for community_id, rank in (
         Certification.objects.for_user(user).filter(community_id__in=list(village_town)).in_force_on(today)
         .values_list("community_id", "tier__rank"))]
-    top: dict[tuple[int, int], int] = {}
+    holders: dict[tuple[int, int], set[int]] = {}  # (town, tier rank) → communities counted, each once
     for town_id, community_id, rank in held:
-        top[(town_id, community_id)] = max(top.get((town_id, community_id), 0), rank)
-    cumulative = higher_tiers_count_toward_lower()
-    for (town_id, _community), rank in top.items():
         for tier in tiers:
-            if tier.rank == rank or (cumulative and tier.rank < rank):
-                towns[town_id].certified[tier.rank] = towns[town_id].certified.get(tier.rank, 0) + 1
+            if Tier.counts_toward(rank, tier.rank):
+                holders.setdefault((town_id, tier.rank), set()).add(community_id)
+    for (town_id, rank), communities in holders.items():
+        towns[town_id].certified[rank] = len(communities)
     for row in towns.values():
         row.counts = [row.certified.get(t.rank, 0) for t in tiers]
     mean_rank = round(sum(ranks) / len(ranks), 1) if ranks else None

@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,20 +110,37 @@ def divisions_load(*, path: Path = DIVISIONS_FILE, vintage: str = "2023") -> Loa
     return summary
 
 
+def _profile_units(user):
+    """The villages and communities whose profile ``user`` may keep (the rule of both saves): its
+    own county's officer, or the city administrator."""
+    return Region.objects.editable_by(user).filter(level=Region.Level.VILLAGE)
+
+
+def _profile_figures(*, households, population) -> dict[str, int | None]:
+    """A profile's counts under the rule of both saves: empty, or a whole number not below zero
+    in ASCII digits (a form sends text, an import ints). Refuses naming the field and the value."""
+    out = {}
+    for name, value in (("households", households), ("population", population)):
+        if value in (None, ""):
+            out[name] = None
+        elif str(value).isascii() and str(value).isdigit():  # not "-1", "1.0", "True", "３５０"
+            out[name] = int(value)
+        else:
+            refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(
+                CommunityProfile._meta.get_field(name).verbose_name), value=value)
+    return out
+
+
 @transaction.atomic
 def community_profile_save(*, region: Region, households, population, is_relocation: bool, version: int, user):
     """Record a village's or community's size and relocation status: its own county's officer or
     the city administrator; a stale form is refused naming who changed it."""
-    if not Region.objects.editable_by(user).filter(pk=region.pk, level=Region.Level.VILLAGE).exists():
+    if not _profile_units(user).filter(pk=region.pk).exists():
         raise PermissionDenied
     profile, _created = CommunityProfile.objects.select_for_update().get_or_create(region=region)
     refuse_if_stale(profile, version)
-    for name, value in (("households", households), ("population", population)):
-        if value not in (None, "") and (not str(value).isascii() or not str(value).isdigit()):
-            refuse(_("%(field)s must be a whole number (%(value)s)."), field=str(
-                CommunityProfile._meta.get_field(name).verbose_name), value=value)
-    profile.households = int(households) if households not in (None, "") else None
-    profile.population = int(population) if population not in (None, "") else None
+    figures = _profile_figures(households=households, population=population)
+    profile.households, profile.population = figures["households"], figures["population"]
     profile.is_relocation = bool(is_relocation)
     profile.version += 1
     profile.updated_by, profile.updated_at = user, timezone.now()
@@ -152,7 +169,7 @@ def community_profiles_bulk_save(*, changes: list[dict], user, reason: str) -> N
     recorded) and ``new`` (households, population, is_relocation, already read as whole numbers
     and a boolean). Raises RowRefused naming the first row refused; nothing is written then."""
     codes = [c["code"] for c in changes]
-    regions = {r.code: r for r in Region.objects.editable_by(user).filter(level=Region.Level.VILLAGE, code__in=codes)}
+    regions = {r.code: r for r in _profile_units(user).filter(code__in=codes)}
     existing = {p.region_id: p for p in CommunityProfile.objects.select_for_update(of=("self",))
                 .select_related("updated_by", "region").filter(region__code__in=codes)}
     now = timezone.now()
@@ -162,14 +179,16 @@ def community_profiles_bulk_save(*, changes: list[dict], user, reason: str) -> N
         if region is None:
             raise RowRefused(change, PermissionDenied())
         new = change["new"]
-        for name in ("households", "population"):
-            if new[name] is not None and (not isinstance(new[name], int) or new[name] < 0):
-                raise RowRefused(change, ValueError(name))
+        try:
+            figures = _profile_figures(households=new["households"], population=new["population"])
+        except ValidationError as exc:
+            raise RowRefused(change, exc) from exc
         profile = existing.get(region.pk)
         if profile is None:
             if change["version"] != 1:  # it was recorded when previewed and has gone since
                 raise RowRefused(change, PermissionDenied())
-            to_create.append(CommunityProfile(region=region, households=new["households"], population=new["population"],
+            to_create.append(CommunityProfile(region=region, households=figures["households"],
+                                              population=figures["population"],
                                               is_relocation=bool(new["is_relocation"]), version=2, updated_by=user,
                                               updated_at=now))
             continue
@@ -178,7 +197,7 @@ def community_profiles_bulk_save(*, changes: list[dict], user, reason: str) -> N
         except Exception as exc:
             raise RowRefused(change, exc) from exc
         old = {name: getattr(profile, name) for name in ("households", "population", "is_relocation")}
-        profile.households, profile.population = new["households"], new["population"]
+        profile.households, profile.population = figures["households"], figures["population"]
         profile.is_relocation = bool(new["is_relocation"])
         profile.version += 1
         profile.updated_by, profile.updated_at = user, now

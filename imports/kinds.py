@@ -207,7 +207,8 @@ class CountyReturnImporter(Importer):
     reports.services.county_return_save — the same rules, locks, versions, history and audit as the
     return's form and the API push. The county is the officer's; the quarter is the page's. Rows
     are cleaned by imports.resources.CountyReturnResource; the figures of one indicator are
-    checked together here. The platform's own template (imports/templates.py) imports as it is."""
+    checked together by reports.services.county_return_preview, the dry run the API's push uses
+    too. The platform's own template (imports/templates.py) imports as it is."""
 
     kind = "county_return"
     resource_class = CountyReturnResource
@@ -234,9 +235,9 @@ class CountyReturnImporter(Importer):
     def preview(self, table: Table) -> dict:
         from django.utils import timezone
 
-        from reports.services import period_closed_message, period_is_open_for, return_values
+        from reports.services import county_return_preview, period_closed_message, period_is_open_for
         from targets.models import Indicator, IndicatorComponent
-        from targets.services import figures_validate
+        from targets.selectors import rule_catalogue
 
         county, period, county_return = self._context()
         errors: list[CellError] = []
@@ -256,9 +257,6 @@ class CountyReturnImporter(Importer):
         for component in IndicatorComponent.objects.filter(indicator__reported_by=Indicator.ReportedBy.COUNTY).only(
                 "id", "indicator_id", "code", "role", "name"):
             components[code_of[component.indicator_id]][component.code] = component
-        roles = {code: {c: comp.role for c, comp in comps.items()} for code, comps in components.items()}
-        current = ({code: {c: row.value for c, row in comps.items()} for code, comps in return_values(county_return).items()}
-                   if county_return is not None else {})
         resource = self.resource_class(user=self.user, batch=self.batch, context={
             "county": county, "period": period, "indicators": indicators, "components": components})
         row_errors, _bad = resource.run(table, cols)
@@ -267,29 +265,25 @@ class CountyReturnImporter(Importer):
         for posted in resource.changes:
             if posted["indicator"] not in resource.bad_codes:
                 groups[posted["indicator"]][posted["component"]] = (posted["row"], posted["value"])
+        # the figures, each indicator completed with what the return has, checked as the save will
+        # check them: the reporting layer's one preview, the API's dry run's too
+        checked = county_return_preview(region=county, period=period, county_return=county_return,
+                                        catalogue=rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY),
+                                        figures={code: {c: v for c, (_n, v) in posted.items()}
+                                                 for code, posted in groups.items()})
         changes, unchanged = [], 0
         value_col = self.letter(cols["value"])
         for code, posted in groups.items():
-            merged = {**current.get(code, {}), **{c: v for c, (_n, v) in posted.items()}}
-            try:
-                validated = figures_validate(indicator=indicators[code], region=county, components=merged,
-                                             expected=roles[code])
-            except ValidationError as exc:
+            if code in checked.refused:
                 for row_number, _v in posted.values():
-                    errors.append(CellError(table.sheet, row_number, value_col, " ".join(exc.messages)))
+                    errors.append(CellError(table.sheet, row_number, value_col, " ".join(checked.refused[code])))
                 continue
-            outcomes = {}
-            for c in posted:
-                old = current.get(code, {}).get(c)
-                outcomes[c] = "created" if old is None else "unchanged" if old == validated[c] else "updated"
-            if all(o == "unchanged" for o in outcomes.values()):
-                unchanged += len(outcomes)
-                continue
+            outcomes, validated, current = checked.outcomes[code], checked.validated[code], checked.current.get(code, {})
             for c, (number, _v) in sorted(posted.items(), key=lambda item: item[1][0]):
                 if outcomes[c] == "unchanged":
                     unchanged += 1
                     continue
-                old = current.get(code, {}).get(c)
+                old = current.get(c)
                 changes.append({"row": number, "indicator": code, "component": c,
                                 "name": f"{indicators[code].name} · {components[code][c].name}", "outcome": outcomes[c],
                                 "old": str(old) if old is not None else None, "new": str(validated[c])})
@@ -297,9 +291,7 @@ class CountyReturnImporter(Importer):
         preview = {"changes": changes, "unchanged": unchanged, "errors": [e.as_dict() for e in errors],
                    "version": county_return.version if county_return is not None else None,
                    # each changed indicator complete (what the file gives over what the return has)
-                   "figures": {code: {c: str(v) for c, v in {**current.get(code, {}),
-                                                             **{k: v for k, (_n, v) in groups[code].items()}}.items()}
-                               for code in sorted({c["indicator"] for c in changes})}}
+                   "figures": checked.figures(sorted({c["indicator"] for c in changes}))}
         if resource.blank:
             preview["notes"] = [_("%(n)s rows have no value; those figures stay as they are.") % {"n": resource.blank}]
         return preview

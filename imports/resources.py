@@ -366,8 +366,8 @@ class CommunityProfileResource(VillageRowsMixin, ServiceResource):
 class CountyReturnResource(ServiceResource):
     """One figure of a county's return per row: indicator code, component code, value. Each row is
     cleaned and model-validated here (IndicatorValue.value: 18 digits, 4 decimals); the figures of
-    one indicator are checked together afterwards (targets.services.figures_validate) and written
-    by reports.services.county_return_save."""
+    one indicator are checked together afterwards (reports.services.county_return_preview) and
+    written by reports.services.county_return_save."""
 
     indicator = fields.Field(column_name="指标代码", widget=CodeWidget())
     component = fields.Field(column_name="分项代码", widget=CodeWidget())
@@ -440,7 +440,7 @@ class CountyReturnResource(ServiceResource):
         if not import_validation_errors and instance.value is None:
             self.blank += 1  # a figure left empty: the return keeps what it has
             return True
-        return False  # unchanged figures are judged per indicator, after figures_validate
+        return False  # unchanged figures are judged per indicator, by county_return_preview
 
     def change(self, instance, is_create, row) -> dict:
         return {"indicator": instance._import_code, "component": instance._import_component, "value": instance.value}

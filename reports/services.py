@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -28,7 +29,14 @@ from kernel.uploads import evidence_upload_check
 from kernel.versioning import record_touch, refuse_if_stale
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
 from targets.selectors import RuleCatalogue, rule_catalogue
-from targets.services import figures_validate, rollups_enqueue, values_approve, values_bulk_record
+from targets.services import (
+    figures_validate,
+    rollups_enqueue,
+    values_approve,
+    values_bulk_record,
+    values_send_back,
+    values_submit,
+)
 
 from . import access
 from .models import (
@@ -193,6 +201,57 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     return county_return
 
 
+@dataclass
+class ReturnPreview:
+    """What ``county_return_save`` would make of figures given for a county's return, unwritten:
+    the one dry run behind the API's ``dry_run`` and the county return import's preview."""
+
+    current: dict[str, dict[str, Decimal]]  # the return's figures now: indicator → component → value
+    merged: dict[str, dict[str, object]]  # per indicator given: the return's figures with the given ones over them
+    refused: dict[str, list[str]]  # per indicator whose figures break a rule (figures_validate): why
+    validated: dict[str, dict[str, Decimal]]  # per accepted indicator: its figures as they would be saved
+    outcomes: dict[str, dict[str, str]]  # per accepted indicator, per figure given: created, updated or unchanged
+
+    def figures(self, codes=None) -> dict[str, dict[str, str]]:
+        """What to give ``county_return_save``: each accepted indicator (or those of ``codes``)
+        complete, as text."""
+        return {code: {c: str(v) for c, v in self.merged[code].items()}
+                for code in (self.validated if codes is None else codes)}
+
+
+def county_return_preview(*, region: Region, period: ReportingPeriod, county_return: CountyReturn | None,
+                          figures: dict[str, dict[str, object]],
+                          catalogue: RuleCatalogue | None = None) -> ReturnPreview:
+    """Check figures given for ``region``'s return of ``period`` (``county_return``: the return, or
+    None if it has not been opened) as a save would, without writing: each indicator given is
+    completed with the figures the return already has and checked by ``figures_validate``; each
+    figure given is created, updated or unchanged. ``figures``: indicator code → component code →
+    value, every code one the catalogue (``catalogue``, the county-reported indicators by default)
+    has; the faces check codes, duplicates and the county first, each with its own messages."""
+    catalogue = catalogue or rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    current: dict[str, dict[str, Decimal]] = {}
+    if county_return is not None:  # as tuples: 10,000 model instances cost more than the push
+        for code, component, value in IndicatorValue.objects.filter(
+                region=region, year=period.year, quarter=period.quarter,
+                indicator__reported_by=Indicator.ReportedBy.COUNTY).order_by().values_list(
+                "indicator__code", "component__code", "value"):
+            current.setdefault(code, {})[component] = value
+    preview = ReturnPreview(current=current, merged={}, refused={}, validated={}, outcomes={})
+    for code, given in figures.items():
+        merged = preview.merged[code] = {**current.get(code, {}), **given}
+        try:
+            validated = figures_validate(indicator=catalogue.indicators[code], region=region, components=merged,
+                                         expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+        except ValidationError as exc:
+            preview.refused[code] = exc.messages
+            continue
+        preview.validated[code] = validated
+        old = current.get(code, {})
+        preview.outcomes[code] = {c: "created" if old.get(c) is None else "unchanged" if old[c] == validated[c]
+                                  else "updated" for c in given}
+    return preview
+
+
 def county_return_warnings(county_return: CountyReturn) -> list[str]:
     """Soft rules: figures that are allowed but need the county's explanation before submission."""
     warnings = []
@@ -245,8 +304,8 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     if warnings and not explanation.strip():
         raise ValidationError([_("Explain these before submitting:")] + warnings)
     now = timezone.now()
-    _values_set_status(values, IndicatorValue.Status.SUBMITTED, reason=f"{county_return.source_ref} submitted",
-                       submitted_by=user, submitted_at=now)
+    values_submit(values=[row for components in values.values() for row in components.values()], user=user,
+                  reason=f"{county_return.source_ref} submitted", when=now)
     was_returned = county_return.state == CountyReturn.State.RETURNED
     county_return.state = CountyReturn.State.RESUBMITTED if was_returned else CountyReturn.State.SUBMITTED
     county_return.explanation = explanation.strip()
@@ -254,18 +313,6 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return.first_submitted_at = county_return.first_submitted_at or now
     record_touch(county_return, user)
     return county_return
-
-
-def _values_set_status(values: dict[str, dict[str, IndicatorValue]], status: str, reason: str, **fields) -> None:
-    """Move a return's figures to a new status one row at a time, so each change is in the audit
-    trail with its reason (a bulk UPDATE would bypass the history)."""
-    for components in values.values():
-        for row in components.values():
-            row.status = status
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row._change_reason = reason
-            row.save()
 
 
 def _require_reviewable(record, reviewer) -> None:
@@ -316,8 +363,9 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     _require_reviewable(county_return, reviewer)
     if not comment.strip():
         refuse(_("Say what needs fixing: a returned report needs a comment."))
-    _values_set_status(return_values(county_return), IndicatorValue.Status.RETURNED,
-                       reason=f"{county_return.source_ref} returned: {comment.strip()[:150]}")
+    values_send_back(values=[row for components in return_values(county_return).values()
+                             for row in components.values()],
+                     reason=f"{county_return.source_ref} returned: {comment.strip()[:150]}")
     county_return.state = CountyReturn.State.RETURNED
     county_return.reviewed_by, county_return.reviewed_at = reviewer, timezone.now()
     county_return.review_comment = comment.strip()
@@ -545,8 +593,8 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
         row.save()
     correction.state, correction.reviewed_by, correction.reviewed_at = Correction.State.APPROVED, reviewer, now
     correction.save()
-    code, county_id = correction.indicator.code, correction.county_return.region_id
-    rollups_enqueue({code: {county_id}})
+    rollups_enqueue(indicator_codes=[correction.indicator.code], county_ids=[correction.county_return.region_id],
+                    trigger="approval")
     return correction
 
 

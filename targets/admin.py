@@ -1,9 +1,7 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin, RoleScopedInline
-from accounts.scoping import is_city_admin
 
 from .models import (
     Indicator,
@@ -17,7 +15,7 @@ from .models import (
     YearlyAllocation,
 )
 from .selectors import quota_check
-from .services import values_approve
+from .services import rollups_enqueue
 
 
 class ComponentInline(RoleScopedInline, admin.TabularInline):
@@ -36,10 +34,7 @@ class IndicatorAdmin(RoleScopedAdmin):
 
     @admin.action(description=_("Recompute the snapshots of the selected indicators"))
     def recompute(self, request, queryset):
-        from outbox.services import job_enqueue
-
-        job_enqueue(task="targets.rollup", kwargs={"indicator_codes": list(queryset.values_list("code", flat=True)),
-                                                   "trigger": "admin"})
+        rollups_enqueue(indicator_codes=queryset.values_list("code", flat=True), trigger="admin")
         self.message_user(request, _("Recompute queued."), messages.SUCCESS)
 
 
@@ -91,31 +86,16 @@ class YearlyAllocationAdmin(RoleScopedAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ReadOnlyAdmin):
-    """Values are entered through returns, imports and the API (services validate them); here the
-    city administrator reads, filters and approves — never edits a figure behind the workflow."""
+    """Values are entered through returns, imports and the API (services validate them) and
+    approved only by reviewing their return (reports.services.county_return_approve, on the
+    return's page); here the city administrator reads and filters them — never edits or approves a
+    figure behind the workflow."""
 
     list_display = ["indicator", "region", "year", "quarter", "component", "value", "status", "source",
                     "submitted_by", "approved_by", "approved_at"]
     list_filter = ["status", "source", "year", "quarter", "indicator"]
     search_fields = ["indicator__code", "indicator__name", "region__name", "source_ref"]
     list_select_related = ["indicator", "region", "component", "submitted_by", "approved_by"]
-    actions = ["approve"]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not is_city_admin(request.user):
-            actions.pop("approve", None)
-        return actions
-
-    @admin.action(description=_("Approve the selected submitted values"))
-    def approve(self, request, queryset):
-        try:
-            n = values_approve(values=list(queryset), approver=request.user)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return
-        self.message_user(request, _("%(n)d values approved; the figures are being recomputed.") % {"n": n},
-                          messages.SUCCESS)
 
 
 @admin.register(Snapshot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from pathlib import Path
@@ -75,8 +76,6 @@ def plan_targets_clone(*, source, plan, tasks: dict) -> None:
         target.save()
 
 
-
-
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
                      expected: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
@@ -117,37 +116,36 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
     return values
 
 
-@transaction.atomic
-def value_record(*, indicator: Indicator, region: Region, quarter: Quarter, components: dict[str, Decimal],
-                 user, source: str = IndicatorValue.Source.FORM, source_ref: str = "",
-                 submit: bool = False) -> list[IndicatorValue]:
-    """Enter (or change) one unit's figures for one indicator and quarter, all components at
-    once. Refused whole, with a message in Chinese, if any rule is broken; nothing is written."""
-    values = figures_validate(indicator=indicator, region=region, components=components)
-    existing = {v.component.code: v for v in IndicatorValue.objects.select_for_update().filter(
-        indicator=indicator, region=region, year=quarter.year, quarter=quarter.number).select_related("component")}
-    if any(v.status == IndicatorValue.Status.APPROVED for v in existing.values()):
-        refuse(_("%(name)s for %(region)s %(quarter)s is approved and locked; ask for a correction."),
-                name=indicator.name, region=region.name, quarter=quarter.label)
-    now = timezone.now()
-    components_by_code = {c.code: c for c in indicator.components.all()}
-    out = []
-    for code, value in values.items():
-        row = existing.get(code) or IndicatorValue(indicator=indicator, component=components_by_code[code],
-                                                   region=region, year=quarter.year, quarter=quarter.number)
-        if row.pk:
-            row.version += 1
-        row.value, row.source, row.source_ref = value, source, source_ref
-        row.status = IndicatorValue.Status.SUBMITTED if submit else IndicatorValue.Status.DRAFT
-        row.submitted_by, row.submitted_at = (user, now) if submit else (row.submitted_by, row.submitted_at)
+def values_submit(*, values: Iterable[IndicatorValue], user, reason: str, when=None) -> None:
+    """Send figures for review (a county return's submission: reports.services.county_return_submit);
+    ``when``: the submission's time (now by default)."""
+    _values_status_set(values, IndicatorValue.Status.SUBMITTED, reason=reason, submitted_by=user,
+                       submitted_at=when or timezone.now())
+
+
+def values_send_back(*, values: Iterable[IndicatorValue], reason: str) -> None:
+    """Return figures to their unit for changes (reports.services.county_return_send_back)."""
+    _values_status_set(values, IndicatorValue.Status.RETURNED, reason=reason)
+
+
+def _values_status_set(values: Iterable[IndicatorValue], status: str, *, reason: str, **fields) -> None:
+    """Move figures to a new status one row at a time, so each change is in the audit trail with
+    its reason (a bulk UPDATE would bypass the history)."""
+    for row in values:
+        row.status = status
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row._change_reason = reason
         row.save()
-        out.append(row)
-    return out
 
 
 @transaction.atomic
 def values_approve(*, values: list[IndicatorValue], approver) -> int:
-    """Approve submitted values; the affected snapshots are recomputed after the commit."""
+    """Approve submitted values; the affected snapshots are recomputed after the commit.
+
+    Approval has one entry point, a return's review: reports.services.county_return_approve (who
+    may approve, the return's state, the security log, the notification) calls this; no page, API
+    or admin action approves figures otherwise."""
     pks = [v.pk for v in values]
     rows = list(IndicatorValue.objects.select_for_update().filter(pk__in=pks).select_related("indicator", "region"))
     not_submitted = [r for r in rows if r.status != IndicatorValue.Status.SUBMITTED]
@@ -161,20 +159,26 @@ def values_approve(*, values: list[IndicatorValue], approver) -> int:
     affected: dict[str, set[int]] = {}
     for row in rows:
         affected.setdefault(row.indicator.code, set()).add(row.region.county_id or row.region_id)
-    rollups_enqueue(affected)
+    for code, county_ids in affected.items():
+        rollups_enqueue(indicator_codes=[code], county_ids=county_ids, trigger="approval")
     return len(rows)
 
 
-def rollups_enqueue(affected: dict[str, set[int]]) -> None:
-    """Write the roll-ups a change needs to the outbox, in the caller's transaction: they are
-    sent after the commit, or when the broker is back if it is down (outbox/models.py)."""
+def rollups_enqueue(*, indicator_codes: Iterable[str] | None, trigger: str,
+                    county_ids: Iterable[int] | None = None) -> None:
+    """The one way to ask for a roll-up: write a ``targets.rollup`` job to the outbox, in the
+    caller's transaction, so it is sent after the commit (or when the broker is back if it is down:
+    outbox/models.py) and never for a change that rolled back.
+
+    ``indicator_codes``: the indicators to recompute (None: all); ``county_ids``: the counties whose
+    figures changed (None or empty: every county, e.g. a new quota set changes every county's
+    target); ``trigger``: why, recorded on the run (approval, quota, certification, admin)."""
     from outbox.services import job_enqueue
 
-    for code, county_ids in affected.items():
-        # no counties named: every county (a new quota set changes every county's target)
-        job_enqueue(task="targets.rollup", kwargs={"indicator_codes": [code],
-                                                   "county_ids": sorted(county_ids) or None,
-                                                   "trigger": "approval" if county_ids else "quota"})
+    codes = list(indicator_codes) if indicator_codes is not None else None
+    counties = sorted(county_ids) if county_ids is not None else []
+    job_enqueue(task="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
+                                               "trigger": trigger})
 
 
 @transaction.atomic
@@ -195,7 +199,7 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
         q._change_reason = f"quota_set_issue v{quota_set.version}"
         q.save()
     if target.indicator_id:
-        rollups_enqueue({target.indicator.code: set()})
+        rollups_enqueue(indicator_codes=[target.indicator.code], trigger="quota")
     return quota_set
 
 

@@ -8,8 +8,8 @@ from django.test import TestCase
 
 from divisions.models import Region
 from kernel.quarters import Quarter
-from targets.models import Indicator, Snapshot
-from targets.services import value_record, values_approve
+from targets.models import IndicatorValue, Snapshot
+from targets.services import values_approve, values_bulk_record, values_submit
 
 
 def county(name: str) -> Region:
@@ -20,17 +20,32 @@ def city() -> Region:
     return Region.objects.get(level=Region.Level.CITY)
 
 
+def record(code: str, region: Region | str, quarter: str, *, submit: bool = False, user=None,
+           **components) -> list[IndicatorValue]:
+    """Enter one unit's figures of one indicator as a draft through ``values_bulk_record`` (the save
+    behind every return, import and API push: all of ``figures_validate``'s rules, approved figures
+    locked); with ``submit``, send them for review as a return's submission does (``values_submit``).
+    Refused whole with the service's ValidationError; nothing is written then."""
+    region = county(region) if isinstance(region, str) else region
+    q = Quarter.parse(quarter)
+    values_bulk_record(region=region, quarter=q, figures={code: components}, user=user)
+    rows = list(IndicatorValue.objects.filter(indicator__code=code, region=region, year=q.year, quarter=q.number))
+    if submit:
+        values_submit(values=rows, user=user, reason="test submitted")
+    return rows
+
+
 def approve(code: str, region: Region | str, quarter: str, **components) -> None:
     """Record and approve one unit's figures (the roll-up then runs after commit, eagerly)."""
-    region = county(region) if isinstance(region, str) else region
     # Tests run inside a transaction that never commits: run the on-commit roll-up as a commit would.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        _approve(code, region, quarter, components)
+        record_approved(code, region, quarter, **components)
 
 
-def _approve(code, region, quarter, components) -> None:
-    rows = value_record(indicator=Indicator.objects.get(code=code), region=region, quarter=Quarter.parse(quarter),
-                        components={k: Decimal(str(v)) for k, v in components.items()}, user=None, submit=True)
+def record_approved(code: str, region: Region | str, quarter: str, **components) -> None:
+    """Enter, submit and approve one unit's figures (``record``, then ``values_approve``, the step
+    of a return's approval that makes figures official and enqueues their roll-up)."""
+    rows = record(code, region, quarter, submit=True, **{k: Decimal(str(v)) for k, v in components.items()})
     values_approve(values=rows, approver=None)
 
 

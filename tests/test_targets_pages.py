@@ -48,14 +48,10 @@ def test_drill_through_names_who_submitted_and_approved(client_for, figures):
 
 
 def test_unapproved_preview_is_labelled_and_separate(client_for, figures):
-    from kernel.quarters import Quarter
-    from targets.models import Indicator
-    from targets.services import value_record
-    from tests.targets_helpers import county
+    from tests.targets_helpers import county, record
 
-    value_record(indicator=Indicator.objects.get(code="registered_unemployment_rate"), region=county("紫阳县"),
-                 quarter=Quarter(2024, 1), components={"registered_unemployed": D(80), "urban_labour_force": D(900)},
-                 user=None, submit=True)
+    record("registered_unemployment_rate", county("紫阳县"), "2024Q1", registered_unemployed=D(80),
+           urban_labour_force=D(900), submit=True)
     client = client_for("leader")
     official = client.get(URL + "?quarter=2024Q1").content.decode()
     preview = client.get(URL + "?quarter=2024Q1&basis=all").content.decode()

@@ -8,11 +8,9 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from kernel.quarters import Quarter
-from targets.models import Indicator, IndicatorValue, RollupRun, Snapshot
+from targets.models import IndicatorValue, RollupRun, Snapshot
 from targets.rollup import rollup
-from targets.services import value_record
-from tests.targets_helpers import approve, city, county, snap
+from tests.targets_helpers import approve, city, county, record, snap
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)
@@ -64,8 +62,7 @@ def test_city_only_indicator_is_entered_for_the_city_and_never_summed():
     assert (s.value, s.target_value, s.status) == (D("5.2"), D("5.5"), "amber")
     assert not Snapshot.objects.filter(indicator__code="surveyed_unemployment_rate", region__level="county").exists()
     with pytest.raises(ValidationError, match="只能由全市填报|city only"):
-        value_record(indicator=Indicator.objects.get(code="surveyed_unemployment_rate"), region=county("汉滨区"),
-                     quarter=Quarter(2024, 2), components={"value": D(5)}, user=None)
+        record("surveyed_unemployment_rate", county("汉滨区"), "2024Q2", value=D(5))
 
 
 def test_yearly_flow_accumulates_within_each_year():
@@ -99,9 +96,7 @@ def test_per_county_target():
 
 
 def test_only_approved_values_count():
-    ind = Indicator.objects.get(code="urban_new_jobs")
-    value_record(indicator=ind, region=county("汉滨区"), quarter=Quarter(2024, 1), components={"value": D(800)},
-                 user=None, submit=True)
+    record("urban_new_jobs", county("汉滨区"), "2024Q1", value=D(800), submit=True)
     approve("urban_new_jobs", "石泉县", "2024Q1", value=100)
     assert snap("urban_new_jobs", city(), "2024Q1").period_value == D(100)
 
@@ -152,23 +147,20 @@ def test_approval_recomputes_only_the_affected_regions():
 def test_bad_input_is_refused_and_nothing_is_written(code, components, message):
     before = IndicatorValue.objects.count()
     with pytest.raises(ValidationError, match=message):
-        value_record(indicator=Indicator.objects.get(code=code), region=county("汉滨区"), quarter=Quarter(2024, 1),
-                     components=components, user=None)
+        record(code, county("汉滨区"), "2024Q1", **components)
     assert IndicatorValue.objects.count() == before
 
 
 def test_a_value_for_a_unit_that_does_not_report_it_is_refused():
     town = county("汉滨区").children.first()
     with pytest.raises(ValidationError):
-        value_record(indicator=Indicator.objects.get(code="urban_new_jobs"), region=town, quarter=Quarter(2024, 1),
-                     components={"value": D(1)}, user=None)
+        record("urban_new_jobs", town, "2024Q1", value=D(1))
 
 
 def test_approved_values_are_locked():
     approve("urban_new_jobs", "汉滨区", "2024Q1", value=100)
     with pytest.raises(ValidationError, match="锁定|locked"):
-        value_record(indicator=Indicator.objects.get(code="urban_new_jobs"), region=county("汉滨区"),
-                     quarter=Quarter(2024, 1), components={"value": D(200)}, user=None)
+        record("urban_new_jobs", county("汉滨区"), "2024Q1", value=D(200))
     assert IndicatorValue.objects.get(indicator__code="urban_new_jobs", year=2024, quarter=1).value == D(100)
 
 
@@ -264,8 +256,7 @@ def test_derived_indicator_counts_come_from_a_registered_source(monkeypatch):
     assert c.expected_to_date == D("1200.1643") and c.status == "red"
     assert snap("municipal_fe_communities", city(), "2023Q4").value == D(40)
     with pytest.raises(ValidationError):
-        value_record(indicator=Indicator.objects.get(code="municipal_fe_communities"), region=county("汉滨区"),
-                     quarter=Quarter(2024, 4), components={"value": D(99)}, user=None)
+        record("municipal_fe_communities", county("汉滨区"), "2024Q4", value=D(99))
 
 
 def test_a_run_left_running_by_a_lost_worker_is_closed_by_the_next_roll_up(settings):

@@ -17,11 +17,10 @@ from django.db import connection
 
 from ankang_jobs.celery import app
 from divisions.models import Region
-from kernel.quarters import Quarter
-from targets.models import Indicator, RollupRun, Snapshot
+from targets.models import RollupRun, Snapshot
 from targets.rollup import rollup
-from targets.services import value_record, values_approve
 from tests.conftest import reference_data_load
+from tests.targets_helpers import record_approved
 from tests.test_services import need_service
 
 
@@ -33,10 +32,8 @@ def loaded(transactional_db):
 
 
 def _approve(code: str, county: str, quarter: str, **components) -> None:
-    region = Region.objects.get(level="county", name=county)
-    rows = value_record(indicator=Indicator.objects.get(code=code), region=region, quarter=Quarter.parse(quarter),
-                        components={k: D(v) for k, v in components.items()}, user=None, submit=True)
-    values_approve(values=rows, approver=None)
+    record_approved(code, Region.objects.get(level="county", name=county), quarter,
+                    **{k: D(v) for k, v in components.items()})
 
 
 def test_two_rollups_at_once_one_proceeds_the_other_finds_nothing_to_do(loaded):

@@ -16,6 +16,8 @@ from communities.models import Certification, Tier
 from divisions.models import Region
 
 COUNTS = {"municipal": 1150, "provincial": 38, "provincial_star": 14, "national": 3}
+ISSUERS = {"municipal": "安康市人民政府（演示）", "provincial": "陕西省人社厅（演示）",
+           "provincial_star": "陕西省人社厅（演示）", "national": "人力资源社会保障部（演示）"}
 START, END = datetime.date(2021, 6, 1), datetime.date(2026, 5, 31)
 
 
@@ -26,26 +28,26 @@ def demo_certifications_seed() -> int:
     if Certification.objects.filter(is_demo=True).exists():
         return 0
     rnd = random.Random(1500)
-    tiers = {t.code: t for t in Tier.objects.all()}
+    lowest, *higher = Tier.objects.order_by("rank")  # the tier order: each tier rests on the one below
     span = (END - START).days
     units = list(Region.objects.filter(level=Region.Level.VILLAGE).order_by("code"))
-    municipal = rnd.sample(units, COUNTS["municipal"])
+    municipal = rnd.sample(units, COUNTS[lowest.code])
     held = {r.pk: START + datetime.timedelta(days=rnd.randrange(span)) for r in municipal}
-    rows = [Certification(community=r, tier=tiers["municipal"], certificate_number=f"演示-市-{i:04d}",
-                          certified_on=held[r.pk], issuer="安康市人民政府（演示）", is_demo=True)
+    rows = [Certification(community=r, tier=lowest, certificate_number=f"演示-市-{i:04d}",
+                          certified_on=held[r.pk], issuer=ISSUERS[lowest.code], is_demo=True)
             for i, r in enumerate(municipal, start=1)]
-    candidates = [r for r in municipal if r.kind == Region.Kind.COMMUNITY]
-    for code, issuer in (("provincial", "陕西省人社厅（演示）"), ("provincial_star", "陕西省人社厅（演示）"),
-                         ("national", "人力资源社会保障部（演示）")):
-        chosen = rnd.sample(candidates, COUNTS[code])
+    below = municipal  # the holders of the tier below, from whom the next tier's are drawn
+    for tier in higher:
+        candidates = [r for r in below if r.kind == Region.Kind.COMMUNITY or not tier.communities_only]
+        chosen = rnd.sample(candidates, COUNTS[tier.code])
         for i, r in enumerate(chosen, start=1):
             earliest = held[r.pk] + datetime.timedelta(days=90)
             if earliest >= END:
                 continue
             held[r.pk] = earliest + datetime.timedelta(days=rnd.randrange((END - earliest).days))
-            rows.append(Certification(community=r, tier=tiers[code], certificate_number=f"演示-{code}-{i:03d}",
-                                      certified_on=held[r.pk], issuer=issuer, is_demo=True))
-        candidates = chosen
+            rows.append(Certification(community=r, tier=tier, certificate_number=f"演示-{tier.code}-{i:03d}",
+                                      certified_on=held[r.pk], issuer=ISSUERS[tier.code], is_demo=True))
+        below = chosen
     Certification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
