@@ -139,7 +139,8 @@ def task_report_template_download(request, period_label: str, number: int | None
 
 
 def _located(errors: list[dict]) -> list[dict]:
-    return [{**e, "where": where(e.get("sheet", ""), e.get("row", 0), e.get("column", ""))} for e in errors]
+    return [{**error, "where": where(error.get("sheet", ""), error.get("row", 0), error.get("column", ""))}
+            for error in errors]
 
 
 @login_required

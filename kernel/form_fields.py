@@ -87,15 +87,13 @@ class QuarterField(forms.CharField):
     default_error_messages = {"invalid": gettext_lazy("Choose a quarter."),
                               "required": gettext_lazy("Choose a quarter.")}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 6)
-        super().__init__(**kwargs)
-
     def clean(self, value):
         label = super().clean(value)
         if label in self.empty_values:
             return None
         try:
+            if not label.isascii():  # Quarter.parse's \d would take "２０２４Q1"
+                raise ValueError(label)
             return Quarter.parse(label)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
