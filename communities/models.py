@@ -189,6 +189,19 @@ class ApplicationQuerySet(models.QuerySet):
             county_ids.append(user.region.county_id)
         return counties.filter(pk__in=[pk for pk in county_ids if pk])
 
+    def awaiting_review_by(self, user):
+        """Applications in review at a step ``user`` decides: their town's officer (初审), their
+        county's officers other than the one who submitted it (审核), the city administrator
+        (认定)."""
+        scope = models.Q(pk__in=[])
+        if town_id := officer_town_id(user):
+            scope |= models.Q(step=Application.Step.TOWN, community__parent_id=town_id)
+        if county_id := officer_county_id(user):
+            scope |= models.Q(step=Application.Step.COUNTY, county_id=county_id) & ~models.Q(submitted_by=user)
+        if is_city_admin(user):
+            scope |= models.Q(step=Application.Step.CITY)
+        return self.for_user(user).filter(scope, state=Application.State.IN_REVIEW)
+
     def open(self):
         return self.filter(state__in=Application.OPEN_STATES)
 
