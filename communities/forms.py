@@ -13,6 +13,8 @@ from kernel.form_fields import TEXT_MAX, DayField, VersionField, WholeNumberFiel
 
 from .models import Application, ApplicationCheck, Certification, Tier
 
+UNKNOWN_ACTION = {"required": _("Unknown action."), "invalid_choice": _("Unknown action.")}
+
 
 def _max_length(model, field: str) -> int:
     return model._meta.get_field(field).max_length
@@ -23,8 +25,8 @@ class ApplicationNewForm(forms.Form):
     Whether the user's county may apply for it is the pipeline's rule (application_create)."""
 
     community = forms.CharField(error_messages={"required": _("Enter the NBS code of the village or community.")})
-    tier = forms.ModelChoiceField(queryset=Tier.objects.none(), to_field_name="code",
-                                  error_messages={"required": _("Choose a tier."), "invalid_choice": _("Choose a tier.")})
+    tier = forms.ModelChoiceField(queryset=Tier.objects.none(), to_field_name="code", error_messages={
+        "required": _("Choose a tier."), "invalid_choice": _("Choose a tier.")})
     summary = forms.CharField(label=_("Summary"), required=False, max_length=TEXT_MAX)
 
     def __init__(self, *args, user, **kwargs):
@@ -48,7 +50,7 @@ class ApplicationActionForm(forms.Form):
     ACTIONS = ("save", "evidence", "submit", "approve", "return", "cancel")
 
     action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS],
-                               error_messages={"required": _("Unknown action."), "invalid_choice": _("Unknown action.")})
+                               error_messages=UNKNOWN_ACTION)
 
 
 class ChecklistForm(forms.Form):
@@ -107,7 +109,7 @@ class CancelForm(forms.Form):
 
 class CertificationActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("review", "review"), ("withdraw", "withdraw")],
-                               error_messages={"required": _("Unknown action."), "invalid_choice": _("Unknown action.")})
+                               error_messages=UNKNOWN_ACTION)
 
 
 class CertificationReviewForm(forms.Form):

@@ -65,7 +65,8 @@ def application_list(request):
     return render(request, "communities/applications.html", {
         "page": page, "params": params, "query": urlencode({name: value for name, value in params.items() if value}),
         "counties": Application.objects.counties_for(request.user),
-        "tiers": Tier.objects.all(), "states": Application.State.choices, "steps": Application.Step.choices,
+        "tiers": Tier.objects.for_user(request.user), "states": Application.State.choices,
+        "steps": Application.Step.choices,
         "counts": application_state_counts(user=request.user, county=params["county"]),
         "queue": review_queue(user=request.user)[:50], "can_apply": can_apply(request.user),
     })
@@ -97,8 +98,8 @@ def application_new(request):
     code = str(form["community"].value() or "").strip()
     community = form.villages.filter(code=code).select_related("parent", "county").first() if code else None
     return render(request, "communities/application_new.html", {
-        "code": code, "community": community, "tier_code": form["tier"].value() or "", "tiers": Tier.objects.all(),
-        "errors": errors, "summary": form["summary"].value() or "",
+        "code": code, "community": community, "tier_code": form["tier"].value() or "",
+        "tiers": form.fields["tier"].queryset, "errors": errors, "summary": form["summary"].value() or "",
     }, status=status)
 
 
@@ -246,7 +247,8 @@ def progress(request):
 def criteria(request):
     _require_reader(request.user)
     return render(request, "communities/criteria.html", {
-        "tiers": Tier.objects.prefetch_related("criteria"), "can_edit": can_edit_criteria(request.user),
+        "tiers": Tier.objects.for_user(request.user).prefetch_related("criteria"),
+        "can_edit": can_edit_criteria(request.user),
         "cumulative": higher_tiers_count_toward_lower(),
         "steps": [Application.Step(step).label for step in pipeline.review_steps()],
         "kinds": Criterion.Kind,

@@ -30,7 +30,7 @@ def registry_list(request):
     if response is not None:
         return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    tiers = {tier.rank: tier for tier in Tier.objects.all()}
+    tiers = {tier.rank: tier for tier in Tier.objects.for_user(request.user)}
     for unit in page:
         unit.top_tier = tiers.get(unit.top_rank)
     query = urlencode({name: value for name, value in params.items() if value})
@@ -68,7 +68,7 @@ def community_detail(request, code: str):
     history = profile.history.select_related("history_user")[:20] if profile else []
     today = timezone.localdate()
     held = set(certifications.in_force_on(today).values_list("tier__rank", flat=True))
-    next_tier = Tier.objects.filter(rank=max(held, default=0) + 1).first()
+    next_tier = Tier.objects.for_user(user).filter(rank=max(held, default=0) + 1).first()
     if next_tier and next_tier.communities_only and not region.is_community:
         next_tier = None
     return render(request, "communities/community.html", {
