@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from .roles import Role
+from .scoping import is_city_admin, officer_county_id, officer_department_id, sees_whole_city
 
 if TYPE_CHECKING:
     from .models import User
@@ -19,17 +19,15 @@ class UserQuerySet(models.QuerySet):
         county's or department's colleagues for officers; otherwise only oneself."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if sees_whole_city(user):
             return self
         scope = Q(pk=user.pk)
-        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            scope |= Q(region_id=user.region_id)
-        if user.has_role(Role.DEPT_OFFICER) and user.department_id:
-            scope |= Q(department_id=user.department_id)
+        if county_id := officer_county_id(user):
+            scope |= Q(region_id=county_id)
+        if department_id := officer_department_id(user):
+            scope |= Q(department_id=department_id)
         return self.filter(scope)
 
     def editable_by(self, user: User) -> UserQuerySet:
         """Only the city administrator manages accounts and roles."""
-        if user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.CITY_ADMIN)):
-            return self
-        return self.none()
+        return self if is_city_admin(user) else self.none()

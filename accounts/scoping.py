@@ -30,6 +30,34 @@ def is_security_admin(user) -> bool:
     return _active(user) and user.has_role(Role.SECURITY_ADMIN)
 
 
+def sees_whole_city(user) -> bool:
+    """The office (the city administrator) and the leaders see every county's and every
+    department's records; everyone else sees their own unit's."""
+    return _active(user) and (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER))
+
+
+def officer_county_id(user) -> int | None:
+    """The county a county officer works for; None for anyone else (and for an officer whose
+    account names no county)."""
+    if _active(user) and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
+        return user.region_id
+    return None
+
+
+def officer_town_id(user) -> int | None:
+    """The town (乡镇、街道) a town officer works for; None for anyone else."""
+    if _active(user) and user.has_role(Role.TOWN_OFFICER) and user.region_id:
+        return user.region_id
+    return None
+
+
+def officer_department_id(user) -> int | None:
+    """The department a department officer works for; None for anyone else."""
+    if _active(user) and user.has_role(Role.DEPT_OFFICER) and user.department_id:
+        return user.department_id
+    return None
+
+
 class PlanDataQuerySet(models.QuerySet):
     """Plan data (plans, sections, tasks, departments, targets): every role that works with the
     plan reads all of it; only the city administrator changes it."""

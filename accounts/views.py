@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kernel.security_log import security_event
+
+from .forms import TokenForm
 
 
 class LoginView(auth_views.LoginView):
@@ -38,11 +41,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+def _next(request, target: str | None = None) -> str:
+    """Where to go after the second factor: ``target`` (the form's), else ?next=, if it is on this
+    site; else 我的工作."""
+    target = target or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
         return target
     return reverse("my_work:home")
+
+
+def _after(request, view: str) -> str:
+    """The URL of ``view`` (setup or verification), carrying where to go afterwards."""
+    return f"{reverse(view)}?{urlencode({'next': _next(request)})}"
+
+
+def _posted_token(request) -> tuple[str, str | None]:
+    """The code and the next page from the form; a malformed code is a wrong code."""
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["token"], form.cleaned_data["next"]
+    return "", form.cleaned_data.get("next")
 
 
 def _qr_data_uri(url: str) -> str:
@@ -57,23 +76,24 @@ def otp_setup(request):
     A user who already has a confirmed device verifies instead (a security administrator resets
     a lost one)."""
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
-        return redirect(f"{reverse('accounts:otp-verify')}?next={_next(request)}")
+        return redirect(_after(request, "accounts:otp-verify"))
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="TOTP", confirmed=False)
-    error = ""
+    error, target = "", None
     if request.method == "POST":
-        if device.verify_token(request.POST.get("token", "").strip()):
+        token, target = _posted_token(request)
+        if token and device.verify_token(token):
             device.confirmed = True
             device.save()
             otp_login(request, device)
             security_event("otp_enrolled", request=request)
-            return redirect(_next(request))
+            return redirect(_next(request, target))
         error = _("The code is wrong or has expired. Enter the current six-digit code.")
         security_event("otp_failed", request=request, outcome="failed", step="setup")
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "accounts/otp_setup.html", {
-        "qr": _qr_data_uri(device.config_url), "secret": secret, "error": error, "next": _next(request)})
+        "qr": _qr_data_uri(device.config_url), "secret": secret, "error": error, "next": _next(request, target)})
 
 
 @login_required
@@ -81,15 +101,15 @@ def otp_verify(request):
     """The second factor for this session."""
     devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
     if not devices:
-        return redirect(f"{reverse('accounts:otp-setup')}?next={_next(request)}")
-    error = ""
+        return redirect(_after(request, "accounts:otp-setup"))
+    error, target = "", None
     if request.method == "POST":
-        token = request.POST.get("token", "").strip()
-        for device in devices:
+        token, target = _posted_token(request)
+        for device in devices if token else []:
             if device.verify_token(token):
                 otp_login(request, device)
                 security_event("otp_verified", request=request)
-                return redirect(_next(request))
+                return redirect(_next(request, target))
         error = _("The code is wrong or has expired. Enter the current six-digit code.")
         security_event("otp_failed", request=request, outcome="failed", step="verify")
-    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request)})
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request, target)})

@@ -1,4 +1,4 @@
-"""The API clients list (admin) as .xlsx / .csv (issue 8, part 4). Never the key or its hash:
+"""The API clients list (admin) as .xlsx / .csv. Never the key or its hash:
 the prefix identifies a key, as on the admin list."""
 
 from __future__ import annotations

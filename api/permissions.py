@@ -1,6 +1,6 @@
 from rest_framework import permissions
 
-from accounts.scoping import can_read_plan
+from accounts.scoping import can_read_plan, officer_county_id
 
 from .models import ApiClient
 
@@ -18,8 +18,7 @@ class WritesReturns(permissions.BasePermission):
     message = "此接口密钥为只读，不能写入。"
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.has_role("county_officer") and user.region_id):
+        if officer_county_id(request.user) is None:
             return False
         if isinstance(request.auth, ApiClient):
             return request.auth.can_write

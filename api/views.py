@@ -24,7 +24,7 @@ from reports.services import county_return_open, county_return_save, county_retu
 from targets.models import Indicator, QuotaSet, Snapshot, Target
 from tasks.models import Department, Plan, Responsibility, Task
 
-from . import serializers as s
+from . import serializers
 from .models import ApiClient, IdempotencyRecord
 from .permissions import ReadsPlan, WritesReturns
 from .schema import ErrorSerializer
@@ -43,7 +43,7 @@ class RefusesNul:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        texts = [*kwargs.values(), *(x for pair in request.query_params.lists() for x in (pair[0], *pair[1]))]
+        texts = [*kwargs.values(), *(text for pair in request.query_params.lists() for text in (pair[0], *pair[1]))]
         if any("\x00" in str(text) for text in texts):
             from rest_framework.exceptions import ParseError
 
@@ -61,16 +61,16 @@ def _param(name: str, description: str) -> OpenApiParameter:
 
 def _period(label: str) -> ReportingPeriod:
     try:
-        q = Quarter.parse(label)
+        quarter = Quarter.parse(label)
     except ValueError as exc:
         from rest_framework.exceptions import NotFound
 
         raise NotFound(_("No period %(label)s: write it like 2024Q3.") % {"label": label}) from exc
-    return get_object_or_404(ReportingPeriod, year=q.year, quarter=q.number)
+    return get_object_or_404(ReportingPeriod, year=quarter.year, quarter=quarter.number)
 
 
 class PlanList(ReadView):
-    serializer_class = s.PlanSerializer
+    serializer_class = serializers.PlanSerializer
 
     def get_queryset(self):
         return Plan.objects.for_user(self.request.user).order_by("period_start", "code")
@@ -78,7 +78,7 @@ class PlanList(ReadView):
 
 class PlanDetail(RefusesNul, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
-    serializer_class = s.PlanSerializer
+    serializer_class = serializers.PlanSerializer
     lookup_field = "code"
 
     def get_queryset(self):
@@ -87,7 +87,7 @@ class PlanDetail(RefusesNul, generics.RetrieveAPIView):
 
 @extend_schema(parameters=[_param("plan", "plan code, e.g. ankang-2022")])
 class TaskList(ReadView):
-    serializer_class = s.TaskSerializer
+    serializer_class = serializers.TaskSerializer
 
     def get_queryset(self):
         qs = Task.objects.for_user(self.request.user).select_related("plan", "section").prefetch_related(
@@ -98,7 +98,7 @@ class TaskList(ReadView):
 
 
 class DepartmentList(ReadView):
-    serializer_class = s.DepartmentSerializer
+    serializer_class = serializers.DepartmentSerializer
 
     def get_queryset(self):
         return Department.objects.for_user(self.request.user).prefetch_related("aliases").order_by("order", "name")
@@ -107,7 +107,7 @@ class DepartmentList(ReadView):
 @extend_schema(parameters=[_param("level", "city | county | town | village"),
                            _param("parent", "NBS code of the parent unit")])
 class RegionList(ReadView):
-    serializer_class = s.RegionSerializer
+    serializer_class = serializers.RegionSerializer
 
     def get_queryset(self):
         qs = Region.objects.for_user(self.request.user).select_related("parent", "county")
@@ -121,7 +121,7 @@ class RegionList(ReadView):
 
 class RegionDetail(RefusesNul, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
-    serializer_class = s.RegionDetailSerializer
+    serializer_class = serializers.RegionDetailSerializer
     lookup_field = "code"
 
     def get_queryset(self):
@@ -130,7 +130,7 @@ class RegionDetail(RefusesNul, generics.RetrieveAPIView):
 
 
 class IndicatorList(ReadView):
-    serializer_class = s.IndicatorSerializer
+    serializer_class = serializers.IndicatorSerializer
 
     def get_queryset(self):
         return Indicator.objects.for_user(self.request.user).prefetch_related("components").order_by("order", "code")
@@ -138,7 +138,7 @@ class IndicatorList(ReadView):
 
 @extend_schema(parameters=[_param("plan", "plan code")])
 class TargetList(ReadView):
-    serializer_class = s.TargetSerializer
+    serializer_class = serializers.TargetSerializer
 
     def get_queryset(self):
         qs = Target.objects.for_user(self.request.user).select_related("plan", "indicator", "task").prefetch_related(
@@ -149,7 +149,7 @@ class TargetList(ReadView):
 
 
 class PeriodList(ReadView):
-    serializer_class = s.PeriodSerializer
+    serializer_class = serializers.PeriodSerializer
 
     def get_queryset(self):
         return ReportingPeriod.objects.order_by("year", "quarter")
@@ -158,7 +158,7 @@ class PeriodList(ReadView):
 @extend_schema(parameters=[_param("indicator", "indicator code"), _param("region", "NBS code"),
                            _param("period", "e.g. 2024Q3")])
 class SnapshotList(ReadView):
-    serializer_class = s.SnapshotSerializer
+    serializer_class = serializers.SnapshotSerializer
 
     def get_queryset(self):
         qs = Snapshot.objects.for_user(self.request.user).select_related("indicator", "region")
@@ -169,31 +169,31 @@ class SnapshotList(ReadView):
             qs = qs.filter(region__code=params["region"])
         if params.get("period"):
             try:
-                q = Quarter.parse(params["period"])
+                quarter = Quarter.parse(params["period"])
             except ValueError:
                 return qs.none()
-            qs = qs.filter(year=q.year, quarter=q.number)
+            qs = qs.filter(year=quarter.year, quarter=quarter.number)
         return qs.order_by("indicator__order", "indicator__code", "region__code", "year", "quarter")
 
 
 @extend_schema(parameters=[_param("period", "e.g. 2024Q3")])
 class TaskReportList(ReadView):
-    serializer_class = s.TaskReportStateSerializer
+    serializer_class = serializers.TaskReportStateSerializer
 
     def get_queryset(self):
         qs = TaskReport.objects.for_user(self.request.user).select_related("task", "period")
         if self.request.query_params.get("period"):
             try:
-                q = Quarter.parse(self.request.query_params["period"])
+                quarter = Quarter.parse(self.request.query_params["period"])
             except ValueError:
                 return qs.none()
-            qs = qs.filter(period__year=q.year, period__quarter=q.number)
+            qs = qs.filter(period__year=quarter.year, period__quarter=quarter.number)
         return qs.order_by("period__year", "period__quarter", "task__number")
 
 
 @extend_schema(parameters=[_param("county", "NBS code of the county"), _param("tier", "tier code")])
 class CertificationList(ReadView):
-    serializer_class = s.CertificationSerializer
+    serializer_class = serializers.CertificationSerializer
 
     def get_queryset(self):
         qs = Certification.objects.for_user(self.request.user).select_related("community__county", "tier")
@@ -206,7 +206,7 @@ class CertificationList(ReadView):
 
 
 class CountyReturnList(ReadView):
-    serializer_class = s.CountyReturnSerializer
+    serializer_class = serializers.CountyReturnSerializer
 
     def get_queryset(self):
         return CountyReturn.objects.for_user(self.request.user).select_related("region", "period").order_by(
@@ -255,8 +255,8 @@ class ReturnValues(APIView):
 
     permission_classes = [WritesReturns]
 
-    @extend_schema(request=s.BulkValuesSerializer,
-                   responses={200: s.ImportSummarySerializer, 413: ErrorSerializer},
+    @extend_schema(request=serializers.BulkValuesSerializer,
+                   responses={200: serializers.ImportSummarySerializer, 413: ErrorSerializer},
                    parameters=[IDEMPOTENCY], operation_id="returns_values_push")
     @_idempotent
     def post(self, request, period: str):
@@ -266,13 +266,13 @@ class ReturnValues(APIView):
                 "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         period_obj = _period(period)
-        data = s.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
+        data = serializers.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
         existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
         results, figures, catalogue = return_values_check(values=data["values"], county=county, period=period_obj,
                                                           existing=existing)
-        outcomes = Counter(r["outcome"] for r in results)
-        summary = {k: outcomes[k] for k in ("created", "updated", "unchanged", "rejected")}
+        outcomes = Counter(result["outcome"] for result in results)
+        summary = {outcome: outcomes[outcome] for outcome in ("created", "updated", "unchanged", "rejected")}
         body = {"dry_run": data["dry_run"], "written": False, **summary, "results": results,
                 "return_state": existing.state if existing else None,
                 "return_version": existing.version if existing else None}
@@ -295,16 +295,16 @@ class ReturnSubmit(APIView):
 
     permission_classes = [WritesReturns]
 
-    @extend_schema(request=s.SubmitSerializer, responses={200: s.CountyReturnSerializer},
+    @extend_schema(request=serializers.SubmitSerializer, responses={200: serializers.CountyReturnSerializer},
                    parameters=[IDEMPOTENCY], operation_id="returns_submit")
     @_idempotent
     def post(self, request, period: str):
         period_obj = _period(period)
-        payload = s.SubmitSerializer(data=request.data)
+        payload = serializers.SubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         county_return = get_object_or_404(CountyReturn.objects.for_user(request.user), region=request.user.region,
                                           period=period_obj)
         county_return = county_return_submit(county_return=county_return, version=payload.validated_data["version"],
                                              user=request.user,
                                              explanation=payload.validated_data["explanation"])
-        return Response(s.CountyReturnSerializer(county_return).data)
+        return Response(serializers.CountyReturnSerializer(county_return).data)

@@ -1,4 +1,4 @@
-"""The audit trail as .xlsx / .csv for auditors (issue 8, part 4), streamed: it only grows."""
+"""The audit trail as .xlsx / .csv for auditors, streamed: it only grows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exports of the registry and the certification applications (issue 8, part 4): the rows the
+"""Exports of the registry and the certification applications: the rows the
 pages show, from the same selectors, as .xlsx / .csv through kernel.exports."""
 
 from __future__ import annotations

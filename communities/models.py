@@ -7,7 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import PlanDataQuerySet, can_read_plan, is_city_admin
+from accounts.scoping import (
+    PlanDataQuerySet,
+    can_read_plan,
+    is_city_admin,
+    officer_county_id,
+    officer_town_id,
+    sees_whole_city,
+)
 from divisions.models import Region
 
 
@@ -216,18 +223,48 @@ class ApplicationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The city administrator and leaders see every county's applications; a county officer
         their county's; a town officer their town's. Nobody else."""
-        from accounts.roles import Role
-
         if not can_read_plan(user):
             return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if sees_whole_city(user):
             return self
         scope = models.Q(pk__in=[])
-        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            scope |= models.Q(county_id=user.region_id)
-        if user.has_role(Role.TOWN_OFFICER) and user.region_id:
-            scope |= models.Q(community__parent_id=user.region_id)
+        if county_id := officer_county_id(user):
+            scope |= models.Q(county_id=county_id)
+        if town_id := officer_town_id(user):
+            scope |= models.Q(community__parent_id=town_id)
         return self.filter(scope)
+
+    def editable_by(self, user):
+        """The applying county's officers (the checklist, evidence, submission, cancellation),
+        and the city administrator."""
+        if is_city_admin(user):
+            return self
+        if county_id := officer_county_id(user):
+            return self.filter(county_id=county_id)
+        return self.none()
+
+    def counties_for(self, user):
+        """The counties whose applications ``user`` sees (the same rule as for_user), in code order."""
+        counties = Region.objects.for_user(user).counties().order_by("code")
+        if sees_whole_city(user):
+            return counties
+        county_ids = [officer_county_id(user)]
+        if officer_town_id(user):
+            county_ids.append(user.region.county_id)
+        return counties.filter(pk__in=[pk for pk in county_ids if pk])
+
+    def awaiting_review_by(self, user):
+        """Applications in review at a step ``user`` decides: their town's officer (初审), their
+        county's officers other than the one who submitted it (审核), the city administrator
+        (认定)."""
+        scope = models.Q(pk__in=[])
+        if town_id := officer_town_id(user):
+            scope |= models.Q(step=Application.Step.TOWN, community__parent_id=town_id)
+        if county_id := officer_county_id(user):
+            scope |= models.Q(step=Application.Step.COUNTY, county_id=county_id) & ~models.Q(submitted_by=user)
+        if is_city_admin(user):
+            scope |= models.Q(step=Application.Step.CITY)
+        return self.for_user(user).filter(scope, state=Application.State.IN_REVIEW)
 
     def open(self):
         return self.filter(state__in=Application.OPEN_STATES)

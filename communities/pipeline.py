@@ -15,11 +15,12 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.scoping import is_city_admin
+from accounts.scoping import is_city_admin, officer_county_id
 from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
 from kernel.refusals import refuse
@@ -103,7 +104,8 @@ def _require_county(user, community: Region) -> None:
     """The community's own county officer, or the city administrator."""
     if is_city_admin(user):
         return
-    if not (user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id == community.county_id):
+    county_id = officer_county_id(user)
+    if county_id is None or county_id != community.county_id:
         raise PermissionDenied(_("%(name)s is not in your county: only its own county applies for it.")
                                % {"name": community.name})
 
@@ -234,16 +236,10 @@ def application_submit(*, application: Application, version: int, user, comment:
 
 
 def can_review(application: Application, user) -> bool:
-    """Whether ``user`` acts at the application's current step: the town's officer (初审), the
-    county's officer other than the one who submitted it (审核), the city administrator (认定)."""
-    if application.state != Application.State.IN_REVIEW or not user.is_authenticated or not user.is_active:
+    """Whether ``user`` acts at the application's current step (Application.objects.awaiting_review_by)."""
+    if application.state != Application.State.IN_REVIEW or not (user.is_authenticated and user.is_active):
         return False
-    if application.step == Application.Step.TOWN:
-        return user.has_role(Role.TOWN_OFFICER) and user.region_id == application.community.parent_id
-    if application.step == Application.Step.COUNTY:
-        return (user.has_role(Role.COUNTY_OFFICER) and user.region_id == application.county_id
-                and user.pk != application.submitted_by_id)
-    return is_city_admin(user)
+    return Application.objects.awaiting_review_by(user).filter(pk=application.pk).exists()
 
 
 @transaction.atomic
@@ -393,7 +389,7 @@ def _notify_step(application: Application) -> None:
     kind = Notification.Kind.RETURNED if application.state == Application.State.RETURNED else (
         Notification.Kind.APPROVED if application.state == Application.State.CERTIFIED else Notification.Kind.REVIEW)
     notify(users=users.distinct(), kind=kind, key=f"application:{application.pk}:v{application.version}",
-           title=title, link=f"/communities/applications/{application.pk}/")
+           title=title, link=reverse("registry:application", args=[application.pk]))
 
 
 def application_can_open(*, community: Region, tier: Tier, user, day: datetime.date | None = None) -> None:

@@ -155,21 +155,11 @@ def applications_list(*, user, county: str = "", state: str = "", tier: str = ""
 
 
 def review_queue(*, user):
-    """Applications waiting at a step this user decides (the same rule as pipeline.can_review)."""
-    from accounts.roles import Role
-    from accounts.scoping import is_city_admin
-
+    """Applications waiting at a step this user decides."""
     from .models import Application
 
-    waiting = Application.objects.for_user(user).filter(state=Application.State.IN_REVIEW)
-    scope = Q(pk__in=[])
-    if user.has_role(Role.TOWN_OFFICER) and user.region_id:
-        scope |= Q(step=Application.Step.TOWN, community__parent_id=user.region_id)
-    if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-        scope |= Q(step=Application.Step.COUNTY, county_id=user.region_id) & ~Q(submitted_by=user)
-    if is_city_admin(user):
-        scope |= Q(step=Application.Step.CITY)
-    return waiting.filter(scope).select_related("community__parent", "county", "tier").order_by("submitted_at")
+    return Application.objects.awaiting_review_by(user).select_related(
+        "community__parent", "county", "tier").order_by("submitted_at")
 
 
 def application_state_counts(*, user, county: str = "") -> dict[str, int]:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardsConfig(AppConfig):
-    """Leadership dashboards (issue 7): read-only pages over the snapshots and reporting records."""
+    """Leadership dashboards: read-only pages over the snapshots and reporting records."""
 
     name = "dashboards"
     verbose_name = _("Dashboards")

@@ -12,10 +12,11 @@ from operator import itemgetter
 from django.db.models import Count, Q, Subquery
 
 from accounts.roles import Role
-from accounts.scoping import can_read_plan
+from accounts.scoping import can_read_plan, officer_county_id, sees_whole_city
 from communities.models import Certification, Tier
 from divisions.models import Region
 from kernel.quarters import Quarter
+from reports.access import can_see_task_reports
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time
 from targets.models import Indicator, Quota, Snapshot, Target
@@ -31,11 +32,7 @@ SUBMITTED_STATES = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED, ReviewState.
 def sees_every_county(user) -> bool:
     """The office, leaders and departments see every county's detail; a county officer only
     their own (the city-wide figures, rankings included, are every plan reader's)."""
-    if not can_read_plan(user):
-        return False
-    if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER):
-        return True
-    return False
+    return can_read_plan(user) and (sees_whole_city(user) or user.has_role(Role.DEPT_OFFICER))
 
 
 def counties_for(user):
@@ -43,14 +40,8 @@ def counties_for(user):
     counties = Region.objects.for_user(user).counties().order_by("code")
     if sees_every_county(user):
         return counties
-    if can_read_plan(user) and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-        return counties.filter(pk=user.region_id)
-    return counties.none()
-
-
-def can_see_task_board(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.has_role(
-        Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER)))
+    county_id = officer_county_id(user)
+    return counties.filter(pk=county_id) if county_id else counties.none()
 
 
 # ---------------------------------------------------------------- helpers
@@ -170,7 +161,7 @@ def city_overview(*, user, plan: Plan, today: datetime.date) -> Overview:
         done = CountyReturn.objects.for_user(user).filter(period=overdue_period, region__in=counties,
                                                           state__in=SUBMITTED_STATES).count()
         overdue_returns = len(counties) - done
-        if can_see_task_board(user):
+        if can_see_task_reports(user):
             agg = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).aggregate(
                 total=Count("pk", distinct=True),
                 done=Count("reports", filter=Q(reports__period=overdue_period,
@@ -338,7 +329,7 @@ def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[S
     office returned (ever, for that period)."""
     from reports.selectors import department_reporting
 
-    if not can_see_task_board(user):
+    if not can_see_task_reports(user):
         return []
     tasks = Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK)
     cards, duties = department_reporting(tasks=tasks, period=period, card=Scorecard)
@@ -348,8 +339,8 @@ def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[S
         if role == "lead" and task_id in returned:
             cards[dept_id].returned += 1
     rows = sorted(cards.values(), key=lambda c: c.department.order)
-    if not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
-        rows = [c for c in rows if c.department.pk == user.department_id]
+    if not sees_whole_city(user):
+        rows = [card for card in rows if card.department.pk == user.department_id]
     return rows
 
 

@@ -19,6 +19,7 @@ from divisions.models import Region
 from divisions.selectors import county_geojson
 from kernel.exports import Table, respond
 from kernel.quarters import Quarter
+from reports.access import can_see_task_reports
 from reports.models import ReportingPeriod
 from targets.models import Snapshot, Target
 from targets.selectors import target_detail
@@ -74,11 +75,11 @@ def url_filled(viewname: str, *args: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _url_template(viewname: str, n: int) -> str:
-    url = reverse(viewname, args=[f"__{i}__" for i in range(n)])
+def _url_template(viewname: str, count: int) -> str:
+    url = reverse(viewname, args=[f"__{index}__" for index in range(count)])
     url = url.replace("{", "{{").replace("}", "}}")
-    for i in range(n):
-        url = url.replace(f"__{i}__", f"{{{i}}}")
+    for index in range(count):
+        url = url.replace(f"__{index}__", f"{{{index}}}")
     return url
 
 
@@ -94,22 +95,24 @@ def _pct(value) -> str:
 def overview(request):
     plan = _plan(request)
     today = timezone.localdate()
-    o = selectors.city_overview(user=request.user, plan=plan, today=today)
+    overview = selectors.city_overview(user=request.user, plan=plan, today=today)
     charts, table = {}, Table("targets", _("Main targets"), [
         _("Target name"), _("Target value"), _("Latest"), _("Unit"), _("Quarter"), _("% achieved"),
         _("Time elapsed, %"), _("Status"), _("Projected end value"), _("Data as of")])
-    for i, card in enumerate(o.cards):
-        s, t = card.snapshot, card.target
-        charts[f"spark{i}"] = {"values": [_num(x.value) for x in card.series],
-                               "quarters": [x.quarter_label for x in card.series], "unit": t.unit}
-        table.rows.append([t.name, t.display_value, s.value if s else None, t.unit, s.quarter_label if s else None,
-                           s.percent_achieved if s else None, s.percent_time_elapsed if s else None,
-                           STATUS_LABELS[s.status if s else "none"], s.projected_end_value if s else None,
-                           timezone.localtime(s.data_as_of).strftime("%Y-%m-%d %H:%M") if s and s.data_as_of else None])
+    for index, card in enumerate(overview.cards):
+        snapshot, target = card.snapshot, card.target
+        charts[f"spark{index}"] = {"values": [_num(point.value) for point in card.series],
+                                   "quarters": [point.quarter_label for point in card.series], "unit": target.unit}
+        table.rows.append([
+            target.name, target.display_value, snapshot.value if snapshot else None, target.unit,
+            snapshot.quarter_label if snapshot else None, snapshot.percent_achieved if snapshot else None,
+            snapshot.percent_time_elapsed if snapshot else None, STATUS_LABELS[snapshot.status if snapshot else "none"],
+            snapshot.projected_end_value if snapshot else None,
+            timezone.localtime(snapshot.data_as_of).strftime("%Y-%m-%d %H:%M")
+            if snapshot and snapshot.data_as_of else None])
     counties = list(selectors.counties_for(request.user))
     return _render(request, "dashboards/overview.html", {
-        "plan": plan, "o": o, "charts": charts, "counties": counties,
-        "can_see_task_board": selectors.can_see_task_board(request.user),
+        "plan": plan, "overview": overview, "charts": charts, "counties": counties,
     }, [table], _("City overview"))
 
 
@@ -122,60 +125,59 @@ def target_page(request, code: str):
     plan = _plan(request)
     target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
-    d = target_detail(target=target, user=request.user, quarter=_quarter(request))
-    quotas = {q.region_id: q.value for q in d.quota_set.quotas.all()} if d.quota_set else {}
-    q_label = d.quarter.label if d.quarter else ""
-    counties = d.counties
-    rows = []
-    for s in counties:
-        rows.append({"s": s, "quota": quotas.get(s.region_id),
-                     "url": _sources_url(plan, target, s.region, q_label)})
+    detail = target_detail(target=target, user=request.user, quarter=_quarter(request))
+    quotas = {quota.region_id: quota.value for quota in detail.quota_set.quotas.all()} if detail.quota_set else {}
+    quarter_label = detail.quarter.label if detail.quarter else ""
+    counties = detail.counties
+    rows = [{"snapshot": snapshot, "quota": quotas.get(snapshot.region_id),
+             "url": _sources_url(plan, target, snapshot.region, quarter_label)} for snapshot in counties]
     # the trend runs over every quarter; the value stops at the last quarter anyone reported in
-    series = list(d.series)
-    reported = [i for i, s in enumerate(series) if s.units_reported > 0]
+    series = list(detail.series)
+    reported = [index for index, snapshot in enumerate(series) if snapshot.units_reported > 0]
     last = reported[-1] if reported else -1
     # amounts and floors compare counties by % of their quota; ceilings and zero targets by the value
     by_percent = target.direction == Target.Direction.AT_LEAST
 
-    def shown(s):
-        return _num(s.percent_achieved) if by_percent else _num(s.value)
+    def shown(snapshot):
+        return _num(snapshot.percent_achieved) if by_percent else _num(snapshot.value)
 
-    def display(s):
-        return _pct(s.percent_achieved) if by_percent else (
-            "—" if s.value is None else f"{s.value.normalize():f} {target.unit}")
+    def display(snapshot):
+        return _pct(snapshot.percent_achieved) if by_percent else (
+            "—" if snapshot.value is None else f"{snapshot.value.normalize():f} {target.unit}")
 
     charts = {
-        "trend": {"quarters": [s.quarter_label for s in series],
-                  "value": [_num(s.value) if i <= last else None for i, s in enumerate(series)],
-                  "target": [_num(s.target_value) for s in series],
-                  "pace": [_num(s.expected_to_date) for s in series], "unit": target.unit,
-                  "urls": [_sources_url(plan, target, s.region, s.quarter_label) for s in series],
+        "trend": {"quarters": [snapshot.quarter_label for snapshot in series],
+                  "value": [_num(snapshot.value) if index <= last else None for index, snapshot in enumerate(series)],
+                  "target": [_num(snapshot.target_value) for snapshot in series],
+                  "pace": [_num(snapshot.expected_to_date) for snapshot in series], "unit": target.unit,
+                  "urls": [_sources_url(plan, target, snapshot.region, snapshot.quarter_label) for snapshot in series],
                   "names": {"value": _("Actual"), "target": _("Target"), "pace": _("Pace line")}},
-        "bars": {"categories": [s.region.name for s in counties], "horizontal": True,
+        "bars": {"categories": [snapshot.region.name for snapshot in counties], "horizontal": True,
                  "unit": "%" if by_percent else target.unit,
                  "series": [{"name": _("% achieved") if by_percent else target.name, "data": [
-                     {"value": shown(s), "status": s.status, "url": r["url"], "display": display(s)}
-                     for s, r in zip(counties, rows, strict=True)]}],
+                     {"value": shown(row["snapshot"]), "status": row["snapshot"].status, "url": row["url"],
+                      "display": display(row["snapshot"])} for row in rows]}],
                  "target": 100 if by_percent else _num(target.value),
                  "targetLabel": "100%" if by_percent else target.display_value, "statusLabels": STATUS_LABELS},
-        "map": {"items": [{"name": s.region.name, "value": shown(s), "status": s.status,
-                           "label": display(s), "url": r["url"]} for s, r in zip(counties, rows, strict=True)],
+        "map": {"items": [{"name": row["snapshot"].region.name, "value": shown(row["snapshot"]),
+                           "status": row["snapshot"].status, "label": display(row["snapshot"]), "url": row["url"]}
+                          for row in rows],
                 "statusLabels": STATUS_LABELS},
     }
     table = Table("counties", _("Counties"), [_("County"), _("Quota"), _("Achieved"), _("Unit"), _("% achieved"),
                                               _("Rank"), _("Status"), _("Quarter")])
-    for r in rows:
-        s = r["s"]
-        table.rows.append([s.region.name, r["quota"], s.value, target.unit, s.percent_achieved, s.rank,
-                           STATUS_LABELS[s.status], q_label])
+    for row in rows:
+        snapshot = row["snapshot"]
+        table.rows.append([snapshot.region.name, row["quota"], snapshot.value, target.unit, snapshot.percent_achieved,
+                           snapshot.rank, STATUS_LABELS[snapshot.status], quarter_label])
     trend_table = Table("quarters", _("City quarter by quarter"), [
         _("Quarter"), _("Value"), _("Target"), _("Pace line"), _("% achieved"), _("Status")])
-    for s in series[:last + 1]:
-        trend_table.rows.append([s.quarter_label, s.value, s.target_value, s.expected_to_date, s.percent_achieved,
-                                 STATUS_LABELS[s.status]])
+    for snapshot in series[:last + 1]:
+        trend_table.rows.append([snapshot.quarter_label, snapshot.value, snapshot.target_value,
+                                 snapshot.expected_to_date, snapshot.percent_achieved, STATUS_LABELS[snapshot.status]])
     return _render(request, "dashboards/target.html", {
-        "plan": plan, "target": target, "d": d, "rows": rows, "charts": charts, "geo": county_geojson(),
-        "city_url": _sources_url(plan, target, d.city.region, q_label) if d.city else "",
+        "plan": plan, "target": target, "detail": detail, "rows": rows, "charts": charts, "geo": county_geojson(),
+        "city_url": _sources_url(plan, target, detail.city.region, quarter_label) if detail.city else "",
     }, [table, trend_table], target.name)
 
 
@@ -189,38 +191,43 @@ def county_page(request, region_code: str):
     # someone else's county answers like a missing one
     county = get_object_or_404(selectors.counties_for(request.user), code=region_code)
     today = timezone.localdate()
-    p = selectors.county_page(user=request.user, plan=plan, county=county, today=today)
+    page = selectors.county_page(user=request.user, plan=plan, county=county, today=today)
     charts = {"bars": {
-        "categories": [r.target.name for r in p.rows], "horizontal": True, "unit": "%",
+        "categories": [row.target.name for row in page.rows], "horizontal": True, "unit": "%",
         "series": [{"name": _("% achieved"), "data": [
-            {"value": _num(r.snapshot.percent_achieved) if r.snapshot else None,
-             "status": r.snapshot.status if r.snapshot else "none",
-             "display": _pct(r.snapshot.percent_achieved if r.snapshot else None),
-             "url": _sources_url(plan, r.target, county, r.snapshot.quarter_label) if r.snapshot else None}
-            for r in p.rows]}],
+            {"value": _num(row.snapshot.percent_achieved) if row.snapshot else None,
+             "status": row.snapshot.status if row.snapshot else "none",
+             "display": _pct(row.snapshot.percent_achieved if row.snapshot else None),
+             "url": _sources_url(plan, row.target, county, row.snapshot.quarter_label) if row.snapshot else None}
+            for row in page.rows]}],
         "target": 100, "targetLabel": "100%", "statusLabels": STATUS_LABELS}}
     targets = Table("targets", _("Targets"), [_("Target name"), _("Quota"), _("Value"), _("Unit"), _("% achieved"),
                                               _("Rank"), _("Status"), _("Quarter")])
-    for r in p.rows:
-        s = r.snapshot
-        targets.rows.append([r.target.name, r.quota, s.value if s else None, r.target.unit,
-                             s.percent_achieved if s else None, f"{r.rank}/{r.ranked_of}" if r.rank else None,
-                             STATUS_LABELS[s.status if s else "none"], s.quarter_label if s else None])
+    for row in page.rows:
+        snapshot = row.snapshot
+        targets.rows.append([row.target.name, row.quota, snapshot.value if snapshot else None, row.target.unit,
+                             snapshot.percent_achieved if snapshot else None,
+                             f"{row.rank}/{row.ranked_of}" if row.rank else None,
+                             STATUS_LABELS[snapshot.status if snapshot else "none"],
+                             snapshot.quarter_label if snapshot else None])
     returns = Table("returns", _("Quarterly returns"), [_("Quarter"), _("State"), _("First submitted at"),
                                                        _("Reviewed at")])
-    for r in p.returns:
-        returns.rows.append([r.period.label, r.get_state_display(),
-                             timezone.localtime(r.first_submitted_at).strftime("%Y-%m-%d") if r.first_submitted_at
-                             else None, timezone.localtime(r.reviewed_at).strftime("%Y-%m-%d") if r.reviewed_at
-                             else None])
+    for county_return in page.returns:
+        returns.rows.append([county_return.period.label, county_return.get_state_display(),
+                             _day(county_return.first_submitted_at), _day(county_return.reviewed_at)])
     towns = Table("towns", _("Certification by town"), [_("Town"), _("Villages"), _("Communities")]
-                  + [t.name for t in p.tiers])
-    for row in p.towns:
+                  + [tier.name for tier in page.tiers])
+    for row in page.towns:
         towns.rows.append([row.town.name, row.villages, row.communities] + row.counts)
     return _render(request, "dashboards/county.html", {
-        "plan": plan, "p": p, "county": county, "charts": charts,
+        "plan": plan, "county_page": page, "county": county, "charts": charts,
         "counties": selectors.counties_for(request.user),
     }, [targets, returns, towns], county.name)
+
+
+def _day(moment) -> str | None:
+    """A moment as its local day, for a table cell."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else None
 
 
 # ---------------------------------------------------------------- 4. task board
@@ -230,15 +237,15 @@ def _period(request, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     label = request.GET.get("period")
     if label:
         try:
-            q = Quarter.parse(label)
+            quarter = Quarter.parse(label)
         except ValueError as exc:
             raise Http404 from exc
-        found = next((p for p in periods if (p.year, p.quarter) == (q.year, q.number)), None)
+        found = next((period for period in periods if period.as_quarter == quarter), None)
         if found is None:
             raise Http404
         return found
     today = timezone.localdate()
-    due = [p for p in periods if p.due_on < today]
+    due = [period for period in periods if period.due_on < today]
     return due[-1] if due else (periods[-1] if periods else None)
 
 
@@ -246,7 +253,7 @@ def _period(request, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
 @login_required
 def task_board(request):
     plan = _plan(request)
-    if not selectors.can_see_task_board(request.user):
+    if not can_see_task_reports(request.user):
         raise Http404
     today = timezone.localdate()
     periods = selectors.board_periods(plan, today)
@@ -259,28 +266,28 @@ def task_board(request):
     # one or two letters per cell (a CJK character in Chinese), with the full label in the legend
     short_labels = {"approved": _("Appr."), "submitted": _("Subm."), "returned": _("Retd."), "late": _("Lt."),
                     "missing": _("Miss."), "pending": "·"}
-    counts = {k: 0 for k in selectors.CELL_STATES}
-    for r in rows:
-        for _p, c in r.cells:
-            counts[c] += 1
+    counts = dict.fromkeys(selectors.CELL_STATES, 0)
+    for row in rows:
+        for _period_shown, cell in row.cells:
+            counts[cell] += 1
     charts = {
-        "states": {"categories": [state_labels[k] for k in selectors.CELL_STATES],
-                   "series": [{"name": _("Task reports"), "data": [counts[k] for k in selectors.CELL_STATES]}]},
-        "scorecard": {"categories": [c.department.name for c in cards], "horizontal": True, "unit": "%",
-                      "series": [{"name": _("Timeliness"), "data": [_num(c.timeliness) for c in cards]},
-                                 {"name": _("Completeness"), "data": [_num(c.completeness) for c in cards]}]},
+        "states": {"categories": [state_labels[state] for state in selectors.CELL_STATES],
+                   "series": [{"name": _("Task reports"), "data": [counts[state] for state in selectors.CELL_STATES]}]},
+        "scorecard": {"categories": [card.department.name for card in cards], "horizontal": True, "unit": "%",
+                      "series": [{"name": _("Timeliness"), "data": [_num(card.timeliness) for card in cards]},
+                                 {"name": _("Completeness"), "data": [_num(card.completeness) for card in cards]}]},
     }
     grid = Table("grid", _("Task reports by quarter"), [_("Section"), _("Task"), _("Lead department")]
-                 + [p.label for p in periods[::-1]])
-    for r in rows:
-        grid.rows.append([r.task.section.title, f"{r.task.number}. {r.task.title}", r.lead.name if r.lead else None]
-                         + [state_labels[c] for _p, c in r.cells])
+                 + [column.label for column in periods[::-1]])
+    for row in rows:
+        grid.rows.append([row.task.section.title, f"{row.task.number}. {row.task.title}",
+                          row.lead.name if row.lead else None] + [state_labels[cell] for _column, cell in row.cells])
     score = Table("scorecard", _("Department scorecard"), [
         _("Department"), _("Expected"), _("On time"), _("Late"), _("Missing"), _("Timeliness"), _("Completeness"),
         _("Returned"), _("Quarter")])
-    for c in cards:
-        score.rows.append([c.department.name, c.expected, c.on_time, c.late, c.missing,
-                           c.timeliness, c.completeness, c.returned, period.label])
+    for card in cards:
+        score.rows.append([card.department.name, card.expected, card.on_time, card.late, card.missing,
+                           card.timeliness, card.completeness, card.returned, period.label])
     return _render(request, "dashboards/tasks.html", {
         "plan": plan, "rows": rows, "periods": periods, "grid_periods": periods[::-1], "period": period,
         "cards": cards, "charts": charts,
@@ -295,28 +302,36 @@ def task_board(request):
 @login_required
 def certification(request):
     plan = _plan(request)
-    c = selectors.certification_page(user=request.user, plan=plan)
-    q_label = c.quarter.label if c.quarter else ""
+    page = selectors.certification_page(user=request.user, plan=plan)
+    quarter_label = page.quarter.label if page.quarter else ""
     charts = {"tiers": {
-        "categories": [col.tier.name for col in c.columns], "horizontal": True, "unit": "%",
+        "categories": [column.tier.name for column in page.columns], "horizontal": True, "unit": "%",
         "series": [{"name": _("% achieved"), "data": [
-            {"value": _num(col.city.percent_achieved) if col.city else None,
-             "status": col.city.status if col.city else "none",
-             "display": (f"{col.city.value:.0f} / {col.target.value:.0f}" if col.city and col.target
-                         and col.city.value is not None else "—"),
-             "url": _sources_url(plan, col.target, col.city.region, q_label) if col.city and col.target else None}
-            for col in c.columns]}],
+            {"value": _num(column.city.percent_achieved) if column.city else None,
+             "status": column.city.status if column.city else "none",
+             "display": (f"{column.city.value:.0f} / {column.target.value:.0f}" if column.city and column.target
+                         and column.city.value is not None else "—"),
+             "url": (_sources_url(plan, column.target, column.city.region, quarter_label)
+                     if column.city and column.target else None)}
+            for column in page.columns]}],
         "target": 100, "targetLabel": "100%", "statusLabels": STATUS_LABELS}}
     table = Table("counties", _("Certification by county"), [_("County")] + [
-        f"{col.tier.name}（{_('certified')}/{_('quota')}）" for col in c.columns])
-    for county, snaps, quotas in c.counties:
-        table.rows.append([county.name] + [
-            f"{s.value:.0f}/{q:.0f}" if s and s.value is not None and q is not None else
-            (f"{s.value:.0f}" if s and s.value is not None else "—") for s, q in zip(snaps, quotas, strict=True)])
-    rows = [(county, list(zip(snaps, quotas, c.columns, strict=True))) for county, snaps, quotas in c.counties]
+        f"{column.tier.name}（{_('certified')}/{_('quota')}）" for column in page.columns])
+    for county, snapshots, quotas in page.counties:
+        table.rows.append([county.name] + [_certified_of_quota(snapshot, quota)
+                                           for snapshot, quota in zip(snapshots, quotas, strict=True)])
+    rows = [(county, list(zip(snapshots, quotas, page.columns, strict=True)))
+            for county, snapshots, quotas in page.counties]
     return _render(request, "dashboards/certification.html", {
-        "plan": plan, "c": c, "rows": rows, "charts": charts, "q_label": q_label,
+        "plan": plan, "certification_page": page, "rows": rows, "charts": charts, "quarter_label": quarter_label,
     }, [table], _("Certification"))
+
+
+def _certified_of_quota(snapshot, quota) -> str:
+    """A county's count at one tier against its quota, as the table shows it: 12/20, 12 or —."""
+    if snapshot is None or snapshot.value is None:
+        return "—"
+    return f"{snapshot.value:.0f}/{quota:.0f}" if quota is not None else f"{snapshot.value:.0f}"
 
 
 # ---------------------------------------------------------------- 6. rankings (通报)
@@ -330,29 +345,29 @@ def rankings(request):
     periods = selectors.board_periods(plan, today)
     quarter = _quarter(request)
     if quarter is None:
-        due = [p for p in periods if p.due_on < today]
+        due = [period for period in periods if period.due_on < today]
         quarter = (due[-1] if due else periods[-1]).as_quarter if periods else Quarter.of_date(today)
-    period = next((p for p in periods if p.as_quarter == quarter), None)
+    period = next((period for period in periods if period.as_quarter == quarter), None)
     targets, counties = selectors.county_rankings(user=request.user, plan=plan, quarter=quarter)
     cards = selectors.department_scorecard(user=request.user, plan=plan, period=period) if period else []
-    cards = sorted(cards, key=lambda c: (-(c.timeliness or 0), -(c.completeness or 0), c.returned,
-                                         c.department.order))
+    cards = sorted(cards, key=lambda card: (-(card.timeliness or 0), -(card.completeness or 0), card.returned,
+                                            card.department.order))
     charts = {"counties": {
-        "categories": [r.county.name for r in counties], "horizontal": True, "unit": "%",
-        "series": [{"name": _("Mean percent of quota achieved"), "data": [_num(r.mean) for r in counties]}],
+        "categories": [ranking.county.name for ranking in counties], "horizontal": True, "unit": "%",
+        "series": [{"name": _("Mean percent of quota achieved"), "data": [_num(ranking.mean) for ranking in counties]}],
         "target": 100, "targetLabel": "100%"}}
-    ctable = Table("counties", _("Counties by quota completion"),
-                   [_("Rank"), _("County")] + [t.name for t in targets] + [_("Mean percent of quota achieved")])
-    for r in counties:
-        ctable.rows.append([r.rank, r.county.name] + list(r.percents) + [r.mean])
-    dtable = Table("departments", _("Departments by timeliness"), [
+    county_table = Table("counties", _("Counties by quota completion"), [_("Rank"), _("County")]
+                         + [target.name for target in targets] + [_("Mean percent of quota achieved")])
+    for ranking in counties:
+        county_table.rows.append([ranking.rank, ranking.county.name] + list(ranking.percents) + [ranking.mean])
+    department_table = Table("departments", _("Departments by timeliness"), [
         _("Rank"), _("Department"), _("Expected"), _("On time"), _("Late"), _("Missing"), _("Timeliness"),
         _("Completeness"), _("Returned")])
-    for i, c in enumerate(cards, start=1):
-        dtable.rows.append([i, c.department.name, c.expected, c.on_time, c.late, c.missing,
-                            c.timeliness, c.completeness, c.returned])
-    county_rows = [(r, list(zip(r.percents, r.statuses, strict=True))) for r in counties]
+    for rank, card in enumerate(cards, start=1):
+        department_table.rows.append([rank, card.department.name, card.expected, card.on_time, card.late,
+                                      card.missing, card.timeliness, card.completeness, card.returned])
+    county_rows = [(ranking, list(zip(ranking.percents, ranking.statuses, strict=True))) for ranking in counties]
     return _render(request, "dashboards/rankings.html", {
         "plan": plan, "quarter": quarter, "periods": periods, "targets": targets, "county_rows": county_rows,
         "cards": cards, "charts": charts, "generated": timezone.localtime(),
-    }, [ctable, dtable], f"{_('Rankings')}-{quarter.label}")
+    }, [county_table, department_table], f"{_('Rankings')}-{quarter.label}")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.roles import Role
-from accounts.scoping import can_read_plan, is_city_admin
+from accounts.scoping import can_read_plan, is_city_admin, officer_county_id
 
 
 class RegionQuerySet(models.QuerySet):
@@ -18,8 +17,8 @@ class RegionQuerySet(models.QuerySet):
         towns, villages and communities (not the county row, nor another county's)."""
         if is_city_admin(user):
             return self
-        if user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return self.filter(county_id=user.region_id).exclude(pk=user.region_id)
+        if county_id := officer_county_id(user):
+            return self.filter(county_id=county_id).exclude(pk=county_id)
         return self.none()
 
     def counties(self) -> RegionQuerySet:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role
-from accounts.scoping import is_city_admin
+from accounts.scoping import is_city_admin, officer_county_id
 from divisions.models import CommunityProfile, Region
 
 from .reading import FULL_WIDTH, CellError, Table
@@ -224,7 +224,7 @@ class CountyReturnImporter(Importer):
         from reports.models import CountyReturn
 
         county, period = self.batch.scope_region, self.batch.period
-        if not (self.user.has_role(Role.COUNTY_OFFICER) and self.user.region_id == county.pk):
+        if officer_county_id(self.user) != county.pk:
             raise PermissionDenied
         return county, period, CountyReturn.objects.filter(region=county, period=period).first()
 
@@ -356,7 +356,7 @@ class ApplicationImporter(Importer):
     def preview(self, table: Table) -> dict:
         from communities.models import Application, ApplicationCheck
 
-        if not (self.user.has_role(Role.COUNTY_OFFICER) and self.user.region_id == self.batch.scope_region_id):
+        if officer_county_id(self.user) is None or officer_county_id(self.user) != self.batch.scope_region_id:
             raise PermissionDenied
         cols, errors = self.map_columns(table)
         if errors:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.roles import Role
-from accounts.scoping import is_city_admin
+from accounts.scoping import is_city_admin, officer_county_id
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -16,8 +15,8 @@ class ImportBatchQuerySet(models.QuerySet):
             return self
         if not (user is not None and user.is_authenticated and user.is_active):
             return self.none()
-        if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return self.filter(models.Q(scope_region_id=user.region_id) | models.Q(created_by=user))
+        if county_id := officer_county_id(user):
+            return self.filter(models.Q(scope_region_id=county_id) | models.Q(created_by=user))
         return self.filter(created_by=user)
 
     def editable_by(self, user) -> ImportBatchQuerySet:

@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
-from accounts.scoping import is_city_admin
+from accounts.scoping import is_city_admin, officer_county_id, officer_department_id
 from kernel.loading import LoadSummary
 from kernel.refusals import refuse
 
@@ -45,13 +44,13 @@ def import_allowed(*, user, kind: str, region=None) -> bool:
     county's officer only; task reports — a department's officer (their department's)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    officer = user.has_role(Role.COUNTY_OFFICER) and user.region_id
+    county_id = officer_county_id(user)
     if kind == ImportBatch.Kind.COMMUNITY_PROFILES:
-        return bool(is_city_admin(user) or officer)
+        return bool(is_city_admin(user) or county_id)
     if kind in (ImportBatch.Kind.COUNTY_RETURN, ImportBatch.Kind.APPLICATIONS):
-        return bool(officer and region is not None and user.region_id == region.pk)
+        return bool(county_id and region is not None and county_id == region.pk)
     if kind == ImportBatch.Kind.TASK_REPORTS:
-        return bool(user.has_role(Role.DEPT_OFFICER) and user.department_id)
+        return officer_department_id(user) is not None
     return False
 
 

@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import officer_county_id
 from divisions.models import Region
+from kernel.form_fields import form_errors
 from kernel.security_log import security_event
 from reports.models import ReportingPeriod
 
+from .forms import UploadForm
 from .models import ImportBatch
 from .reading import where
 from .services import import_allowed, import_confirm, import_upload, progress_get
@@ -35,10 +38,11 @@ def _upload(request, *, kind: str, region=None, period=None, tier=None, template
     if not import_allowed(user=request.user, kind=kind, region=region):
         raise Http404
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            return render(request, template, {**context, "error": _("Choose a file to upload.")}, status=400)
-        batch = import_upload(user=request.user, kind=kind, upload=upload, period=period, region=region, tier=tier)
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, template, {**context, "error": " ".join(form_errors(form))}, status=400)
+        batch = import_upload(user=request.user, kind=kind, upload=form.cleaned_data["file"], period=period,
+                              region=region, tier=tier)
         security_event("import_upload", request=request, kind=kind, batch=batch.pk, state=batch.state,
                        file_sha256=batch.file_sha256, size=batch.file_size)
         return redirect("imports:batch", pk=batch.pk)
@@ -70,7 +74,7 @@ def applications_upload(request, tier_code: str):
     from communities.models import Tier
 
     tier = get_object_or_404(Tier.objects.for_user(request.user), code=tier_code)
-    region = request.user.region if request.user.region_id else None
+    region = Region.objects.for_user(request.user).counties().filter(pk=officer_county_id(request.user)).first()
     criteria = list(tier.criteria.filter(is_active=True).order_by("order", "code"))
     return _upload(request, kind=ImportBatch.Kind.APPLICATIONS, region=region, tier=tier,
                    template="imports/upload_applications.html",
@@ -135,7 +139,8 @@ def task_report_template_download(request, period_label: str, number: int | None
 
 
 def _located(errors: list[dict]) -> list[dict]:
-    return [{**e, "where": where(e.get("sheet", ""), e.get("row", 0), e.get("column", ""))} for e in errors]
+    return [{**error, "where": where(error.get("sheet", ""), error.get("row", 0), error.get("column", ""))}
+            for error in errors]
 
 
 @login_required

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import is_city_admin
 from dashboards.selectors import board_periods
 from kernel.exports import XLSX_TYPE, content_disposition
-from kernel.quarters import Quarter
+from kernel.form_fields import form_errors
 from tasks.selectors import plan_current_for_user
 
-from .models import ReportPack, can_read_packs
+from .forms import PackRequestForm
+from .models import ReportPack, can_read_packs, can_request_packs
 from .services import report_pack_request
 
 
@@ -33,20 +33,19 @@ def _plan(request):
 @login_required
 def pack_list(request):
     plan = _plan(request)
-    can_request = is_city_admin(request.user)
+    can_request = can_request_packs(request.user)
     today = timezone.localdate()
     periods = board_periods(plan, today)[::-1]
     errors, status = [], 200
     if request.method == "POST":
         if not can_request:
             raise Http404
-        try:
-            quarter = Quarter.parse(request.POST.get("quarter", ""))
-        except ValueError:
-            errors, status = [_("Choose a quarter.")], 400
+        form = PackRequestForm(request.POST)
+        if not form.is_valid():
+            errors, status = form_errors(form), 400
         else:
             try:
-                pack = report_pack_request(plan=plan, quarter=quarter, user=request.user)
+                pack = report_pack_request(plan=plan, quarter=form.cleaned_data["quarter"], user=request.user)
             except ValidationError as exc:
                 errors, status = exc.messages, 400
             else:
@@ -54,7 +53,7 @@ def pack_list(request):
                                             "the background.") % {"quarter": pack.quarter_label,
                                                                   "version": pack.version})
                 return redirect("packs:list")
-    due = [p for p in periods if p.due_on < today]
+    due = [period for period in periods if period.due_on < today]
     return render(request, "packs/list.html", {
         "plan": plan, "packs": ReportPack.objects.for_user(request.user).filter(plan=plan).select_related(
             "requested_by"), "periods": periods, "default": due[0].label if due else "",

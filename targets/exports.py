@@ -1,4 +1,4 @@
-"""Exports of the targets pages (issue 8, part 4), built from the pages' own selectors."""
+"""Exports of the targets pages, built from the pages' own selectors."""
 
 from __future__ import annotations
 

@@ -46,8 +46,9 @@ def task_detail(request, code: str, number: int):
     task = Task.objects.for_user(request.user).filter(plan=plan, number=number).select_related("section").first()
     if task is None:
         raise Http404
-    responsibilities = Responsibility.objects.filter(task=task).select_related("department").order_by("order")
-    targets = Target.objects.filter(task=task).order_by("order")
+    responsibilities = (Responsibility.objects.for_user(request.user).filter(task=task).select_related("department")
+                        .order_by("order"))
+    targets = Target.objects.for_user(request.user).filter(task=task).order_by("order")
     return render(request, "plan/task_detail.html", {
         "plan": plan, "task": task, "responsibilities": responsibilities, "targets": targets,
     })

@@ -5,28 +5,30 @@ from __future__ import annotations
 from django.db import models
 
 from accounts.roles import Role
-from accounts.scoping import can_read_plan, is_city_admin
+from accounts.scoping import can_read_plan, is_city_admin, officer_county_id, sees_whole_city
 
 
 class IndicatorValueQuerySet(models.QuerySet):
     def for_user(self, user):
         """Plan readers see the city's figures; a county officer sees only their county's
-        unapproved values (another county's drafts are not theirs to see)."""
+        unapproved values (another county's drafts are not theirs to see); a town officer reads
+        the official figures only."""
         if not can_read_plan(user):
             return self.none()
-        if user.has_role(Role.COUNTY_OFFICER) and not (user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER)):
-            return self.filter(models.Q(status="approved") | models.Q(region__county_id=user.region_id))
-        if user.has_role(Role.TOWN_OFFICER) and not (user.is_superuser or user.has_role(
-                Role.CITY_ADMIN, Role.LEADER, Role.DEPT_OFFICER)):
-            return self.filter(status="approved")  # a town officer reads the official figures only
+        if sees_whole_city(user):
+            return self
+        if user.has_role(Role.COUNTY_OFFICER):
+            return self.filter(models.Q(status="approved") | models.Q(region__county_id=officer_county_id(user)))
+        if user.has_role(Role.TOWN_OFFICER) and not user.has_role(Role.DEPT_OFFICER):
+            return self.filter(status="approved")
         return self
 
     def editable_by(self, user):
         """The city administrator; a county officer for their own county's values."""
         if is_city_admin(user):
             return self
-        if user.is_authenticated and user.has_role(Role.COUNTY_OFFICER) and user.region_id:
-            return self.filter(region__county_id=user.region_id)
+        if county_id := officer_county_id(user):
+            return self.filter(region__county_id=county_id)
         return self.none()
 
     def official(self):

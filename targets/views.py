@@ -55,7 +55,7 @@ def target_detail_view(request, plan_code: str, code: str):
                        f"{target.name} {detail.quarter.label if detail.quarter else ''}".strip())
     if response is not None:
         return response
-    return render(request, "targets/target_detail.html", {"plan": plan, "d": detail, "target": target})
+    return render(request, "targets/target_detail.html", {"plan": plan, "detail": detail, "target": target})
 
 
 @login_required
@@ -64,15 +64,15 @@ def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, 
     target = get_object_or_404(Target.objects.for_user(request.user), plan=plan, code=code, indicator__isnull=False)
     region = get_object_or_404(Region.objects.for_user(request.user), code=region_code)
     try:
-        q = Quarter.parse(quarter)
+        shown = Quarter.parse(quarter)
     except ValueError as exc:
         raise Http404 from exc
     snapshot = get_object_or_404(Snapshot.objects.for_user(request.user).select_related("indicator", "region", "target"),
-                                 indicator=target.indicator, region=region, year=q.year, quarter=q.number)
+                                 indicator=target.indicator, region=region, year=shown.year, quarter=shown.number)
     context = {"plan": plan, "target": target, "snapshot": snapshot}
     if target.indicator.kind == Indicator.Kind.DERIVED:
         context["certifications"] = derived_records(
-            indicator_code=target.indicator.code, region=region, day=q.end, user=request.user)
+            indicator_code=target.indicator.code, region=region, day=shown.end, user=request.user)
         context["counting_note"] = derived_counting_note(target.indicator.code)
     else:
         context["values"] = snapshot_sources(snapshot=snapshot, user=request.user)

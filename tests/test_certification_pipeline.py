@@ -461,7 +461,7 @@ def test_the_leaders_certification_dashboard_follows_certification_and_withdrawa
     def city_count():
         page = client_for("leader").get("/dashboards/certification/")
         assert page.status_code == 200
-        column = next(col for col in page.context["c"].columns if col.tier.code == "municipal")
+        column = next(col for col in page.context["certification_page"].columns if col.tier.code == "municipal")
         return column.city.value if column.city else None
 
     before = city_count() or D(0)

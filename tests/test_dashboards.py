@@ -96,7 +96,7 @@ def test_overview_card_equals_the_snapshot_and_a_hand_computed_sum(client_for, f
     target = Target.objects.get(code="urban_new_jobs")
     assert s.percent_achieved == (D(1500) / target.value * 100).quantize(D("0.01"))  # 1.50 %
     response = client_for("leader").get("/dashboards/")
-    cards = {c.target.code: c for c in response.context["o"].cards}
+    cards = {c.target.code: c for c in response.context["overview"].cards}
     assert cards["urban_new_jobs"].snapshot.pk == s.pk
     html = response.content.decode()
     assert "1,500" in html and ">1.5%<" in html
@@ -126,7 +126,7 @@ def test_target_page_counties_equal_their_snapshots(client_for, figures):
 
 def test_county_page_shows_rank_and_returns(client_for, figures):
     response = client_for("leader").get("/dashboards/counties/610902000000/")
-    rows = {r.target.code: r for r in response.context["p"].rows}
+    rows = {r.target.code: r for r in response.context["county_page"].rows}
     assert rows["urban_new_jobs"].snapshot.value == D(1200)
     assert rows["urban_new_jobs"].rank == 1 and rows["urban_new_jobs"].ranked_of == 2
     assert rows["registered_unemployment_rate"].rank == 2  # a ceiling: the lower rate ranks first
@@ -148,7 +148,7 @@ def test_certification_page_reads_the_tier_snapshots(client_for, db):
     from targets.rollup import rollup
     rollup()
     response = client_for("leader").get("/dashboards/certification/")
-    c = response.context["c"]
+    c = response.context["certification_page"]
     municipal = next(col for col in c.columns if col.tier.rank == 1)
     city_snapshot = Snapshot.objects.get(indicator__code=tier.indicator_code, region__level="city",
                                          year=c.quarter.year, quarter=c.quarter.number)
