@@ -7,6 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 _LABEL = re.compile(r"^(\d{4})Q([1-4])$")
@@ -70,12 +71,15 @@ class Quarter:
 
 
 def opening_quarter(today: datetime.date, *, plan_start: datetime.date | None = None,
-                    plan_end: datetime.date | None = None) -> Quarter | None:
-    """The quarter a page opens on, the one rule every page uses: the latest quarter that has
-    ended by ``today`` (its reporting is due: the quarter still running has nothing due yet),
-    capped at the plan's last quarter for a plan that has ended. None while the plan's first
-    quarter is still running (nothing of it is due yet)."""
-    quarter = Quarter.of_date(today).previous()
+                    plan_end: datetime.date | None = None, due_days: int | None = None) -> Quarter | None:
+    """The quarter a page opens on, the one rule every page uses: the latest quarter whose
+    reporting is due by ``today`` (due ``REPORT_DUE_DAYS`` after the quarter ends; a quarter still
+    running, or just ended and not yet due, is not it), capped at the plan's last quarter for a
+    plan that has ended. None while nothing of the plan is due yet."""
+    due_days = settings.REPORT_DUE_DAYS if due_days is None else due_days
+    quarter = Quarter.of_date(today)
+    while quarter.end + datetime.timedelta(days=due_days) > today:
+        quarter = quarter.previous()
     if plan_end is not None and quarter.end > plan_end:
         quarter = Quarter.of_date(plan_end)
     if plan_start is not None and quarter < Quarter.of_date(plan_start):

@@ -39,17 +39,19 @@ def test_template_filters():
     assert html == "2026年第三季度 2026年11月30日"
 
 
-def test_the_opening_quarter_at_quarter_boundaries_and_after_a_plan_ends():
+def test_the_opening_quarter_at_quarter_boundaries_and_after_a_plan_ends(settings):
     from kernel.quarters import opening_quarter
 
+    settings.REPORT_DUE_DAYS = 10  # a quarter's reporting is due 10 days after it ends
     day = datetime.date
     assert opening_quarter(day(2026, 11, 30)) == Quarter(2026, 3)  # 2026Q4 is running: nothing due yet
-    assert opening_quarter(day(2026, 9, 30)) == Quarter(2026, 2)  # the last day of Q3 still belongs to Q3
-    assert opening_quarter(day(2026, 10, 1)) == Quarter(2026, 3)  # Q3's reporting is due from the next day
-    assert opening_quarter(day(2027, 1, 1)) == Quarter(2026, 4)  # across the year
+    assert opening_quarter(day(2026, 10, 9)) == Quarter(2026, 2)  # Q3 has ended but is not due yet
+    assert opening_quarter(day(2026, 10, 10)) == Quarter(2026, 3)  # due on the tenth day
+    assert opening_quarter(day(2027, 1, 10)) == Quarter(2026, 4)  # across the year
+    assert opening_quarter(day(2027, 1, 9)) == Quarter(2026, 3)
     # a closed 2021–2025 plan opens on its last quarter, whatever today is
     assert opening_quarter(day(2026, 11, 30), plan_start=day(2021, 1, 1), plan_end=day(2025, 12, 31)) == Quarter(
         2025, 4)
-    # a plan whose first quarter is still running has nothing due
-    assert opening_quarter(day(2026, 2, 1), plan_start=day(2026, 1, 1), plan_end=day(2030, 12, 31)) is None
-    assert opening_quarter(day(2026, 4, 1), plan_start=day(2026, 1, 1)) == Quarter(2026, 1)
+    # a plan none of whose quarters is due yet has nothing to open on
+    assert opening_quarter(day(2026, 4, 9), plan_start=day(2026, 1, 1), plan_end=day(2030, 12, 31)) is None
+    assert opening_quarter(day(2026, 4, 10), plan_start=day(2026, 1, 1)) == Quarter(2026, 1)
