@@ -21,7 +21,7 @@ from kernel.exports import Table, respond
 from kernel.quarters import Quarter
 from reports.models import ReportingPeriod
 from targets.models import Snapshot, Target
-from targets.selectors import target_detail
+from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
@@ -120,7 +120,7 @@ def overview(request):
 @login_required
 def target_page(request, code: str):
     plan = _plan(request)
-    target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator", "task"),
+    target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
     d = target_detail(target=target, user=request.user, quarter=_quarter(request))
     quotas = {q.region_id: q.value for q in d.quota_set.quotas.all()} if d.quota_set else {}
@@ -353,6 +353,7 @@ def rankings(request):
                             c.timeliness, c.completeness, c.returned])
     county_rows = [(r, list(zip(r.percents, r.statuses, strict=True))) for r in counties]
     return _render(request, "dashboards/rankings.html", {
-        "plan": plan, "quarter": quarter, "periods": periods, "targets": targets, "county_rows": county_rows,
+        "plan": plan, "quarter": quarter, "periods": periods,
+        "outside": "" if plan.covers(quarter) else outside_window_message(plan, quarter), "targets": targets, "county_rows": county_rows,
         "cards": cards, "charts": charts, "generated": timezone.localtime(),
     }, [ctable, dtable], f"{_('Rankings')}-{quarter.label}")

@@ -7,6 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 _LABEL = re.compile(r"^(\d{4})Q([1-4])$")
@@ -47,6 +48,14 @@ class Quarter:
             q = q.next()
         return out
 
+    def through(self, last: Quarter) -> list[Quarter]:
+        """This quarter and every one after it up to ``last``, in order (none if ``last`` is earlier)."""
+        q, out = self, []
+        while q <= last:
+            out.append(q)
+            q = q.next()
+        return out
+
     @property
     def label(self) -> str:
         return f"{self.year}Q{self.number}"
@@ -67,3 +76,14 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
+
+
+def quarters_q(first: Quarter | None, last: Quarter | None, *, year: str = "year", quarter: str = "quarter") -> Q:
+    """A filter for rows whose (``year``, ``quarter``) fields lie in [first, last]; either end may
+    be open (None)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{year}__gt": first.year}) | Q(**{year: first.year, f"{quarter}__gte": first.number})
+    if last is not None:
+        q &= Q(**{f"{year}__lt": last.year}) | Q(**{year: last.year, f"{quarter}__lte": last.number})
+    return q

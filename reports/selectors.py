@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
+from tasks.models import Plan
 
 from .models import CountyReturn, ReportingPeriod
 from .services import reported_indicators, return_values
@@ -49,7 +50,7 @@ def returns_board(*, user, period: ReportingPeriod, today: datetime.date) -> lis
 class FormLine:
     indicator: Indicator
     components: list  # (component, current value row or None, last quarter's value)
-    cumulative: object  # the approved cumulative to last quarter, for flows
+    cumulative: object  # the approved cumulative to last quarter in the plan, for flows
 
 
 def return_form(*, county_return: CountyReturn) -> list[FormLine]:
@@ -60,9 +61,11 @@ def return_form(*, county_return: CountyReturn) -> list[FormLine]:
     for row in IndicatorValue.objects.filter(region=county_return.region, year=previous_q.year,
                                              quarter=previous_q.number).select_related("indicator", "component"):
         previous[(row.indicator.code, row.component.code)] = row.value
-    cumulative = dict(Snapshot.objects.filter(region=county_return.region, year=previous_q.year,
+    # the cumulative of the plan the quarter reports for (none in a plan's first quarter)
+    plan = Plan.objects.current(county_return.period.as_quarter.end)
+    cumulative = dict(Snapshot.objects.filter(plan=plan, region=county_return.region, year=previous_q.year,
                                               quarter=previous_q.number, indicator__kind=Indicator.Kind.FLOW)
-                      .values_list("indicator__code", "value"))
+                      .values_list("indicator__code", "value")) if plan else {}
     lines = []
     for indicator in reported_indicators():
         comps = [(c, current.get(indicator.code, {}).get(c.code), previous.get((indicator.code, c.code)))
