@@ -400,7 +400,7 @@ class Snapshot(models.Model):
     class Meta:
         verbose_name = _("snapshot")
         verbose_name_plural = _("snapshots")
-        ordering = ["plan", "indicator", "region__code", "year", "quarter"]
+        ordering = ["indicator", "region__code", "year", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "indicator", "region", "year", "quarter"],
                                     name="snapshot_unique_per_plan"),

@@ -34,11 +34,6 @@ class Migration(migrations.Migration):
             model_name='snapshot',
             name='snapshot_indicator_quarter_idx',
         ),
-        migrations.AlterModelOptions(
-            name='snapshot',
-            options={'ordering': ['plan', 'indicator', 'region__code', 'year', 'quarter'], 'verbose_name': 'snapshot',
-                     'verbose_name_plural': 'snapshots'},
-        ),
         migrations.AddConstraint(
             model_name='snapshot',
             constraint=models.UniqueConstraint(fields=('plan', 'indicator', 'region', 'year', 'quarter'),
