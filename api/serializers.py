@@ -107,6 +107,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(read_only=True, slug_field="code")
     indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
     region = serializers.SlugRelatedField(read_only=True, slug_field="code")
     period = serializers.CharField(source="quarter_label", read_only=True)
@@ -114,7 +115,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Snapshot
-        fields = ["indicator", "region", "period", "period_value", "value", "numerator", "denominator", "target_value",
+        fields = ["plan", "indicator", "region", "period", "period_value", "value", "numerator", "denominator", "target_value",
                   "percent_achieved", "percent_time_elapsed", "expected_to_date", "status", "status_reason",
                   "projected_end_value", "required_run_rate", "units_reported", "units_expected", "data_as_of",
                   "as_of"]

@@ -10,9 +10,11 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +24,7 @@ from kernel.quarters import Quarter
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from reports.services import county_return_open, county_return_save, county_return_submit
 from targets.models import Indicator, QuotaSet, Snapshot, Target
+from targets.selectors import outside_window_message
 from tasks.models import Department, Plan, Responsibility, Task
 
 from . import serializers
@@ -63,10 +66,24 @@ def _period(label: str) -> ReportingPeriod:
     try:
         quarter = Quarter.parse(label)
     except ValueError as exc:
-        from rest_framework.exceptions import NotFound
-
         raise NotFound(_("No period %(label)s: write it like 2024Q3.") % {"label": label}) from exc
     return get_object_or_404(ReportingPeriod, year=quarter.year, quarter=quarter.number)
+
+
+PLAN_PARAM = ("plan code, e.g. ankang-2022 (default: the plan in force today, else the last to have started); "
+              "an unknown code answers 404")
+
+
+def _plan_asked(request) -> Plan | None:
+    """The plan named by ``?plan=`` (404 with the reason if there is none such), else the plan in force."""
+    plans = Plan.objects.for_user(request.user)
+    code = request.query_params.get("plan")
+    if not code:
+        return plans.current(timezone.localdate())
+    plan = plans.filter(code=code).first()
+    if plan is None:
+        raise NotFound(_("No plan %(code)s: the plans' codes are listed at /api/v1/plans/.") % {"code": code})
+    return plan
 
 
 class PlanList(ReadView):
@@ -136,16 +153,17 @@ class IndicatorList(ReadView):
         return Indicator.objects.for_user(self.request.user).prefetch_related("components").order_by("order", "code")
 
 
-@extend_schema(parameters=[_param("plan", "plan code")])
+@extend_schema(parameters=[_param("plan", PLAN_PARAM)])
 class TargetList(ReadView):
+    """One plan's targets: the plan asked for, or the plan in force."""
+
     serializer_class = serializers.TargetSerializer
 
     def get_queryset(self):
+        plan = _plan_asked(self.request)
         qs = Target.objects.for_user(self.request.user).select_related("plan", "indicator", "task").prefetch_related(
             Prefetch("quota_sets", queryset=QuotaSet.objects.prefetch_related("quotas__region")))
-        if self.request.query_params.get("plan"):
-            qs = qs.filter(plan__code=self.request.query_params["plan"])
-        return qs.order_by("plan__period_start", "order", "code")
+        return qs.filter(plan=plan).order_by("order", "code") if plan else qs.none()
 
 
 class PeriodList(ReadView):
@@ -155,13 +173,22 @@ class PeriodList(ReadView):
         return ReportingPeriod.objects.order_by("year", "quarter")
 
 
-@extend_schema(parameters=[_param("indicator", "indicator code"), _param("region", "NBS code"),
-                           _param("period", "e.g. 2024Q3")])
+@extend_schema(parameters=[_param("plan", PLAN_PARAM), _param("indicator", "indicator code"),
+                           _param("region", "NBS code"),
+                           _param("period", "e.g. 2024Q3; a quarter outside the plan's period answers 404 with the "
+                                            "reason (a plan has no figures outside its period)")])
 class SnapshotList(ReadView):
+    """One plan's figures: the plan asked for, or the plan in force. A value counts toward every
+    plan whose period holds its quarter; each plan's figures are its own."""
+
     serializer_class = serializers.SnapshotSerializer
 
     def get_queryset(self):
-        qs = Snapshot.objects.for_user(self.request.user).select_related("indicator", "region")
+        plan = _plan_asked(self.request)
+        if plan is None:
+            return Snapshot.objects.none()
+        qs = Snapshot.objects.for_user(self.request.user).filter(plan=plan).select_related("plan", "indicator",
+                                                                                          "region")
         params = self.request.query_params
         if params.get("indicator"):
             qs = qs.filter(indicator__code=params["indicator"])
@@ -172,6 +199,8 @@ class SnapshotList(ReadView):
                 quarter = Quarter.parse(params["period"])
             except ValueError:
                 return qs.none()
+            if not plan.covers(quarter):
+                raise NotFound(outside_window_message(plan, quarter))
             qs = qs.filter(year=quarter.year, quarter=quarter.number)
         return qs.order_by("indicator__order", "indicator__code", "region__code", "year", "quarter")
 

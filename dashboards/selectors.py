@@ -1,5 +1,5 @@
-"""Reads behind the leadership dashboards. They read snapshots (computed by the roll-up) and the
-reporting records; they never recompute a figure. Each function runs a fixed number of queries,
+"""Reads behind the leadership dashboards. They read one plan's snapshots (computed by the
+roll-up) and the reporting records; they never recompute a figure. Each function runs a fixed number of queries,
 however many counties, villages and quarters there are (tests/test_dashboards.py asserts it)."""
 
 from __future__ import annotations
@@ -52,12 +52,13 @@ def _main_targets(user, plan: Plan) -> list[Target]:
                 .select_related("indicator").order_by("order"))
 
 
-def _latest_quarters(user, indicator_ids) -> dict[int, Quarter]:
-    """Per indicator: the latest quarter anyone reported in (the city snapshot has data)."""
+def _latest_quarters(user, plan: Plan, indicator_ids) -> dict[int, Quarter]:
+    """Per indicator: the latest quarter of the plan's figures anyone reported in (the plan's city
+    snapshot has data)."""
     # the city's row by id (one scalar subquery, an index lookup), not by joining every region's
     # snapshots to their level: the latter grows with the number of counties
     city = Subquery(Region.objects.filter(level=Region.Level.CITY).values("pk")[:1])
-    rows = (Snapshot.objects.for_user(user).filter(region_id=city, units_reported__gt=0,
+    rows = (Snapshot.objects.for_user(user).filter(plan=plan, region_id=city, units_reported__gt=0,
                                                    indicator__in=indicator_ids)
             .values("indicator_id").annotate(year=_max("year")).values_list("indicator_id", "year"))
     latest_year = dict(rows)
@@ -66,7 +67,7 @@ def _latest_quarters(user, indicator_ids) -> dict[int, Quarter]:
     q = Q()
     for ind, year in latest_year.items():
         q |= Q(indicator_id=ind, year=year)
-    rows = (Snapshot.objects.for_user(user).filter(q, region_id=city, units_reported__gt=0)
+    rows = (Snapshot.objects.for_user(user).filter(q, plan=plan, region_id=city, units_reported__gt=0)
             .values("indicator_id", "year").annotate(quarter=_max("quarter"))
             .values_list("indicator_id", "year", "quarter"))
     return {ind: Quarter(y, n) for ind, y, n in rows}
@@ -78,14 +79,14 @@ def _max(name):
     return Max(name)
 
 
-def _snapshots_at(user, latest: dict[int, Quarter], level: str | None, region=None) -> list[Snapshot]:
-    """Each indicator's snapshots at its own latest quarter, for one level (or one region)."""
+def _snapshots_at(user, plan: Plan, latest: dict[int, Quarter], level: str | None, region=None) -> list[Snapshot]:
+    """Each indicator's snapshots of the plan at its own latest quarter, for one level (or one region)."""
     if not latest:
         return []
     q = Q()
     for ind, quarter in latest.items():
         q |= Q(indicator_id=ind, year=quarter.year, quarter=quarter.number)
-    qs = Snapshot.objects.for_user(user).filter(q).select_related("region")
+    qs = Snapshot.objects.for_user(user).filter(q, plan=plan).select_related("region")
     if region is not None:
         qs = qs.filter(region=region)
     else:
@@ -140,7 +141,7 @@ def city_overview(*, user, plan: Plan, today: datetime.date) -> Overview:
     """One card per main target with the city's latest snapshot and its quarterly series; the
     plan's timeline; the next deadline and what is overdue for the last period that fell due."""
     targets = _main_targets(user, plan)
-    city_snaps = list(Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY,
+    city_snaps = list(Snapshot.objects.for_user(user).filter(plan=plan, region__level=Region.Level.CITY,
                                                              indicator__in=[t.indicator_id for t in targets])
                       .order_by("indicator_id", "year", "quarter"))
     by_indicator: dict[int, list[Snapshot]] = {}
@@ -207,17 +208,17 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> Co
     """A county's targets (its snapshot, quota and rank among counties at the latest quarter), its
     returns by quarter and its towns' certification progress."""
     targets = _main_targets(user, plan)
-    latest = _latest_quarters(user, [t.indicator_id for t in targets])
+    latest = _latest_quarters(user, plan, [t.indicator_id for t in targets])
     # the county's own snapshots as objects; its peers only as the two numbers ranking needs, so
     # the page does not build a snapshot per county of the province
-    own = {snap.indicator_id: snap for snap in _snapshots_at(user, latest, None, region=county)}
+    own = {snap.indicator_id: snap for snap in _snapshots_at(user, plan, latest, None, region=county)}
     peers: dict[int, list[tuple[int, Decimal | None, Decimal | None]]] = {}
     if latest:
         q = Q()
         for ind, quarter in latest.items():
             q |= Q(indicator_id=ind, year=quarter.year, quarter=quarter.number)
         for ind, region_id, percent, value in (
-                Snapshot.objects.for_user(user).filter(q, region__level=Region.Level.COUNTY)
+                Snapshot.objects.for_user(user).filter(q, plan=plan, region__level=Region.Level.COUNTY)
                 .order_by("region__code").values_list("indicator_id", "region_id", "percent_achieved", "value")):
             peers.setdefault(ind, []).append((region_id, percent, value))
     quotas = _latest_quotas([t.pk for t in targets], region=county)
@@ -371,9 +372,9 @@ def certification_page(*, user, plan: Plan) -> CertificationPage:
               .select_related("indicator").order_by("category", "order")):
         targets.setdefault(t.indicator.code, t)  # the task-level figure: it carries the county split
     indicators = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
-    latest = _latest_quarters(user, list(indicators.values()))
+    latest = _latest_quarters(user, plan, list(indicators.values()))
     quarter = max(latest.values()) if latest else None
-    snaps = _snapshots_at(user, {i: quarter for i in latest}, None) if quarter else []
+    snaps = _snapshots_at(user, plan, {i: quarter for i in latest}, None) if quarter else []
     quotas = _latest_quotas([t.pk for t in targets.values()])
     by_key = {(s.indicator_id, s.region_id): s for s in snaps}
     city_row = next((s.region for s in snaps if s.region.level == Region.Level.CITY), None)
@@ -393,8 +394,8 @@ def certification_page(*, user, plan: Plan) -> CertificationPage:
 # ---------------------------------------------------------------- 2/6. county snapshots for a target, rankings
 
 
-def county_snapshots(*, user, indicator_ids, quarter: Quarter) -> list[Snapshot]:
-    return list(Snapshot.objects.for_user(user).filter(indicator__in=indicator_ids, year=quarter.year,
+def county_snapshots(*, user, plan: Plan, indicator_ids, quarter: Quarter) -> list[Snapshot]:
+    return list(Snapshot.objects.for_user(user).filter(plan=plan, indicator__in=indicator_ids, year=quarter.year,
                                                        quarter=quarter.number, region__level=Region.Level.COUNTY)
                 .select_related("region").order_by("region__code"))
 
@@ -414,7 +415,7 @@ def county_rankings(*, user, plan: Plan, quarter: Quarter) -> tuple[list[Target]
     achieved; ranked by the mean of those percentages."""
     targets = [t for t in _main_targets(user, plan) if t.direction == Target.Direction.AT_LEAST
                and t.indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED)]
-    snaps = county_snapshots(user=user, indicator_ids=[t.indicator_id for t in targets], quarter=quarter)
+    snaps = county_snapshots(user=user, plan=plan, indicator_ids=[t.indicator_id for t in targets], quarter=quarter)
     by_key = {(s.indicator_id, s.region_id): s for s in snaps}
     counties = list(Region.objects.for_user(user).counties().order_by("code"))
     rows = []

@@ -22,7 +22,7 @@ from kernel.quarters import Quarter
 from reports.access import can_see_task_reports
 from reports.models import ReportingPeriod
 from targets.models import Snapshot, Target
-from targets.selectors import target_detail
+from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
 from tasks.selectors import plan_current_for_user
 
@@ -123,7 +123,7 @@ def overview(request):
 @login_required
 def target_page(request, code: str):
     plan = _plan(request)
-    target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator", "task"),
+    target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
     detail = target_detail(target=target, user=request.user, quarter=_quarter(request))
     quotas = {quota.region_id: quota.value for quota in detail.quota_set.quotas.all()} if detail.quota_set else {}
@@ -368,6 +368,7 @@ def rankings(request):
                                       card.missing, card.timeliness, card.completeness, card.returned])
     county_rows = [(ranking, list(zip(ranking.percents, ranking.statuses, strict=True))) for ranking in counties]
     return _render(request, "dashboards/rankings.html", {
-        "plan": plan, "quarter": quarter, "periods": periods, "targets": targets, "county_rows": county_rows,
+        "plan": plan, "quarter": quarter, "periods": periods,
+        "outside": "" if plan.covers(quarter) else outside_window_message(plan, quarter), "targets": targets, "county_rows": county_rows,
         "cards": cards, "charts": charts, "generated": timezone.localtime(),
     }, [county_table, department_table], f"{_('Rankings')}-{quarter.label}")

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 _LABEL = re.compile(r"^(\d{4})Q([1-4])$")
@@ -43,6 +44,14 @@ class Quarter:
     def between(cls, start: datetime.date, end: datetime.date) -> list[Quarter]:
         """Every quarter that overlaps [start, end], in order."""
         q, last, out = cls.of_date(start), cls.of_date(end), []
+        while q <= last:
+            out.append(q)
+            q = q.next()
+        return out
+
+    def through(self, last: Quarter) -> list[Quarter]:
+        """This quarter and every one after it up to ``last``, in order (none if ``last`` is earlier)."""
+        q, out = self, []
         while q <= last:
             out.append(q)
             q = q.next()
@@ -85,3 +94,14 @@ def opening_quarter(today: datetime.date, *, plan_start: datetime.date | None = 
     if plan_start is not None and quarter < Quarter.of_date(plan_start):
         return None
     return quarter
+
+
+def quarters_q(first: Quarter | None, last: Quarter | None, *, year: str = "year", quarter: str = "quarter") -> Q:
+    """A filter for rows whose (``year``, ``quarter``) fields lie in [first, last]; either end may
+    be open (None)."""
+    q = Q()
+    if first is not None:
+        q &= Q(**{f"{year}__gt": first.year}) | Q(**{year: first.year, f"{quarter}__gte": first.number})
+    if last is not None:
+        q &= Q(**{f"{year}__lt": last.year}) | Q(**{year: last.year, f"{quarter}__lte": last.number})
+    return q

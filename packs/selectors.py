@@ -40,7 +40,7 @@ def pack_content(*, user, plan: Plan, quarter: Quarter) -> PackContent:
     today = timezone.localdate()
     period = ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
     targets = list(Target.objects.for_user(user).filter(plan=plan, indicator__isnull=False)
-                   .select_related("indicator", "task").order_by("category", "order"))
+                   .select_related("plan", "indicator", "task").order_by("category", "order"))
     details = {t.code: target_detail(target=t, user=user, quarter=quarter) for t in targets}
     computed = []
     for d in details.values():

@@ -11,7 +11,7 @@ from django.utils import timezone
 from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
-from tasks.models import Department, Responsibility, Task
+from tasks.models import Department, Plan, Responsibility, Task
 
 from . import access
 from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
@@ -76,7 +76,7 @@ def returns_waiting(*, user, period: ReportingPeriod):
 class FormLine:
     indicator: Indicator
     components: list  # (component, current value row or None, last quarter's value)
-    cumulative: object  # the approved cumulative to last quarter, for flows
+    cumulative: object  # the approved cumulative to last quarter in the plan, for flows
 
 
 def return_form(*, county_return: CountyReturn) -> list[FormLine]:
@@ -87,9 +87,11 @@ def return_form(*, county_return: CountyReturn) -> list[FormLine]:
     for row in IndicatorValue.objects.filter(region=county_return.region, year=previous_q.year,
                                              quarter=previous_q.number).select_related("indicator", "component"):
         previous[(row.indicator.code, row.component.code)] = row.value
-    cumulative = dict(Snapshot.objects.filter(region=county_return.region, year=previous_q.year,
+    # the cumulative of the plan the quarter reports for (none in a plan's first quarter)
+    plan = Plan.objects.current(county_return.period.as_quarter.end)
+    cumulative = dict(Snapshot.objects.filter(plan=plan, region=county_return.region, year=previous_q.year,
                                               quarter=previous_q.number, indicator__kind=Indicator.Kind.FLOW)
-                      .values_list("indicator__code", "value"))
+                      .values_list("indicator__code", "value")) if plan else {}
     lines = []
     for indicator in reported_indicators():
         components = [(component, current.get(indicator.code, {}).get(component.code),

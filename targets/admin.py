@@ -100,11 +100,11 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["indicator", "region", "year", "quarter", "value", "target_value", "percent_achieved", "status",
-                    "computed_at"]
-    list_filter = ["status", "year", "quarter", "region__level", "indicator"]
+    list_display = ["plan", "indicator", "region", "year", "quarter", "value", "target_value", "percent_achieved",
+                    "status", "computed_at"]
+    list_filter = ["plan", "status", "year", "quarter", "region__level", "indicator"]
     search_fields = ["indicator__code", "indicator__name", "region__name"]
-    list_select_related = ["indicator", "region"]
+    list_select_related = ["plan", "indicator", "region"]
 
 
 @admin.register(RollupRun)

@@ -352,8 +352,11 @@ class IndicatorValue(models.Model):
 
 
 class Snapshot(models.Model):
-    """Where one indicator stands for one unit at the end of one quarter, computed by the
-    roll-up from approved values. Everything a dashboard shows is read from here."""
+    """Where one plan's target on an indicator stands for one unit at the end of one quarter,
+    computed by the roll-up from approved values. A reported value is a fact about a region and a
+    quarter and may count toward several plans; a snapshot is that value seen by one plan (its
+    window, its target, its pace), so each plan has its own. Everything a dashboard shows is read
+    from here, for one plan."""
 
     class Status(models.TextChoices):
         GREEN = "green", _("On track")
@@ -361,10 +364,11 @@ class Snapshot(models.Model):
         RED = "red", _("Behind")
         NONE = "none", _("No data")
 
+    plan = models.ForeignKey("tasks.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="snapshots")
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
                                   related_name="snapshots")
     target = models.ForeignKey(Target, verbose_name=_("target"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="snapshots")
+                               related_name="snapshots", help_text=_("The plan's target on the indicator."))
     region = models.ForeignKey("divisions.Region", verbose_name=_("region"), on_delete=models.CASCADE,
                                related_name="snapshots")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -398,15 +402,16 @@ class Snapshot(models.Model):
         verbose_name_plural = _("snapshots")
         ordering = ["indicator", "region__code", "year", "quarter"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "year", "quarter"], name="snapshot_unique"),
+            models.UniqueConstraint(fields=["plan", "indicator", "region", "year", "quarter"],
+                                    name="snapshot_unique_per_plan"),
         ]
         indexes = [
-            # dashboards: one indicator, one quarter, every region
-            models.Index(fields=["indicator", "year", "quarter"], name="snapshot_indicator_quarter_idx"),
+            # dashboards: one plan, one indicator, one quarter, every region
+            models.Index(fields=["plan", "indicator", "year", "quarter"], name="snapshot_plan_quarter_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.region_id} {self.year}Q{self.quarter}"
+        return f"{self.plan_id} {self.indicator.code} {self.region_id} {self.year}Q{self.quarter}"
 
     @property
     def quarter_label(self) -> str:

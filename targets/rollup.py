@@ -1,9 +1,15 @@
-"""The roll-up: approved values → snapshots per indicator × region (each county, the city) × quarter.
+"""The roll-up: approved values → snapshots per plan × indicator × region (each county, the city) × quarter.
+
+A reported value is a fact about a region and a quarter; it counts toward every plan that sets a
+target on its indicator and whose window holds its quarter. Each such plan gets its own snapshots,
+for the quarters of its own window only — from its first quarter to its last, and no further than
+the quarter in progress (or the latest quarter with data): a plan's figures after its end are not
+computed, and one plan's figures never stand in for another's.
 
 Aggregation follows the indicator's kind (see models.Indicator): the city's sums come from the
 database (GROUP BY over the counties' approved values), a ratio's rate is computed from the summed
 numerator and denominator at every level — never the mean of county rates — and a flow is summed
-over time only within its window (the governing plan's period, or the calendar year).
+over time only within its window (the plan's period, or the calendar year clipped to it).
 
 Runs are idempotent (a snapshot that would not change is not written) and serialised per
 indicator by a row lock, so two workers never interleave on one indicator; the second waits and
@@ -66,17 +72,13 @@ class Context:
         regions = Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).values_list("id", "level")
         city_id = next(pk for pk, level in regions if level == Region.Level.CITY)
         return cls(city_id=city_id, county_ids=sorted(pk for pk, level in regions if level == Region.Level.COUNTY),
-                   plans=list(Plan.objects.only("id", "period_start", "period_end").order_by("period_start")),
+                   plans=list(Plan.objects.only("id", "period_start", "period_end").order_by("period_start", "pk")),
                    today=today)
 
-    def governing_plan(self, quarter: Quarter) -> Plan | None:
-        """The plan in force at the quarter's end; after the last plan ends, that plan (so its
-        final assessment stays visible)."""
-        governing = None
-        for plan in self.plans:
-            if plan.period_start <= quarter.end:
-                governing = plan
-        return governing
+
+def plan_quarters(plan: Plan, until: Quarter) -> list[Quarter]:
+    """The quarters a plan's figures are computed for: its window, up to ``until`` at the latest."""
+    return plan.first_quarter.through(min(plan.last_quarter, until))
 
 
 def runs_abandoned_close() -> int:
@@ -94,8 +96,9 @@ def runs_abandoned_close() -> int:
 
 def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable[int] | None = None,
            trigger: str = "full", today: datetime.date | None = None) -> RollupRun:
-    """Recompute snapshots. With ``county_ids`` only those counties and the city are recomputed
-    (what one approval can change); otherwise every county and the city."""
+    """Recompute snapshots, for every plan each indicator counts toward. With ``county_ids`` only
+    those counties and the city are recomputed (what one approval can change); otherwise every
+    county and the city."""
     codes = sorted(set(indicator_codes)) if indicator_codes else None
     counties = sorted(set(county_ids)) if county_ids else None
     runs_abandoned_close()
@@ -137,41 +140,57 @@ def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | 
     return _write(indicator, computed, regions, run)
 
 
-def preview_including_unapproved(indicator: Indicator, today: datetime.date | None = None) -> dict:
-    """The same figures as the snapshots, but counting submitted (not yet approved) values too.
-    Nothing is written: pages show it labelled 含未审核数据, beside the official figures."""
-    return _compute(indicator, Context.load(today or timezone.localdate()), None, OFFICIAL + UNAPPROVED)[0]
+def preview_including_unapproved(indicator: Indicator, plan: Plan, today: datetime.date | None = None) -> dict:
+    """One plan's figures as in its snapshots, but counting submitted (not yet approved) values too,
+    keyed (region id, year, quarter). Nothing is written: pages show it labelled 含未审核数据, beside
+    the official figures."""
+    computed, _regions = _compute(indicator, Context.load(today or timezone.localdate()), None,
+                                  OFFICIAL + UNAPPROVED, plan_ids={plan.pk})
+    return {key[1:]: values for key, values in computed.items()}
 
 
 OFFICIAL = [IndicatorValue.Status.APPROVED]
 UNAPPROVED = [IndicatorValue.Status.SUBMITTED]
 
 
-def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, statuses: list[str]):
-    observed = _observations(indicator, ctx, counties, statuses)
-    quarters = _quarters(indicator, ctx, observed)
+def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, statuses: list[str],
+             plan_ids: set[int] | None = None):
+    """Snapshot values keyed (plan id, region id, year, quarter), for each plan that sets a target on
+    the indicator (or those of ``plan_ids``), each in its own window; and the regions covered."""
     targets = _targets(indicator)
+    plans = [p for p in ctx.plans if p.pk in targets and (plan_ids is None or p.pk in plan_ids)]
     regions = [ctx.city_id] if indicator.kind == Indicator.Kind.CITY_ONLY else (counties or ctx.county_ids) + [ctx.city_id]
+    if not plans:
+        return {}, regions  # no plan sets a target on it: no figures (and none left over)
+    now = Quarter.of_date(ctx.today)
+    observed = _observations(indicator, ctx, counties, statuses,
+                             sorted({q for p in plans for q in plan_quarters(p, now)}))
+    # as far as the quarter in progress, or further where values were already reported
+    until = max([now, *(Quarter(*k) for by_quarter in observed.values() for k in by_quarter)])
     quotas = _quotas(targets.values())
     allocations = _allocations(targets.values())
-    frames = _frames(indicator, ctx, quarters, targets)
     computed = {}
-    for region_id in regions:
-        is_city = region_id == ctx.city_id
-        expected_units = 1 if (not is_city or indicator.kind == Indicator.Kind.CITY_ONLY) else len(ctx.county_ids)
-        for quarter, values in _series(indicator, ctx, frames, quotas, allocations, region_id, is_city,
-                                       expected_units, observed.get(region_id, {})):
-            computed[(region_id, quarter.year, quarter.number)] = values
+    for plan in plans:
+        frames = _frames(indicator, plan, targets[plan.pk], plan_quarters(plan, until))
+        if not frames:
+            continue  # the plan has not started
+        for region_id in regions:
+            is_city = region_id == ctx.city_id
+            expected_units = 1 if (not is_city or indicator.kind == Indicator.Kind.CITY_ONLY) else len(ctx.county_ids)
+            for quarter, values in _series(indicator, ctx, frames, quotas, allocations, region_id, is_city,
+                                           expected_units, observed.get(region_id, {})):
+                computed[(plan.pk, region_id, quarter.year, quarter.number)] = values
     return computed, regions
 
 
 def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None,
-                  statuses: list[str]) -> dict[int, dict[Key, Observed]]:
-    """Approved values by region and quarter; the city's row is the database's sum over counties."""
+                  statuses: list[str], quarters: list[Quarter]) -> dict[int, dict[Key, Observed]]:
+    """Approved values by region and quarter; the city's row is the database's sum over counties.
+    A derived indicator is counted at the end of each of ``quarters``."""
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
-        for region_id, by_quarter in DERIVED_SOURCES[indicator.code].counts(quarters=_quarters(indicator, ctx, {})).items():
+        for region_id, by_quarter in DERIVED_SOURCES[indicator.code].counts(quarters=quarters).items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():
@@ -198,14 +217,6 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
             obs.units = max(obs.units, row["units"])
             obs.latest = max(filter(None, [obs.latest, row["latest"]]), default=None)
     return out
-
-
-def _quarters(indicator: Indicator, ctx: Context, observed) -> list[Quarter]:
-    starts = [p.period_start for p in ctx.plans]
-    keys = [k for by_quarter in observed.values() for k in by_quarter]
-    first = min([*starts, *(Quarter(*k).start for k in keys)], default=ctx.today)
-    last = max([ctx.today, *(Quarter(*k).end for k in keys)])
-    return Quarter.between(first, last)
 
 
 def _targets(indicator: Indicator) -> dict[int, Target]:
@@ -251,14 +262,13 @@ def _target_value(indicator: Indicator, target: Target | None, quotas, region_id
     return None
 
 
-def window(indicator: Indicator, target: Target | None, plan: Plan | None, quarter: Quarter):
-    """The span a figure accumulates over and is paced against."""
+def window(indicator: Indicator, target: Target | None, plan: Plan, quarter: Quarter):
+    """The span a figure of ``plan`` accumulates over and is paced against: the plan's period, or
+    for yearly figures the calendar year clipped to the plan's period."""
     if indicator.period_type == Indicator.PeriodType.YEARLY or (target and target.span == Target.Span.YEAR):
-        start, end = datetime.date(quarter.year, 1, 1), datetime.date(quarter.year, 12, 31)
-        return (max(start, plan.period_start) if plan and plan.period_start.year == quarter.year else start), end
-    if plan is not None:
-        return plan.period_start, plan.period_end
-    return quarter.start, quarter.end
+        return (max(datetime.date(quarter.year, 1, 1), plan.period_start),
+                min(datetime.date(quarter.year, 12, 31), plan.period_end))
+    return plan.period_start, plan.period_end
 
 
 @dataclass(frozen=True)
@@ -274,11 +284,9 @@ class Frame:
     quarters_remaining: int
 
 
-def _frames(indicator: Indicator, ctx: Context, quarters: list[Quarter], targets: dict[int, Target]) -> list[Frame]:
+def _frames(indicator: Indicator, plan: Plan, target: Target, quarters: list[Quarter]) -> list[Frame]:
     frames = []
     for quarter in quarters:
-        plan = ctx.governing_plan(quarter)
-        target = targets.get(plan.pk) if plan else None
         span_start, span_end = window(indicator, target, plan, quarter)
         frames.append(Frame(quarter, (quarter.year, quarter.number), quarter.end, target, span_start, span_end,
                             _quarters_between(quarter, span_end)))
@@ -286,9 +294,13 @@ def _frames(indicator: Indicator, ctx: Context, quarters: list[Quarter], targets
 
 
 def _series(indicator, ctx, frames, quotas, allocations, region_id, is_city, expected_units, observed):
-    """Snapshot values for one region, quarter by quarter."""
+    """Snapshot values for one region, quarter by quarter of one plan's frames."""
     history: list[tuple[datetime.date, Decimal | None]] = []
     scale = indicator.scale
+    if frames and indicator.kind != Indicator.Kind.FLOW:
+        # the quarter before the plan began: a fact about the region that "lower than last quarter" compares with
+        before = frames[0].quarter.previous()
+        history.append((before.end, _level(indicator, observed.get((before.year, before.number)))))
     running_start, running, running_latest = None, None, None  # a flow's sum over its window so far
     for frame in frames:
         quarter, target, span_start, span_end = frame.quarter, frame.target, frame.span_start, frame.span_end
@@ -336,6 +348,17 @@ def _series(indicator, ctx, frames, quotas, allocations, region_id, is_city, exp
         }
 
 
+def _level(indicator: Indicator, obs: Observed | None) -> Decimal | None:
+    """A stock's, a rate's or a count's value at one quarter's end (what a snapshot's ``value`` is)."""
+    if obs is None:
+        return None
+    if indicator.kind == Indicator.Kind.RATIO:
+        if "numerator" in obs.roles and "denominator" in obs.roles and obs.roles["denominator"]:
+            return obs.roles["numerator"] / obs.roles["denominator"] * indicator.scale
+        return None
+    return obs.roles.get("value")
+
+
 def _quarters_between(quarter: Quarter, end: datetime.date) -> int:
     n, q = 0, quarter.next()
     while q.end <= end:
@@ -356,30 +379,33 @@ def _allocated(target: Target | None, allocations, region_id: int | None, span_s
 
 
 def _write(indicator: Indicator, computed: dict, regions: list[int], run: RollupRun) -> tuple[int, int, int]:
-    """Create new snapshots, update changed ones, leave the rest alone (twice = once)."""
+    """Create new snapshots, update changed ones, leave the rest alone (twice = once). Snapshots of
+    these regions that the computation no longer yields (a plan that dropped its target on the
+    indicator, a quarter outside a plan's window) are removed."""
     # Compared as plain tuples: building 40,000 model instances only to find them unchanged would
     # cost more than the whole computation.
-    existing = {(row[0], row[1], row[2]): row[3:] for row in Snapshot.objects.filter(
-        indicator=indicator, region_id__in=regions).values_list("region_id", "year", "quarter", "pk", *SNAPSHOT_FIELDS)}
+    existing = {(row[0], row[1], row[2], row[3]): row[4:] for row in Snapshot.objects.filter(
+        indicator=indicator, region_id__in=regions).values_list(
+        "plan_id", "region_id", "year", "quarter", "pk", *SNAPSHOT_FIELDS)}
     now = timezone.now()
     to_create, to_update, unchanged = [], [], 0
-    for (region_id, year, quarter), values in computed.items():
-        row = existing.get((region_id, year, quarter))
+    for (plan_id, region_id, year, quarter), values in computed.items():
+        row = existing.get((plan_id, region_id, year, quarter))
         if row is None:
-            to_create.append(Snapshot(indicator=indicator, region_id=region_id, year=year, quarter=quarter,
-                                      computed_at=now, run=run, **values))
+            to_create.append(Snapshot(plan_id=plan_id, indicator=indicator, region_id=region_id, year=year,
+                                      quarter=quarter, computed_at=now, run=run, **values))
         elif tuple(row[1:]) != tuple(values[f] for f in SNAPSHOT_FIELDS):
-            to_update.append(Snapshot(pk=row[0], indicator=indicator, region_id=region_id, year=year, quarter=quarter,
-                                      computed_at=now, run=run, **values))
+            to_update.append(Snapshot(pk=row[0], plan_id=plan_id, indicator=indicator, region_id=region_id, year=year,
+                                      quarter=quarter, computed_at=now, run=run, **values))
         else:
             unchanged += 1
-    if to_update:
+    stale = [row[0] for key, row in existing.items() if key not in computed]
+    if to_update or stale:
         # Replace rather than UPDATE: Django's bulk_update writes a CASE per column per row, which
         # costs PostgreSQL more than a DELETE by primary key and one INSERT. Nothing points at a
-        # snapshot's id; its key is (indicator, region, year, quarter).
-        Snapshot.objects.filter(pk__in=[snap.pk for snap in to_update])._raw_delete(Snapshot.objects.db)
+        # snapshot's id; its key is (plan, indicator, region, year, quarter).
+        Snapshot.objects.filter(pk__in=[snap.pk for snap in to_update] + stale)._raw_delete(Snapshot.objects.db)
         for snap in to_update:
             snap.pk = None
     Snapshot.objects.bulk_create(to_create + to_update, batch_size=1000)
     return len(to_create), len(to_update), unchanged
-

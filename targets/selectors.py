@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, Q, QuerySet
 
 from divisions.models import Region
-from kernel.quarters import Quarter
+from kernel.quarters import Quarter, quarters_q
 from tasks.models import Plan, Responsibility, Section, Task
 
 from .derived import derived_counting_note
@@ -26,10 +26,8 @@ def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
     quarter = Quarter(snapshot.year, snapshot.quarter)
     if indicator.kind == Indicator.Kind.FLOW:
         start, end = snapshot_window(snapshot)
-        first = Quarter.of_date(start)
         quarter = min(quarter, Quarter.of_date(end))  # after its window a flow counts nothing more
-        values = values.filter(Q(year__gt=first.year) | Q(year=first.year, quarter__gte=first.number)).filter(
-            Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.number))
+        values = values.filter(quarters_q(Quarter.of_date(start), quarter))
     else:
         values = values.filter(year=quarter.year, quarter=quarter.number)
     return values.select_related("region", "component", "submitted_by", "approved_by").order_by(
@@ -37,12 +35,10 @@ def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
 
 
 def snapshot_window(snapshot: Snapshot):
-    """The (start, end) dates a flow's snapshot accumulates over."""
-    from .rollup import Context, window
+    """The (start, end) dates a flow's snapshot accumulates over, in its plan."""
+    from .rollup import window
 
-    ctx = Context.load(snapshot.computed_at.date())
-    quarter = Quarter(snapshot.year, snapshot.quarter)
-    return window(snapshot.indicator, snapshot.target, ctx.governing_plan(quarter), quarter)
+    return window(snapshot.indicator, snapshot.target, snapshot.plan, Quarter(snapshot.year, snapshot.quarter))
 
 
 @dataclass(frozen=True)
@@ -82,38 +78,50 @@ class TargetDetail:
     include_unapproved: bool
     rule: str
     counting_note: str = ""
+    outside: str = ""  # why there is no figure: the quarter asked for lies outside the plan's window
 
 
-def snapshot_quarters(*, indicator: Indicator) -> list[Quarter]:
-    """The quarters the roll-up has computed for ``indicator`` (the city has a snapshot in each):
-    read from the city's rows, so the cost does not grow with the number of units."""
-    rows = (Snapshot.objects.filter(indicator=indicator, region__level=Region.Level.CITY)
+def outside_window_message(plan: Plan, quarter: Quarter) -> str:
+    """What a page or the API says for a quarter outside a plan's window (never another plan's figure)."""
+    from django.utils.translation import gettext as _
+
+    return _("%(quarter)s is outside this plan's period (%(period)s): the plan has no figures for it.") % {
+        "quarter": quarter.label, "period": plan.period_text}
+
+
+def snapshot_quarters(*, plan: Plan, indicator: Indicator) -> list[Quarter]:
+    """The quarters the roll-up has computed for ``plan``'s target on ``indicator`` (the city has a
+    snapshot in each): read from the city's rows, so the cost does not grow with the number of units."""
+    rows = (Snapshot.objects.filter(plan=plan, indicator=indicator, region__level=Region.Level.CITY)
             .values_list("year", "quarter").distinct().order_by("year", "quarter"))
     return [Quarter(y, q) for y, q in rows]
 
 
-def latest_reported_quarter(*, indicator: Indicator) -> Quarter | None:
-    row = (Snapshot.objects.filter(indicator=indicator, region__level=Region.Level.CITY, units_reported__gt=0)
+def latest_reported_quarter(*, plan: Plan, indicator: Indicator) -> Quarter | None:
+    row = (Snapshot.objects.filter(plan=plan, indicator=indicator, region__level=Region.Level.CITY,
+                                   units_reported__gt=0)
            .order_by("-year", "-quarter").values_list("year", "quarter").first())
     return Quarter(*row) if row else None
 
 
 def target_detail(*, target: Target, user, quarter: Quarter | None, include_unapproved: bool = False) -> TargetDetail:
-    """Everything the target page shows, in a fixed number of queries."""
+    """Everything the target page shows, for the target's own plan, in a fixed number of queries.
+    A quarter outside the plan's window shows no figure, and says why (``outside``)."""
     from django.utils.translation import get_language
 
     from .pace import RULES, RULES_EN, rule_for
     from .rollup import preview_including_unapproved
 
-    indicator = target.indicator
-    quarters = snapshot_quarters(indicator=indicator)
-    quarter = quarter or latest_reported_quarter(indicator=indicator) or (quarters[-1] if quarters else None)
+    indicator, plan = target.indicator, target.plan
+    quarters = snapshot_quarters(plan=plan, indicator=indicator)
+    outside = outside_window_message(plan, quarter) if quarter and not plan.covers(quarter) else ""
+    quarter = quarter or latest_reported_quarter(plan=plan, indicator=indicator) or (quarters[-1] if quarters else None)
     # the city's series and the counties of one quarter: never every county of every quarter
-    snapshots = Snapshot.objects.for_user(user).filter(indicator=indicator).filter(
+    snapshots = Snapshot.objects.for_user(user).filter(plan=plan, indicator=indicator).filter(
         Q(region__level=Region.Level.CITY) | Q(region__level=Region.Level.COUNTY, year=quarter.year if quarter else 0,
                                                 quarter=quarter.number if quarter else 0)).select_related("region")
     if include_unapproved:
-        preview = preview_including_unapproved(indicator)
+        preview = preview_including_unapproved(indicator, plan)
         regions = {r.pk: r for r in Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])}
         rows = [PreviewSnapshot(region=regions[rid], year=y, quarter=q, **values)
                 for (rid, y, q), values in preview.items() if rid in regions]
@@ -127,7 +135,7 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
     quota_set = target.quota_sets.prefetch_related("quotas").order_by("-version").first()
     return TargetDetail(target=target, quarter=quarter, quarters=quarters, city=city, counties=counties, series=series,
                         quota_set=quota_set, quota_check=quota_check(quota_set=quota_set) if quota_set else None,
-                        include_unapproved=include_unapproved,
+                        include_unapproved=include_unapproved, outside=outside,
                         rule=(RULES_EN if (get_language() or "").startswith("en") else RULES)[
                             rule_for(indicator.kind, indicator.direction)],
                         counting_note=derived_counting_note(indicator.code) if indicator.kind == Indicator.Kind.DERIVED else "")
@@ -185,10 +193,11 @@ def _rank(rows: list, direction: str) -> None:
 
 
 def targets_overview(*, plan, user) -> list[tuple[Target, Snapshot | None]]:
-    """Each of the plan's targets with the city's snapshot for the latest quarter anyone reported in."""
+    """Each of the plan's targets with the plan's city snapshot for the latest quarter anyone reported in."""
     targets = list(Target.objects.for_user(user).filter(plan=plan).select_related("indicator", "task").order_by("order"))
     latest: dict[int, Snapshot] = {}
-    city_snaps = (Snapshot.objects.for_user(user).filter(region__level=Region.Level.CITY, units_reported__gt=0,
+    city_snaps = (Snapshot.objects.for_user(user).filter(plan=plan, region__level=Region.Level.CITY,
+                                                         units_reported__gt=0,
                                                          indicator__in=[t.indicator_id for t in targets])
                   .order_by("indicator_id", "-year", "-quarter"))
     for s in city_snaps:

@@ -46,7 +46,7 @@ def _quarter(request) -> Quarter | None:
 @login_required
 def target_detail_view(request, plan_code: str, code: str):
     plan = _plan(request, plan_code)
-    target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator", "task"),
+    target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
     detail = target_detail(target=target, user=request.user, quarter=_quarter(request),
                            include_unapproved=request.GET.get("basis") == "all")
@@ -67,8 +67,9 @@ def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, 
         shown = Quarter.parse(quarter)
     except ValueError as exc:
         raise Http404 from exc
-    snapshot = get_object_or_404(Snapshot.objects.for_user(request.user).select_related("indicator", "region", "target"),
-                                 indicator=target.indicator, region=region, year=shown.year, quarter=shown.number)
+    snapshot = get_object_or_404(
+        Snapshot.objects.for_user(request.user).select_related("plan", "indicator", "region", "target"),
+        plan=plan, indicator=target.indicator, region=region, year=shown.year, quarter=shown.number)
     context = {"plan": plan, "target": target, "snapshot": snapshot}
     if target.indicator.kind == Indicator.Kind.DERIVED:
         context["certifications"] = derived_records(

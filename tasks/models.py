@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import PlanDataQuerySet
+from kernel.quarters import Quarter
 
 from .querysets import DepartmentQuerySet, PlanQuerySet, TaskQuerySet
 
@@ -43,6 +44,28 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.doc_number}）"
+
+    # The plan's window: the quarters its figures are computed for (a value reported for a quarter
+    # counts toward every plan whose window holds that quarter).
+
+    @property
+    def first_quarter(self) -> Quarter:
+        return Quarter.of_date(self.period_start)
+
+    @property
+    def last_quarter(self) -> Quarter:
+        return Quarter.of_date(self.period_end)
+
+    def covers(self, quarter: Quarter) -> bool:
+        return self.first_quarter <= quarter <= self.last_quarter
+
+    @property
+    def period_text(self) -> str:
+        """The period as people say it: 2021年—2025年 for whole years, else from day to day."""
+        start, end = self.period_start, self.period_end
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            return _("%(start)s–%(end)s") % {"start": start.year, "end": end.year}
+        return _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
 
 
 class Section(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.test import TestCase
@@ -10,6 +11,7 @@ from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import IndicatorValue, Snapshot
 from targets.services import values_approve, values_bulk_record, values_submit
+from tasks.models import Plan
 
 
 def county(name: str) -> Region:
@@ -49,7 +51,17 @@ def record_approved(code: str, region: Region | str, quarter: str, **components)
     values_approve(values=rows, approver=None)
 
 
-def snap(code: str, region: Region | str, quarter: str) -> Snapshot:
+def snap(code: str, region: Region | str, quarter: str, plan: str = "ankang-2022") -> Snapshot:
+    """The snapshot of ``plan``'s target on the indicator (the 2022 plan unless told)."""
     region = county(region) if isinstance(region, str) else region
     q = Quarter.parse(quarter)
-    return Snapshot.objects.get(indicator__code=code, region=region, year=q.year, quarter=q.number)
+    return Snapshot.objects.get(plan__code=plan, indicator__code=code, region=region, year=q.year, quarter=q.number)
+
+
+def successor(*, start: datetime.date = datetime.date(2026, 1, 1), end: datetime.date = datetime.date(2030, 12, 31),
+              code: str = "ankang-2026") -> Plan:
+    """A successor to the 2022 plan, cloned from it (same indicators, same targets), for ``start``–``end``."""
+    from seeding.plan import plan_clone
+
+    return plan_clone(source=Plan.objects.get(code="ankang-2022"), code=code, title="安康市就业规划（后续）",
+                      doc_number=f"安政办发〔{start.year}〕1号", period_start=start, period_end=end)

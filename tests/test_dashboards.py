@@ -224,7 +224,7 @@ def grow(quarters: int, certified: int, plan) -> None:
     codes = list(Target.objects.filter(plan=plan, indicator__isnull=False).values_list("indicator_id", flat=True))
     qs = Quarter.between(datetime.date(2022, 1, 1), datetime.date(2030, 12, 31))[:quarters]
     Snapshot.objects.bulk_create([
-        Snapshot(indicator_id=i, region=r, year=q.year, quarter=q.number, value=D(n), target_value=D(100),
+        Snapshot(plan=plan, indicator_id=i, region=r, year=q.year, quarter=q.number, value=D(n), target_value=D(100),
                  percent_achieved=D(n), status=["green", "amber", "red"][n % 3], units_reported=1, units_expected=1,
                  expected_to_date=D(n), computed_at=now, data_as_of=now)
         for n, q in enumerate(qs, start=1) for i in set(codes) for r in regions], ignore_conflicts=True)

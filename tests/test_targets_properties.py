@@ -1,7 +1,9 @@
-"""An incremental recompute (after each approval) ends where a full recompute does, on random data."""
+"""An incremental recompute (after each approval) ends where a full recompute does, on random data,
+for two plans whose periods overlap (the 2021–2025 plan and a successor from 2025-07-01)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from targets.models import Snapshot
 from targets.rollup import SNAPSHOT_FIELDS, rollup
-from tests.targets_helpers import approve
+from tests.targets_helpers import approve, successor
 
 COUNTIES = ["汉滨区", "石泉县", "紫阳县", "旬阳市"]
 QUARTERS = [f"{y}Q{q}" for y in range(2021, 2027) for q in range(1, 5)]
@@ -32,8 +34,8 @@ class Rollback(Exception):
 
 
 def _state(codes):
-    return {(s.indicator.code, s.region_id, s.year, s.quarter): tuple(getattr(s, f) for f in SNAPSHOT_FIELDS)
-            for s in Snapshot.objects.filter(indicator__code__in=codes).select_related("indicator")}
+    return {(s.plan.code, s.indicator.code, s.region_id, s.year, s.quarter): tuple(getattr(s, f) for f in SNAPSHOT_FIELDS)
+            for s in Snapshot.objects.filter(indicator__code__in=codes).select_related("plan", "indicator")}
 
 
 @pytest.mark.django_db
@@ -44,6 +46,7 @@ def test_incremental_equals_full(entries):
     codes = sorted({e[0] for e in entries})
     try:
         with transaction.atomic():
+            successor(start=datetime.date(2025, 7, 1))
             for code, county, quarter, components in entries:
                 approve(code, county, quarter, **components)  # each approval recomputes incrementally
             incremental = _state(codes)

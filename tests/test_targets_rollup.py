@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from targets.models import IndicatorValue, RollupRun, Snapshot
 from targets.rollup import rollup
-from tests.targets_helpers import approve, city, county, record, snap
+from tests.targets_helpers import approve, city, county, record, snap, successor
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)
@@ -80,13 +80,17 @@ def test_yearly_flow_accumulates_within_each_year():
 
 
 def test_after_the_plan_ends_flows_stop_counting_toward_it():
+    successor()  # 2026–2030: the quarter after the 2021–2025 plan is the successor's
     approve("urban_new_jobs", "汉滨区", "2025Q4", value=100000)
     approve("urban_new_jobs", "汉滨区", "2026Q1", value=7000)
     rollup(indicator_codes=["urban_new_jobs"], today=TODAY)
-    end, after = snap("urban_new_jobs", city(), "2025Q4"), snap("urban_new_jobs", city(), "2026Q1")
+    end, after = snap("urban_new_jobs", city(), "2025Q4"), snap("urban_new_jobs", city(), "2026Q1", plan="ankang-2026")
     assert end.value == D(100000) and end.status == "green" and end.percent_time_elapsed == D(100)
-    assert after.period_value == D(7000) and after.value == D(100000)  # 2026 is not the 2021–2025 plan's
-    assert after.status == "green" and after.target_id == end.target_id
+    # 2026 is not the 2021–2025 plan's: it has no figure after its end, and its final figure stands
+    assert not Snapshot.objects.filter(plan__code="ankang-2022", year=2026).exists()
+    assert snap("urban_new_jobs", city(), "2025Q4").value == D(100000)
+    assert after.period_value == D(7000) and after.value == D(7000)  # the successor counts from its own start
+    assert after.target_id != end.target_id and after.target.plan.code == "ankang-2026"
 
 
 def test_per_county_target():
@@ -167,10 +171,14 @@ def test_approved_values_are_locked():
 def test_drill_through_after_the_plan_ends_stops_at_its_end(personas):
     from targets.selectors import snapshot_sources
 
+    successor()
     approve("urban_new_jobs", "汉滨区", "2025Q4", value=10)
     approve("urban_new_jobs", "汉滨区", "2026Q1", value=20)
-    rows = snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2026Q1"), user=personas["leader"])
+    rows = snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2025Q4"), user=personas["leader"])
     assert [(r.year, r.quarter) for r in rows] == [(2025, 4)]
+    rows = snapshot_sources(snapshot=snap("urban_new_jobs", city(), "2026Q1", plan="ankang-2026"),
+                            user=personas["leader"])
+    assert [(r.year, r.quarter) for r in rows] == [(2026, 1)]
 
 
 def test_county_quotas_are_versioned_and_checked(personas):

@@ -27,3 +27,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             f"created {plan.code}: {plan.tasks.count()} tasks, {plan.targets.count()} targets"))
+        self.stdout.write(f"its figures are computed by the next roll-up (nightly, or now: manage.py rollup), "
+                          f"for its own period {plan.period_start}–{plan.period_end}")
