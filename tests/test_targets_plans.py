@@ -114,7 +114,7 @@ def test_a_quarter_outside_a_plans_window_says_so_and_shows_no_other_plans_figur
     assert response.status_code == 200
     assert "2026Q1不在本规划期（2021年—2025年）内，无数据" in html
     assert "10,432" not in html and "1,111" not in html  # the successor's figure and the value behind it
-    assert response.context["d"].city is None and response.context["d"].counties == []
+    assert response.context["detail"].city is None and response.context["detail"].counties == []
     html = client.get("/targets/ankang-2026/urban_new_jobs/?quarter=2025Q2").content.decode()
     assert "2025Q2不在本规划期（2025-07-01至2030-12-31）内，无数据" in html
     # no drill-through into a quarter the plan has no figure for
@@ -132,13 +132,13 @@ def test_the_dashboards_read_the_plan_in_force(client_for, two_plans):
     client = client_for("leader")
     response = client.get("/dashboards/")
     assert response.context["plan"].code == "ankang-2026"
-    card = next(c for c in response.context["o"].cards if c.target.code == "urban_new_jobs")
+    card = next(c for c in response.context["overview"].cards if c.target.code == "urban_new_jobs")
     assert card.snapshot.plan.code == "ankang-2026" and card.snapshot.value == D(10432)
     assert all(s.plan_id == card.snapshot.plan_id for s in card.series)
     assert [s.quarter_label for s in card.series] == ["2025Q3", "2025Q4", "2026Q1"]
     page = client.get("/dashboards/targets/urban_new_jobs/?quarter=2025Q4")
-    assert page.context["d"].city.value == D(9321)
-    county_page = client.get("/dashboards/counties/610902000000/").context["p"]
+    assert page.context["detail"].city.value == D(9321)
+    county_page = client.get("/dashboards/counties/610902000000/").context["county_page"]
     row = next(r for r in county_page.rows if r.target.code == "urban_new_jobs")
     assert row.snapshot.plan.code == "ankang-2026" and row.snapshot.value == D(5432)
     rankings = client.get("/dashboards/rankings/?quarter=2025Q4")
