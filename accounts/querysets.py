@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from .roles import Role
+from .roles import SEPARATED_DUTIES, Role
 
 if TYPE_CHECKING:
     from .models import User
@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 
 class UserQuerySet(models.QuerySet):
     def for_user(self, user: User) -> UserQuerySet:
-        """Accounts ``user`` may see: everyone for the city administrator and leaders; the
-        county's or department's colleagues for officers; otherwise only oneself."""
+        """Accounts ``user`` may see: everyone for the city administrator, the security
+        administrator (who grants the three duties to accounts the city administrator made) and
+        leaders; the county's or department's colleagues for officers; otherwise only oneself."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.LEADER):
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN, Role.SECURITY_ADMIN, Role.LEADER):
             return self
         scope = Q(pk=user.pk)
         if user.has_role(Role.COUNTY_OFFICER) and user.region_id:
@@ -29,7 +30,17 @@ class UserQuerySet(models.QuerySet):
         return self.filter(scope)
 
     def editable_by(self, user: User) -> UserQuerySet:
-        """Only the city administrator manages accounts and roles."""
-        if user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.CITY_ADMIN)):
-            return self
+        """Accounts whose details, activity and password ``user`` may change (accounts/duties.py):
+        the accounts holding one of the three duties, and superusers, for the security
+        administrator; every other account for the city administrator."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        from .models import RoleAssignment
+
+        duty = Q(is_superuser=True) | Q(pk__in=RoleAssignment.objects.filter(role__in=SEPARATED_DUTIES)
+                                          .values("user_id"))
+        if user.has_role(Role.SECURITY_ADMIN):
+            return self.filter(duty)
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN):
+            return self.exclude(duty)
         return self.none()
