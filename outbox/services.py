@@ -24,8 +24,25 @@ def job_enqueue(*, task: Task | str, kwargs: dict) -> OutboxMessage:
     """Record a job in the current transaction; it is sent after the commit, or later by the
     relay if the broker is down then. A rolled-back transaction sends nothing."""
     message = OutboxMessage.objects.create(task=task if isinstance(task, str) else task.name, kwargs=kwargs)
-    transaction.on_commit(outbox_relay)
+    _relay_after_commit()
     return message
+
+
+def _relay_after_commit() -> None:
+    """One relay after the commit, however many jobs the transaction wrote (it sends them all).
+    Registered at most once per transaction: a rolled-back savepoint or transaction drops the
+    registration with it, so the next one registers again. ``robust``: whatever the relay meets,
+    the change has committed and the request reports its success."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _relay_on_commit for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_relay_on_commit, robust=True)
+
+
+def _relay_on_commit() -> None:
+    # In the request that committed the job: one bounded attempt, no publish retries (a down or
+    # hung broker costs at most BROKER_TIMEOUT); the beat job and the command retry later.
+    outbox_relay(retry=False)
 
 
 def _task(name: str) -> Task:
@@ -34,32 +51,44 @@ def _task(name: str) -> Task:
     return current_app.tasks[name]
 
 
-def outbox_relay(*, limit: int = 1000) -> int:
+def outbox_relay(*, limit: int = 1000, retry: bool = True) -> int:
     """Send pending jobs in the order they were written; returns how many were sent.
 
     Each job is claimed with a row lock that other relays skip, so two relays at once never send
     one job twice. The first broker failure stops the relay: the rest wait for the next one
     (after the next commit that writes a job, the beat job each minute, or ``outbox_relay``).
+    Every broker call is bounded by BROKER_TIMEOUT (settings); ``retry`` applies Celery's publish
+    retry policy (the beat job, the command), without it one attempt is made (after a request's
+    commit). All jobs go over one connection of the relay's own, closed when it ends, so a
+    connection broken by a timeout is never handed to the next relay.
     """
     sent = 0
     pending = list(OutboxMessage.objects.filter(sent_at=None).order_by("pk").values_list("pk", flat=True)[:limit])
-    for pk in pending:
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at=None).first()
-            if message is None:  # another relay has it, or sent it
-                continue
-            try:
-                _task(message.task).apply_async(kwargs=message.kwargs)
-            except BROKER_ERRORS as exc:
-                message.attempts += 1
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                message.save(update_fields=["attempts", "last_error"])
-                log.warning("outbox: broker unavailable, %d job(s) wait for the next relay (%s)",
-                            len(pending) - sent, message.last_error)
-                break
-            message.sent_at = timezone.now()
-            message.save(update_fields=["sent_at"])
-            sent += 1
+    if not pending:
+        return 0
+    options = {"retry": retry}
+    if retry:
+        options["retry_policy"] = current_app.conf.task_publish_retry_policy
+    # without retries, connecting is not retried either (kombu would retry a refused connection
+    # for the whole connect timeout)
+    with current_app.connection_for_write(transport_options={} if retry else {"max_retries": 0}) as broker:
+        for pk in pending:
+            with transaction.atomic():
+                message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at=None).first()
+                if message is None:  # another relay has it, or sent it
+                    continue
+                try:
+                    _task(message.task).apply_async(kwargs=message.kwargs, connection=broker, **options)
+                except BROKER_ERRORS as exc:
+                    message.attempts += 1
+                    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    message.save(update_fields=["attempts", "last_error"])
+                    log.warning("outbox: broker unavailable, %d job(s) wait for the next relay (%s)",
+                                len(pending) - sent, message.last_error)
+                    break
+                message.sent_at = timezone.now()
+                message.save(update_fields=["sent_at"])
+                sent += 1
     return sent
 
 

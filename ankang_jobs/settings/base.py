@@ -213,12 +213,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+# Every call to the broker is bounded (docs/operations.md "A hung broker"): connecting, and waiting
+# for an answer. A broker that accepts connections but never answers (a hung Redis, a half-open
+# connection through a firewall) used to hold a publish — and the request that committed the job —
+# forever. The worker waits for jobs with BRPOP of 1 s, well inside this.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,  # a broker that is down must not hold a request for long
+    "socket_connect_timeout": BROKER_TIMEOUT,  # a broker that is down must not hold a request for long
+    "socket_timeout": BROKER_TIMEOUT,  # nor one that is hung
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-# Publishing to a broker that is down: retry briefly, then the outbox keeps the job (outbox/).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+# Publishing from the beat job and `manage.py outbox_relay`: retry briefly, then the outbox keeps the
+# job. The relay right after a request's commit makes one attempt, without these retries (outbox/).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
