@@ -13,6 +13,8 @@ import json
 import logging
 import re
 
+from .addresses import client_ip
+
 logger = logging.getLogger("ankang.security")
 
 # Set by RequestIdMiddleware for the duration of a request; "-" outside requests (jobs, commands).
@@ -34,7 +36,7 @@ def security_event(event: str, *, request=None, user=None, outcome: str = "ok", 
     if user is not None and getattr(user, "is_authenticated", False):
         record["user"] = user.get_username()
     if request is not None:
-        record["ip"] = request.META.get("REMOTE_ADDR", "")
+        record["ip"] = client_ip(request)  # the client, behind the trusted proxies (as the lockout sees it)
         record["method"] = request.method
         record["path"] = request.path
     record.update(_clean(fields))
