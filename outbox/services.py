@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import kombu.exceptions
 import redis.exceptions
@@ -22,26 +23,38 @@ BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionE
 
 def job_enqueue(*, task: Task | str, kwargs: dict) -> OutboxMessage:
     """Record a job in the current transaction; it is sent after the commit, or later by the
-    relay if the broker is down then. A rolled-back transaction sends nothing."""
+    relay if the broker is down then. A rolled-back transaction sends nothing. ``robust``: whatever
+    the relay meets, the change has committed and the request reports its success."""
     message = OutboxMessage.objects.create(task=task if isinstance(task, str) else task.name, kwargs=kwargs)
-    _relay_after_commit()
+    pk = message.pk
+
+    def relay_after_commit() -> None:
+        _relay_on_commit(pk)
+
+    transaction.on_commit(relay_after_commit, robust=True)
     return message
 
 
-def _relay_after_commit() -> None:
-    """One relay after the commit, however many jobs the transaction wrote (it sends them all).
-    Registered at most once per transaction: a rolled-back savepoint or transaction drops the
-    registration with it, so the next one registers again. ``robust``: whatever the relay meets,
-    the change has committed and the request reports its success."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is _relay_on_commit for entry in connection.run_on_commit):
+# After a broker failure, the relays that follow commits in this process do not try again for
+# this long: one failure per commit (and per burst of commits), not one per job written. The beat
+# job and the command are not held back.
+RELAY_PAUSE_SECONDS = 10.0
+_paused_until = 0.0
+
+
+def relay_pause_clear() -> None:
+    global _paused_until
+    _paused_until = 0.0
+
+
+def _relay_on_commit(pk: int) -> None:
+    """One relay per commit: the first job's callback sends every pending job; the others find
+    their job sent and stop there, or find the relay paused after a failure. In the request: one
+    bounded attempt, no publish retries (a down or hung broker costs at most BROKER_TIMEOUT)."""
+    if time.monotonic() < _paused_until:
         return
-    transaction.on_commit(_relay_on_commit, robust=True)
-
-
-def _relay_on_commit() -> None:
-    # In the request that committed the job: one bounded attempt, no publish retries (a down or
-    # hung broker costs at most BROKER_TIMEOUT); the beat job and the command retry later.
+    if not OutboxMessage.objects.filter(pk=pk, sent_at=None).exists():
+        return
     outbox_relay(retry=False)
 
 
@@ -80,6 +93,7 @@ def outbox_relay(*, limit: int = 1000, retry: bool = True) -> int:
                 try:
                     _task(message.task).apply_async(kwargs=message.kwargs, connection=broker, **options)
                 except BROKER_ERRORS as exc:
+                    _pause()
                     message.attempts += 1
                     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                     message.save(update_fields=["attempts", "last_error"])
@@ -90,6 +104,11 @@ def outbox_relay(*, limit: int = 1000, retry: bool = True) -> int:
                 message.save(update_fields=["sent_at"])
                 sent += 1
     return sent
+
+
+def _pause() -> None:
+    global _paused_until
+    _paused_until = time.monotonic() + RELAY_PAUSE_SECONDS
 
 
 def outbox_pending() -> int:

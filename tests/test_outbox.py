@@ -32,30 +32,87 @@ def test_the_prune_runs_nightly_from_beat(settings):
 
 # ---------------------------------------------------------------- a hung or down broker (issue 15, finding 4)
 
-def test_one_relay_per_commit_however_many_jobs_and_one_attempt(django_capture_on_commit_callbacks, monkeypatch):
+class _Broker:
+    """Stands in for Celery's publish: counts the jobs offered, and fails while ``down``."""
+
+    def __init__(self, down: bool):
+        self.down, self.offered = down, []
+
+    def __call__(self, name):
+        import kombu.exceptions
+
+        broker = self
+
+        class Task:
+            def apply_async(self, **options):
+                broker.offered.append((name, options.get("retry")))
+                if broker.down:
+                    raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return Task()
+
+
+@pytest.fixture
+def broker(monkeypatch):
     from outbox import services
 
-    calls = []
-    monkeypatch.setattr(services, "outbox_relay", lambda **kwargs: calls.append(kwargs) or 0)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    services.relay_pause_clear()
+
+    def make(*, down: bool) -> _Broker:
+        fake = _Broker(down)
+        monkeypatch.setattr(services, "_task", fake)
+        return fake
+
+    yield make
+    services.relay_pause_clear()
+
+
+def test_a_down_broker_is_tried_once_per_commit_however_many_jobs(broker, django_capture_on_commit_callbacks):
+    from outbox.services import job_enqueue
+
+    fake = broker(down=True)
+    with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.job_enqueue(task="outbox.prune", kwargs={})
-    assert len(callbacks) == 1 and calls == [{"retry": False}]  # no publish retries in the request
+            job_enqueue(task="outbox.prune", kwargs={})
+    assert fake.offered == [("outbox.prune", False)]  # one attempt, no publish retries in the request
+    assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 1]
+    assert OutboxMessage.objects.filter(sent_at=None).count() == 3  # all kept for the beat job
 
 
-def test_a_rolled_back_savepoint_takes_its_relay_with_it_and_the_next_job_registers_again(
-        django_capture_on_commit_callbacks, monkeypatch):
+def test_a_live_broker_gets_every_job_of_the_commit_once(broker, django_capture_on_commit_callbacks):
+    from outbox.services import job_enqueue
+
+    fake = broker(down=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            job_enqueue(task="outbox.prune", kwargs={})
+    assert len(fake.offered) == 3 and not OutboxMessage.objects.filter(sent_at=None).exists()
+
+
+def test_after_a_failure_the_next_commits_wait_but_the_beat_relay_does_not(broker, django_capture_on_commit_callbacks):
+    from outbox.services import job_enqueue, outbox_relay
+
+    fake = broker(down=True)
+    for _ in range(2):  # two commits in a burst: only the first pays for the attempt
+        with django_capture_on_commit_callbacks(execute=True):
+            job_enqueue(task="outbox.prune", kwargs={})
+    assert len(fake.offered) == 1
+    fake.down = False
+    assert outbox_relay() == 2  # the beat job / the command: not paused, with retries
+    assert fake.offered[-1] == ("outbox.prune", True)
+
+
+def test_a_rolled_back_change_sends_nothing(broker, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    from outbox import services
+    from outbox.services import job_enqueue
 
-    monkeypatch.setattr(services, "outbox_relay", lambda **kwargs: 0)
-    with django_capture_on_commit_callbacks() as callbacks:
+    fake = broker(down=False)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.job_enqueue(task="outbox.prune", kwargs={})
+            job_enqueue(task="outbox.prune", kwargs={})
             raise RuntimeError
-        services.job_enqueue(task="outbox.prune", kwargs={})
-    assert len(callbacks) == 1 and OutboxMessage.objects.count() == 1
+    assert callbacks == [] and fake.offered == [] and not OutboxMessage.objects.exists()
 
 
 def test_whatever_the_relay_meets_the_committed_change_reports_success(django_capture_on_commit_callbacks,
@@ -95,7 +152,7 @@ def test_a_relay_against_a_hung_or_down_broker_gives_up_within_the_timeout_and_k
     The bound is an alarm, not a measurement: an unbounded publish never returns."""
     import signal
 
-    from outbox.services import outbox_relay
+    from outbox.services import outbox_relay, relay_pause_clear
     from tests.services_helpers import HungBroker, free_port
 
     def still_waiting(signum, frame):
@@ -111,6 +168,7 @@ def test_a_relay_against_a_hung_or_down_broker_gives_up_within_the_timeout_and_k
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        relay_pause_clear()
         if hung:
             hung.stop()
     message.refresh_from_db()
