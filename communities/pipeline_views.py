@@ -258,19 +258,11 @@ def criteria(request):
 @login_required
 def evidence_download(request, pk: int):
     """An application's evidence file, for whoever may see the application."""
-    from django.http import FileResponse
+    from kernel.exports import file_download
 
     from .models import ApplicationEvidence
 
     evidence = get_object_or_404(ApplicationEvidence.objects.filter(
         application__in=Application.objects.for_user(request.user)), pk=pk)
-    from kernel.security_log import security_event
-
-    security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
-    from kernel.security_log import security_event
-
-    security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, evidence.file.open("rb"), filename=evidence.name, content_type=evidence.content_type,
+                         what="application_evidence", subject_id=evidence.pk)

@@ -267,10 +267,29 @@ def respond(request, tables: Sequence[Table] | dict, stem: str):
         table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise Http404
+    from .security_log import redact_query, security_event
+
+    security_event("export", request=request, what=key, format=fmt, query=redact_query(request.GET.urlencode())[:300])
+    return export_response(table, fmt, f"{stem}-{table.title}" if stem else table.title)
+
+
+def file_download(request, file, *, filename: str, content_type: str | None, what: str | None,
+                  subject_id=None) -> HttpResponse:
+    """A file (an evidence file, an import's kept file, a generated template) as a download: logged
+    once as an ``export`` security event naming ``what`` — here, so no view logs it again; ``what``
+    None is a public file (a sample), not logged — sent as an attachment under its own name
+    (Django's RFC 5987 header; the type guessed from the name if not given), never sniffed, never
+    cached. Every file download of the platform is made here (tests/test_security_smaller.py)."""
+    from django.http import FileResponse
+
     from .security_log import security_event
 
-    security_event("export", request=request, what=key, format=fmt, query=request.GET.urlencode()[:300])
-    return export_response(table, fmt, f"{stem}-{table.title}" if stem else table.title)
+    if what is not None:
+        security_event("export", request=request, what=what, subject_id=subject_id)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def resource_table(key: str, title: str, resource, queryset) -> Table:

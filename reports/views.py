@@ -423,17 +423,12 @@ def extensions_view(request):
 @login_required
 def evidence_download(request, pk: int):
     """A file of evidence, for whoever may see the report or part it belongs to."""
-    from django.http import FileResponse
-
     evidence = get_object_or_404(Evidence.objects.select_related("report", "part"), pk=pk)
     visible = (TaskReport.objects.for_user(request.user).filter(pk=evidence.report_id).exists() if evidence.report_id
                else TaskReportPart.objects.for_user(request.user).filter(pk=evidence.part_id).exists())
     if not visible:
         raise Http404
-    from kernel.security_log import security_event
+    from kernel.exports import file_download
 
-    security_event("export", request=request, what="task_report_evidence", subject_id=evidence.pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, evidence.file.open("rb"), filename=evidence.name, content_type=evidence.content_type,
+                         what="task_report_evidence", subject_id=evidence.pk)

@@ -267,6 +267,9 @@ REST_FRAMEWORK = {
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.PlatformAutoSchema",
+    # a key repeated in one JSON object is refused, not silently the last one (api/parsers.py)
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -281,6 +284,9 @@ SPECTACULAR_SETTINGS = {
                    "for keys, idempotency and the versioning policy.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs need a session or an API key, like the API (API_DOCS_PUBLIC=1 opens them).
+    "SERVE_PERMISSIONS": (["rest_framework.permissions.AllowAny"] if env.bool("API_DOCS_PUBLIC", default=False)
+                          else ["rest_framework.permissions.IsAuthenticated"]),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
