@@ -164,6 +164,10 @@ class UserAdmin(RoleScopedAdmin, DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not self._manages(request, obj):
             fields += ["username", "full_name", "email", "department", "region", "is_active"]
+        elif not is_city_admin(request.user):
+            # the security administrator: a duty holder's name, e-mail, activity and password; the
+            # affiliations (and their pickers over the city administrator's data) are not its business
+            fields += ["department", "region"]
         return fields
 
     def user_change_password(self, request, id, form_url=""):

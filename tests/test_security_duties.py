@@ -261,3 +261,17 @@ def test_the_duty_rule_covers_every_admin_that_shows_roles():
             if inline.model is RoleAssignment:
                 assert issubclass(inline, (RoleAssignmentInline, DutyAssignmentInline)), inline
     assert not admin.site.is_registered(RoleAssignment)
+
+
+def test_the_security_admin_manages_a_duty_holders_account(personas, security):
+    auditor, client = personas["auditor"], _client(security)
+    assignment = auditor.role_assignments.get()
+    data = {"username": "auditor", "full_name": "新审计员", "email": "", "is_active": "",
+            "date_joined_0": "2024-01-01", "date_joined_1": "00:00:00", **_management("role_assignments", 1, 1),
+            "role_assignments-0-id": assignment.pk, "role_assignments-0-user": auditor.pk,
+            "role_assignments-0-role": Role.AUDITOR}
+    response = client.post(f"/admin/accounts/user/{auditor.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    auditor.refresh_from_db()
+    assert (auditor.full_name, auditor.is_active) == ("新审计员", False)
+    assert auditor.role_assignments.get().role == Role.AUDITOR  # the duty row unchanged
