@@ -1,42 +1,119 @@
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.admin_site import RoleScopedAdmin, RoleScopedInline
-from accounts.scoping import is_security_admin
+from accounts.admin_site import RoleScopedAdmin
+from accounts.duties import holds_duty, may_manage_account
+from accounts.scoping import is_city_admin, is_security_admin
 from kernel.security_log import security_event
 
 from .models import RoleAssignment, User
+from .roles import SEPARATED_DUTIES, Role
+from .services import role_grant, role_revoke
 
 
-class RoleAssignmentInline(RoleScopedInline, admin.TabularInline):
+class RoleFormSet(BaseInlineFormSet):
+    """One user's rows of one role inline. Checks what a row cannot check alone: that the rows and
+    the duties the user holds outside this inline come to at most one of the three duties — also
+    for a user being added, who has no id to look their roles up by yet."""
+
+    def clean(self):
+        super().clean()
+        duties = [form.cleaned_data["role"] for form in self.forms
+                  if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("role")
+                  and form.cleaned_data["role"] in SEPARATED_DUTIES]
+        if self.instance.pk is not None:
+            shown = [form.instance.pk for form in self.forms if form.instance.pk]
+            duties += list(RoleAssignment.objects.filter(user=self.instance, role__in=SEPARATED_DUTIES)
+                           .exclude(pk__in=shown).values_list("role", flat=True))
+        if len(set(duties)) > 1:
+            raise ValidationError(_("The system, security and audit administrators must be different people: "
+                                    "give this user one of these duties at most."))
+
+
+class _RoleInline(admin.TabularInline):
+    """The roles of one user. Two inlines over the same rows: ordinary roles, which the city
+    administrator grants, and the three separated duties, which only the security administrator
+    grants (accounts/duties.py). Each shows and offers only its own roles, so neither
+    administrator sees a form for the other's; UserAdmin.save_formset saves both through
+    accounts.services, which checks the rule again."""
+
     model = RoleAssignment
+    formset = RoleFormSet
     fk_name = "user"
     fields = ["role", "granted_by", "granted_at"]
     readonly_fields = ["granted_by", "granted_at"]
     extra = 0
+    duties: bool
+
+    def _offered(self, role: str) -> bool:
+        return (role in SEPARATED_DUTIES) == self.duties
+
+    def _allowed(self, request) -> bool:
+        return is_security_admin(request.user) if self.duties else is_city_admin(request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs.filter(role__in=SEPARATED_DUTIES) if self.duties else qs.exclude(role__in=SEPARATED_DUTIES)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [("", "---------"), *((v, label) for v, label in Role.choices if self._offered(v))]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request)
+
+
+class RoleAssignmentInline(_RoleInline):
+    duties = False
+    verbose_name = _("role")
+    verbose_name_plural = _("roles")
+
+
+class DutyAssignmentInline(_RoleInline):
+    duties = True
+    verbose_name = _("separated duty")
+    verbose_name_plural = _("separated duties (三员分立: granted by the security administrator only)")
 
 
 @admin.register(User)
 class UserAdmin(RoleScopedAdmin, DjangoUserAdmin):
+    """Accounts. The city administrator adds accounts and manages every account but those holding
+    one of the three duties (and superusers); the security administrator grants and removes the
+    duties and manages those accounts, including their passwords (accounts/duties.py)."""
+
     list_display = ["username", "full_name", "department", "region", "roles", "is_active", "is_demo", "last_login"]
     list_filter = ["role_assignments__role", "is_active", "is_demo", "department", "region"]
     search_fields = ["username", "full_name", "email", "department__name", "region__name"]
     autocomplete_fields = ["department", "region"]
-    inlines = [RoleAssignmentInline]
+    inlines = [RoleAssignmentInline, DutyAssignmentInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("full_name", "email", "department", "region")}),
-        (_("Status"), {"fields": ("is_active", "is_demo", "last_login", "date_joined")}),
+        (_("Status"), {"fields": ("is_active", "is_demo", "last_login", "date_joined", "duty")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "department", "region",
                                                   "password1", "password2")}),
     )
-    readonly_fields = ["last_login", "date_joined", "is_demo"]
+    readonly_fields = ["last_login", "date_joined", "is_demo", "duty"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department", "region").prefetch_related("role_assignments")
@@ -45,15 +122,83 @@ class UserAdmin(RoleScopedAdmin, DjangoUserAdmin):
     def roles(self, user: User):
         return "、".join(a.get_role_display() for a in user.role_assignments.all()) or "—"
 
+    @admin.display(description=_("separated duty"))
+    def duty(self, user: User):
+        held = [a.get_role_display() for a in user.role_assignments.all() if a.role in SEPARATED_DUTIES]
+        if user.is_superuser:
+            held.append(gettext_now("superuser"))
+        return "、".join(held) or "—"
+
+    # -- who may do what (accounts/duties.py)
+    def has_module_permission(self, request) -> bool:
+        return is_city_admin(request.user) or is_security_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_city_admin(request.user) or is_security_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # the page: which of its parts are editable is decided per account (get_fieldsets,
+        # get_readonly_fields) and per role inline
+        return is_city_admin(request.user) or is_security_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_city_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not is_city_admin(request.user):
+            return False
+        return obj is None or may_manage_account(request.user, obj)
+
+    def _manages(self, request, obj) -> bool:
+        return obj is None or may_manage_account(request.user, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self._manages(request, obj):
+            # not the password field: read-only it would show the hash
+            fieldsets = [(name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "password")})
+                         for name, opts in fieldsets]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not self._manages(request, obj):
+            fields += ["username", "full_name", "email", "department", "region", "is_active"]
+        elif not is_city_admin(request.user):
+            # the security administrator: a duty holder's name, e-mail, activity and password; the
+            # affiliations (and their pickers over the city administrator's data) are not its business
+            fields += ["department", "region"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        target = self.get_object(request, unquote(id))
+        if target is not None and not may_manage_account(request.user, target):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and target is not None:
+            security_event("password_reset", request=request, subject=target.get_username(),
+                           duty=holds_duty(target))
+        return response
+
+    def delete_queryset(self, request, queryset):
+        if any(holds_duty(user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
-        # New role assignments record who granted them.
-        for obj in formset.save(commit=False):
-            if isinstance(obj, RoleAssignment) and obj.pk is None:
-                obj.granted_by = request.user
-            obj.save()
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        # Roles change through the services, which check who may grant what and record who did.
+        changed = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+            role_revoke(user=obj.user, role=obj.role, revoked_by=request.user)
+        for obj in changed:
+            if obj.pk is not None:  # a row's role changed in place: the old role goes
+                old = RoleAssignment.objects.get(pk=obj.pk)
+                if old.role == obj.role:
+                    continue
+                role_revoke(user=old.user, role=old.role, revoked_by=request.user)
+            role_grant(user=obj.user, role=obj.role, granted_by=request.user)
 
 
 # Roles are the platform's own (RoleAssignment); Django's groups are not used, so not offered.

@@ -86,8 +86,10 @@ class RoleAssignment(models.Model):
             raise ValidationError(_("A town officer must belong to a town or sub-district."))
         if self.role == Role.DEPT_OFFICER and user.department_id is None:
             raise ValidationError(_("A department officer must belong to a department."))
-        if self.role in SEPARATED_DUTIES:
-            # 三员分立: the system, security and audit administrators are three different people.
+        if self.role in SEPARATED_DUTIES and user.pk is not None:
+            # 三员分立: the system, security and audit administrators are three different people. (A
+            # user being added holds no role yet: the admin's role formset checks its own rows,
+            # accounts/admin.py RoleFormSet.)
             held = (RoleAssignment.objects.filter(user=user, role__in=SEPARATED_DUTIES - {self.role})
                     .exclude(pk=self.pk).first())
             if held is not None:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from .scoping import is_city_admin, officer_county_id, officer_department_id, sees_whole_city
+from .roles import SEPARATED_DUTIES, Role
+from .scoping import officer_county_id, officer_department_id, sees_whole_city
 
 if TYPE_CHECKING:
     from .models import User
@@ -15,11 +16,12 @@ if TYPE_CHECKING:
 
 class UserQuerySet(models.QuerySet):
     def for_user(self, user: User) -> UserQuerySet:
-        """Accounts ``user`` may see: everyone for the city administrator and leaders; the
-        county's or department's colleagues for officers; otherwise only oneself."""
+        """Accounts ``user`` may see: everyone for the city administrator, the security
+        administrator (who grants the three duties to accounts the city administrator made) and
+        leaders; the county's or department's colleagues for officers; otherwise only oneself."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if sees_whole_city(user):
+        if sees_whole_city(user) or user.has_role(Role.SECURITY_ADMIN):
             return self
         scope = Q(pk=user.pk)
         if county_id := officer_county_id(user):
@@ -29,5 +31,17 @@ class UserQuerySet(models.QuerySet):
         return self.filter(scope)
 
     def editable_by(self, user: User) -> UserQuerySet:
-        """Only the city administrator manages accounts and roles."""
-        return self if is_city_admin(user) else self.none()
+        """Accounts whose details, activity and password ``user`` may change (accounts/duties.py):
+        the accounts holding one of the three duties, and superusers, for the security
+        administrator; every other account for the city administrator."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        from .models import RoleAssignment
+
+        duty = Q(is_superuser=True) | Q(pk__in=RoleAssignment.objects.filter(role__in=SEPARATED_DUTIES)
+                                          .values("user_id"))
+        if user.has_role(Role.SECURITY_ADMIN):
+            return self.filter(duty)
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN):
+            return self.exclude(duty)
+        return self.none()

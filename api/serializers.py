@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from communities.models import Certification
 from divisions.models import Region
+from kernel.numbers import figure, whole_number
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
 from targets.models import Indicator, IndicatorComponent, Snapshot, Target
 from tasks.models import Department, Plan, Task
@@ -158,17 +161,26 @@ MAX_VALUES = 20000
 
 
 class PlainDecimalField(serializers.DecimalField):
-    """A figure as a JSON number or a string of ASCII digits. Python would read full-width digits
+    """A figure as a JSON number or a string of ASCII digits, by the platform's one rule and in its
+    words (kernel.numbers.figure), never DRF's default wording. Python would read full-width digits
     (１２３) as 123; an official figure typed that way is refused, so nobody is surprised."""
 
-    default_error_messages = {"plain": "请使用半角阿拉伯数字（ASCII），不能含全角数字、逗号或单位。"}
+    def to_internal_value(self, data):
+        try:
+            return figure(data, label=_("the figure"), places=self.decimal_places,
+                          whole_digits=self.max_digits - self.decimal_places, allow_negative=True)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class PlainIntegerField(serializers.IntegerField):
+    """A whole number (a version) by the platform's rule and in its words (kernel.numbers)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        if isinstance(data, str) and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", data.strip(), flags=re.ASCII):
-            self.fail("plain")
-        return super().to_internal_value(data)
+        try:
+            return whole_number(data, label=str(self.label or self.field_name), minimum=self.min_value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class ValueInSerializer(serializers.Serializer):
@@ -182,8 +194,8 @@ class ValueInSerializer(serializers.Serializer):
 class BulkValuesSerializer(serializers.Serializer):
     values = ValueInSerializer(many=True, allow_empty=False, max_length=MAX_VALUES)
     dry_run = serializers.BooleanField(default=False)
-    version = serializers.IntegerField(required=False, min_value=0,
-                                       help_text="The return's version you last read; a stale one is a 409.")
+    version = PlainIntegerField(required=False, min_value=0, label=_lazy("version"),
+                                help_text="The return's version you last read; a stale one is a 409.")
 
 
 class ResultSerializer(serializers.Serializer):
@@ -208,7 +220,7 @@ class ImportSummarySerializer(serializers.Serializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=0)
+    version = PlainIntegerField(min_value=0, label=_lazy("version"))
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -2,6 +2,8 @@ import logging
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from kernel.addresses import client_ip
+
 log = logging.getLogger(__name__)
 
 
@@ -15,6 +17,9 @@ class ClientRateThrottle(SimpleRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return self.cache_format % {"scope": self.scope, "ident": f"user-{request.user.pk}"}
+
+    def get_ident(self, request):
+        return client_ip(request)  # an anonymous caller: its address, by the platform's one rule
 
     def allow_request(self, request, view):
         try:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import can_read_plan
 from divisions.selectors import county_geojson
-from kernel.exports import respond
+from kernel.exports import file_download, respond
 from kernel.form_fields import form_errors
-from kernel.security_log import security_event
 from kernel.versioning import Conflict
 
 from . import pipeline
@@ -260,8 +258,5 @@ def evidence_download(request, pk: int):
     """An application's evidence file, for whoever may see the application."""
     evidence = get_object_or_404(ApplicationEvidence.objects.filter(
         application__in=Application.objects.for_user(request.user)), pk=pk)
-    security_event("export", request=request, what="application_evidence", subject_id=evidence.pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, evidence.file.open("rb"), filename=evidence.name, content_type=evidence.content_type,
+                         what="application_evidence", subject_id=evidence.pk)

@@ -7,11 +7,14 @@ cells a length limit; a hidden, protected sheet (``_meta``) names what the templ
 — its kind, the county or department, the quarter and the template version — which the import
 checks (imports/kinds.py ``template_errors``): a template of another county or quarter is refused
 with a message saying so. A filled template imports through the ordinary import pages unedited.
+
+Every row goes in through ``kernel.exports.xlsx_row`` (the writers' one helper): what a user typed —
+a report's measures beginning with "=", "+", "-" or "@", or "#REF!" — is written as text, never as a
+live formula or an error value, so the unedited template reads back as it was written.
 """
 
 from __future__ import annotations
 
-import io
 import secrets
 
 from django.utils import timezone
@@ -19,6 +22,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from kernel.exports import workbook_save, xlsx_row
 
 from .reading import META_SHEET
 
@@ -31,14 +36,14 @@ def _meta_sheet(workbook: Workbook, **meta: str) -> None:
     sheet = workbook.create_sheet(META_SHEET)
     for key, value in {"version": TEMPLATE_VERSION, "generated_at": timezone.localtime().isoformat(timespec="seconds"),
                        **meta}.items():
-        sheet.append([key, value])
+        sheet.append(xlsx_row(sheet, [key, value]))
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
     sheet.protection.password = secrets.token_hex(8)  # nobody needs to edit it
 
 
 def _header(sheet, columns: list[tuple[str, int]]) -> None:
-    sheet.append([title for title, _width in columns])
+    sheet.append(xlsx_row(sheet, [title for title, _width in columns]))
     for index, (_title, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -56,9 +61,7 @@ def _protect(sheet) -> None:
 
 
 def _save(workbook: Workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_save(workbook)
 
 
 def return_template(*, county, period) -> bytes:
@@ -86,9 +89,10 @@ def return_template(*, county, period) -> bytes:
     for indicator in reported_indicators():
         for component in indicator.components.all():
             value = current.get(indicator.code, {}).get(component.code)
-            sheet.append([indicator.code, component.code, indicator.name, component.name,
-                          component.unit or indicator.unit, last.get((indicator.code, component.code)),
-                          value.value if value is not None else None, county.name, county.code, period.label])
+            sheet.append(xlsx_row(sheet, [
+                indicator.code, component.code, indicator.name, component.name, component.unit or indicator.unit,
+                last.get((indicator.code, component.code)), value.value if value is not None else None, county.name,
+                county.code, period.label]))
             rows += 1
             cell = sheet.cell(row=rows + 1, column=7)
             cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
@@ -139,9 +143,9 @@ def task_report_template(*, department, period, user, task=None) -> bytes:
         content = [getattr(record, f, "") if record is not None else "" for f in
                    ("measures", "progress", "problems", "next_steps")]
         status = labels.get(record.self_status, "") if record is not None and record.self_status else ""
-        sheet.append([responsibility.task.number, responsibility.task.title,
-                      _("lead") if responsibility.role == "lead" else _("co-responsible"), department.name,
-                      period.label, *content, str(status)])
+        sheet.append(xlsx_row(sheet, [responsibility.task.number, responsibility.task.title,
+                                      _("lead") if responsibility.role == "lead" else _("co-responsible"),
+                                      department.name, period.label, *content, str(status)]))
         rows += 1
         for column in range(6, 11):
             cell = sheet.cell(row=rows + 1, column=column)

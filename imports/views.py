@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import officer_county_id
 from divisions.models import Region
+from kernel.exports import XLSX_TYPE, file_download
 from kernel.form_fields import form_errors
 from kernel.security_log import security_event
 from reports.models import ReportingPeriod
@@ -96,13 +97,10 @@ def task_reports_upload(request, period_label: str):
                                 kind=ImportBatch.Kind.TASK_REPORTS, period=period).select_related("created_by")[:10]})
 
 
-def _xlsx(data: bytes, name: str) -> FileResponse:
+def _xlsx(request, data: bytes, name: str, what: str):
     import io
 
-    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=name,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, io.BytesIO(data), filename=name, content_type=XLSX_TYPE, what=what)
 
 
 @login_required
@@ -114,7 +112,8 @@ def return_template_download(request, region_code: str, period_label: str):
     region = get_object_or_404(Region.objects.for_user(request.user), code=region_code, level=Region.Level.COUNTY)
     if not import_allowed(user=request.user, kind=ImportBatch.Kind.COUNTY_RETURN, region=region):
         raise Http404
-    return _xlsx(return_template(county=region, period=period), f"{region.name}{period.label}季报模板.xlsx")
+    return _xlsx(request, return_template(county=region, period=period), f"{region.name}{period.label}季报模板.xlsx",
+                 "return_template")
 
 
 @login_required
@@ -135,7 +134,7 @@ def task_report_template_download(request, period_label: str, number: int | None
                                  kind=Task.Kind.TASK, responsibilities__department=user.department)
     data = task_report_template(department=user.department, period=period, user=user, task=task)
     name = f"{user.department.name}{period.label}" + (f"任务{number}" if number else "") + "任务报告模板.xlsx"
-    return _xlsx(data, name)
+    return _xlsx(request, data, name, "task_report_template")
 
 
 def _located(errors: list[dict]) -> list[dict]:
@@ -204,9 +203,8 @@ def batch_file(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
     if not batch.file:
         raise Http404
-    response = FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, batch.file.open("rb"), filename=batch.file_name, content_type=None,
+                         what="import_file", subject_id=batch.pk)
 
 
 SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv",
@@ -218,4 +216,4 @@ def sample(request, name: str):
     if name not in SAMPLE_FILES:
         raise Http404
     path = SAMPLES / SAMPLE_FILES[name]
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="text/csv")
+    return file_download(request, path.open("rb"), filename=path.name, content_type="text/csv", what=None)

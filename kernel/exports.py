@@ -10,6 +10,10 @@ registry's 1,924 villages and communities, the audit trail) is never held whole 
 Safety (OWASP "CSV injection"): a text cell beginning with ``= + - @``, tab, CR or LF gets a
 leading apostrophe, so Excel, WPS and LibreOffice show it as text instead of running it; numbers
 stay numbers (a negative number is a number, not text). Nothing else in the text is changed.
+Every workbook the platform writes — these exports, the report pack, the import templates — puts
+text in its cells through :func:`text_cell` (a string cell, never a formula or an error value,
+marked "quote prefix" when it begins like a formula) and is serialised by :func:`workbook_save`,
+which the test suite wraps to check every workbook any test makes (tests/conftest.py).
 Chinese file names go in an RFC 5987 ``filename*`` with an ASCII fallback.
 
 django-import-export resources fit model-backed lists: :func:`resource_table` turns a
@@ -109,16 +113,37 @@ def sheet_title(title: str, taken: set[str] | None = None) -> str:
     return name
 
 
-def _xlsx_cell(ws, value, bold=None):
+def text_cell(ws, text: str, *, font=None):
+    """A cell of ``ws`` holding ``text`` exactly as text, for any workbook the platform writes
+    (write-only or not: ``ws.append`` takes it). openpyxl would make text beginning with ``=`` a
+    live formula and ``#REF!`` an error value; here the cell is a string whatever the text, and
+    text that begins like a formula is marked "quote prefix", so Excel and WPS keep it text when
+    someone edits the cell. Control characters a workbook cannot hold (XML 1.0) are dropped."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    c = WriteOnlyCell(ws, value=None)
+    c._value, c.data_type = text, "s"  # not through the value setter, which turns "=…" into a formula
+    if text.startswith(FORMULA_START):
+        c.quotePrefix = True
+    if font is not None:
+        c.font = font
+    return c
+
+
+def xlsx_row(ws, values: Iterable) -> list:
+    """A row for ``ws.append``: text through :func:`text_cell`, everything else as it is."""
+    return [text_cell(ws, v) if isinstance(v, str) else v for v in values]
+
+
+def _xlsx_cell(ws, value, bold=None):
+    from openpyxl.cell import WriteOnlyCell
+
     v = cell(value)
     if isinstance(v, str):
-        v = ILLEGAL_CHARACTERS_RE.sub("", v)  # control characters a workbook cannot hold (XML 1.0)
+        return text_cell(ws, v, font=bold)
     c = WriteOnlyCell(ws, value=float(v) if isinstance(v, Decimal) else v)
-    if isinstance(v, str):
-        c.data_type = "s"  # never a formula, whatever the text
     if isinstance(v, datetime.datetime):
         c.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(v, datetime.date):
@@ -163,9 +188,40 @@ def workbook_bytes(tables: Sequence[Table], preambles: dict[str, Sequence[Sequen
     taken: set[str] = set()
     for table in tables:
         write_sheet(wb, table, taken, (preambles or {}).get(table.key, ()))
+    return workbook_save(wb)
+
+
+def _serialise(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def workbook_save(wb) -> bytes:
+    """The file of a workbook the platform made: the one way every writer serialises one."""
+    return _serialise(wb)
+
+
+def workbook_problems(data: bytes, *, limit: int = 20) -> list[str]:
+    """Cells of a workbook that Excel would run or show as an error: formula cells, error values,
+    and text that begins like a formula without being marked as text (neither a leading
+    apostrophe nor the quote prefix). The test suite runs it on every workbook any test makes."""
+    from openpyxl import load_workbook
+
+    problems = []
+    workbook = load_workbook(io.BytesIO(data))
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    problems.append(f"{ws.title}!{c.coordinate}: formula {str(c.value)[:40]!r}")
+                elif c.data_type == "e":
+                    problems.append(f"{ws.title}!{c.coordinate}: error value {c.value!r}")
+                elif isinstance(c.value, str) and c.value.startswith(FORMULA_START) and not c.quotePrefix:
+                    problems.append(f"{ws.title}!{c.coordinate}: formula-like text {c.value[:40]!r}")
+                if len(problems) >= limit:
+                    return problems
+    return problems
 
 
 def export_response(table: Table, fmt: str, stem: str) -> HttpResponse | StreamingHttpResponse:
@@ -211,10 +267,29 @@ def respond(request, tables: Sequence[Table] | dict, stem: str):
         table = next((t for t in tables if t.key == key), None)
     if table is None:
         raise Http404
+    from .security_log import redact_query, security_event
+
+    security_event("export", request=request, what=key, format=fmt, query=redact_query(request.GET.urlencode())[:300])
+    return export_response(table, fmt, f"{stem}-{table.title}" if stem else table.title)
+
+
+def file_download(request, file, *, filename: str, content_type: str | None, what: str | None,
+                  subject_id=None) -> HttpResponse:
+    """A file (an evidence file, an import's kept file, a generated template) as a download: logged
+    once as an ``export`` security event naming ``what`` — here, so no view logs it again; ``what``
+    None is a public file (a sample), not logged — sent as an attachment under its own name
+    (Django's RFC 5987 header; the type guessed from the name if not given), never sniffed, never
+    cached. Every file download of the platform is made here (tests/test_security_smaller.py)."""
+    from django.http import FileResponse
+
     from .security_log import security_event
 
-    security_event("export", request=request, what=key, format=fmt, query=request.GET.urlencode()[:300])
-    return export_response(table, fmt, f"{stem}-{table.title}" if stem else table.title)
+    if what is not None:
+        security_event("export", request=request, what=what, subject_id=subject_id)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def resource_table(key: str, title: str, resource, queryset) -> Table:

@@ -13,6 +13,8 @@ import json
 import logging
 import re
 
+from .addresses import client_ip
+
 logger = logging.getLogger("ankang.security")
 
 # Set by RequestIdMiddleware for the duration of a request; "-" outside requests (jobs, commands).
@@ -20,6 +22,42 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 
 _SECRET_NAME = re.compile(r"pass|token|key|secret|otp|session|cookie|credential|authorization", re.IGNORECASE)
 REDACTED = "[redacted]"
+
+
+# an API key as the platform issues them (api/services.py): 8 hex characters, a dot, the secret
+_API_KEY = re.compile(r"\b[0-9a-f]{8}\.[A-Za-z0-9_-]{20,}")
+
+
+def redact_query(query: str) -> str:
+    """A query string with the value of every parameter whose name suggests a secret, and
+    anything shaped like an API key, replaced by ``[redacted]`` (an API key sent in the URL is
+    refused, but the URL is still written to access logs). The rest is kept as it was sent."""
+    from urllib.parse import unquote_plus
+
+    if not query:
+        return query
+    parts = []
+    for part in query.split("&"):
+        name, sep, value = part.partition("=")
+        if _SECRET_NAME.search(unquote_plus(name)):
+            parts.append(f"{name}{sep}{REDACTED}" if sep else part)
+        elif _API_KEY.search(unquote_plus(value)) or _API_KEY.search(unquote_plus(name)):
+            parts.append(f"{name}{sep}{REDACTED}" if sep else REDACTED)
+        else:
+            parts.append(part)
+    return "&".join(parts)
+
+
+def redact_url(url: str) -> str:
+    """A URL (or path) with its query string redacted as :func:`redact_query` does."""
+    if not url or "?" not in url:
+        return url
+    head, _sep, query = url.partition("?")
+    fragment = ""
+    if "#" in query:
+        query, fragment = query.split("#", 1)
+        fragment = "#" + fragment
+    return f"{head}?{redact_query(query)}{fragment}"
 
 
 def _clean(fields: dict) -> dict:
@@ -34,7 +72,7 @@ def security_event(event: str, *, request=None, user=None, outcome: str = "ok", 
     if user is not None and getattr(user, "is_authenticated", False):
         record["user"] = user.get_username()
     if request is not None:
-        record["ip"] = request.META.get("REMOTE_ADDR", "")
+        record["ip"] = client_ip(request)  # the client, behind the trusted proxies (as the lockout sees it)
         record["method"] = request.method
         record["path"] = request.path
     record.update(_clean(fields))

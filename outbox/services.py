@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import kombu.exceptions
 import redis.exceptions
@@ -22,10 +23,39 @@ BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionE
 
 def job_enqueue(*, task: Task | str, kwargs: dict) -> OutboxMessage:
     """Record a job in the current transaction; it is sent after the commit, or later by the
-    relay if the broker is down then. A rolled-back transaction sends nothing."""
+    relay if the broker is down then. A rolled-back transaction sends nothing. ``robust``: whatever
+    the relay meets, the change has committed and the request reports its success."""
     message = OutboxMessage.objects.create(task=task if isinstance(task, str) else task.name, kwargs=kwargs)
-    transaction.on_commit(outbox_relay)
+    pk = message.pk
+
+    def relay_after_commit() -> None:
+        _relay_on_commit(pk)
+
+    transaction.on_commit(relay_after_commit, robust=True)
     return message
+
+
+# After a broker failure, the relays that follow commits in this process do not try again for
+# this long: one failure per commit (and per burst of commits), not one per job written. The beat
+# job and the command are not held back.
+RELAY_PAUSE_SECONDS = 10.0
+_paused_until = 0.0
+
+
+def relay_pause_clear() -> None:
+    global _paused_until
+    _paused_until = 0.0
+
+
+def _relay_on_commit(pk: int) -> None:
+    """One relay per commit: the first job's callback sends every pending job; the others find
+    their job sent and stop there, or find the relay paused after a failure. In the request: one
+    bounded attempt, no publish retries (a down or hung broker costs at most BROKER_TIMEOUT)."""
+    if time.monotonic() < _paused_until:
+        return
+    if not OutboxMessage.objects.filter(pk=pk, sent_at=None).exists():
+        return
+    outbox_relay(retry=False)
 
 
 def _task(name: str) -> Task:
@@ -34,33 +64,51 @@ def _task(name: str) -> Task:
     return current_app.tasks[name]
 
 
-def outbox_relay(*, limit: int = 1000) -> int:
+def outbox_relay(*, limit: int = 1000, retry: bool = True) -> int:
     """Send pending jobs in the order they were written; returns how many were sent.
 
     Each job is claimed with a row lock that other relays skip, so two relays at once never send
     one job twice. The first broker failure stops the relay: the rest wait for the next one
     (after the next commit that writes a job, the beat job each minute, or ``outbox_relay``).
+    Every broker call is bounded by BROKER_TIMEOUT (settings); ``retry`` applies Celery's publish
+    retry policy (the beat job, the command), without it one attempt is made (after a request's
+    commit). All jobs go over one connection of the relay's own, closed when it ends, so a
+    connection broken by a timeout is never handed to the next relay.
     """
     sent = 0
     pending = list(OutboxMessage.objects.filter(sent_at=None).order_by("pk").values_list("pk", flat=True)[:limit])
-    for pk in pending:
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at=None).first()
-            if message is None:  # another relay has it, or sent it
-                continue
-            try:
-                _task(message.task).apply_async(kwargs=message.kwargs)
-            except BROKER_ERRORS as exc:
-                message.attempts += 1
-                message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                message.save(update_fields=["attempts", "last_error"])
-                log.warning("outbox: broker unavailable, %d job(s) wait for the next relay (%s)",
-                            len(pending) - sent, message.last_error)
-                break
-            message.sent_at = timezone.now()
-            message.save(update_fields=["sent_at"])
-            sent += 1
+    if not pending:
+        return 0
+    options = {"retry": retry}
+    if retry:
+        options["retry_policy"] = current_app.conf.task_publish_retry_policy
+    # without retries, connecting is not retried either (kombu would retry a refused connection
+    # for the whole connect timeout)
+    with current_app.connection_for_write(transport_options={} if retry else {"max_retries": 0}) as broker:
+        for pk in pending:
+            with transaction.atomic():
+                message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=pk, sent_at=None).first()
+                if message is None:  # another relay has it, or sent it
+                    continue
+                try:
+                    _task(message.task).apply_async(kwargs=message.kwargs, connection=broker, **options)
+                except BROKER_ERRORS as exc:
+                    _pause()
+                    message.attempts += 1
+                    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    message.save(update_fields=["attempts", "last_error"])
+                    log.warning("outbox: broker unavailable, %d job(s) wait for the next relay (%s)",
+                                len(pending) - sent, message.last_error)
+                    break
+                message.sent_at = timezone.now()
+                message.save(update_fields=["sent_at"])
+                sent += 1
     return sent
+
+
+def _pause() -> None:
+    global _paused_until
+    _paused_until = time.monotonic() + RELAY_PAUSE_SECONDS
 
 
 def outbox_pending() -> int:

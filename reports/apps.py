@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Quarterly reporting")
+
+    def ready(self) -> None:
+        from accounts.signals import duty_changed
+
+        from .receivers import audit_role_changed
+
+        # accounts sits below reports and cannot call its notifications: it sends a signal
+        duty_changed.connect(audit_role_changed, dispatch_uid="reports.audit_role_changed")

@@ -390,6 +390,8 @@ class Notification(models.Model):
         INSTRUCTION = "instruction", _("Leader's instruction")
         EXTENSION = "extension", _("Extension")
         REVIEW = "review", _("Waiting for your review")
+        # a change to the audit role (三员分立), for the auditors who held it: reports/receivers.py
+        SECURITY = "security", _("Security")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")

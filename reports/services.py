@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import is_city_admin
 from divisions.models import Region
 from kernel.loading import LoadSummary
+from kernel.numbers import figure
 from kernel.quarters import Quarter
 from kernel.refusals import Locked, refuse
 from kernel.security_log import security_event_on_commit
@@ -188,6 +189,15 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
             to_save[code] = filled
         else:
             cleared.append(code)
+    to_save, unreadable = _figures_read(to_save)
+    if unreadable:  # every error at once: the other indicators' hard rules too, and nothing written
+        for code, components in to_save.items():
+            try:
+                figures_validate(indicator=reported[code], region=county_return.region, components=components,
+                                 expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+            except ValidationError as exc:
+                unreadable[code] = exc.messages
+        raise ValidationError(unreadable)
     if cleared:  # a cleared indicator: its draft figures go
         existing = return_values(county_return)
         for code in cleared:
@@ -250,6 +260,27 @@ def county_return_preview(*, region: Region, period: ReportingPeriod, county_ret
         preview.outcomes[code] = {c: "created" if old.get(c) is None else "unchanged" if old[c] == validated[c]
                                   else "updated" for c in given}
     return preview
+
+
+def _figures_read(figures: dict[str, dict[str, object]]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """Every figure read by the platform's number rule (kernel.numbers): the indicators whose
+    figures all read, and the refusals of the others, per indicator (the shape the return's page
+    and imports show), each naming the indicator and its component as the county knows them,
+    never by code. The hard rules (targets.services.figures_validate) follow."""
+    if not figures:
+        return figures, {}
+    names = {(code, component): f"{indicator}（{name}）" for code, component, indicator, name in
+             IndicatorComponent.objects.filter(indicator__code__in=list(figures)).values_list(
+                 "indicator__code", "code", "indicator__name", "name")}
+    errors: dict[str, list[str]] = {}
+    read: dict[str, dict[str, str]] = {}
+    for code, components in figures.items():
+        for component, raw in components.items():
+            try:
+                read.setdefault(code, {})[component] = str(figure(raw, label=names.get((code, component), code)))
+            except ValidationError as exc:
+                errors.setdefault(code, []).extend(exc.messages)
+    return {code: values for code, values in read.items() if code not in errors}, errors
 
 
 def county_return_warnings(county_return: CountyReturn) -> list[str]:

@@ -6,16 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from divisions.models import Region
-from kernel.exports import respond
+from kernel.exports import file_download, respond
 from kernel.refusals import refuse
-from kernel.security_log import security_event
 from kernel.versioning import Conflict
 from tasks.models import Responsibility, Task
 from tasks.selectors import plan_current_for_user
@@ -468,8 +467,5 @@ def extensions_view(request):
 def evidence_download(request, pk: int):
     """A file of evidence, for whoever may see the report or part it belongs to."""
     evidence = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
-    security_event("export", request=request, what="task_report_evidence", subject_id=evidence.pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(request, evidence.file.open("rb"), filename=evidence.name, content_type=evidence.content_type,
+                         what="task_report_evidence", subject_id=evidence.pk)

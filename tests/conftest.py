@@ -97,3 +97,23 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _every_workbook_is_checked(monkeypatch):
+    """Every workbook the platform makes in any test — exports, report packs, import templates —
+    is checked for formula cells, error values and formula-like text not marked as text
+    (kernel.exports.workbook_problems): they all serialise through kernel.exports.workbook_save,
+    and a new writer that does not is caught by tests/test_workbook_safety.py."""
+    from kernel import exports
+
+    original = exports._serialise
+
+    def checked(wb) -> bytes:
+        data = original(wb)
+        problems = exports.workbook_problems(data)
+        assert not problems, f"a generated workbook holds live or formula-like cells: {problems}"
+        return data
+
+    monkeypatch.setattr(exports, "_serialise", checked)
+    yield

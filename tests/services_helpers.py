@@ -43,10 +43,10 @@ def _listening(port: int) -> bool:
 
 
 class OwnRedis:
-    """``redis-server`` on a free port, keeping nothing on disk; stop() kills it by pid."""
+    """``redis-server`` on a free port (or ``port``), keeping nothing on disk; stop() kills it by pid."""
 
-    def __init__(self):
-        self.port, self.process = free_port(), None
+    def __init__(self, port: int | None = None):
+        self.port, self.process = port or free_port(), None
 
     def start(self) -> OwnRedis:
         assert shutil.which("redis-server"), "redis-server is not installed"
@@ -60,6 +60,35 @@ class OwnRedis:
             self.process.kill()
             self.process.wait(10)
         wait_for(lambda: not _listening(self.port), "redis-server to stop")
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+class HungBroker:
+    """A TCP server on a free port that accepts every connection and never answers: a hung Redis
+    (or a half-open connection through a firewall). A separate process; stop() kills it by pid."""
+
+    SCRIPT = ("import socket, sys\n"
+              "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+              "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(128)\n"
+              "held = []\n"
+              "while True:\n"
+              "    held.append(s.accept()[0])\n")
+
+    def __init__(self):
+        self.port, self.process = free_port(), None
+
+    def start(self) -> HungBroker:
+        self.process = subprocess.Popen([sys.executable, "-c", self.SCRIPT, str(self.port)])
+        wait_for(lambda: _listening(self.port), "the hung broker to listen")
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        wait_for(lambda: not _listening(self.port), "the hung broker to stop")
 
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"

@@ -31,7 +31,16 @@ from reports.models import CountyReturn, ReportingPeriod
 from reports.services import periods_generate
 from targets.models import RollupRun, Snapshot
 from tests.conftest import PASSWORD, make_user, reference_data_load
-from tests.services_helpers import Gunicorn, OwnPostgres, OwnRedis, csrf, login, shared_test_database_url, wait_for
+from tests.services_helpers import (
+    Gunicorn,
+    HungBroker,
+    OwnPostgres,
+    OwnRedis,
+    csrf,
+    login,
+    shared_test_database_url,
+    wait_for,
+)
 from tests.test_services import need_service
 from tests.test_targets_worker import _approve
 
@@ -114,6 +123,65 @@ def test_with_redis_stopped_pages_logins_submissions_work_and_rollups_wait_in_th
     finally:
         server.stop()
         own.stop()
+
+
+# ---------------------------------------------------------------- a hung broker
+
+def test_a_hung_broker_neither_fails_nor_holds_an_approval_and_the_job_goes_out_once_it_is_back(loaded):
+    """The broker accepts connections and never answers (issue 15 finding 4). The approval used to
+    wait on the publish for ever (and came back as an error after the worker was killed, although
+    it had committed). Now every broker call is bounded (BROKER_TIMEOUT), the relay after the
+    commit makes one attempt for the whole transaction, and the job waits in the outbox until the
+    broker is back. "Quickly" is a bound, not a measurement: the client gives up after 20 s, the
+    unbounded publish never returns."""
+    _need_postgresql()
+    hung, cache = HungBroker().start(), OwnRedis().start()
+    county = make_user("drill_county", roles=[Role.COUNTY_OFFICER], county="汉滨区")
+    admin = make_user("drill_admin", roles=[Role.CITY_ADMIN], department="市人社局")
+    _, key = api_client_create(name="演练", region=county.region, access="read_write",
+                               expires_at=timezone.now() + dt.timedelta(days=1), created_by=admin)
+    env = {"DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.worker_test", "DATABASE_URL": shared_test_database_url(),
+           "CELERY_BROKER_URL": hung.url(0), "REDIS_URL": cache.url(1), "BROKER_TIMEOUT": "2"}
+    server = Gunicorn(env)
+    back = None
+    try:
+        api = httpx.Client(base_url=server.base, headers={"Authorization": f"Api-Key {key}"}, timeout=20)
+        push = api.post(f"/api/v1/returns/{PERIOD}/values/", json={"values": _figures()})
+        assert push.status_code == 200 and push.json()["written"], push.text
+        submitted = api.post(f"/api/v1/returns/{PERIOD}/submit/",
+                             json={"version": push.json()["return_version"], "explanation": "演练"})
+        assert submitted.status_code == 200, submitted.text
+
+        web = httpx.Client(base_url=server.base, timeout=20)
+        assert login(web, "drill_admin", PASSWORD).status_code == 302, server.output()
+        page = f"/reports/returns/{HANBIN}/{PERIOD}/"
+        county_return = CountyReturn.objects.get(region=county.region, period__year=2026, period__quarter=3)
+        approved = web.post(page, data={"csrfmiddlewaretoken": csrf(web, page), "action": "approve",
+                                        "version": county_return.version}, headers={"Referer": server.base + page})
+        assert approved.status_code == 302, (approved.status_code, server.output(60000))  # success, in time
+        county_return.refresh_from_db()
+        assert county_return.state == CountyReturn.State.APPROVED  # committed
+        pending = list(OutboxMessage.objects.filter(sent_at=None))
+        assert pending and {m.task for m in pending} == {"targets.rollup"}
+        # one relay for the commit, one attempt, stopped at the first timeout
+        assert sum(m.attempts for m in pending) == 1 and "Timeout" in pending[0].last_error, [
+            (m.attempts, m.last_error) for m in pending]
+        assert web.get("/reports/my/").status_code == 200  # the worker was not held
+        assert " 500 " not in server.output() and "WORKER TIMEOUT" not in server.output()
+
+        hung.stop()
+        back = OwnRedis(port=hung.port).start()  # the broker is back, where it was
+        relay = subprocess.run([sys.executable, "manage.py", "outbox_relay"], cwd=settings.BASE_DIR,
+                               capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+        assert relay.returncode == 0, relay.stderr
+        assert f"sent {len(pending)}, still pending 0" in relay.stdout
+        assert redis.Redis.from_url(back.url(0)).llen("celery") == len(pending)  # on the queue for a worker
+    finally:
+        server.stop()
+        if back is not None:
+            back.stop()
+        hung.stop()
+        cache.stop()
 
 
 def test_the_outbox_is_written_in_the_transaction_and_a_rollback_sends_nothing(loaded):

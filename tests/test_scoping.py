@@ -64,7 +64,14 @@ def test_user_scoping(personas):
     assert personas["county_b"] not in seen_by_a
     assert set(User.objects.for_user(personas["lead_officer"])) == {personas["lead_officer"]}
     assert User.objects.editable_by(personas["leader"]).count() == 0
-    assert User.objects.editable_by(personas["city_admin"]).count() == User.objects.count()
+    # 三员分立 (issue 15): the city administrator changes every account but those holding one of the
+    # three duties, which are the security administrator's (tests/test_security_duties.py)
+    duty_holders = {personas["city_admin"], personas["auditor"]}
+    assert set(User.objects.editable_by(personas["city_admin"])) == set(User.objects.all()) - duty_holders
+    from tests.conftest import make_user
+
+    security = make_user("sec_admin", roles=["security_admin"])
+    assert set(User.objects.editable_by(security)) == duty_holders | {security}
 
 
 def test_inactive_user_has_no_roles(personas):

@@ -144,24 +144,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: 5 failures for one username, from any address, lock it for 30 minutes. The database
-# handler keeps the count in PostgreSQL, so a lockout does not depend on Redis. A locked-out login
+# django-axes (docs/security.md "Lockout and throttle"): 5 failures for one username from one
+# address lock that username from that address for 30 minutes, so an outsider cannot lock a user
+# out from their usual address; and 20 failures from one address, whatever the usernames, lock that
+# address (a throttle on password spraying; accounts/security.py LoginThrottleHandler). Counts are
+# kept in PostgreSQL (the database handler), so they hold while Redis is down. A locked-out login
 # gets exactly the page a wrong password gets (AXES_LOCKOUT_CALLABLE), so it tells an attacker nothing.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "accounts.security.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks to lock addresses too: on government networks whole offices sit behind one NAT
-# address, so five typos there would lock everyone out; the per-username count already stops
-# guessing one account from many addresses. (docs/security.md)
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows lockouts to the security administrator only
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_VERBOSE = False  # our own security log records lockouts (ankang.security)
-AXES_IPWARE_PROXY_COUNT = 1  # one reverse proxy in front of gunicorn sets X-Forwarded-For
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, from X-Forwarded-For; one rule
+# for the lockout, the API's rate limit and the security log (kernel/addresses.py). 0 here (the
+# embedded default has no proxy); production.py makes it 1, the documented reverse proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "kernel.addresses.client_ip"
+SILENCED_SYSTEM_CHECKS: list[str] = []
 # Sessions: logged out after 30 minutes without a request and 12 hours after logging in,
 # whatever happens in between (accounts/middleware.py).
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -213,12 +217,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+# Every call to the broker is bounded (docs/operations.md "A hung broker"): connecting, and waiting
+# for an answer. A broker that accepts connections but never answers (a hung Redis, a half-open
+# connection through a firewall) used to hold a publish — and the request that committed the job —
+# forever. The worker waits for jobs with BRPOP of 1 s, well inside this.
+BROKER_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,  # a broker that is down must not hold a request for long
+    "socket_connect_timeout": BROKER_TIMEOUT,  # a broker that is down must not hold a request for long
+    "socket_timeout": BROKER_TIMEOUT,  # nor one that is hung
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
-# Publishing to a broker that is down: retry briefly, then the outbox keeps the job (outbox/).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+# Publishing from the beat job and `manage.py outbox_relay`: retry briefly, then the outbox keeps the
+# job. The relay right after a request's commit makes one attempt, without these retries (outbox/).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
                                     "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
@@ -253,9 +267,13 @@ REST_FRAMEWORK = {
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.PlatformAutoSchema",
+    # a key repeated in one JSON object is refused, not silently the last one (api/parsers.py)
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own address rule agrees with kernel/addresses.py
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
 }
@@ -266,6 +284,9 @@ SPECTACULAR_SETTINGS = {
                    "for keys, idempotency and the versioning policy.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs need a session or an API key, like the API (API_DOCS_PUBLIC=1 opens them).
+    "SERVE_PERMISSIONS": (["rest_framework.permissions.AllowAny"] if env.bool("API_DOCS_PUBLIC", default=False)
+                          else ["rest_framework.permissions.IsAuthenticated"]),
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
