@@ -1,6 +1,6 @@
 """Reads behind the leadership dashboards. They read one plan's snapshots (computed by the
 roll-up) and the reporting records; they never recompute a figure. Each function runs a fixed number of queries,
-however many counties, villages and quarters there are (tests/test_dashboards.py asserts it)."""
+however many counties, villages and quarters there are (tests/dashboards/test_pages.py asserts it)."""
 
 from __future__ import annotations
 
