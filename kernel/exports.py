@@ -1,4 +1,4 @@
-"""Every list as .xlsx or .csv (issue 8, part 4), one module for the whole platform.
+"""Every list as .xlsx or .csv, one module for the whole platform.
 
 A list is a :class:`Table`: a key (``?export=<key>`` in the URL), a title (the sheet and the file
 name), a header row and data rows of str / int / Decimal / date / datetime / None. Pages build

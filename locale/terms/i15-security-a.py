@@ -1,4 +1,4 @@
-"""Chinese for issue 15 (security and reliability, part A): separation of duties, notifications
+"""Chinese for the security and reliability fixes: separation of duties, notifications
 to auditors, number messages, the API's JSON and documentation."""
 
 ZH = {

@@ -66,7 +66,7 @@ def test_login_gives_the_session_a_new_key(personas):
 
 
 def test_five_failures_from_one_address_lock_the_username_there_for_30_minutes(personas):
-    # issue 15: the username is locked from the address that failed, not from everywhere
+    # the username is locked from the address that failed, not from everywhere
     # (docs/security.md "Lockout and throttle"); tests/accounts/test_lockout.py has the rest
     for _ in range(5):  # five wrong passwords from one address
         assert login(Client(), "leader", "wrong-Password-1", ip="10.9.9.9").status_code == 200

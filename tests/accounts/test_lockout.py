@@ -1,4 +1,4 @@
-"""Lockout and throttle (issue 15, findings 7 and 10): a username is locked from the address that
+"""Lockout and throttle: a username is locked from the address that
 failed, so an outsider cannot lock a user out from their usual address; an address that fails too
 often, whatever the usernames, is throttled (spraying); and every part of the platform — the
 lockout, the throttle, the API's rate limit, the security log — names the same client address,

@@ -1,4 +1,4 @@
-"""三员分立 cannot be bypassed by the system administrator (issue 15, findings 2 and 6): only the
+"""三员分立 cannot be bypassed by the system administrator: only the
 security administrator grants or removes the three duties and manages the accounts that hold them;
 the auditors are told of any change to the audit role. Checked at the service, in every admin
 path (add, change, role rows, password, delete), and by a scan for role writes elsewhere."""

@@ -1,4 +1,4 @@
-"""The fast bulk push (issue 5's benchmark): the hand-written validator answers exactly as the DRF
+"""The fast bulk push (its benchmark): the hand-written validator answers exactly as the DRF
 serializer, the PostgreSQL COPY path writes exactly the rows the generic path writes, and a push
 takes the same number of queries for 10 values as for 200."""
 

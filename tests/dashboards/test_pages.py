@@ -1,4 +1,4 @@
-"""The leadership dashboards (issue 7): who sees what, figures equal to the snapshots (and the
+"""The leadership dashboards: who sees what, figures equal to the snapshots (and the
 snapshots to a hand-computed case), exports, and a number of queries that does not grow."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 8: the return and task report templates, the certification application and task report
+"""the return and task report templates, the certification application and task report
 import kinds, and the django-import-export Resources that clean and map their rows.
 
 Every import here goes upload → preview → confirm through imports.services, as the pages do;

@@ -1,4 +1,4 @@
-"""Export, then import the same file: nothing changes (issue 8). The registry's export is a file
+"""Export, then import the same file: nothing changes. The registry's export is a file
 the registry import reads, row for row."""
 
 from __future__ import annotations

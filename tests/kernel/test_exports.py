@@ -1,4 +1,4 @@
-"""Exports of every list (issue 8, part 4): each list as .xlsx and .csv, limited to what the user
+"""Exports of every list: each list as .xlsx and .csv, limited to what the user
 may see, formula-safe with numbers kept numbers, a fixed number of queries as the data grow, and
 the registry's 1,924 rows streamed."""
 

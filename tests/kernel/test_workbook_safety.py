@@ -1,4 +1,4 @@
-"""Formula injection in generated workbooks (issue 15, finding 3). Text a user typed is written as
+"""Formula injection in generated workbooks. Text a user typed is written as
 text in every workbook the platform makes — one helper for every writer (kernel.exports.text_cell)
 and one serialisation (kernel.exports.workbook_save), which tests/conftest.py wraps so that every
 workbook any test makes is checked for formula cells and formula-like text."""

@@ -1,4 +1,4 @@
-"""Backup and restore (issue 9 part 5): ``manage.py backup`` then ``manage.py restore`` into an
+"""Backup and restore: ``manage.py backup`` then ``manage.py restore`` into an
 empty database; the returns, the approvals and the audit trail come back row for row. Needs
 PostgreSQL (pg_dump): skipped on the embedded default, failing in CI."""
 

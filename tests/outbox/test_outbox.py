@@ -30,7 +30,7 @@ def test_the_prune_runs_nightly_from_beat(settings):
     assert {"outbox.relay", "outbox.prune"} <= schedule
 
 
-# ---------------------------------------------------------------- a hung or down broker (issue 15, finding 4)
+# ---------------------------------------------------------------- a hung or down broker
 
 class _Broker:
     """Stands in for Celery's publish: counts the jobs offered, and fails while ``down``."""

@@ -1,4 +1,4 @@
-"""Fault drills (issue 9 part 4), on real processes started and stopped by process id here:
+"""Fault drills, on real processes started and stopped by process id here:
 Redis stopped under a running gunicorn, PostgreSQL restarted under it, a Celery worker process
 killed mid roll-up. PostgreSQL and Redis are needed: skipped on the embedded default, failing
 in CI (REQUIRE_SERVICES=1). The shared servers are never stopped: each drill starts its own."""
@@ -128,7 +128,7 @@ def test_with_redis_stopped_pages_logins_submissions_work_and_rollups_wait_in_th
 # ---------------------------------------------------------------- a hung broker
 
 def test_a_hung_broker_neither_fails_nor_holds_an_approval_and_the_job_goes_out_once_it_is_back(loaded):
-    """The broker accepts connections and never answers (issue 15 finding 4). The approval used to
+    """The broker accepts connections and never answers. The approval used to
     wait on the publish for ever (and came back as an error after the worker was killed, although
     it had committed). Now every broker call is bounded (BROKER_TIMEOUT), the relay after the
     commit makes one attempt for the whole transaction, and the job waits in the outbox until the

@@ -1,5 +1,5 @@
 """One cell written by 20 clients at once with the same version: exactly one write succeeds, the
-other 19 get 409 (issue 9 part 6). Threads, each with its own connection, on PostgreSQL (SQLite
+other 19 get 409. Threads, each with its own connection, on PostgreSQL (SQLite
 serialises whole transactions and would hide a lost update): skipped on the embedded default,
 failing in CI."""
 

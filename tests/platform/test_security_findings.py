@@ -1,4 +1,4 @@
-"""Issue 15, finding 11 (the smaller ones), each with the check that catches the next of its kind:
+"""The smaller findings of the security assessment, each with the check that catches the next of its kind:
 duplicate JSON keys, an API key in a URL reaching the access log, the API's schema and docs open
 to anyone, evidence downloads logged twice, number errors in Django's/DRF's words or naming a
 component by its code, and an API read writing the key's last use inside the request."""
