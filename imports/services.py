@@ -185,7 +185,7 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
         batch.state = ImportBatch.State.QUEUED
         batch.save()
         cache.set(progress_key(batch.pk), {"done": 0, "total": batch.summary["to_change"]}, 24 * 3600)
-        job_enqueue(task="imports.apply", kwargs={"batch_id": batch.pk})
+        job_enqueue(job="imports.apply", kwargs={"batch_id": batch.pk})
         return batch
     batch.state = ImportBatch.State.RUNNING
     batch.save()

@@ -49,7 +49,7 @@ def report_pack_request(*, plan: Plan, quarter: Quarter, user) -> ReportPack:
     from .jobs import report_pack_build_job
 
     # through the outbox: with the broker down the request still succeeds and the build is sent later
-    job_enqueue(task=report_pack_build_job, kwargs={"pack_id": pack.pk})
+    job_enqueue(job=report_pack_build_job, kwargs={"pack_id": pack.pk})
     return pack
 
 

@@ -179,7 +179,7 @@ def rollups_enqueue(*, indicator_codes: Iterable[str] | None, trigger: str,
 
     codes = list(indicator_codes) if indicator_codes is not None else None
     counties = sorted(county_ids) if county_ids is not None else []
-    job_enqueue(task="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
+    job_enqueue(job="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
                                                "trigger": trigger})
 
 

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_sent_jobs_older_than_the_keep_period_are_pruned_and_pending_ones_never(settings):
     settings.OUTBOX_KEEP_DAYS = 30
     now = timezone.now()
-    old_sent = OutboxMessage.objects.create(task="targets.rollup", kwargs={}, sent_at=now - dt.timedelta(days=31))
-    recent_sent = OutboxMessage.objects.create(task="targets.rollup", kwargs={}, sent_at=now - dt.timedelta(days=2))
-    old_pending = OutboxMessage.objects.create(task="targets.rollup", kwargs={})
+    old_sent = OutboxMessage.objects.create(job="targets.rollup", kwargs={}, sent_at=now - dt.timedelta(days=31))
+    recent_sent = OutboxMessage.objects.create(job="targets.rollup", kwargs={}, sent_at=now - dt.timedelta(days=2))
+    old_pending = OutboxMessage.objects.create(job="targets.rollup", kwargs={})
     OutboxMessage.objects.filter(pk=old_pending.pk).update(created_at=now - dt.timedelta(days=90))
     assert outbox_prune() == 1
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_pending.pk}
@@ -73,7 +73,7 @@ def test_a_down_broker_is_tried_once_per_commit_however_many_jobs(broker, django
     fake = broker(down=True)
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            job_enqueue(task="outbox.prune", kwargs={})
+            job_enqueue(job="outbox.prune", kwargs={})
     assert fake.offered == [("outbox.prune", False)]  # one attempt, no publish retries in the request
     assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 1]
     assert OutboxMessage.objects.filter(sent_at=None).count() == 3  # all kept for the beat job
@@ -85,7 +85,7 @@ def test_a_live_broker_gets_every_job_of_the_commit_once(broker, django_capture_
     fake = broker(down=False)
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            job_enqueue(task="outbox.prune", kwargs={})
+            job_enqueue(job="outbox.prune", kwargs={})
     assert len(fake.offered) == 3 and not OutboxMessage.objects.filter(sent_at=None).exists()
 
 
@@ -95,7 +95,7 @@ def test_after_a_failure_the_next_commits_wait_but_the_beat_relay_does_not(broke
     fake = broker(down=True)
     for _ in range(2):  # two commits in a burst: only the first pays for the attempt
         with django_capture_on_commit_callbacks(execute=True):
-            job_enqueue(task="outbox.prune", kwargs={})
+            job_enqueue(job="outbox.prune", kwargs={})
     assert len(fake.offered) == 1
     fake.down = False
     assert outbox_relay() == 2  # the beat job / the command: not paused, with retries
@@ -110,7 +110,7 @@ def test_a_rolled_back_change_sends_nothing(broker, django_capture_on_commit_cal
     fake = broker(down=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            job_enqueue(task="outbox.prune", kwargs={})
+            job_enqueue(job="outbox.prune", kwargs={})
             raise RuntimeError
     assert callbacks == [] and fake.offered == [] and not OutboxMessage.objects.exists()
 
@@ -124,7 +124,7 @@ def test_whatever_the_relay_meets_the_committed_change_reports_success(django_ca
 
     monkeypatch.setattr(services, "outbox_relay", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        services.job_enqueue(task="outbox.prune", kwargs={})  # no exception reaches the caller
+        services.job_enqueue(job="outbox.prune", kwargs={})  # no exception reaches the caller
     assert "the relay failed" in caplog.text and OutboxMessage.objects.filter(sent_at=None).count() == 1
 
 
@@ -160,7 +160,7 @@ def test_a_relay_against_a_hung_or_down_broker_gives_up_within_the_timeout_and_k
 
     hung = HungBroker().start() if broker == "hung" else None
     real_broker(hung.url() if hung else f"redis://127.0.0.1:{free_port()}/0")
-    message = OutboxMessage.objects.create(task="outbox.prune", kwargs={})
+    message = OutboxMessage.objects.create(job="outbox.prune", kwargs={})
     previous = signal.signal(signal.SIGALRM, still_waiting)
     signal.alarm(30)
     try:

@@ -283,7 +283,7 @@ def test_every_roll_up_is_queued_through_one_function(personas, client_for, in_w
     finally:
         for p in patches:
             p.stop()
-    messages = list(OutboxMessage.objects.filter(task="targets.rollup").order_by("pk"))
+    messages = list(OutboxMessage.objects.filter(job="targets.rollup").order_by("pk"))
     assert [m.kwargs["trigger"] for m in messages] == triggers
     assert {m.kwargs["trigger"] for m in messages} == {"approval", "quota", "certification", "admin"}
     assert all(set(m.kwargs) == {"indicator_codes", "county_ids", "trigger"} for m in messages)
