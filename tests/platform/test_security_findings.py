@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from api.models import ApiClient
 from targets.models import IndicatorValue
-from tests import test_api, test_security_logging
+from tests.api import test_endpoints as test_api
 from tests.api.test_endpoints import HANBIN, OPERATIONS, PUSH, api, jobs
+from tests.kernel import test_security_log as test_security_logging
 
 keys = test_api.keys  # fixtures shared with those modules
 security_log = test_security_logging.security_log
