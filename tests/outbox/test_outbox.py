@@ -60,7 +60,7 @@ def broker(monkeypatch):
 
     def make(*, down: bool) -> _Broker:
         fake = _Broker(down)
-        monkeypatch.setattr(services, "_task", fake)
+        monkeypatch.setattr(services, "_job", fake)
         return fake
 
     yield make

@@ -107,7 +107,7 @@ def test_with_redis_stopped_pages_logins_submissions_work_and_rollups_wait_in_th
         assert county_return.state == CountyReturn.State.APPROVED
 
         pending = list(OutboxMessage.objects.filter(sent_at=None))
-        assert len(pending) >= 1 and {m.task for m in pending} == {"targets.rollup"}
+        assert len(pending) >= 1 and {m.job for m in pending} == {"targets.rollup"}
         assert pending[0].attempts >= 1 and pending[0].last_error  # the relay tried, kept it and stopped there
 
         own.start()  # Redis is back (empty, as after a restart without persistence)
@@ -162,7 +162,7 @@ def test_a_hung_broker_neither_fails_nor_holds_an_approval_and_the_job_goes_out_
         county_return.refresh_from_db()
         assert county_return.state == CountyReturn.State.APPROVED  # committed
         pending = list(OutboxMessage.objects.filter(sent_at=None))
-        assert pending and {m.task for m in pending} == {"targets.rollup"}
+        assert pending and {m.job for m in pending} == {"targets.rollup"}
         # one relay for the commit, one attempt, stopped at the first timeout
         assert sum(m.attempts for m in pending) == 1 and "Timeout" in pending[0].last_error, [
             (m.attempts, m.last_error) for m in pending]
@@ -192,7 +192,7 @@ def test_the_outbox_is_written_in_the_transaction_and_a_rollback_sends_nothing(l
     assert not OutboxMessage.objects.exists()
     _approve("urban_new_jobs", "汉滨区", "2023Q1", value="10")  # eager in tests: sent and run after the commit
     message = OutboxMessage.objects.get()
-    assert message.sent_at is not None and message.task == "targets.rollup"
+    assert message.sent_at is not None and message.job == "targets.rollup"
     assert RollupRun.objects.filter(trigger="approval", status="succeeded").count() == 1
 
 

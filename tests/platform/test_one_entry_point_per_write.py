@@ -261,6 +261,7 @@ def test_every_roll_up_is_queued_through_one_function(personas, client_for, in_w
         return rollups_enqueue(**kwargs)
 
     patches = [mock.patch(f"{module}.rollups_enqueue", spy) for module in ("targets.services", "reports.services",
+                                                                          "communities.services",
                                                                           "targets.admin")]
     for p in patches:
         p.start()
