@@ -19,6 +19,9 @@ from accounts.scoping import is_city_admin
 from accounts.services import role_grant
 from divisions.models import Region
 from kernel.security_log import security_event_on_commit
+from reports.services import county_return_preview
+from targets.models import Indicator
+from targets.selectors import rule_catalogue
 
 from .models import ApiClient
 
@@ -79,9 +82,6 @@ def return_values_check(*, values: list[dict], county: Region, period, existing)
     county, codes and repeats are checked here; the figures themselves by the reporting layer's
     one preview of a return's save (reports.services.county_return_preview), as an import's
     preview checks them. ``existing``: the county's return for the period, or None."""
-    from reports.services import county_return_preview
-    from targets.models import Indicator
-    from targets.selectors import rule_catalogue
 
     catalogue = rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
     indicators, components = catalogue.indicators, catalogue.components

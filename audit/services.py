@@ -7,6 +7,7 @@ import datetime
 from django.db import models, transaction
 
 from kernel.loading import LoadSummary
+from kernel.pgcopy import copy_rows
 
 from .chain import chain
 from .models import AuditEvent
@@ -168,7 +169,6 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
                                  object_repr=text[:300], changes=changes, reason=reason)
                       for pk, text, action, changes in rows if changes])
         return
-    from kernel.pgcopy import copy_rows
 
     from .chain import canonical
 

@@ -1,4 +1,4 @@
-"""Export benchmark (issue 8, part 4): the whole registry (1,924 villages and communities) as CSV
+"""Export benchmark: the whole registry (1,924 villages and communities) as CSV
 (streamed) and as a workbook, through the page's view, with the time, the queries and the peak
 Python memory of each; and the quarterly report pack's build. Prints figures; asserts nothing.
 

@@ -19,12 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import is_city_admin, officer_county_id
 from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
 from kernel.refusals import refuse
 from kernel.security_log import security_event_on_commit
+from kernel.uploads import evidence_upload_check
+from kernel.versioning import refuse_if_stale
+from reports.models import Notification
+from reports.notifications import notify
 
 from .models import (
     Application,
@@ -90,7 +95,6 @@ def review_steps() -> list[str]:
 
 
 def _stale(application: Application, version: int) -> None:
-    from kernel.versioning import refuse_if_stale
 
     refuse_if_stale(application, version)
 
@@ -195,7 +199,6 @@ def checklist_problems(application: Application) -> list[str]:
 
 @transaction.atomic
 def application_evidence_attach(*, application: Application, upload, user) -> ApplicationEvidence:
-    from kernel.uploads import evidence_upload_check
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     _require_county(user, application.community)
@@ -367,9 +370,6 @@ def certification_withdraw_by(*, certification: Certification, on: datetime.date
 def _notify_step(application: Application) -> None:
     """Tell whoever acts next (reviewers of the new step, or the county on a return or a
     certification) through the platform's notifications (and e-mail where they have one)."""
-    from accounts.models import User
-    from reports.models import Notification
-    from reports.notifications import notify
 
     people = User.objects.filter(is_active=True)
     if application.state == Application.State.IN_REVIEW:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from divisions.models import Region
+from targets.models import Target
 
 from .models import higher_tiers_count_toward_lower
 
@@ -94,8 +95,6 @@ def certification_progress(*, user, day=None):
     each county's villages and communities certified at the municipal tier. A fixed number of
     queries however many communities and certifications there are."""
     from django.utils import timezone
-
-    from targets.models import Target
 
     from .models import Application, Certification, Tier
 

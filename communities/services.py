@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from divisions.models import Region
-from kernel.loading import LoadSummary
+from kernel.loading import LoadSummary, upsert
 from kernel.refusals import refuse
+from targets.services import rollups_enqueue
 
 TIERS = [
     # code, name, English name, rank, derived indicator, communities only
@@ -22,7 +23,6 @@ TIERS = [
 @transaction.atomic
 def tiers_ensure(summary: LoadSummary | None = None) -> LoadSummary:
     """The four certification tiers of task 8. Idempotent."""
-    from kernel.loading import upsert
 
     from .models import Tier
 
@@ -105,7 +105,6 @@ def certification_counts_recompute(tier) -> None:
     """Queue the roll-up of the tier counts a certification at ``tier`` moves (``Tier.counted_from``:
     its own and, with higher tiers counting toward lower, every count below it), through the
     targets engine's one entry point for roll-ups."""
-    from targets.services import rollups_enqueue
 
     from .models import Tier
 

@@ -1,6 +1,6 @@
 """Reads behind the leadership dashboards. They read one plan's snapshots (computed by the
 roll-up) and the reporting records; they never recompute a figure. Each function runs a fixed number of queries,
-however many counties, villages and quarters there are (tests/test_dashboards.py asserts it)."""
+however many counties, villages and quarters there are (tests/dashboards/test_pages.py asserts it)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.access import can_see_task_reports
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
-from reports.selectors import Timeliness, _on_time
+from reports.selectors import Timeliness, _on_time, department_reporting
 from targets.models import Indicator, Quota, Snapshot, Target
 from targets.selectors import ranked
 from tasks.models import Plan, Responsibility, Task
@@ -328,7 +328,6 @@ def department_scorecard(*, user, plan: Plan, period: ReportingPeriod) -> list[S
     """Per department, for one period: task reports it leads and parts it owes as co-responsible,
     on time or late (reports.selectors.department_reporting), and how many of its reports the
     office returned (ever, for that period)."""
-    from reports.selectors import department_reporting
 
     if not can_see_task_reports(user):
         return []

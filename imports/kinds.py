@@ -21,7 +21,28 @@ from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role
 from accounts.scoping import is_city_admin, officer_county_id
+from communities.models import Application, ApplicationCheck, Tier
+from communities.pipeline import application_checklist_save, application_create
 from divisions.models import CommunityProfile, Region
+from divisions.services import RowRefused, community_profiles_bulk_save
+from kernel.refusals import Locked
+from kernel.versioning import Conflict
+from reports.models import CountyReturn, TaskReport, TaskReportPart
+from reports.services import (
+    county_return_open,
+    county_return_preview,
+    county_return_save,
+    period_closed_message,
+    period_is_open_for,
+    task_part_open,
+    task_part_save,
+    task_report_open,
+    task_report_save,
+)
+from targets.models import Indicator, IndicatorComponent, IndicatorValue
+from targets.selectors import rule_catalogue
+from tasks.models import Responsibility, Task
+from tasks.selectors import plan_current_for_user
 
 from .reading import FULL_WIDTH, CellError, Table
 from .resources import (
@@ -175,8 +196,6 @@ class CommunityProfileImporter(Importer):
                 "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from divisions.services import RowRefused, community_profiles_bulk_save
-        from kernel.versioning import Conflict
 
         changes = preview["changes"]
         sheet = preview.get("sheet", "")
@@ -221,7 +240,6 @@ class CountyReturnImporter(Importer):
     }
 
     def _context(self):
-        from reports.models import CountyReturn
 
         county, period = self.batch.scope_region, self.batch.period
         if officer_county_id(self.user) != county.pk:
@@ -235,9 +253,6 @@ class CountyReturnImporter(Importer):
     def preview(self, table: Table) -> dict:
         from django.utils import timezone
 
-        from reports.services import county_return_preview, period_closed_message, period_is_open_for
-        from targets.models import Indicator, IndicatorComponent
-        from targets.selectors import rule_catalogue
 
         county, period, county_return = self._context()
         errors: list[CellError] = []
@@ -299,10 +314,6 @@ class CountyReturnImporter(Importer):
     version_guards_whole_preview = True  # the county return's version: any figure saved since moves it
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from kernel.refusals import Locked
-        from kernel.versioning import Conflict
-        from reports.services import county_return_open, county_return_save
-        from targets.models import IndicatorValue
 
         county, period, county_return = self._context()
         if county_return is None:
@@ -342,7 +353,6 @@ class ApplicationImporter(Importer):
     }
 
     def __init__(self, *, user, batch):
-        from communities.models import Tier
 
         super().__init__(user=user, batch=batch)
         self.tier = Tier.objects.get(code=batch.options["tier"])
@@ -354,7 +364,6 @@ class ApplicationImporter(Importer):
         return self._template_mismatch(meta, applications=(self.batch.scope_region.code, self.tier.code))
 
     def preview(self, table: Table) -> dict:
-        from communities.models import Application, ApplicationCheck
 
         if officer_county_id(self.user) is None or officer_county_id(self.user) != self.batch.scope_region_id:
             raise PermissionDenied
@@ -384,8 +393,6 @@ class ApplicationImporter(Importer):
                 "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from communities.models import Application
-        from communities.pipeline import application_checklist_save, application_create
 
         changes, sheet = preview["changes"], preview.get("sheet", "")
         villages = {r.code: r for r in Region.objects.filter(code__in=[c["code"] for c in changes])}
@@ -442,10 +449,6 @@ class TaskReportImporter(Importer):
     def preview(self, table: Table) -> dict:
         from django.utils import timezone
 
-        from reports.models import TaskReport, TaskReportPart
-        from reports.services import period_closed_message, period_is_open_for
-        from tasks.models import Responsibility
-        from tasks.selectors import plan_current_for_user
 
         department, period = self._department(), self.batch.period
         errors: list[CellError] = []
@@ -469,9 +472,6 @@ class TaskReportImporter(Importer):
                 "errors": [e.as_dict() for e in row_errors]}
 
     def apply(self, preview: dict, *, progress: Progress) -> dict:
-        from reports.models import TaskReport, TaskReportPart
-        from reports.services import task_part_open, task_part_save, task_report_open, task_report_save
-        from tasks.models import Task
 
         department, period = self._department(), self.batch.period
         changes, sheet = preview["changes"], preview.get("sheet", "")

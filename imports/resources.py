@@ -25,6 +25,12 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from communities.models import Application
+from communities.pipeline import application_can_open
+from divisions.models import CommunityProfile
+from reports.models import SelfStatus, TaskReport, TaskReportPart
+from targets.models import IndicatorValue
+
 from .reading import FULL_WIDTH, CellError, Table, read_decimal, read_whole, read_yes_no
 
 # ---------------------------------------------------------------- widgets: one cell each
@@ -329,7 +335,6 @@ class CommunityProfileResource(VillageRowsMixin, ServiceResource):
     EMPTY = {"households": None, "population": None, "is_relocation": False}
 
     def get_or_init_instance(self, instance_loader, row):
-        from divisions.models import CommunityProfile
 
         code, region = self.village_of(row)
         profile = self.context["profiles"].get(region.pk) if region is not None else None
@@ -388,7 +393,6 @@ class CountyReturnResource(ServiceResource):
         self.seen: dict[tuple[str, str], int] = {}
 
     def get_or_init_instance(self, instance_loader, row):
-        from targets.models import IndicatorValue
 
         ctx = self.context
         code, component = self.fields["indicator"].clean(row), self.fields["component"].clean(row)
@@ -477,7 +481,6 @@ class ApplicationResource(VillageRowsMixin, ServiceResource):
             self.fields[f"c{criterion.pk}"] = fields.Field(column_name=criterion.name, widget=widget)
 
     def get_or_init_instance(self, instance_loader, row):
-        from communities.models import Application
 
         code, region = self.village_of(row)
         existing = self.context["open"].get(region.pk) if region is not None else None
@@ -489,8 +492,6 @@ class ApplicationResource(VillageRowsMixin, ServiceResource):
         return application, existing is None
 
     def row_checks(self, instance, row, *, number):
-        from communities.models import Application
-        from communities.pipeline import application_can_open
 
         region = instance._import_region
         errors = self.village_checks(region, instance._import_code, row, number=number,
@@ -589,13 +590,11 @@ class TaskReportResource(ServiceResource):
         fields = ("task", "department", "period", "measures", "progress", "problems", "next_steps", "self_status")
 
     def __init__(self, **kwargs):
-        from reports.models import SelfStatus
 
         super().__init__(**kwargs)
         self.fields["self_status"].widget = ChoiceWidget(SelfStatus.choices)
 
     def get_or_init_instance(self, instance_loader, row):
-        from reports.models import TaskReport, TaskReportPart
 
         ctx = self.context
         number = self.fields["task"].clean(row)
@@ -611,7 +610,6 @@ class TaskReportResource(ServiceResource):
         return record, new
 
     def row_checks(self, instance, row, *, number):
-        from reports.models import TaskReportPart
 
         ctx = self.context
         errors = []

@@ -25,8 +25,14 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import is_city_admin, officer_county_id, officer_department_id
+from audit.services import audit_bulk_load
+from communities.models import Application
+from divisions.models import CommunityProfile
 from kernel.loading import LoadSummary
 from kernel.refusals import refuse
+from outbox.services import job_enqueue
+from reports.models import TaskReportPart
+from targets.models import IndicatorValue
 
 from .gate import FileRefused, gate, gate_size
 from .kinds import IMPORTERS, ImportFailed
@@ -175,12 +181,11 @@ def import_confirm(*, batch: ImportBatch, user) -> ImportBatch:
         refuse(_("This import is %(state)s; it cannot be confirmed."), state=batch.get_state_display())
     batch.confirmed_at = timezone.now()
     if batch.summary.get("to_change", 0) > settings.IMPORT_ASYNC_ROWS:
-        from outbox.services import job_enqueue
 
         batch.state = ImportBatch.State.QUEUED
         batch.save()
         cache.set(progress_key(batch.pk), {"done": 0, "total": batch.summary["to_change"]}, 24 * 3600)
-        job_enqueue(task="imports.apply", kwargs={"batch_id": batch.pk})
+        job_enqueue(job="imports.apply", kwargs={"batch_id": batch.pk})
         return batch
     batch.state = ImportBatch.State.RUNNING
     batch.save()
@@ -250,11 +255,6 @@ def _repreview(batch: ImportBatch, fresh: dict) -> ImportBatch:
 
 def _audit(batch: ImportBatch, result: dict) -> None:
     """One audit event naming the file (and its hash) beside each record's own history rows."""
-    from audit.services import audit_bulk_load
-    from communities.models import Application
-    from divisions.models import CommunityProfile
-    from reports.models import TaskReportPart
-    from targets.models import IndicatorValue
 
     model = {ImportBatch.Kind.COMMUNITY_PROFILES: CommunityProfile, ImportBatch.Kind.COUNTY_RETURN: IndicatorValue,
              ImportBatch.Kind.APPLICATIONS: Application, ImportBatch.Kind.TASK_REPORTS: TaskReportPart}[batch.kind]

@@ -24,6 +24,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kernel.exports import workbook_save, xlsx_row
+from reports.models import CountyReturn, SelfStatus, TaskReport, TaskReportPart
+from reports.services import reported_indicators, return_values
+from targets.models import IndicatorValue
+from tasks.models import Responsibility
+from tasks.selectors import plan_current_for_user
 
 from .reading import META_SHEET
 
@@ -68,9 +73,6 @@ def return_template(*, county, period) -> bytes:
     """The county's return for ``period``: every indicator it reports, one row per component, with
     codes, names, units and last quarter's figure; the 数值 column to fill in (this quarter's
     figures already entered are pre-filled)."""
-    from reports.models import CountyReturn
-    from reports.services import reported_indicators, return_values
-    from targets.models import IndicatorValue
 
     previous = period.as_quarter.previous()
     last = {(v.indicator.code, v.component.code): v.value for v in IndicatorValue.objects.filter(
@@ -117,9 +119,6 @@ def task_report_template(*, department, period, user, task=None) -> bytes:
     """The department's reports on its tasks for ``period`` (or one ``task``): its part of each
     task it is co-responsible for, the compiled report of each task it leads, with what is
     already written pre-filled."""
-    from reports.models import SelfStatus, TaskReport, TaskReportPart
-    from tasks.models import Responsibility
-    from tasks.selectors import plan_current_for_user
 
     responsibilities = Responsibility.objects.filter(department=department, task__plan=plan_current_for_user(user),
                                                      task__kind="task").select_related("task").order_by("task__number")

@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import officer_county_id
+from communities.models import Tier
 from divisions.models import Region
 from kernel.exports import XLSX_TYPE, file_download
 from kernel.form_fields import form_errors
 from kernel.security_log import security_event
 from reports.models import ReportingPeriod
+from tasks.models import Task
+from tasks.selectors import plan_current_for_user
 
 from .forms import UploadForm
 from .models import ImportBatch
@@ -72,7 +75,6 @@ def return_upload(request, region_code: str, period_label: str):
 @login_required
 def applications_upload(request, tier_code: str):
     """A county's villages and communities applying for one tier, with their checklist answers."""
-    from communities.models import Tier
 
     tier = get_object_or_404(Tier.objects.for_user(request.user), code=tier_code)
     region = Region.objects.for_user(request.user).counties().filter(pk=officer_county_id(request.user)).first()
@@ -119,8 +121,6 @@ def return_template_download(request, region_code: str, period_label: str):
 @login_required
 def task_report_template_download(request, period_label: str, number: int | None = None):
     """A department's task report template for the quarter: all its tasks, or one."""
-    from tasks.models import Task
-    from tasks.selectors import plan_current_for_user
 
     from .templates import task_report_template
 

@@ -1,4 +1,4 @@
-"""Every list as .xlsx or .csv (issue 8, part 4), one module for the whole platform.
+"""Every list as .xlsx or .csv, one module for the whole platform.
 
 A list is a :class:`Table`: a key (``?export=<key>`` in the URL), a title (the sheet and the file
 name), a header row and data rows of str / int / Decimal / date / datetime / None. Pages build
@@ -279,7 +279,7 @@ def file_download(request, file, *, filename: str, content_type: str | None, wha
     once as an ``export`` security event naming ``what`` — here, so no view logs it again; ``what``
     None is a public file (a sample), not logged — sent as an attachment under its own name
     (Django's RFC 5987 header; the type guessed from the name if not given), never sniffed, never
-    cached. Every file download of the platform is made here (tests/test_security_smaller.py)."""
+    cached. Every file download of the platform is made here (tests/platform/test_security_findings.py)."""
     from django.http import FileResponse
 
     from .security_log import security_event

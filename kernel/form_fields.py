@@ -111,3 +111,15 @@ def form_errors(form: forms.Form) -> list[str]:
         for message in errors:
             messages.append(_("%(field)s: %(message)s") % {"field": label, "message": message} if label else message)
     return messages
+
+
+def posted_action(data, actions) -> str:
+    """Which of a page's forms was sent: the posted ``action``, read by a form like every other
+    field; one that is not among ``actions`` is a 404 (no such form on the page)."""
+    from django.http import Http404
+
+    form = forms.Form(data)
+    form.fields["action"] = forms.ChoiceField(choices=[(name, name) for name in actions])
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["action"]

@@ -4,7 +4,7 @@
     python locale/zh_hans_terms.py     # fills msgstr from this table (needs polib)
     python manage.py compilemessages -l zh_Hans
 
-tests/test_i18n.py fails if any msgid in the catalogue has no Chinese.
+tests/platform/test_i18n.py fails if any msgid in the catalogue has no Chinese.
 """
 
 ZH = {

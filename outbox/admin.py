@@ -9,5 +9,5 @@ from .models import OutboxMessage
 class OutboxMessageAdmin(ReadOnlyAdmin):
     """What waits for the broker; the relay alone changes these rows."""
 
-    list_display = ["pk", "task", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["task", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["pk", "job", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["job", ("sent_at", admin.EmptyFieldListFilter)]

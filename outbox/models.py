@@ -20,7 +20,7 @@ from .querysets import OutboxQuerySet
 
 
 class OutboxMessage(models.Model):
-    task = models.CharField(_("job"), max_length=200, help_text=_("The Celery job's name, e.g. targets.rollup."))
+    job = models.CharField(_("job"), max_length=200, help_text=_("The Celery job's name, e.g. targets.rollup."))
     kwargs = models.JSONField(_("arguments"), default=dict)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -39,4 +39,4 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task} #{self.pk}"
+        return f"{self.job} #{self.pk}"

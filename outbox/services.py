@@ -21,11 +21,11 @@ BROKER_ERRORS = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionE
                  ConnectionError, TimeoutError)
 
 
-def job_enqueue(*, task: Task | str, kwargs: dict) -> OutboxMessage:
+def job_enqueue(*, job: Task | str, kwargs: dict) -> OutboxMessage:
     """Record a job in the current transaction; it is sent after the commit, or later by the
     relay if the broker is down then. A rolled-back transaction sends nothing. ``robust``: whatever
     the relay meets, the change has committed and the request reports its success."""
-    message = OutboxMessage.objects.create(task=task if isinstance(task, str) else task.name, kwargs=kwargs)
+    message = OutboxMessage.objects.create(job=job if isinstance(job, str) else job.name, kwargs=kwargs)
     pk = message.pk
 
     def relay_after_commit() -> None:
@@ -58,7 +58,7 @@ def _relay_on_commit(pk: int) -> None:
     outbox_relay(retry=False)
 
 
-def _task(name: str) -> Task:
+def _job(name: str) -> Task:
     if name not in current_app.tasks:
         autodiscover_modules("jobs")  # a management command has not imported the apps' jobs.py yet
     return current_app.tasks[name]
@@ -91,7 +91,7 @@ def outbox_relay(*, limit: int = 1000, retry: bool = True) -> int:
                 if message is None:  # another relay has it, or sent it
                     continue
                 try:
-                    _task(message.task).apply_async(kwargs=message.kwargs, connection=broker, **options)
+                    _job(message.job).apply_async(kwargs=message.kwargs, connection=broker, **options)
                 except BROKER_ERRORS as exc:
                     _pause()
                     message.attempts += 1

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kernel.exports import Table, workbook_bytes
 from kernel.quarters import Quarter
 from kernel.refusals import refuse
+from outbox.services import job_enqueue
 from reports.models import ReportingPeriod
 from tasks.models import Plan
 
@@ -44,12 +45,11 @@ def report_pack_request(*, plan: Plan, quarter: Quarter, user) -> ReportPack:
         v=Max("version"))["v"] or 0
     pack = ReportPack.objects.create(plan=plan, year=quarter.year, quarter=quarter.number, version=last + 1,
                                      requested_by=user)
-    from outbox.services import job_enqueue
 
     from .jobs import report_pack_build_job
 
     # through the outbox: with the broker down the request still succeeds and the build is sent later
-    job_enqueue(task=report_pack_build_job, kwargs={"pack_id": pack.pk})
+    job_enqueue(job=report_pack_build_job, kwargs={"pack_id": pack.pk})
     return pack
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dashboards.selectors import board_periods
 from kernel.exports import XLSX_TYPE, content_disposition
 from kernel.form_fields import form_errors
+from kernel.security_log import security_event
 from tasks.selectors import plan_current_for_user
 
 from .forms import PackRequestForm
@@ -71,7 +72,6 @@ def pack_download(request, pk: int):
     pack = _pack(request, pk)
     if pack.state != ReportPack.State.DONE or not pack.file:
         raise Http404
-    from kernel.security_log import security_event
 
     security_event("export", request=request, what="report_pack", subject_id=pack.pk)
     response = FileResponse(pack.file.open("rb"), content_type=XLSX_TYPE)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from divisions.models import Region
 from kernel.quarters import Quarter
 from tasks.models import Responsibility
 
@@ -187,7 +188,6 @@ class CountyReturnQuerySet(models.QuerySet):
 
     def counties_for(self, user):
         """The counties whose returns ``user`` sees (the same rule as for_user), in code order."""
-        from divisions.models import Region
 
         counties = Region.objects.for_user(user).counties().order_by("code")
         if access.sees_every_unit(user):

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from divisions.models import Region
+from tasks.models import Plan, Responsibility
 
 from .models import CountyReturn, Notification, ReportingPeriod, TaskReport, TaskReportPart
 
@@ -61,8 +63,6 @@ def _email(ids: list[int]) -> None:
 def reminders_send(*, today: datetime.date | None = None) -> int:
     """Due-in-3-days and overdue reminders for the period being reported, to every unit that has
     not submitted. Safe to run any number of times a day: each reminder goes once."""
-    from divisions.models import Region
-    from tasks.models import Plan, Responsibility
 
     today = today or timezone.localdate()
     sent = 0

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from divisions.models import Region
 from kernel.exports import file_download, respond
+from kernel.form_fields import posted_action
 from kernel.refusals import refuse
 from kernel.versioning import Conflict
 from tasks.models import Responsibility, Task
@@ -155,7 +156,13 @@ def county_return_view(request, region_code: str, period_label: str):
     return _render_return(request, region, period, county_return)
 
 
-def _county_return_form(action: str | None, data, *, user, county_return):
+RETURN_ACTIONS = ("save", "submit", "correct", "correction_approve", "correction_reject", "approve", "send_back")
+TASK_REPORT_ACTIONS = ("part_save", "part_submit", "report_save", "report_submit", "part_evidence", "report_evidence",
+                       "instruct", "approve", "send_back")
+EXTENSION_ACTIONS = ("request", "approve", "reject")
+
+
+def _county_return_form(action: str, data, *, user, county_return):
     """The form of one action of the return page (an unknown action is a 404)."""
     if action in ("save", "submit"):
         return ReturnFiguresForm(data, indicators=reported_indicators())
@@ -171,7 +178,8 @@ def _county_return_form(action: str | None, data, *, user, county_return):
 
 
 def _county_return_post(request, region: Region, period: ReportingPeriod, county_return):
-    user, action = request.user, request.POST.get("action")
+    user = request.user
+    action = posted_action(request.POST, RETURN_ACTIONS)
     form = _county_return_form(action, request.POST, user=user, county_return=county_return)
     page = {"request": request, "region": region, "period": period, "county_return": county_return,
             "posted": request.POST}
@@ -283,7 +291,7 @@ def task_board_view(request):
 
 def _task_report_form(request, *, my_role: str, report):
     """The form of one action of the task report page (an unknown action is a 404)."""
-    action = request.POST.get("action")
+    action = posted_action(request.POST, TASK_REPORT_ACTIONS)
     if action in ("part_save", "part_submit") and my_role != CO:
         raise PermissionDenied  # only a co-responsible department writes a part
     if action in ("part_save", "part_submit", "report_save", "report_submit"):
@@ -351,7 +359,7 @@ def task_report_view(request, number: int, period_label: str):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    _task_report_act(request.POST["action"], form, user=user, task=task, period=period,
+                    _task_report_act(posted_action(request.POST, TASK_REPORT_ACTIONS), form, user=user, task=task, period=period,
                                      report=report, part=part)
                 messages.success(request, _("Saved."))
                 return redirect("reports:task-report", number=task.number, period_label=period.label)
@@ -419,7 +427,7 @@ def notifications_view(request):
 
 def _extension_form(request):
     """The form of one action of the extensions page (an unknown action is a 404)."""
-    action = request.POST.get("action")
+    action = posted_action(request.POST, EXTENSION_ACTIONS)
     if action == "request":
         return ExtensionRequestForm(request.POST)
     if action in ("approve", "reject"):
@@ -439,7 +447,7 @@ def extensions_view(request):
     if request.method == "POST":
         form = _extension_form(request)
         if form.is_valid():
-            data, action = form.cleaned_data, request.POST["action"]
+            data, action = form.cleaned_data, posted_action(request.POST, EXTENSION_ACTIONS)
             try:
                 with transaction.atomic():
                     if action == "request":

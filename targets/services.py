@@ -14,10 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_events_insert, changes_created_json, changes_created_row, changes_updated_row
 from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
+from kernel.pgcopy import copy_rows, next_ids
 from kernel.quarters import Quarter
 from kernel.refusals import refuse
+from outbox.services import job_enqueue
 
 from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
 from .selectors import RuleCatalogue, RuleIndicator, rule_catalogue
@@ -173,11 +176,10 @@ def rollups_enqueue(*, indicator_codes: Iterable[str] | None, trigger: str,
     ``indicator_codes``: the indicators to recompute (None: all); ``county_ids``: the counties whose
     figures changed (None or empty: every county, e.g. a new quota set changes every county's
     target); ``trigger``: why, recorded on the run (approval, quota, certification, admin)."""
-    from outbox.services import job_enqueue
 
     codes = list(indicator_codes) if indicator_codes is not None else None
     counties = sorted(county_ids) if county_ids is not None else []
-    job_enqueue(task="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
+    job_enqueue(job="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
                                                "trigger": trigger})
 
 
@@ -218,7 +220,6 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
     from django.db import connection
 
-    from audit.services import changes_created_json, changes_created_row, changes_updated_row
 
     if use_copy is None:
         use_copy = connection.vendor == "postgresql"
@@ -294,7 +295,6 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
 def _values_audit(rows: list[tuple[dict, str, list[dict]]], *, codes: dict[int, str], component_codes: dict[int, str],
                   user, reason: str, when, copy: bool) -> None:
     """One audit event per created or changed figure, named as ``IndicatorValue.__str__`` names it."""
-    from audit.services import audit_events_insert
 
     if not rows:
         return
@@ -328,7 +328,6 @@ def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, re
     from django.conf import settings
     from django.db import connection
 
-    from kernel.pgcopy import copy_rows, next_ids
 
     table = IndicatorValue._meta.db_table
     attnames = [f.attname for f in IndicatorValue._meta.concrete_fields]

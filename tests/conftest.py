@@ -50,11 +50,15 @@ def _county(name: str) -> Region:
     return Region.objects.get(level=Region.Level.COUNTY, name=name)
 
 
-def make_user(username: str, *, roles=(), department: str | None = None, county: str | None = None) -> User:
+def make_user(username: str, *, roles=(), department: str | None = None, county: str | None = None,
+              town: tuple[str, str] | None = None) -> User:
+    """A user with ``roles``, belonging to a department, a county or a town (``(county, town)`` by
+    name: several counties have a 新城街道)."""
+    region = (_county(county) if county else
+              Region.objects.get(level=Region.Level.TOWN, county__name=town[0], name=town[1]) if town else None)
     user = User.objects.create_user(
         username=username, password=PASSWORD, full_name=username,
-        department=Department.objects.get(name=department) if department else None,
-        region=_county(county) if county else None,
+        department=Department.objects.get(name=department) if department else None, region=region,
     )
     for role in roles:
         role_grant(user=user, role=role, granted_by=None)
@@ -63,16 +67,41 @@ def make_user(username: str, *, roles=(), department: str | None = None, county:
 
 @pytest.fixture
 def personas(db) -> dict[str, User]:
+    """One person for every role: the city administrator (the office, 市就业办), a department
+    officer of a task's lead unit and one of a co-responsible unit, two county officers (two
+    counties, for cross-county checks), a town officer, a leader, the auditor and the security
+    administrator (the other two of 三员分立), and someone with no role. The API client persona is
+    ``api_client`` below."""
     return {
         "city_admin": make_user("city_admin", roles=[Role.CITY_ADMIN], department="市人社局"),
         "lead_officer": make_user("lead_officer", roles=[Role.DEPT_OFFICER], department="市工信局"),
         "co_officer": make_user("co_officer", roles=[Role.DEPT_OFFICER], department="市商务局"),
         "county_a": make_user("county_a", roles=[Role.COUNTY_OFFICER], county="汉滨区"),
         "county_b": make_user("county_b", roles=[Role.COUNTY_OFFICER], county="石泉县"),
+        "town_officer": make_user("town_officer", roles=[Role.TOWN_OFFICER], town=("汉滨区", "新城街道")),
         "leader": make_user("leader", roles=[Role.LEADER]),
         "auditor": make_user("auditor", roles=[Role.AUDITOR]),
+        "security_admin": make_user("security_admin", roles=[Role.SECURITY_ADMIN]),
         "outsider": make_user("outsider"),
     }
+
+
+@pytest.fixture
+def api_client(personas):
+    """The API client persona: a county system's read-write key for 汉滨区, and a test client that
+    sends it (``api_client.get(...)``, ``api_client.key``, ``api_client.record``)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from api.services import api_client_create
+
+    record, key = api_client_create(name="汉滨区就业系统", region=_county("汉滨区"), access="read_write",
+                                    expires_at=timezone.now() + dt.timedelta(days=365),
+                                    created_by=personas["city_admin"])
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    client.key, client.record = key, record
+    return client
 
 
 @pytest.fixture
@@ -104,7 +133,7 @@ def _every_workbook_is_checked(monkeypatch):
     """Every workbook the platform makes in any test — exports, report packs, import templates —
     is checked for formula cells, error values and formula-like text not marked as text
     (kernel.exports.workbook_problems): they all serialise through kernel.exports.workbook_save,
-    and a new writer that does not is caught by tests/test_workbook_safety.py."""
+    and a new writer that does not is caught by tests/kernel/test_workbook_safety.py."""
     from kernel import exports
 
     original = exports._serialise

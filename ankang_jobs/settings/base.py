@@ -213,7 +213,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Jobs record what they did in the database (RollupRun, ImportBatch); nobody reads Celery's
 # results. Ignoring them also keeps a send from subscribing to the result in Redis, which with
-# Redis down retried for 20 s and then failed the request (found by tests/test_faults.py).
+# Redis down retried for 20 s and then failed the request (found by tests/platform/test_faults.py).
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
@@ -350,7 +350,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (ankang_jobs/middleware.py): scripts and styles from the platform only.
 # Inline style attributes stay allowed: Bootstrap markup and ECharts' tooltips set them, and a style
-# cannot run code; inline scripts and event handlers are refused (tests/test_security_headers.py).
+# cannot run code; inline scripts and event handlers are refused (tests/platform/test_security_headers.py).
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
                            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")

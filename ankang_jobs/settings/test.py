@@ -11,7 +11,7 @@ DEMO_MODE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; tests only
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Jobs run in-process in tests, whatever the broker; the real-worker tests switch this off for
-# themselves (tests/test_targets_worker.py) and talk to Redis.
+# themselves (tests/targets/test_rollup_worker.py) and talk to Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 # REQUIRE_SERVICES=1 (set by .ci/run) turns "PostgreSQL/Redis not configured" into failures.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

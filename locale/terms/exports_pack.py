@@ -1,4 +1,4 @@
-"""Chinese for the exports of every list and the quarterly report pack (issue 8, parts 4 and 5)."""
+"""Chinese for the exports of every list and the quarterly report pack."""
 
 ZH: dict[str, str] = {
     # exports

@@ -1,4 +1,4 @@
-"""Chinese for the hardening work (issue 9): authentication, separation of duties, error pages."""
+"""Chinese for the hardening work: authentication, separation of duties, error pages."""
 
 ZH = {
     "Your session has ended. Please log in again.": "会话已结束，请重新登录。",

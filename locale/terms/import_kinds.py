@@ -1,4 +1,4 @@
-"""Chinese for issue 8's templates, certification application and task report imports, and the
+"""Chinese for the templates, certification application and task report imports, and the
 import-export Resources (imports/resources.py, imports/templates.py, imports/kinds.py)."""
 
 ZH = {

@@ -1,4 +1,4 @@
-"""Chinese for the resilience work (issue 9, parts 4–7): the outbox, the database-outage page."""
+"""Chinese for the resilience work: the outbox, the database-outage page."""
 
 ZH = {
     "Job outbox": "任务发件箱",

@@ -12,8 +12,9 @@ import random
 from django.conf import settings
 from django.db import transaction
 
-from communities.models import Certification, Tier
-from divisions.models import Region
+from communities import pipeline
+from communities.models import Application, Certification, Tier
+from divisions.models import CommunityProfile, Region
 
 COUNTS = {"municipal": 1150, "provincial": 38, "provincial_star": 14, "national": 3}
 ISSUERS = {"municipal": "安康市人民政府（演示）", "provincial": "陕西省人社厅（演示）",
@@ -55,7 +56,6 @@ def demo_certifications_seed() -> int:
 @transaction.atomic
 def demo_profiles_seed() -> int:
     """Demo sizes for every village and community, and 60 relocation communities (task 18)."""
-    from divisions.models import CommunityProfile
 
     if not settings.DEMO_MODE:
         raise RuntimeError("demo profiles are only created with DEMO_MODE on (never in production)")
@@ -92,8 +92,6 @@ def demo_applications_seed(*, users: dict) -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from communities import pipeline
-    from communities.models import Application
 
     if not settings.DEMO_MODE:
         raise RuntimeError("demo applications are only created with DEMO_MODE on (never in production)")

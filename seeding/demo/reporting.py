@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from divisions.models import Region
 from kernel.quarters import Quarter
-from reports.models import CountyReturn, PeriodException, ReportingPeriod
+from reports.models import CountyReturn, PeriodException, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from seeding.demo.figures import DEMO_REF, FIRST, LAST, LAST_APPROVED
 from targets.models import IndicatorValue
+from tasks.models import Department, Task
 
 
 @transaction.atomic
@@ -56,8 +57,6 @@ def demo_task_reports_seed(*, admin) -> int:
     for 2026Q3: approved for most tasks, one returned with a comment (task 2, led by
     市工信局: demo_lead can fix and resend), task 6's part from 市商务局 in (demo_dept), and
     2026Q4 left for everyone to start."""
-    from reports.models import SelfStatus, TaskReport, TaskReportPart
-    from tasks.models import Task
 
     if not settings.DEMO_MODE:
         raise RuntimeError("demo reports are only created with DEMO_MODE on (never in production)")
@@ -99,7 +98,6 @@ def demo_task_reports_seed(*, admin) -> int:
                 reviewed_at=submitted + datetime.timedelta(days=2), updated_by=admin, updated_at=submitted))
     TaskReport.objects.bulk_create(reports, batch_size=1000)
     task6 = Task.objects.get(plan__code="ankang-2022", number=6)
-    from tasks.models import Department
 
     TaskReportPart.objects.create(
         task=task6, department=Department.objects.get(name="市商务局"), period=period,

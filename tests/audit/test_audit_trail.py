@@ -1,0 +1,232 @@
+"""Part 2 of hardening: separation of duties (三员分立), the protected, hash-chained audit trail."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+
+from accounts.roles import Role
+from accounts.services import role_grant
+from audit.models import AuditChainHead, AuditEvent
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("first, second", [
+    (Role.CITY_ADMIN, Role.SECURITY_ADMIN), (Role.CITY_ADMIN, Role.AUDITOR), (Role.SECURITY_ADMIN, Role.AUDITOR),
+    (Role.AUDITOR, Role.CITY_ADMIN), (Role.SECURITY_ADMIN, Role.CITY_ADMIN), (Role.AUDITOR, Role.SECURITY_ADMIN),
+])
+def test_one_person_holds_at_most_one_of_the_three_duties(first, second):
+    user = make_user("duty_holder", roles=[first], department="市人社局")
+    with pytest.raises(ValidationError, match="系统管理员、安全管理员和审计管理员"):
+        role_grant(user=user, role=second, granted_by=None)
+    assert set(user.role_assignments.values_list("role", flat=True)) == {first}
+
+
+def test_other_roles_combine_freely_with_one_duty():
+    user = make_user("admin_and_leader", roles=[Role.CITY_ADMIN, Role.LEADER], department="市人社局")
+    assert user.has_role(Role.CITY_ADMIN, Role.LEADER)
+
+
+def test_the_admin_refuses_a_second_duty_too(personas):
+    from accounts.models import RoleAssignment
+
+    assignment = RoleAssignment(user=personas["city_admin"], role=Role.AUDITOR)
+    with pytest.raises(ValidationError):
+        assignment.full_clean()
+
+
+@pytest.mark.parametrize("persona", ["city_admin", "leader", "lead_officer", "county_a", "outsider"])
+def test_only_auditors_read_the_audit_trail(client_for, persona):
+    assert client_for(persona).get("/audit/").status_code == 404
+    assert client_for(persona).get("/admin/audit/auditevent/").status_code in (302, 403)
+    assert client_for("auditor").get("/audit/").status_code == 200
+
+
+def test_a_superuser_does_not_read_the_audit_trail(db):
+    from accounts.models import User
+
+    root = User.objects.create_superuser("root", password="Root-Password-2026")
+    client = Client()
+    client.force_login(root)
+    assert client.get("/audit/").status_code == 404
+
+
+def test_nobody_changes_or_deletes_the_trail_in_the_admin(client_for):
+    event = AuditEvent.objects.first()
+    auditor = client_for("auditor")
+    assert auditor.post(f"/admin/audit/auditevent/{event.pk}/change/", {"reason": "x"}).status_code == 403
+    assert auditor.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert auditor.post("/admin/audit/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk],
+                                                     "post": "yes"}).status_code in (200, 403)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+# --- the hash chain -------------------------------------------------------------------------------
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    return out.getvalue()
+
+
+def test_every_write_is_chained_and_the_chain_verifies(personas):
+    make_user("chained", roles=[Role.LEADER])
+    last = AuditEvent.objects.order_by("-id").first()
+    assert last.row_hash and len(last.row_hash) == 64
+    assert AuditChainHead.objects.get(pk=1).last_hash == last.row_hash
+    previous = AuditEvent.objects.filter(id__lt=last.id).order_by("-id").first()
+    assert last.prev_hash == previous.row_hash
+    assert "Audit chain intact" in _verify()
+
+
+def test_bulk_audit_events_are_chained(personas):
+    from audit.services import audit_events_bulk, changes_created
+    from tasks.models import Department
+
+    rows = [(d, AuditEvent.Action.CREATED, changes_created(d)) for d in Department.objects.all()[:5]]
+    before = AuditEvent.objects.count()
+    from django.utils import timezone
+
+    audit_events_bulk(rows=rows, actor=personas["city_admin"], reason="bulk test", when=timezone.now())
+    new = list(AuditEvent.objects.order_by("id")[before:])
+    assert len(new) == 5
+    for a, b in zip(new, new[1:], strict=False):
+        assert b.prev_hash == a.row_hash
+    assert "Audit chain intact" in _verify()
+
+
+def _tamper(sql: str, params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_an_altered_row_is_named(personas):
+    make_user("someone", roles=[Role.LEADER])
+    victim = AuditEvent.objects.order_by("id")[3]
+    _tamper("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["改过了", victim.pk])
+    with pytest.raises(CommandError, match=rf"audit event #{victim.pk} .*altered"):
+        _verify()
+
+
+def test_a_deleted_row_is_named_by_the_row_after_it(personas):
+    make_user("someone", roles=[Role.LEADER])
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True)[:6])
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [ids[4]])
+    with pytest.raises(CommandError, match=rf"audit event #{ids[5]} .*removed, added or altered"):
+        _verify()
+
+
+def test_removing_the_newest_rows_is_seen(personas):
+    make_user("someone", roles=[Role.LEADER])
+    last = AuditEvent.objects.order_by("-id").first()
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
+    with pytest.raises(CommandError, match="chain head does not match"):
+        _verify()
+
+
+def test_a_rehashed_row_still_breaks_the_next_link(personas):
+    """An attacker who alters a row and recomputes its own hash breaks the link to the next row."""
+    from audit.chain import event_hash
+
+    make_user("someone", roles=[Role.LEADER])
+    victim, after = AuditEvent.objects.order_by("id")[2:4]
+    victim.reason = "改过了"
+    forged = event_hash(victim, victim.prev_hash)
+    _tamper("UPDATE audit_auditevent SET reason = %s, row_hash = %s WHERE id = %s", ["改过了", forged, victim.pk])
+    with pytest.raises(CommandError, match=rf"audit event #{after.pk} "):
+        _verify()
+
+
+# --- PostgreSQL grants ----------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_the_application_role_cannot_update_or_delete_audit_rows():
+    import psycopg2
+    from psycopg2 import errors
+
+    from tests.platform.test_services import need_service
+
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    settings_dict = connection.settings_dict
+    database = settings_dict["NAME"]
+    role = f"{database}_app_test"[:63]
+    if not AuditEvent.objects.exists():
+        make_user("trail_seed", roles=[Role.LEADER])  # an audit row to try on (the database was flushed)
+    call_command("db_grants", role=role, password="App-Role-Test-2026", stdout=io.StringIO())
+    restricted = psycopg2.connect(dbname=database, user=role, password="App-Role-Test-2026",
+                                  host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432)
+    try:
+        def attempt(sql: str):
+            with restricted.cursor() as cursor:
+                try:
+                    cursor.execute(sql)
+                    return "ok"
+                except errors.InsufficientPrivilege:
+                    return "denied"
+                finally:
+                    restricted.rollback()
+
+        assert attempt("SELECT count(*) FROM audit_auditevent") == "ok"
+        assert attempt("INSERT INTO audit_auditevent (occurred_at, actor_username, action, model, model_verbose_name, "
+                       "object_pk, object_repr, changes, reason, prev_hash, row_hash) VALUES "
+                       "(now(), 'x', 'created', 'm', 'm', '1', 'o', '[]', '', '', '')") == "ok"
+        assert attempt("UPDATE audit_auditevent SET reason = 'x'") == "denied"
+        assert attempt("DELETE FROM audit_auditevent") == "denied"
+        assert attempt("TRUNCATE audit_auditevent") == "denied"
+        # everything else the application needs it may do
+        assert attempt("UPDATE audit_auditchainhead SET last_hash = last_hash") == "ok"
+        assert attempt("UPDATE tasks_plan SET title = title") == "ok"
+        assert attempt("DELETE FROM django_session") == "ok"
+        assert attempt("CREATE TABLE sneaky (id int)") == "denied"
+    finally:
+        restricted.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_db_grants_refuses_a_database_other_than_postgresql():
+    """The embedded default (SQLite) has no roles to grant; on PostgreSQL the vendor is stood in."""
+    from unittest import mock
+
+    with mock.patch.object(connection, "vendor", "sqlite"), pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("db_grants", role="app")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain():
+    import threading
+
+    from tests.platform.test_services import need_service
+
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    from accounts.models import User
+
+    User.objects.create_user("chain_seed")  # the head exists before the race
+    barrier, errors = threading.Barrier(4), []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(10):
+                User.objects.create_user(f"chain_{n}_{i}", full_name=f"并发{n}-{i}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert AuditEvent.objects.filter(model="accounts.user", object_repr__startswith="并发").count() == 40
+    assert "Audit chain intact" in _verify()
