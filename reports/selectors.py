@@ -12,6 +12,7 @@ from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Snapshot
 from tasks.models import Department, Plan, Responsibility, Task
+from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import access
 from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
@@ -32,15 +33,11 @@ def periods_near(year: int):
     return ReportingPeriod.objects.filter(year__gte=year - 1).order_by("-year", "-quarter")[:8]
 
 
-def period_current(today: datetime.date) -> ReportingPeriod | None:
-    """The period counties are working on: the last quarter that has ended, while its entry is
-    open; otherwise the quarter in progress."""
-    last = Quarter.of_date(today).previous()
-    period = ReportingPeriod.objects.filter(year=last.year, quarter=last.number).first()
-    if period and today <= period.locks_after:
-        return period
-    now = Quarter.of_date(today)
-    return ReportingPeriod.objects.filter(year=now.year, quarter=now.number).first() or period
+def period_as_of(*, user, today: datetime.date) -> ReportingPeriod | None:
+    """The period a reporting page opens on: the quarter of tasks.selectors.plan_as_of for the
+    user's current plan (the last one due, capped at the plan's end), the one rule every page uses."""
+    quarter = plan_as_of(plan_current_for_user(user), today)
+    return ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
 
 
 @dataclass

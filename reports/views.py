@@ -57,7 +57,7 @@ from .models import (
 from .selectors import (
     county_timeliness,
     department_timeliness,
-    period_current,
+    period_as_of,
     period_for_label,
     periods_near,
     return_form,
@@ -96,9 +96,9 @@ LEAD, CO = Responsibility.Role.LEAD, Responsibility.Role.CO
 UNDER_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
 
 
-def _period(label: str | None) -> ReportingPeriod:
-    """The period a page names (a malformed or unknown label is a 404), or the current one."""
-    period = period_for_label(label) if label else period_current(timezone.localdate())
+def _period(label: str | None, user=None) -> ReportingPeriod:
+    """The period a page names (a malformed or unknown label is a 404), or the one pages open on."""
+    period = period_for_label(label) if label else period_as_of(user=user, today=timezone.localdate())
     if period is None:
         raise Http404
     return period
@@ -121,7 +121,7 @@ def inbox(request):
     user = request.user
     if not access.can_see_returns(user):
         raise Http404
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     today = timezone.localdate()
     rows = returns_board(user=user, period=period, today=today)
     response = respond(request, {"returns": lambda: returns_table(rows, period)}, period.label)
@@ -278,7 +278,7 @@ def task_board_view(request):
     plan = plan_current_for_user(user)
     if plan is None:
         raise Http404
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     today = timezone.localdate()
     rows = task_board(user=user, plan=plan, period=period)
     response = respond(request, {"tasks": lambda: task_reports_table(rows, period, today)}, period.label)
@@ -397,7 +397,7 @@ def timeliness_view(request):
     if not access.can_see_timeliness(user):
         raise Http404
     plan = plan_current_for_user(user)
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
     counties = county_timeliness(user=user, period=period)
     response = respond(request, {"departments": lambda: department_timeliness_table(departments, period),
@@ -467,6 +467,8 @@ def extensions_view(request):
     return render(request, "reports/extensions.html", {
         "requests": requests[:100], "errors": errors, "is_office": access.reviews_reporting(user),
         "periods": periods_near(timezone.localdate().year),
+        "default_period": request.GET.get("period") or getattr(period_as_of(user=user, today=timezone.localdate()),
+                                                               "label", ""),
     }, status=400 if errors else 200)
 
 
