@@ -80,6 +80,7 @@ from .services import (
     extension_decide,
     extension_request,
     instruction_give,
+    period_closed_message,
     period_is_open_for,
     reported_indicators,
     task_part_open,
@@ -261,6 +262,7 @@ def _render_return(request, region: Region, period: ReportingPeriod, county_retu
         "correctable": correctable, "corrections": corrections, "can_review": can_review,
         "reviewable": can_review and county_return is not None and county_return.state in UNDER_REVIEW,
         "is_open": is_open, "posted": posted,
+        "closed_message": "" if is_open else period_closed_message(period, timezone.localdate()),
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": list(errors), "has_field_errors": bool(figure_errors), "conflict": conflict,
     }, status=status)
@@ -375,6 +377,7 @@ def task_report_view(request, number: int, period_label: str):
     is_open = (period_is_open_for(period=period, today=today, department=my_department) if my_department
                else period.is_open_on(today))
     return render(request, "reports/task_report.html", {
+        "closed_message": "" if is_open else period_closed_message(period, today),
         "plan": plan, "period": period, "task": task, "lead": lead, "responsibilities": responsibilities,
         "report": report, "part": part, "parts": parts, "my_role": my_role, "is_open": is_open,
         "report_editable": my_role == LEAD and is_open and (report is None or report.is_editable_state),
