@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from divisions.models import Region
-from kernel.quarters import Quarter
+from kernel.quarters import Quarter, quarters_q
 from targets.models import Indicator, IndicatorValue, Snapshot
 from tasks.models import Department, Plan, Responsibility, Task
 from tasks.selectors import plan_as_of, plan_current_for_user
@@ -28,9 +28,11 @@ def period_for_label(label: str | None) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
 
 
-def periods_near(year: int):
-    """The periods a page's period menu offers: the latest eight from the year before ``year`` on."""
-    return ReportingPeriod.objects.filter(year__gte=year - 1).order_by("-year", "-quarter")[:8]
+def periods_near(year: int, today: datetime.date):
+    """The periods a page's period menu offers: the latest eight from the year before ``year`` on,
+    up to the quarter running ``today`` (periods further ahead are announced, not yet reported)."""
+    return (ReportingPeriod.objects.filter(quarters_q(None, Quarter.of_date(today)), year__gte=year - 1)
+            .order_by("-year", "-quarter")[:8])
 
 
 def period_as_of(*, user, today: datetime.date) -> ReportingPeriod | None:

@@ -134,7 +134,7 @@ def inbox(request):
         counts[key] = counts.get(key, 0) + 1
     return render(request, "reports/inbox.html", {
         "period": period, "rows": rows, "counts": counts, "today": today,
-        "waiting": returns_waiting(user=user, period=period), "periods": periods_near(period.year),
+        "waiting": returns_waiting(user=user, period=period), "periods": periods_near(period.year, today),
     })
 
 
@@ -287,7 +287,7 @@ def task_board_view(request):
     if response is not None:
         return response
     return render(request, "reports/task_board.html", {
-        "plan": plan, "period": period, "rows": rows, "today": today, "periods": periods_near(period.year),
+        "plan": plan, "period": period, "rows": rows, "today": today, "periods": periods_near(period.year, today),
     })
 
 
@@ -411,7 +411,7 @@ def timeliness_view(request):
     return render(request, "reports/timeliness.html", {
         "period": period, "departments": departments, "counties": counties,
         "department_total": timeliness_total(departments), "county_total": timeliness_total(counties),
-        "periods": periods_near(period.year),
+        "periods": periods_near(period.year, timezone.localdate()),
     })
 
 
@@ -469,7 +469,7 @@ def extensions_view(request):
         "period", "region", "department", "requested_by", "reviewed_by")
     return render(request, "reports/extensions.html", {
         "requests": requests[:100], "errors": errors, "is_office": access.reviews_reporting(user),
-        "periods": periods_near(timezone.localdate().year),
+        "periods": periods_near(timezone.localdate().year, timezone.localdate()),
         "default_period": request.GET.get("period") or getattr(period_as_of(user=user, today=timezone.localdate()),
                                                                "label", ""),
     }, status=400 if errors else 200)

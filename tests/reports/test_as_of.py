@@ -117,7 +117,7 @@ def test_a_running_quarter_is_not_open_and_a_future_period_says_when_it_opens(pl
     with frozen(RUNNING):
         html = client_for("county_a").get(RETURN_URL).content.decode()
     assert OPENS in html
-    assert "关闭" not in html
+    assert "的填报已于" not in html  # not "closed"
 
 
 def test_early_submission_through_the_form_is_refused_and_leaves_nothing(plan, personas, client_for):
