@@ -22,7 +22,7 @@ from communities.models import Certification
 from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import CountyReturn, ReportingPeriod, TaskReport
-from reports.services import county_return_open, county_return_save, county_return_submit
+from reports.services import county_return_open, county_return_save, county_return_submit, period_entry_check
 from targets.models import Indicator, QuotaSet, Snapshot, Target
 from targets.selectors import outside_window_message
 from tasks.models import Department, Plan, Responsibility, Task
@@ -297,6 +297,8 @@ class ReturnValues(APIView):
         period_obj = _period(period)
         data = serializers.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
+        # a period closed or not yet open: the same refusal for a dry run as for the real request
+        period_entry_check(period=period_obj, today=timezone.localdate(), region=county)
         existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
         results, figures, catalogue = return_values_check(values=data["values"], county=county, period=period_obj,
                                                           existing=existing)

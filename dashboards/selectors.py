@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.scoping import can_read_plan, officer_county_id, sees_whole_city
 from communities.models import Certification, Tier
 from divisions.models import Region
-from kernel.quarters import Quarter
+from kernel.quarters import Quarter, quarters_q
 from reports.access import can_see_task_reports
 from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time, department_reporting
@@ -52,14 +52,14 @@ def _main_targets(user, plan: Plan) -> list[Target]:
                 .select_related("indicator").order_by("order"))
 
 
-def _latest_quarters(user, plan: Plan, indicator_ids) -> dict[int, Quarter]:
+def _latest_quarters(user, plan: Plan, indicator_ids, as_of: Quarter | None = None) -> dict[int, Quarter]:
     """Per indicator: the latest quarter of the plan's figures anyone reported in (the plan's city
-    snapshot has data)."""
+    snapshot has data), up to ``as_of`` (the quarter the page opens on) if given."""
     # the city's row by id (one scalar subquery, an index lookup), not by joining every region's
     # snapshots to their level: the latter grows with the number of counties
     city = Subquery(Region.objects.filter(level=Region.Level.CITY).values("pk")[:1])
-    rows = (Snapshot.objects.for_user(user).filter(plan=plan, region_id=city, units_reported__gt=0,
-                                                   indicator__in=indicator_ids)
+    rows = (Snapshot.objects.for_user(user).filter(quarters_q(None, as_of), plan=plan, region_id=city,
+                                                   units_reported__gt=0, indicator__in=indicator_ids)
             .values("indicator_id").annotate(year=_max("year")).values_list("indicator_id", "year"))
     latest_year = dict(rows)
     if not latest_year:
@@ -67,7 +67,8 @@ def _latest_quarters(user, plan: Plan, indicator_ids) -> dict[int, Quarter]:
     q = Q()
     for ind, year in latest_year.items():
         q |= Q(indicator_id=ind, year=year)
-    rows = (Snapshot.objects.for_user(user).filter(q, plan=plan, region_id=city, units_reported__gt=0)
+    rows = (Snapshot.objects.for_user(user).filter(q, quarters_q(None, as_of), plan=plan, region_id=city,
+                                                   units_reported__gt=0)
             .values("indicator_id", "year").annotate(quarter=_max("quarter"))
             .values_list("indicator_id", "year", "quarter"))
     return {ind: Quarter(y, n) for ind, y, n in rows}
@@ -137,11 +138,13 @@ class Overview:
     as_of: datetime.datetime | None
 
 
-def city_overview(*, user, plan: Plan, today: datetime.date) -> Overview:
-    """One card per main target with the city's latest snapshot and its quarterly series; the
-    plan's timeline; the next deadline and what is overdue for the last period that fell due."""
+def city_overview(*, user, plan: Plan, today: datetime.date, as_of: Quarter | None = None) -> Overview:
+    """One card per main target with the city's latest snapshot up to ``as_of`` (the quarter the
+    page opens on) and its quarterly series; the plan's timeline; the next deadline and what is
+    overdue for the last period that fell due."""
     targets = _main_targets(user, plan)
-    city_snaps = list(Snapshot.objects.for_user(user).filter(plan=plan, region__level=Region.Level.CITY,
+    city_snaps = list(Snapshot.objects.for_user(user).filter(quarters_q(None, as_of), plan=plan,
+                                                             region__level=Region.Level.CITY,
                                                              indicator__in=[t.indicator_id for t in targets])
                       .order_by("indicator_id", "year", "quarter"))
     by_indicator: dict[int, list[Snapshot]] = {}
@@ -204,11 +207,11 @@ class CountyPage:
     mean_rank: float | None
 
 
-def county_page(*, user, plan: Plan, county: Region, today: datetime.date) -> CountyPage:
-    """A county's targets (its snapshot, quota and rank among counties at the latest quarter), its
-    returns by quarter and its towns' certification progress."""
+def county_page(*, user, plan: Plan, county: Region, today: datetime.date, as_of: Quarter | None = None) -> CountyPage:
+    """A county's targets (its snapshot, quota and rank among counties at the latest quarter up to
+    ``as_of``), its returns by quarter and its towns' certification progress."""
     targets = _main_targets(user, plan)
-    latest = _latest_quarters(user, plan, [t.indicator_id for t in targets])
+    latest = _latest_quarters(user, plan, [t.indicator_id for t in targets], as_of)
     # the county's own snapshots as objects; its peers only as the two numbers ranking needs, so
     # the page does not build a snapshot per county of the province
     own = {snap.indicator_id: snap for snap in _snapshots_at(user, plan, latest, None, region=county)}
@@ -361,9 +364,9 @@ class CertificationPage:
     counties: list[tuple[Region, list[Snapshot | None], list[Decimal | None]]]  # per tier: snapshot, quota
 
 
-def certification_page(*, user, plan: Plan) -> CertificationPage:
+def certification_page(*, user, plan: Plan, as_of: Quarter | None = None) -> CertificationPage:
     """The four tiers against their targets (4 / 20 / 45 / 1,500), city-wide and per county, from
-    the tier snapshots (the roll-up counts them from certification records)."""
+    the tier snapshots (the roll-up counts them from certification records), up to ``as_of``."""
     tiers = list(Tier.objects.for_user(user).order_by("-rank"))
     codes = [t.indicator_code for t in tiers]
     targets: dict[str, Target] = {}
@@ -371,7 +374,7 @@ def certification_page(*, user, plan: Plan) -> CertificationPage:
               .select_related("indicator").order_by("category", "order")):
         targets.setdefault(t.indicator.code, t)  # the task-level figure: it carries the county split
     indicators = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
-    latest = _latest_quarters(user, plan, list(indicators.values()))
+    latest = _latest_quarters(user, plan, list(indicators.values()), as_of)
     quarter = max(latest.values()) if latest else None
     snaps = _snapshots_at(user, plan, {i: quarter for i in latest}, None) if quarter else []
     quotas = _latest_quotas([t.pk for t in targets.values()])

@@ -24,7 +24,7 @@ from reports.models import ReportingPeriod
 from targets.models import Snapshot, Target
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
-from tasks.selectors import plan_current_for_user
+from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import selectors
 
@@ -95,7 +95,8 @@ def _pct(value) -> str:
 def overview(request):
     plan = _plan(request)
     today = timezone.localdate()
-    overview = selectors.city_overview(user=request.user, plan=plan, today=today)
+    as_of = plan_as_of(plan, today)
+    overview = selectors.city_overview(user=request.user, plan=plan, today=today, as_of=as_of)
     charts, table = {}, Table("targets", _("Main targets"), [
         _("Target name"), _("Target value"), _("Latest"), _("Unit"), _("Quarter"), _("% achieved"),
         _("Time elapsed, %"), _("Status"), _("Projected end value"), _("Data as of")])
@@ -112,7 +113,7 @@ def overview(request):
             if snapshot and snapshot.data_as_of else None])
     counties = list(selectors.counties_for(request.user))
     return _render(request, "dashboards/overview.html", {
-        "plan": plan, "overview": overview, "charts": charts, "counties": counties,
+        "plan": plan, "overview": overview, "charts": charts, "counties": counties, "as_of": as_of,
     }, [table], _("City overview"))
 
 
@@ -125,7 +126,8 @@ def target_page(request, code: str):
     plan = _plan(request)
     target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
-    detail = target_detail(target=target, user=request.user, quarter=_quarter(request))
+    detail = target_detail(target=target, user=request.user,
+                           quarter=_quarter(request) or plan_as_of(plan, timezone.localdate()))
     quotas = {quota.region_id: quota.value for quota in detail.quota_set.quotas.all()} if detail.quota_set else {}
     quarter_label = detail.quarter.label if detail.quarter else ""
     counties = detail.counties
@@ -191,7 +193,8 @@ def county_page(request, region_code: str):
     # someone else's county answers like a missing one
     county = get_object_or_404(selectors.counties_for(request.user), code=region_code)
     today = timezone.localdate()
-    page = selectors.county_page(user=request.user, plan=plan, county=county, today=today)
+    as_of = plan_as_of(plan, today)
+    page = selectors.county_page(user=request.user, plan=plan, county=county, today=today, as_of=as_of)
     charts = {"bars": {
         "categories": [row.target.name for row in page.rows], "horizontal": True, "unit": "%",
         "series": [{"name": _("% achieved"), "data": [
@@ -220,7 +223,7 @@ def county_page(request, region_code: str):
     for row in page.towns:
         towns.rows.append([row.town.name, row.villages, row.communities] + row.counts)
     return _render(request, "dashboards/county.html", {
-        "plan": plan, "county_page": page, "county": county, "charts": charts,
+        "plan": plan, "county_page": page, "county": county, "charts": charts, "as_of": as_of,
         "counties": selectors.counties_for(request.user),
     }, [targets, returns, towns], county.name)
 
@@ -233,7 +236,7 @@ def _day(moment) -> str | None:
 # ---------------------------------------------------------------- 4. task board
 
 
-def _period(request, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+def _period(request, periods: list[ReportingPeriod], as_of: Quarter) -> ReportingPeriod | None:
     label = request.GET.get("period")
     if label:
         try:
@@ -244,9 +247,8 @@ def _period(request, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
         if found is None:
             raise Http404
         return found
-    today = timezone.localdate()
-    due = [period for period in periods if period.due_on < today]
-    return due[-1] if due else (periods[-1] if periods else None)
+    opening = [period for period in periods if period.as_quarter <= as_of]  # the quarter pages open on
+    return opening[-1] if opening else (periods[0] if periods else None)
 
 
 @require_safe
@@ -257,7 +259,7 @@ def task_board(request):
         raise Http404
     today = timezone.localdate()
     periods = selectors.board_periods(plan, today)
-    period = _period(request, periods)
+    period = _period(request, periods, plan_as_of(plan, today))
     # newest quarter first: the one leaders ask about, visible without scrolling sideways
     rows = selectors.task_board(user=request.user, plan=plan, periods=periods[::-1], today=today)
     cards = selectors.department_scorecard(user=request.user, plan=plan, period=period) if period else []
@@ -302,7 +304,7 @@ def task_board(request):
 @login_required
 def certification(request):
     plan = _plan(request)
-    page = selectors.certification_page(user=request.user, plan=plan)
+    page = selectors.certification_page(user=request.user, plan=plan, as_of=plan_as_of(plan, timezone.localdate()))
     quarter_label = page.quarter.label if page.quarter else ""
     charts = {"tiers": {
         "categories": [column.tier.name for column in page.columns], "horizontal": True, "unit": "%",
@@ -343,10 +345,7 @@ def rankings(request):
     plan = _plan(request)
     today = timezone.localdate()
     periods = selectors.board_periods(plan, today)
-    quarter = _quarter(request)
-    if quarter is None:
-        due = [period for period in periods if period.due_on < today]
-        quarter = (due[-1] if due else periods[-1]).as_quarter if periods else Quarter.of_date(today)
+    quarter = _quarter(request) or plan_as_of(plan, today)
     period = next((period for period in periods if period.as_quarter == quarter), None)
     targets, counties = selectors.county_rankings(user=request.user, plan=plan, quarter=quarter)
     cards = selectors.department_scorecard(user=request.user, plan=plan, period=period) if period else []

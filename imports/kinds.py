@@ -316,14 +316,14 @@ class CountyReturnImporter(Importer):
     def apply(self, preview: dict, *, progress: Progress) -> dict:
 
         county, period, county_return = self._context()
-        if county_return is None:
-            county_return = county_return_open(region=county, period=period, user=self.user)
-            version = county_return.version if preview["version"] is None else preview["version"]
-        else:
-            version = preview["version"] if preview["version"] is not None else -1  # created since the preview
         total = len(preview["changes"])
         progress(0, total)
         try:
+            if county_return is None:  # refused, and nothing created, for a period closed or not yet open
+                county_return = county_return_open(region=county, period=period, user=self.user)
+                version = county_return.version if preview["version"] is None else preview["version"]
+            else:
+                version = preview["version"] if preview["version"] is not None else -1  # created since the preview
             county_return_save(county_return=county_return, figures=preview["figures"], version=version,
                                user=self.user, source=IndicatorValue.Source.IMPORT,
                                source_ref=f"{county_return.source_ref} import:{self.batch.pk}")

@@ -17,7 +17,7 @@ from reports.models import (
     ReviewState,
     TaskReport,
 )
-from reports.selectors import period_current, returns_board, task_board
+from reports.selectors import period_as_of, returns_board, task_board
 from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
 
@@ -36,7 +36,7 @@ def work_summary(*, user, today: datetime.date) -> dict:
     """The landing page's content: this quarter's returns and task reports with counts per state,
     what waits for the city office's review, earlier work still open, certification applications
     waiting at a step the user decides, and the latest unread notifications."""
-    period = period_current(today)
+    period = period_as_of(user=user, today=today)
     plan = plan_current_for_user(user)
     department_id = access.own_department_id(user)
     context = {"period": period, "today": today, "sections": []}

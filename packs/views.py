@@ -15,7 +15,7 @@ from dashboards.selectors import board_periods
 from kernel.exports import XLSX_TYPE, content_disposition
 from kernel.form_fields import form_errors
 from kernel.security_log import security_event
-from tasks.selectors import plan_current_for_user
+from tasks.selectors import plan_as_of, plan_current_for_user
 
 from .forms import PackRequestForm
 from .models import ReportPack, can_read_packs, can_request_packs
@@ -54,10 +54,10 @@ def pack_list(request):
                                             "the background.") % {"quarter": pack.quarter_label,
                                                                   "version": pack.version})
                 return redirect("packs:list")
-    due = [period for period in periods if period.due_on < today]
+    as_of = plan_as_of(plan, today)
     return render(request, "packs/list.html", {
         "plan": plan, "packs": ReportPack.objects.for_user(request.user).filter(plan=plan).select_related(
-            "requested_by"), "periods": periods, "default": due[0].label if due else "",
+            "requested_by"), "periods": periods, "default": as_of.label, "as_of": as_of,
         "can_request": can_request, "errors": errors,
     }, status=status)
 

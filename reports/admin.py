@@ -15,6 +15,7 @@ from .models import (
     TaskReport,
     TaskReportPart,
 )
+from .services import period_open_early
 
 
 class CityAdminScoped(RoleScopedAdmin):
@@ -24,9 +25,27 @@ class CityAdminScoped(RoleScopedAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(CityAdminScoped):
-    list_display = ["__str__", "due_on", "locks_after"]
+    """A quarter opens for entry the day after it ends; writing a reason for opening early opens it
+    from its first day for every unit (period_open_early records who and when; audited)."""
+
+    list_display = ["__str__", "due_on", "locks_after", "opened_early_at", "opened_early_by"]
     list_filter = ["year"]
     search_fields = ["year"]
+    readonly_fields = ["opened_early_by", "opened_early_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["opened_early_reason"] if obj is not None and obj.opened_early else fields
+
+    def save_model(self, request, obj, form, change):
+        reason = obj.opened_early_reason.strip()
+        if change and "opened_early_reason" in form.changed_data and reason and obj.opened_early_at is None:
+            obj.opened_early_reason = ""
+            super().save_model(request, obj, form, change)  # the other fields, then the early opening
+            period_open_early(period=obj, reason=reason, user=request.user)
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # returns hang off periods

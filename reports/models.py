@@ -31,6 +31,11 @@ class ReportingPeriod(models.Model):
     due_on = models.DateField(_("due on"))
     locks_after = models.DateField(_("entry closes after"),
                                    help_text=_("The last day figures can be entered or changed without an exception."))
+    # entry opens the day after the quarter ends, unless the city office opened it early (who, when, why)
+    opened_early_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened early by"), null=True,
+                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    opened_early_at = models.DateTimeField(_("opened early at"), null=True, blank=True)
+    opened_early_reason = models.CharField(_("reason for opening early"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -55,9 +60,24 @@ class ReportingPeriod(models.Model):
     def label(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
+    @property
+    def opens_on(self) -> datetime.date:
+        """The first day of entry: the day after the quarter ends (a quarter is reported once it is over)."""
+        return self.as_quarter.end + datetime.timedelta(days=1)
+
+    @property
+    def opened_early(self) -> bool:
+        return self.opened_early_at is not None
+
     def is_open_on(self, day: datetime.date) -> bool:
-        """Entry is open from the quarter's first day to ``locks_after`` inclusive (local dates)."""
-        return self.as_quarter.start <= day <= self.locks_after
+        """Entry is open from the day after the quarter ends — from its first day if the city office
+        opened it early — to ``locks_after`` inclusive (local dates)."""
+        first = self.as_quarter.start if self.opened_early else self.opens_on
+        return first <= day <= self.locks_after
+
+    def is_not_yet_open_on(self, day: datetime.date) -> bool:
+        """Still ahead: the quarter is running (or to come) and was not opened early."""
+        return not self.opened_early and day < self.opens_on
 
 
 class OneUnit(models.Model):

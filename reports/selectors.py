@@ -9,9 +9,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from divisions.models import Region
-from kernel.quarters import Quarter
+from kernel.quarters import Quarter, quarters_q
 from targets.models import Indicator, IndicatorValue, Snapshot
 from tasks.models import Department, Plan, Responsibility, Task
+from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import access
 from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
@@ -27,20 +28,18 @@ def period_for_label(label: str | None) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
 
 
-def periods_near(year: int):
-    """The periods a page's period menu offers: the latest eight from the year before ``year`` on."""
-    return ReportingPeriod.objects.filter(year__gte=year - 1).order_by("-year", "-quarter")[:8]
+def periods_near(year: int, today: datetime.date):
+    """The periods a page's period menu offers: the latest eight from the year before ``year`` on,
+    up to the quarter running ``today`` (periods further ahead are announced, not yet reported)."""
+    return (ReportingPeriod.objects.filter(quarters_q(None, Quarter.of_date(today)), year__gte=year - 1)
+            .order_by("-year", "-quarter")[:8])
 
 
-def period_current(today: datetime.date) -> ReportingPeriod | None:
-    """The period counties are working on: the last quarter that has ended, while its entry is
-    open; otherwise the quarter in progress."""
-    last = Quarter.of_date(today).previous()
-    period = ReportingPeriod.objects.filter(year=last.year, quarter=last.number).first()
-    if period and today <= period.locks_after:
-        return period
-    now = Quarter.of_date(today)
-    return ReportingPeriod.objects.filter(year=now.year, quarter=now.number).first() or period
+def period_as_of(*, user, today: datetime.date) -> ReportingPeriod | None:
+    """The period a reporting page opens on: the quarter of tasks.selectors.plan_as_of for the
+    user's current plan (the last one due, capped at the plan's end), the one rule every page uses."""
+    quarter = plan_as_of(plan_current_for_user(user), today)
+    return ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
 
 
 @dataclass

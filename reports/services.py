@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
 from divisions.models import Region
+from kernel.dates import date_text, quarter_text
 from kernel.loading import LoadSummary
 from kernel.numbers import figure
 from kernel.quarters import Quarter
@@ -107,6 +108,24 @@ def period_exception_open(*, period: ReportingPeriod, open_until: datetime.date,
     return exception
 
 
+@transaction.atomic
+def period_open_early(*, period: ReportingPeriod, reason: str, user) -> ReportingPeriod:
+    """Open a quarter for entry before it ends, for every unit (the city administrator only, with a
+    reason; recorded on the period and audited through its history)."""
+    if not is_city_admin(user):
+        raise PermissionDenied
+    if not reason.strip():
+        refuse(_("Opening a period early needs a reason."))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.opened_early:
+        refuse(_("%(period)s was already opened early."), period=quarter_text(period))
+    period.opened_early_by, period.opened_early_at = user, timezone.now()
+    period.opened_early_reason = reason.strip()
+    period.full_clean()
+    period.save()
+    return period
+
+
 # ---------------------------------------------------------------- county returns
 
 
@@ -129,7 +148,9 @@ def return_values(county_return: CountyReturn) -> dict[str, dict[str, IndicatorV
 
 @transaction.atomic
 def county_return_open(*, region: Region, period: ReportingPeriod, user) -> CountyReturn:
-    """The county's return for the period, created on first use by the county's own officer."""
+    """The county's return for the period, created on first use by the county's own officer. The
+    callers (the form, the import, the API) run it in the request's transaction with the save, so a
+    save refused for a closed or not-yet-open period leaves no empty return behind."""
     existing = CountyReturn.objects.filter(region=region, period=period).first()
     if existing:
         return existing
@@ -151,15 +172,27 @@ def _lock(record, version: int):
     return fresh
 
 
-def period_closed_message(period: ReportingPeriod) -> str:
-    """Why a period's entry window refuses a save (forms, the API and imports say the same)."""
+def period_closed_message(period: ReportingPeriod, today: datetime.date | None = None) -> str:
+    """Why a period's entry window refuses a save (forms, the API and imports say the same): a
+    period still ahead says when it opens, not that it closed."""
+    today = today or timezone.localdate()
+    if period.is_not_yet_open_on(today):
+        return _("%(period)s opens for entry on %(day)s.") % {
+            "period": quarter_text(period), "day": date_text(period.opens_on)}
     return _("Entry for %(period)s closed after %(day)s; ask the city administrator for an exception or "
-             "request a correction.") % {"period": period.label, "day": period.locks_after.isoformat()}
+             "request a correction.") % {"period": quarter_text(period), "day": date_text(period.locks_after)}
+
+
+def period_entry_check(*, period: ReportingPeriod, today: datetime.date, region: Region | None = None,
+                       department=None) -> None:
+    """Refuse (Locked) entry for a period closed, or not yet open, to the unit: the one check the
+    forms, the imports and the API (its dry run too) make before anything is written."""
+    if not period_is_open_for(period=period, today=today, region=region, department=department):
+        raise Locked(period_closed_message(period, today))
 
 
 def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None:
-    if not period_is_open_for(period=period, today=today, **unit):
-        raise Locked(period_closed_message(period))
+    period_entry_check(period=period, today=today, **unit)
 
 
 @transaction.atomic
@@ -435,7 +468,8 @@ def _require_complete(record) -> None:
 
 @transaction.atomic
 def task_part_open(*, task, department, period: ReportingPeriod, user) -> TaskReportPart:
-    """A co-responsible department's part for the quarter, started by that department."""
+    """A co-responsible department's part for the quarter, started by that department (in the
+    caller's transaction with its save: a refused save leaves no empty part)."""
     existing = TaskReportPart.objects.filter(task=task, department=department, period=period).first()
     if existing:
         return existing
@@ -477,6 +511,7 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
 
 @transaction.atomic
 def task_report_open(*, task, period: ReportingPeriod, user) -> TaskReport:
+    """The lead department's report for the quarter (in the caller's transaction with its save)."""
     existing = TaskReport.objects.filter(task=task, period=period).first()
     if existing:
         return existing

@@ -57,7 +57,7 @@ from .models import (
 from .selectors import (
     county_timeliness,
     department_timeliness,
-    period_current,
+    period_as_of,
     period_for_label,
     periods_near,
     return_form,
@@ -80,6 +80,7 @@ from .services import (
     extension_decide,
     extension_request,
     instruction_give,
+    period_closed_message,
     period_is_open_for,
     reported_indicators,
     task_part_open,
@@ -96,9 +97,9 @@ LEAD, CO = Responsibility.Role.LEAD, Responsibility.Role.CO
 UNDER_REVIEW = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
 
 
-def _period(label: str | None) -> ReportingPeriod:
-    """The period a page names (a malformed or unknown label is a 404), or the current one."""
-    period = period_for_label(label) if label else period_current(timezone.localdate())
+def _period(label: str | None, user=None) -> ReportingPeriod:
+    """The period a page names (a malformed or unknown label is a 404), or the one pages open on."""
+    period = period_for_label(label) if label else period_as_of(user=user, today=timezone.localdate())
     if period is None:
         raise Http404
     return period
@@ -121,7 +122,7 @@ def inbox(request):
     user = request.user
     if not access.can_see_returns(user):
         raise Http404
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     today = timezone.localdate()
     rows = returns_board(user=user, period=period, today=today)
     response = respond(request, {"returns": lambda: returns_table(rows, period)}, period.label)
@@ -133,7 +134,7 @@ def inbox(request):
         counts[key] = counts.get(key, 0) + 1
     return render(request, "reports/inbox.html", {
         "period": period, "rows": rows, "counts": counts, "today": today,
-        "waiting": returns_waiting(user=user, period=period), "periods": periods_near(period.year),
+        "waiting": returns_waiting(user=user, period=period), "periods": periods_near(period.year, today),
     })
 
 
@@ -261,6 +262,7 @@ def _render_return(request, region: Region, period: ReportingPeriod, county_retu
         "correctable": correctable, "corrections": corrections, "can_review": can_review,
         "reviewable": can_review and county_return is not None and county_return.state in UNDER_REVIEW,
         "is_open": is_open, "posted": posted,
+        "closed_message": "" if is_open else period_closed_message(period, timezone.localdate()),
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": list(errors), "has_field_errors": bool(figure_errors), "conflict": conflict,
     }, status=status)
@@ -278,14 +280,14 @@ def task_board_view(request):
     plan = plan_current_for_user(user)
     if plan is None:
         raise Http404
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     today = timezone.localdate()
     rows = task_board(user=user, plan=plan, period=period)
     response = respond(request, {"tasks": lambda: task_reports_table(rows, period, today)}, period.label)
     if response is not None:
         return response
     return render(request, "reports/task_board.html", {
-        "plan": plan, "period": period, "rows": rows, "today": today, "periods": periods_near(period.year),
+        "plan": plan, "period": period, "rows": rows, "today": today, "periods": periods_near(period.year, today),
     })
 
 
@@ -375,6 +377,7 @@ def task_report_view(request, number: int, period_label: str):
     is_open = (period_is_open_for(period=period, today=today, department=my_department) if my_department
                else period.is_open_on(today))
     return render(request, "reports/task_report.html", {
+        "closed_message": "" if is_open else period_closed_message(period, today),
         "plan": plan, "period": period, "task": task, "lead": lead, "responsibilities": responsibilities,
         "report": report, "part": part, "parts": parts, "my_role": my_role, "is_open": is_open,
         "report_editable": my_role == LEAD and is_open and (report is None or report.is_editable_state),
@@ -397,7 +400,7 @@ def timeliness_view(request):
     if not access.can_see_timeliness(user):
         raise Http404
     plan = plan_current_for_user(user)
-    period = _period(request.GET.get("period"))
+    period = _period(request.GET.get("period"), request.user)
     departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
     counties = county_timeliness(user=user, period=period)
     response = respond(request, {"departments": lambda: department_timeliness_table(departments, period),
@@ -408,7 +411,7 @@ def timeliness_view(request):
     return render(request, "reports/timeliness.html", {
         "period": period, "departments": departments, "counties": counties,
         "department_total": timeliness_total(departments), "county_total": timeliness_total(counties),
-        "periods": periods_near(period.year),
+        "periods": periods_near(period.year, timezone.localdate()),
     })
 
 
@@ -466,7 +469,9 @@ def extensions_view(request):
         "period", "region", "department", "requested_by", "reviewed_by")
     return render(request, "reports/extensions.html", {
         "requests": requests[:100], "errors": errors, "is_office": access.reviews_reporting(user),
-        "periods": periods_near(timezone.localdate().year),
+        "periods": periods_near(timezone.localdate().year, timezone.localdate()),
+        "default_period": request.GET.get("period") or getattr(period_as_of(user=user, today=timezone.localdate()),
+                                                               "label", ""),
     }, status=400 if errors else 200)
 
 
