@@ -71,4 +71,10 @@ ZH = {
     "another plan of the same series (the plan code without its year, e.g. ankang).":
         "规划期规则：整季度（从某季度第一天到某季度最后一天），且不得与同一系列（规划代码去掉年份，如ankang）的其他规划重叠。",
     "Download the template (.xlsx)": "下载模板（.xlsx）",
+    "current plan": "当前规划",
+    "ended": "已结束",
+    "not yet begun": "尚未开始",
+    "The parent section belongs to another plan.": "上级章节属于另一个规划。",
+    "The section belongs to another plan.": "所属章节属于另一个规划。",
+    "The task belongs to another plan.": "所属任务属于另一个规划。",
 }
