@@ -7,6 +7,7 @@ import copy
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -145,7 +146,7 @@ def test_every_error_of_a_bad_workbook_is_listed_and_nothing_is_written(personas
     assert batch.state == ImportBatch.State.REFUSED
     assert [(e["sheet"], e["row"], e["column"]) for e in batch.errors] == [
         ("任务", 2, "E"), ("任务", 3, "B"), ("目标", 3, "G")]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="已拒收"):  # a refused batch cannot be confirmed
         import_confirm(batch=batch, user=personas["city_admin"])
     assert not Plan.objects.filter(code="ankang-2026").exists()
 
