@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.scoping import can_read_plan
 
 from .models import Plan
+from .querysets import current_among
 
 TAKES_QUERY = {"plan:plan-current", "targets:target-list"}  # and every dashboards page
 NAMED = {"targets:plan-target-list": "targets:plan-target-list", "targets:target-detail": "targets:plan-target-list",
@@ -28,7 +29,7 @@ def plan_switcher(request) -> dict:
     if not plans:
         return {}
     today = timezone.localdate()
-    current = Plan.objects.for_user(user).current(today)  # the one rule (tasks.selectors.plan_current_for_user)
+    current = current_among(plans, today)  # the one rule (PlanQuerySet.current), on the plans read
     match = getattr(request, "resolver_match", None)
     view = match.view_name if match is not None else ""
     items = []
