@@ -25,7 +25,8 @@ def plan_switcher(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not can_read_plan(user):
         return {}
-    plans = list(Plan.objects.for_user(user).order_by("-period_start"))
+    plans = list(Plan.objects.for_user(user).only("pk", "code", "title", "doc_number", "period_start", "period_end")
+                 .order_by("-period_start"))
     if not plans:
         return {}
     today = timezone.localdate()
