@@ -24,7 +24,7 @@ from reports.models import ReportingPeriod
 from targets.models import Snapshot, Target
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
-from tasks.selectors import plan_as_of, plan_current_for_user
+from tasks.selectors import plan_as_of, plan_chosen_for_user
 
 from . import selectors
 
@@ -39,7 +39,7 @@ def _num(value):
 def _plan(request) -> Plan:
     if not can_read_plan(request.user):
         raise Http404
-    plan = plan_current_for_user(request.user)
+    plan = plan_chosen_for_user(request.user, request.GET.get("plan"))  # the current plan, or the switcher's
     if plan is None:
         raise Http404
     return plan

@@ -16,6 +16,7 @@ class ImportBatch(models.Model):
         COUNTY_RETURN = "county_return", _("County return figures")
         APPLICATIONS = "applications", _("Certification applications")
         TASK_REPORTS = "task_reports", _("Department task reports")
+        PLAN = "plan", _("A plan (successor plan workbook)")
 
     class State(models.TextChoices):
         REFUSED = "refused", _("Refused")  # the file gate or the rows refused it; nothing can be applied

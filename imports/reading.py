@@ -139,44 +139,100 @@ def _read_xlsx(data: bytes) -> Table:
                             "upload that.") % {"error": type(exc).__name__}) from exc
     try:
         sheet_f, sheet_v = formulas.worksheets[0], values.worksheets[0]
-        table = Table(sheet=sheet_v.title)
+        table = _read_sheet(sheet_f, sheet_v, same=formulas is values)
+        table.meta = _meta(values)
         others = [ws.title for ws in formulas.worksheets[1:] if ws.title != META_SHEET]
-        if META_SHEET in values.sheetnames:
-            for row in values[META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
-                if row and row[0] is not None:
-                    table.meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
         if others:
             table.notes.append(_("Only the first sheet, %(sheet)s, is read; %(others)s are not.") % {
                 "sheet": sheet_f.title, "others": "、".join(others)})
-        limit = settings.IMPORT_MAX_ROWS + 1000
-        rows_f = sheet_f.iter_rows() if formulas is not values else None
-        for number, row_v in enumerate(sheet_v.iter_rows(), start=1):
-            row_f = next(rows_f, ()) if rows_f is not None else row_v
-            cells = []
-            for index, (cell_f, cell_v) in enumerate(zip(row_f, row_v, strict=False), start=1):
-                value = getattr(cell_v, "value", None)
-                if getattr(cell_f, "data_type", None) == "f":
-                    column = get_column_letter(index)
-                    if value is None:
-                        table.errors.append(CellError(table.sheet, number, column, _(
-                            "the formula has no calculated result; open the file in Excel, save it and upload it "
-                            "again")))
-                    elif getattr(cell_v, "data_type", None) == "e":
-                        table.errors.append(CellError(table.sheet, number, column, _(
-                            "the formula's result is an error (%(value)s)") % {"value": value}))
-                        value = None
-                elif getattr(cell_v, "data_type", None) == "e":
-                    table.errors.append(CellError(table.sheet, number, get_column_letter(index), _(
-                        "the cell holds an error value (%(value)s)") % {"value": value}))
-                    value = None
-                cells.append(value)
-            table.rows.append((number, cells))
-            if number > limit:
-                break
         return table
     finally:
         formulas.close()
         values.close()
+
+
+def read_sheets(*, data: bytes) -> list[Table]:
+    """Every visible sheet of a gated workbook, each read like ``read_table``'s first sheet (a header
+    row, then the rows with anything in them), for imports whose file is a whole workbook (a plan).
+    Each table keeps its sheet's name, so an error names the sheet; the template's ``_meta`` goes
+    on the first table."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _dimensions_from_head  # as in _read_xlsx
+    try:
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data)
+                    else values)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise FileRefused(_("The workbook cannot be read (%(error)s); open it in Excel, save it again as .xlsx and "
+                            "upload that.") % {"error": type(exc).__name__}) from exc
+    try:
+        tables = []
+        for sheet_v in values.worksheets:
+            if sheet_v.title == META_SHEET:
+                continue
+            table = _read_sheet(formulas[sheet_v.title], sheet_v, same=formulas is values)
+            while table.rows and all(_blank(v) for v in table.rows[0][1]):
+                table.rows.pop(0)
+            if table.rows:
+                table.header_row, header = table.rows.pop(0)
+                table.header = [str(v).strip() if not _blank(v) else "" for v in header]
+            table.rows = [(n, cells) for n, cells in table.rows if not all(_blank(v) for v in cells)]
+            tables.append(table)
+        if tables:
+            tables[0].meta = _meta(values)
+        total = sum(len(t.rows) for t in tables)
+        if total > settings.IMPORT_MAX_ROWS:
+            raise FileRefused(_("The file has %(n)s rows; the limit is %(limit)s. Split it into several files.") % {
+                "n": total, "limit": settings.IMPORT_MAX_ROWS})
+        return tables
+    finally:
+        formulas.close()
+        values.close()
+
+
+def _meta(workbook) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    if META_SHEET in workbook.sheetnames:
+        for row in workbook[META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+            if row and row[0] is not None:
+                meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
+    return meta
+
+
+def _read_sheet(sheet_f, sheet_v, *, same: bool) -> Table:
+    """One sheet's rows of cell values; formulas without a cached result and error values are
+    errors naming the cell."""
+    table = Table(sheet=sheet_v.title)
+    limit = settings.IMPORT_MAX_ROWS + 1000
+    rows_f = None if same else sheet_f.iter_rows()
+    for number, row_v in enumerate(sheet_v.iter_rows(), start=1):
+        row_f = next(rows_f, ()) if rows_f is not None else row_v
+        cells = []
+        for index, (cell_f, cell_v) in enumerate(zip(row_f, row_v, strict=False), start=1):
+            value = getattr(cell_v, "value", None)
+            if getattr(cell_f, "data_type", None) == "f":
+                column = get_column_letter(index)
+                if value is None:
+                    table.errors.append(CellError(table.sheet, number, column, _(
+                        "the formula has no calculated result; open the file in Excel, save it and upload it "
+                        "again")))
+                elif getattr(cell_v, "data_type", None) == "e":
+                    table.errors.append(CellError(table.sheet, number, column, _(
+                        "the formula's result is an error (%(value)s)") % {"value": value}))
+                    value = None
+            elif getattr(cell_v, "data_type", None) == "e":
+                table.errors.append(CellError(table.sheet, number, get_column_letter(index), _(
+                    "the cell holds an error value (%(value)s)") % {"value": value}))
+                value = None
+            cells.append(value)
+        table.rows.append((number, cells))
+        if number > limit:
+            break
+    return table
 
 
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")

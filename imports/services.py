@@ -33,11 +33,13 @@ from kernel.refusals import refuse
 from outbox.services import job_enqueue
 from reports.models import TaskReportPart
 from targets.models import IndicatorValue
+from tasks.models import Plan
 
+from . import plan_kind  # noqa: F401  (registers the successor-plan workbook's kind in IMPORTERS)
 from .gate import FileRefused, gate, gate_size
 from .kinds import IMPORTERS, ImportFailed
 from .models import ImportBatch
-from .reading import read_table
+from .reading import read_sheets, read_table
 
 MAX_SHOWN_ERRORS = 1000  # a file with more errors than this is not worth listing them all
 
@@ -57,6 +59,8 @@ def import_allowed(*, user, kind: str, region=None) -> bool:
         return bool(county_id and region is not None and county_id == region.pk)
     if kind == ImportBatch.Kind.TASK_REPORTS:
         return officer_department_id(user) is not None
+    if kind == ImportBatch.Kind.PLAN:
+        return is_city_admin(user)
     return False
 
 
@@ -94,9 +98,23 @@ def _read_and_preview(*, batch: ImportBatch, user, data: bytes) -> dict:
     """Gate, read and preview; raise FileRefused for a file that cannot be read at all."""
     gated = gate(name=batch.file_name, data=data)
     batch.file_type = gated.label
+    importer = IMPORTERS[batch.kind](user=user, batch=batch)
+    if getattr(importer, "whole_workbook", False):  # a plan: every sheet of its workbook
+        if gated.kind != "xlsx":
+            raise FileRefused(_("This import reads a whole workbook (.xlsx) with the template's sheets; a CSV file "
+                                "holds one sheet only. Download the template."))
+        tables = read_sheets(data=data)
+        batch.rows_total = sum(len(t.rows) for t in tables)
+        refused = importer.template_errors(tables[0].meta if tables else {})
+        if refused:
+            raise FileRefused(refused)
+        preview = importer.preview(tables)
+        preview["errors"] = [e.as_dict() for t in tables for e in t.errors] + preview["errors"]
+        preview.setdefault("notes", [])
+        preview["sheet"] = ""
+        return preview
     table = read_table(gated=gated, data=data)
     batch.rows_total = len(table.rows)
-    importer = IMPORTERS[batch.kind](user=user, batch=batch)
     refused = importer.template_errors(table.meta)
     if refused:
         raise FileRefused(refused)
@@ -143,7 +161,7 @@ def import_upload(*, user, kind: str, upload, period=None, region=None, tier=Non
     elif kind == ImportBatch.Kind.TASK_REPORTS:
         options = {"department": user.department_id}
     name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:200]
-    scope = (user.region if kind != ImportBatch.Kind.TASK_REPORTS and (
+    scope = (user.region if kind not in (ImportBatch.Kind.TASK_REPORTS, ImportBatch.Kind.PLAN) and (
         not is_city_admin(user) or kind != ImportBatch.Kind.COMMUNITY_PROFILES) else None)
     batch = ImportBatch(kind=kind, created_by=user, scope_region=scope, period=period, file_name=name, options=options,
                         file_size=upload.size or 0, file_sha256="", state=ImportBatch.State.REFUSED)
@@ -257,7 +275,8 @@ def _audit(batch: ImportBatch, result: dict) -> None:
     """One audit event naming the file (and its hash) beside each record's own history rows."""
 
     model = {ImportBatch.Kind.COMMUNITY_PROFILES: CommunityProfile, ImportBatch.Kind.COUNTY_RETURN: IndicatorValue,
-             ImportBatch.Kind.APPLICATIONS: Application, ImportBatch.Kind.TASK_REPORTS: TaskReportPart}[batch.kind]
+             ImportBatch.Kind.APPLICATIONS: Application, ImportBatch.Kind.TASK_REPORTS: TaskReportPart,
+             ImportBatch.Kind.PLAN: Plan}[batch.kind]
     summary = LoadSummary()
     for status in ("created", "updated"):
         if result.get(status):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("returns/<str:region_code>/<str:period_label>/", views.return_upload, name="return"),
     path("applications/<slug:tier_code>/", views.applications_upload, name="applications"),
     path("task-reports/<str:period_label>/", views.task_reports_upload, name="task-reports"),
+    path("plan/", views.plan_upload, name="plan"),
+    path("templates/plan/", views.plan_template_download, name="plan-template"),
     path("templates/returns/<str:region_code>/<str:period_label>/", views.return_template_download,
          name="return-template"),
     path("templates/task-reports/<str:period_label>/", views.task_report_template_download, name="task-report-template"),

@@ -99,6 +99,23 @@ def task_reports_upload(request, period_label: str):
                                 kind=ImportBatch.Kind.TASK_REPORTS, period=period).select_related("created_by")[:10]})
 
 
+@login_required
+def plan_upload(request):
+    """A whole plan from its workbook (the office's successor plan): the city administrator's."""
+    return _upload(request, kind=ImportBatch.Kind.PLAN, template="imports/upload_plan.html",
+                   context={"recent": ImportBatch.objects.for_user(request.user).filter(
+                       kind=ImportBatch.Kind.PLAN).select_related("created_by")[:10]})
+
+
+@login_required
+def plan_template_download(request):
+    from .plan_workbook import plan_workbook
+
+    if not import_allowed(user=request.user, kind=ImportBatch.Kind.PLAN):
+        raise Http404
+    return _xlsx(request, plan_workbook(), "规划导入模板.xlsx", "plan_template")
+
+
 def _xlsx(request, data: bytes, name: str, what: str):
     import io
 
@@ -153,6 +170,8 @@ def batch_detail(request, pk: int):
                 batch.scope_region.code, batch.period.label]),
             ImportBatch.Kind.APPLICATIONS: lambda: reverse("imports:applications", args=[batch.options.get("tier")]),
             ImportBatch.Kind.TASK_REPORTS: lambda: reverse("imports:task-reports", args=[batch.period.label]),
+            ImportBatch.Kind.PLAN: lambda: (reverse("plan:plan-detail", args=[batch.summary["plan"]])
+                                            if batch.summary.get("plan") else reverse("imports:plan")),
             }.get(batch.kind, lambda: reverse("registry:list"))()
     return render(request, "imports/batch.html", {
         "batch": batch, "errors": _located(batch.errors), "changes": changes[:500], "more": max(len(changes) - 500, 0),
@@ -208,7 +227,8 @@ def batch_file(request, pk: int):
 
 
 SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv",
-                "applications": "hanbin_applications_municipal.csv", "task-reports": "task_reports_co.csv"}
+                "applications": "hanbin_applications_municipal.csv", "task-reports": "task_reports_co.csv",
+                "plan": "successor_plan_2026.xlsx"}
 
 
 @login_required
@@ -216,4 +236,5 @@ def sample(request, name: str):
     if name not in SAMPLE_FILES:
         raise Http404
     path = SAMPLES / SAMPLE_FILES[name]
-    return file_download(request, path.open("rb"), filename=path.name, content_type="text/csv", what=None)
+    return file_download(request, path.open("rb"), filename=path.name,
+                         content_type=XLSX_TYPE if path.suffix == ".xlsx" else "text/csv", what=None)

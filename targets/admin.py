@@ -38,6 +38,19 @@ class IndicatorAdmin(RoleScopedAdmin):
         self.message_user(request, _("Recompute queued."), messages.SUCCESS)
 
 
+class QuotaSetInline(RoleScopedInline, admin.TabularInline):
+    """The target's county quota sets; each set's quotas are edited on its own page."""
+
+    model = QuotaSet
+    fields = ["version", "issued_on", "document"]
+    readonly_fields = ["version", "issued_on", "document"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a new issue goes through the quota set page (versions kept)
+
+
 @admin.register(Target)
 class TargetAdmin(RoleScopedAdmin):
     list_display = ["order", "code", "name", "display_value", "indicator", "category", "task", "span", "scope", "plan"]
@@ -45,6 +58,8 @@ class TargetAdmin(RoleScopedAdmin):
     list_filter = ["plan", "category", "direction", "span", "scope"]
     search_fields = ["code", "name", "name_en", "clause"]
     list_select_related = ["task", "plan", "indicator"]
+    autocomplete_fields = ["indicator", "task"]
+    inlines = [QuotaSetInline]
 
 
 class QuotaInline(RoleScopedInline, admin.TabularInline):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -186,6 +187,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.task_id and self.plan_id and self.task.plan_id != self.plan_id:
+            raise ValidationError({"task": _("The task belongs to another plan.")})
 
     @property
     def display_value(self) -> str:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.scoping import can_read_audit, can_read_plan
 from kernel.exports import respond
 from tasks.models import Plan, Responsibility, Task
-from tasks.selectors import plan_current_for_user
+from tasks.selectors import plan_chosen_for_user
 
 from .models import Target
 from .plan_exports import targets_table, tasks_table
@@ -14,10 +14,14 @@ from .selectors import plan_overview
 
 @login_required
 def home(request):
-    """The plan for those who work with it; the audit trail for auditors; else a clear refusal."""
+    """The plan for those who work with it (the current plan, or the one ``?plan=`` names: the plan
+    switcher); the audit trail for auditors; else a clear refusal."""
     if can_read_plan(request.user):
-        plan = plan_current_for_user(request.user)
+        code = request.GET.get("plan")
+        plan = plan_chosen_for_user(request.user, code)
         if plan is None:
+            if code:
+                raise Http404
             return render(request, "plan/no_plan.html", status=404)
         return _plan_page(request, plan)
     if can_read_audit(request.user):

@@ -79,6 +79,45 @@ def plan_targets_clone(*, source, plan, tasks: dict) -> None:
         target.save()
 
 
+@transaction.atomic
+def indicator_create(*, indicator: dict, components: list[dict], reason: str) -> Indicator:
+    """A new indicator of the catalogue with its components (a value, or a ratio's numerator and
+    denominator), e.g. one a successor plan's workbook defines. Saved row by row: history and audit."""
+    if Indicator.objects.filter(code=indicator["code"]).exists():
+        refuse(_("An indicator with the code %(code)s already exists."), code=indicator["code"])
+    order = (Indicator.objects.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    new = Indicator(**{"order": order, **indicator})
+    new.full_clean()
+    new._change_reason = reason
+    new.save()
+    for c in components:
+        component = IndicatorComponent(indicator=new, **c)
+        component.full_clean()
+        component._change_reason = reason
+        component.save()
+    return new
+
+
+@transaction.atomic
+def plan_targets_create(*, plan, targets: list[dict], tasks: dict, reason: str) -> dict[str, Target]:
+    """Create a new plan's targets from checked data (the successor-plan import): each with its
+    indicator's ``indicator`` code and, for a task-level figure, its ``task`` number (``tasks``: the
+    plan's tasks by number). Saved one by one, so each is in the history and the audit trail."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[t["indicator"] for t in targets])}
+    created: dict[str, Target] = {}
+    for order, t in enumerate(targets, start=1):
+        target = Target(plan=plan, indicator=indicators[t["indicator"]], code=t["code"], name=t["name"],
+                        category=t["category"], task=tasks[t["task"]] if t.get("task") else None,
+                        direction=t["direction"], value=Decimal(t["value"]),
+                        value_max=Decimal(t["value_max"]) if t.get("value_max") else None, unit=t["unit"],
+                        span=t["span"], scope=t["scope"], clause=t.get("clause") or t["name"], order=order)
+        target.full_clean()
+        target._change_reason = reason
+        target.save()
+        created[target.code] = target
+    return created
+
+
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
                      expected: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,

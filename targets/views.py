@@ -6,7 +6,7 @@ from divisions.models import Region
 from kernel.exports import respond
 from kernel.quarters import Quarter
 from tasks.models import Plan
-from tasks.selectors import plan_current_for_user
+from tasks.selectors import plan_chosen_for_user
 
 from .derived import derived_counting_note, derived_records
 from .exports import target_counties_table, target_quarters_table, targets_table
@@ -17,7 +17,7 @@ from .selectors import snapshot_sources, target_detail, targets_overview
 def _plan(request, code: str | None) -> Plan:
     if code:
         return get_object_or_404(Plan.objects.for_user(request.user), code=code)
-    plan = plan_current_for_user(request.user)
+    plan = plan_chosen_for_user(request.user, request.GET.get("plan"))  # the current plan, or the switcher's
     if plan is None:
         raise Http404
     return plan

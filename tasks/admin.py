@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_site import RoleScopedAdmin, RoleScopedInline
 
 from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
+from .services import plan_period_problems
 
 
 class SectionInline(RoleScopedInline, admin.TabularInline):
@@ -14,12 +16,40 @@ class SectionInline(RoleScopedInline, admin.TabularInline):
     show_change_link = True
 
 
+class TaskInline(RoleScopedInline, admin.TabularInline):
+    """The plan's tasks; each task's lead and co-responsible units are edited on its own page."""
+
+    model = Task
+    fields = ["number", "title", "section", "kind"]
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":  # the plan's own sections only
+            kwargs["queryset"] = Section.objects.filter(plan_id=request.resolver_match.kwargs.get("object_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PlanAdminForm(forms.ModelForm):
+    """A plan's period follows the successor-plan import's rule (tasks.services.plan_period_problems):
+    whole quarters, no overlap with another plan of the same series."""
+
+    def clean(self):
+        cleaned = super().clean()
+        code, start, end = cleaned.get("code"), cleaned.get("period_start"), cleaned.get("period_end")
+        if code and start and end:
+            for problem in plan_period_problems(code=code, start=start, end=end, exclude_pk=self.instance.pk):
+                self.add_error("period_start", problem)
+        return cleaned
+
+
 @admin.register(Plan)
 class PlanAdmin(RoleScopedAdmin):
+    form = PlanAdminForm
     list_display = ["doc_number", "title", "issuer", "issue_date", "period_start", "period_end", "cloned_from"]
     search_fields = ["doc_number", "title", "code"]
     date_hierarchy = "issue_date"
-    inlines = [SectionInline]
+    inlines = [SectionInline, TaskInline]
     readonly_fields = ["cloned_from"]
 
 
@@ -39,6 +69,7 @@ class ResponsibilityInline(RoleScopedInline, admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(RoleScopedAdmin):
+    autocomplete_fields = ["section"]
     list_display = ["number", "title", "lead_department", "co_departments"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "section", "kind", "responsibilities__department"]

@@ -3,6 +3,7 @@ who is responsible for what. A successor plan is a new row (see services.plan_cl
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -103,6 +104,10 @@ class Section(models.Model):
     def __str__(self) -> str:
         return f"{self.ordinal}{self.title}"
 
+    def clean(self) -> None:
+        if self.parent_id and self.plan_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent section belongs to another plan.")})
+
 
 class Department(models.Model):
     """A unit the plan names: a municipal department, a mass organisation, an institution, a
@@ -193,6 +198,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def clean(self) -> None:
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            raise ValidationError({"section": _("The section belongs to another plan.")})
 
     @property
     def lead(self) -> Department | None:

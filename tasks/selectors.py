@@ -12,6 +12,8 @@ from .models import Plan
 
 
 def plan_current_for_user(user) -> Plan | None:
+    """The current plan, the default everywhere: the one in force today, else the one that started
+    last (tasks.querysets.PlanQuerySet.current — the one rule, the API's default too)."""
     return Plan.objects.for_user(user).current(timezone.localdate())
 
 
@@ -23,3 +25,11 @@ def plan_as_of(plan: Plan | None, today: datetime.date) -> Quarter:
     if plan is None:
         return opening_quarter(today)
     return opening_quarter(today, plan_start=plan.period_start, plan_end=plan.period_end) or plan.first_quarter
+
+
+def plan_chosen_for_user(user, code: str | None) -> Plan | None:
+    """The plan a page shows: the one its ``?plan=<code>`` names (None when the user cannot read a
+    plan of that code), else the current plan. Closed plans stay readable."""
+    if code:
+        return Plan.objects.for_user(user).filter(code=code).first()
+    return plan_current_for_user(user)

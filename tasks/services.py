@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from divisions.models import Region
 from kernel.loading import LoadSummary, upsert
+from kernel.quarters import Quarter
+from kernel.refusals import refuse
 
 from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
 
@@ -148,3 +153,84 @@ def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_s
         for r in responsibilities:
             Responsibility.objects.create(task=t, department_id=r.department_id, role=r.role, order=r.order)
     return plan, tasks
+
+
+# ---------------------------------------------------------------- a new plan from structured data
+
+SERIES = re.compile(r"-\d{4}.*$")
+
+
+def plan_series(code: str) -> str:
+    """The series a plan belongs to: its code without the year it starts with (ankang-2022 and
+    ankang-2026, and ankang-2026-demo, are all of the series ``ankang``). Plans of one series
+    follow each other; they never overlap."""
+    return SERIES.sub("", code)
+
+
+def plan_period_problems(*, code: str, start: datetime.date, end: datetime.date,
+                         exclude_pk: int | None = None) -> list[str]:
+    """The rule for a new plan's period (the successor-plan import and the admin's plan form):
+    whole quarters (it starts on the first day of a quarter and ends on the last day of one), the
+    start before the end, and no overlap with another plan of the same series (``plan_series``).
+    Returns the problems, in the user's language; none when the period is right.
+
+    ``clone_plan`` (seeding) does not apply the overlap rule: a successor may be started early by
+    cloning, to try figures in both windows."""
+    problems = []
+    if start >= end:
+        problems.append(_("The plan's period must start before it ends (%(start)s – %(end)s).") % {
+            "start": start.isoformat(), "end": end.isoformat()})
+        return problems
+    if Quarter.of_date(start).start != start or Quarter.of_date(end).end != end:
+        problems.append(_("The plan's period must be whole quarters: it starts on the first day of a quarter "
+                          "(e.g. 2026-01-01) and ends on the last day of one (e.g. 2030-12-31)."))
+    others = Plan.objects.filter(period_start__lte=end, period_end__gte=start)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    for other in others.order_by("period_start"):
+        if plan_series(other.code) == plan_series(code):
+            problems.append(_("The period %(start)s – %(end)s overlaps %(other)s (%(other_start)s – %(other_end)s) "
+                              "of the same series: a successor starts after its predecessor ends.") % {
+                "start": start.isoformat(), "end": end.isoformat(), "other": other.code,
+                "other_start": other.period_start.isoformat(), "other_end": other.period_end.isoformat()})
+    return problems
+
+
+@transaction.atomic
+def plan_create(*, plan: dict, sections: list[dict], tasks: list[dict], reason: str) -> tuple[Plan, dict[int, Task]]:
+    """Create a whole plan document from checked, structured data (the successor-plan import):
+    ``plan`` its fields; ``sections`` in order, each with ``key`` and ``parent`` (a key or None);
+    ``tasks`` each with ``number``, ``section`` (a key) and ``departments`` [(Department, role)]
+    in the document's order, the lead first. Every row is saved one by one, so each is in the
+    history and the audit trail with ``reason``. Refused whole (ValidationError) if the code is
+    taken or the period breaks ``plan_period_problems``."""
+    if Plan.objects.filter(code=plan["code"]).exists():
+        refuse(_("A plan with the code %(code)s already exists."), code=plan["code"])
+    problems = plan_period_problems(code=plan["code"], start=plan["period_start"], end=plan["period_end"])
+    if problems:
+        raise ValidationError(problems)
+    new = Plan(**{"title_en": "", "notice_title": "", "full_text": "", "source_file": "", **plan})
+    new.full_clean()
+    new._change_reason = reason
+    new.save()
+    by_key: dict[str, Section] = {}
+    for order, s in enumerate(sections, start=1):
+        section = Section(plan=new, key=s["key"], parent=by_key[s["parent"]] if s["parent"] else None,
+                          ordinal=s["ordinal"], title=s["title"], kind=s["kind"], text=s.get("text", ""), order=order)
+        section.full_clean()
+        section._change_reason = reason
+        section.save()
+        by_key[s["key"]] = section
+    created: dict[int, Task] = {}
+    for t in tasks:
+        task = Task(plan=new, section=by_key[t["section"]], number=t["number"], title=t["title"],
+                    clause=t.get("clause") or t["title"], kind=t["kind"], addressed_to=t.get("addressed_to", ""))
+        task.full_clean()
+        task._change_reason = reason
+        task.save()
+        created[task.number] = task
+        for order, (department, role) in enumerate(t["departments"], start=1):
+            r = Responsibility(task=task, department=department, role=role, order=order)
+            r._change_reason = reason
+            r.save()
+    return new, created

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "reports.context_processors.reporting",
                 "packs.context_processors.packs",
+                "tasks.context_processors.plan_switcher",
             ],
         },
     },

@@ -13,7 +13,7 @@ DEMO_QUARTER = Quarter(2026, 3)
 
 def demo_pack_seed(*, admin) -> ReportPack | None:
     """Once: a second seed_demo leaves the existing pack (and any later versions) alone."""
-    plan = Plan.objects.filter(code="ankang-2022").first()
+    plan = Plan.objects.current(DEMO_QUARTER.end)  # the plan in force in 2026Q3 (the demo successor's)
     if plan is None or ReportPack.objects.filter(plan=plan, year=DEMO_QUARTER.year,
                                                  quarter=DEMO_QUARTER.number).exists():
         return None

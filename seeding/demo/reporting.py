@@ -15,7 +15,7 @@ from kernel.quarters import Quarter
 from reports.models import CountyReturn, PeriodException, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from seeding.demo.figures import DEMO_REF, FIRST, LAST, LAST_APPROVED
 from targets.models import IndicatorValue
-from tasks.models import Department, Task
+from tasks.models import Department, Plan, Task
 
 
 @transaction.atomic
@@ -66,7 +66,7 @@ def demo_task_reports_seed(*, admin) -> int:
     period = ReportingPeriod.objects.get(year=LAST.year, quarter=LAST.number)
     statuses = [SelfStatus.ON_TRACK, SelfStatus.ON_TRACK, SelfStatus.AT_RISK, SelfStatus.ON_TRACK, SelfStatus.BEHIND]
     reports = []
-    for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+    for task in _tasks_reported(period):
         if task.number in (17, 19):
             continue  # not yet reported: overdue on the board
         returned = task.number == 2
@@ -85,7 +85,7 @@ def demo_task_reports_seed(*, admin) -> int:
     earlier = ReportingPeriod.objects.filter(year__gte=FIRST.year).exclude(year__gt=LAST.year).exclude(
         year=LAST.year, quarter__gte=LAST.number).order_by("year", "quarter")
     for old_period in earlier:
-        for task in Task.objects.filter(plan__code="ankang-2022", kind=Task.Kind.TASK).order_by("number"):
+        for task in _tasks_reported(old_period):
             late = (task.number * 5 + old_period.quarter * 3 + old_period.year) % 11 == 0
             submitted = timezone.make_aware(datetime.datetime.combine(
                 old_period.due_on + datetime.timedelta(days=3 if late else -((task.number + old_period.quarter) % 5)),
@@ -97,7 +97,7 @@ def demo_task_reports_seed(*, admin) -> int:
                 submitted_by=admin, submitted_at=submitted, first_submitted_at=submitted, reviewed_by=admin,
                 reviewed_at=submitted + datetime.timedelta(days=2), updated_by=admin, updated_at=submitted))
     TaskReport.objects.bulk_create(reports, batch_size=1000)
-    task6 = Task.objects.get(plan__code="ankang-2022", number=6)
+    task6 = next(t for t in _tasks_reported(period) if t.number == 6)
 
     TaskReportPart.objects.create(
         task=task6, department=Department.objects.get(name="市商务局"), period=period,
@@ -109,6 +109,13 @@ def demo_task_reports_seed(*, admin) -> int:
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
     return len(reports)
+
+
+def _tasks_reported(period: ReportingPeriod) -> list[Task]:
+    """The tasks a quarter's reports are on: those of the plan in force at the quarter's end (the
+    2021–2025 plan's up to 2025Q4, the demo successor's from 2026Q1 when it is there)."""
+    plan = Plan.objects.current(period.as_quarter.end)
+    return list(Task.objects.filter(plan=plan, kind=Task.Kind.TASK).order_by("number"))
 
 
 def _demo_submission(county: Region, q: Quarter) -> datetime.datetime:

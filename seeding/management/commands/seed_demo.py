@@ -5,6 +5,7 @@ from seeding.demo.certification import demo_applications_seed, demo_certificatio
 from seeding.demo.figures import demo_values_seed
 from seeding.demo.packs import demo_pack_seed
 from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
+from seeding.demo.successor import demo_successor_seed
 from targets.rollup import rollup
 
 
@@ -14,15 +15,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             users = demo_accounts_seed()
-            created = demo_values_seed(approver=next(u for u in users if u.username == "demo_admin"))
+            admin = next(u for u in users if u.username == "demo_admin")
+            created = demo_values_seed(approver=admin)
+            # the demo successor plan 【演示】2026–2030, imported from its sample workbook: before the
+            # returns (its new indicator's figures are in them) and the task reports (2026's are on its tasks)
+            successor = demo_successor_seed(admin=admin)
             certified = demo_certifications_seed()
             demo_profiles_seed()
-            admin = next(u for u in users if u.username == "demo_admin")
             demo_returns_seed(admin=admin)
             demo_task_reports_seed(admin=admin)
             demo_applications_seed(users={u.username: u for u in users})
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        if successor is not None:
+            self.stdout.write(f"Demo successor plan {successor.code}: {successor.title} ({successor.period_text}), "
+                              f"{successor.tasks.count()} tasks, {successor.targets.count()} targets")
         run = rollup(trigger="seed_demo")
         self.stdout.write(f"Demo figures: {created} values and {certified} certifications created; roll-up {run.status} "
                           f"({run.created} snapshots created, {run.updated} updated)")
