@@ -33,7 +33,7 @@ def shown(value: str | None) -> str:
 
 
 def met_text(value: bool | None) -> str:
-    return _("Met") if value is True else _("Not met") if value is False else _("Cannot be judged")
+    return _("Target met") if value is True else _("Target not met") if value is False else _("Cannot be judged")
 
 
 def status_text(status: str) -> str:
@@ -75,8 +75,8 @@ def tables(assessment: FinalAssessment) -> list[Table]:
                          "cut-off; corrections approved later are listed beside, never in their place.")],
     ])
     head = [_("Code"), _("Target name"), _("Category"), _("Task"), _("Target"), _("Unit"), _("Final figure"),
-            _("% achieved"), _("Status"), _("Met"), _("Rule")]
-    targets = Table("targets", _("Targets at the end"), head + [f"{y}{_(' (year end)')}" for y in years])
+            _("% achieved"), _("Status"), _("Met or not"), _("Rule")]
+    targets = Table("targets", _("Targets at the end"), head + [f"{y}{_(' (end of year)')}" for y in years])
     for t in c["targets"]:
         f = t["final"]
         targets.rows.append([t["code"], t["name"], t["category_label"], t["task"], t["display_value"], t["unit"],
@@ -84,7 +84,7 @@ def tables(assessment: FinalAssessment) -> list[Table]:
                              t["met_rule"], *[number(p["value"]) for p in t["path"]]])
     counties = Table("counties", _("Counties and quotas at the end"),
                      [_("Code"), _("Target name"), _("County"), _("Quota"), _("Final figure"), _("Unit"),
-                      _("% achieved"), _("Status"), _("Met")] + [f"{y}{_(' (year end)')}" for y in years])
+                      _("% achieved"), _("Status"), _("Met or not")] + [f"{y}{_(' (end of year)')}" for y in years])
     for t in c["targets"]:
         for r in t["counties"]:
             counties.rows.append([t["code"], t["name"], r["name"], number(r["quota"]), number(r["value"]), t["unit"],
@@ -180,7 +180,7 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
     met_count = sum(1 for t in main if t["final"]["met"] is True)
     doc.add_heading(_("1. The main targets"), level=2)
     doc.add_paragraph(_("%(met)d of the %(total)d main targets were met.") % {"met": met_count, "total": len(main)})
-    head = [_("Target"), _("Target value"), _("Final figure"), _("Met")] + years
+    head = [_("Target"), _("Target value"), _("Final figure"), _("Met or not")] + years
     _table(doc, head, [[t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
                         met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]] for t in main])
     doc.add_heading(_("2. The task-level targets"), level=2)
@@ -195,7 +195,7 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
         if not t["counties"]:
             continue
         doc.add_paragraph(f"{t['name']}（{t['display_value']}）")
-        _table(doc, [_("County"), _("Quota"), _("Final figure"), _("Met")],
+        _table(doc, [_("County"), _("Quota"), _("Final figure"), _("Met or not")],
                [[r["name"], shown(r["quota"]), shown(r["value"]), met_text(r["met"])] for r in t["counties"]])
 
     doc.add_heading(_("4. Certified villages and communities at the end"), level=2)

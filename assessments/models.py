@@ -41,7 +41,7 @@ class FinalAssessment(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         CHECKED = "checked", _("Checked")
-        ISSUED = "issued", _("Issued")
+        ISSUED = "issued", _("Signed and issued")
 
     class Files(models.TextChoices):
         NONE = "none", _("Not yet")

@@ -106,7 +106,7 @@ def assessment_page(request, code: str, version: int | None = None):
         tasks = [{**t, "statuses_shown": [{**s, "text": self_status_text(s["status"])} for s in t["statuses"]],
                   "instructions": [{**i, "given_on": datetime.datetime.fromisoformat(i["given_at"])}
                                    for i in t["instructions"]]} for t in c.get("tasks", [])]
-        context.update(main=main, task_level=task_level, tasks=tasks, content=c, cutoff=cutoff_text(assessment),
+        context.update(certification_on=datetime.date.fromisoformat(c["certification"]["on"]), main=main, task_level=task_level, tasks=tasks, content=c, cutoff=cutoff_text(assessment),
                        met_count=sum(1 for t in main if t["final"]["met"] is True))
     return render(request, "assessments/page.html", context, status=status)
 
