@@ -23,7 +23,6 @@ from assessments.models import FinalAssessment
 from assessments.selectors import year_ends
 from assessments.services import assessment_check, assessment_draft, assessment_issue
 from divisions.models import Region
-from kernel.quarters import Quarter
 from kernel.refusals import Locked
 from reports.models import ReportingPeriod
 from reports.services import (
@@ -268,3 +267,35 @@ def test_the_page_shows_the_frozen_account(plan, office, final_return, client_fo
     assert "已签发" in html
     for section in ("主要目标", "各县（市、区）", "充分就业", "重点任务", "报送及时性"):
         assert section in html, section
+
+
+def test_tasks_instructions_and_timeliness_over_the_whole_plan(plan, office, final_return, personas):
+    from reports.models import TaskReport
+    from reports.services import instruction_give
+
+    task = plan.tasks.get(number=2)
+    instruction = instruction_give(task=task, text="加快园区招工进度", user=personas["leader"])
+    given = instruction.created_at
+    for label, status, submitted in [("2023Q1", "on_track", given - dt.timedelta(days=30)),
+                                     ("2023Q2", "at_risk", given + dt.timedelta(days=20))]:
+        period = ReportingPeriod.objects.get(year=int(label[:4]), quarter=int(label[-1]))
+        TaskReport.objects.create(task=task, period=period, state="approved", self_status=status,
+                                  measures=f"{label}措施", first_submitted_at=submitted, submitted_at=submitted)
+    a = _draft(plan, office[0])
+    t2 = next(t for t in a.content["tasks"] if t["number"] == 2)
+    assert t2["lead"] == "市工信局" and "市商务局" in t2["co"]
+    statuses = {s["quarter"]: s["status"] for s in t2["statuses"]}
+    assert len(statuses) == 20 and statuses["2023Q1"] == "on_track" and statuses["2023Q2"] == "at_risk"
+    assert statuses["2025Q4"] == ""
+    (ins,) = t2["instructions"]
+    assert ins["text"] == "加快园区招工进度" and ins["handled"]["quarter"] == "2023Q2"  # the first report after it
+    assert ins["handled"]["measures"] == "2023Q2措施"
+    tl = a.content["timeliness"]
+    assert tl["periods"][0] == "2021Q1" and tl["periods"][-1] == "2025Q4" and len(tl["periods"]) == 20
+    hanbin = next(r for r in tl["counties"] if r["name"] == "汉滨区")
+    assert (hanbin["expected"], hanbin["on_time"] + hanbin["late"]) == (20, 1)  # its one return of the plan
+    gongxin = next(r for r in tl["departments"] if r["name"] == "市工信局")
+    assert gongxin["on_time"] + gongxin["late"] == 2
+    cert = a.content["certification"]
+    assert cert["on"] == "2025-12-31" and len(cert["tiers"]) == 4
+    assert all(len(tier["counties"]) == 10 for tier in cert["tiers"])
