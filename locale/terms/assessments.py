@@ -119,6 +119,7 @@ ZH: dict[str, str] = {
     "Drafting freezes the figures as they stand now (the data cut-off) into a new version; earlier versions are "
     "kept. Another member of the office checks it, then it is issued and never changes.":
         "起草即按当前时刻（数据截止）冻结数据，形成新版本，旧版本保留。由办公室其他人员核稿后签发，签发后不再更改。",
+    "Draft a new version": "起草新版本",
     "Self-assessed": "自评",
     " instructed": "批示",
 }
