@@ -76,7 +76,7 @@ def tables(assessment: FinalAssessment) -> list[Table]:
     ])
     head = [_("Code"), _("Target name"), _("Category"), _("Task"), _("Target"), _("Unit"), _("Final figure"),
             _("% achieved"), _("Status"), _("Met or not"), _("Rule")]
-    targets = Table("targets", _("Targets at the end"), head + [f"{y}{_(' (end of year)')}" for y in years])
+    targets = Table("targets", _("Targets at the end"), head + [_("%(year)s (end of year)") % {"year": y} for y in years])
     for t in c["targets"]:
         f = t["final"]
         targets.rows.append([t["code"], t["name"], t["category_label"], t["task"], t["display_value"], t["unit"],
@@ -84,7 +84,7 @@ def tables(assessment: FinalAssessment) -> list[Table]:
                              t["met_rule"], *[number(p["value"]) for p in t["path"]]])
     counties = Table("counties", _("Counties and quotas at the end"),
                      [_("Code"), _("Target name"), _("County"), _("Quota"), _("Final figure"), _("Unit"),
-                      _("% achieved"), _("Status"), _("Met or not")] + [f"{y}{_(' (end of year)')}" for y in years])
+                      _("% achieved"), _("Status"), _("Met or not")] + [_("%(year)s (end of year)") % {"year": y} for y in years])
     for t in c["targets"]:
         for r in t["counties"]:
             counties.rows.append([t["code"], t["name"], r["name"], number(r["quota"]), number(r["value"]), t["unit"],
@@ -180,7 +180,7 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
     met_count = sum(1 for t in main if t["final"]["met"] is True)
     doc.add_heading(_("1. The main targets"), level=2)
     doc.add_paragraph(_("%(met)d of the %(total)d main targets were met.") % {"met": met_count, "total": len(main)})
-    head = [_("Target"), _("Target value"), _("Final figure"), _("Met or not")] + years
+    head = [_("Target name"), _("Target value"), _("Final figure"), _("Met or not")] + years
     _table(doc, head, [[t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
                         met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]] for t in main])
     doc.add_heading(_("2. The task-level targets"), level=2)
@@ -209,16 +209,19 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
         for s in t["statuses"]:
             if s["status"]:
                 counts[self_status_text(s["status"])] = counts.get(self_status_text(s["status"]), 0) + 1
-        summary = "，".join(f"{k}{v}个季度" for k, v in counts.items()) or _("no self-assessment reported")
-        co = "、".join(t["co"])
-        doc.add_paragraph(f"{t['number']}. {t['title']}（{_('lead')}：{t['lead']}"
-                          + (f"；{_('co-responsible')}：{co}" if co else "") + f"）。{_('Self-assessed')}：{summary}。")
+        summary = "，".join(_("%(status)s in %(count)d quarters") % {"status": k, "count": v}
+                           for k, v in counts.items()) or _("no self-assessment reported")
+        doc.add_paragraph(_("%(number)s. %(title)s (lead unit: %(lead)s; co-responsible units: %(co)s). "
+                            "Self-assessed: %(summary)s.") % {
+            "number": t["number"], "title": t["title"], "lead": t["lead"], "co": "、".join(t["co"]) or "—",
+            "summary": summary})
         for i in t["instructions"]:
             h = i["handled"]
             handled = (_("answered in the report of %(quarter)s (%(state)s)") % {
                 "quarter": quarter_text(h["quarter"]), "state": h["state"]}) if h["quarter"] else _("no report since")
-            doc.add_paragraph(f"{_moment(i['given_at'])} {i['author']}{_(' instructed')}：{i['text']}（{handled}）",
-                              style="List Bullet")
+            doc.add_paragraph(_("%(date)s, %(leader)s instructed: %(text)s (%(handled)s)") % {
+                "date": _moment(i["given_at"]), "leader": i["author"], "text": i["text"], "handled": handled},
+                style="List Bullet")
 
     doc.add_heading(_("6. Reporting timeliness over the plan"), level=2)
     head = [_("Unit"), _("Expected"), _("On time"), _("Late"), _("Missing"), _("Timeliness")]

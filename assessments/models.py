@@ -108,5 +108,5 @@ class FinalAssessment(models.Model):
         return f"{self.final_year}Q{self.final_quarter}"
 
     def filename(self, ext: str) -> str:
-        draft = "" if self.is_issued else f"（{_('draft')}）"
+        draft = "" if self.is_issued else str(_("(draft)"))
         return f"{self.title} v{self.version}{draft}.{ext}"

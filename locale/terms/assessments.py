@@ -9,7 +9,11 @@ ZH: dict[str, str] = {
     "Target not met": "未达标",
     "Met or not": "是否达标",
     "Cannot be judged": "无法判定",
-    " (end of year)": "（年末）",
+    "%(year)s (end of year)": "%(year)s年末",
+    "%(status)s in %(count)d quarters": "%(status)s%(count)d个季度",
+    "%(number)s. %(title)s (lead unit: %(lead)s; co-responsible units: %(co)s). Self-assessed: %(summary)s.":
+        "%(number)s. %(title)s（牵头单位：%(lead)s；配合单位：%(co)s）。自评：%(summary)s。",
+    "%(date)s, %(leader)s instructed: %(text)s (%(handled)s)": "%(date)s，%(leader)s批示：%(text)s（%(handled)s）",
     "About this assessment": "关于本评估",
     "Document number": "文号",
     "Final quarter": "终期季度",
@@ -73,7 +77,7 @@ ZH: dict[str, str] = {
     "files started at": "文件生成开始时间",
     "workbook SHA-256": "工作簿 SHA-256",
     "document SHA-256": "文档 SHA-256",
-    "draft": "草稿",
+    "(draft)": "（草稿）",
     "Only the city administrator drafts, checks and issues the final assessment.": "终期评估只能由市级管理员拟稿、核稿和签发。",
     "This final assessment has been issued; an issued assessment does not change.": "该终期评估已签发，已签发的评估不得更改。",
     "Final assessment of %(title)s (%(period)s)": "《%(title)s》（%(period)s）终期评估报告",
@@ -120,6 +124,4 @@ ZH: dict[str, str] = {
     "kept. Another member of the office checks it, then it is issued and never changes.":
         "起草即按当前时刻（数据截止）冻结数据，形成新版本，旧版本保留。由办公室其他人员核稿后签发，签发后不再更改。",
     "Draft a new version": "起草新版本",
-    "Self-assessed": "自评",
-    " instructed": "批示",
 }
