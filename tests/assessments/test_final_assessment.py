@@ -299,3 +299,39 @@ def test_tasks_instructions_and_timeliness_over_the_whole_plan(plan, office, fin
     cert = a.content["certification"]
     assert cert["on"] == "2025-12-31" and len(cert["tiers"]) == 4
     assert all(len(tier["counties"]) == 10 for tier in cert["tiers"])
+
+
+@pytest.mark.parametrize("form, status", [
+    ({"action": "issue", "version": "abc"}, 400), ({"action": "check", "version": ""}, 400),
+    ({"action": "draft", "doc_number": ""}, 400), ({"action": "sign"}, 404), ({}, 404),
+    ({"action": "check", "version": "99"}, 404)])
+def test_a_malformed_step_is_refused_and_changes_nothing(plan, office, client_for, form, status):
+    a = _draft(plan, office[0])
+    response = client_for("city_admin").post(f"/plans/{plan.code}/assessment/", form)
+    assert response.status_code == status
+    if status == 400:
+        assert "alert-danger" in response.content.decode()
+    a.refresh_from_db()
+    assert a.state == "draft" and FinalAssessment.objects.count() == 1
+
+
+def test_the_steps_on_the_page_are_in_the_audit_trail_with_who_did_them(plan, office, client_for):
+    from audit.models import AuditEvent
+    from django.test import Client
+
+    url = f"/plans/{plan.code}/assessment/"
+    assert client_for("city_admin").post(url, {"action": "draft", "doc_number": DOC_NUMBER}).status_code == 302
+    second = Client()
+    second.force_login(office[1])
+    # the drafter cannot check their own draft on the page either: refused with the reason, nothing changes
+    response = client_for("city_admin").post(url, {"action": "check", "version": "1"})
+    assert response.status_code == 400 and "起草人" in response.content.decode()
+    assert second.post(url, {"action": "check", "version": "1"}).status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert second.post(url, {"action": "issue", "version": "1"}).status_code == 302
+    a = FinalAssessment.objects.get()
+    assert a.state == "issued" and a.checked_by == office[1] and a.issued_by == office[1]
+    events = AuditEvent.objects.filter(model="assessments.finalassessment", object_pk=str(a.pk)).order_by("pk")
+    assert [(e.action, e.actor_username) for e in events][:3] == [
+        ("created", "city_admin"), ("changed", "city_admin2"), ("changed", "city_admin2")]
+    assert any(c["field"] == "state" and "已签发" in str(c["new"]) for e in events for c in e.changes)
