@@ -316,8 +316,9 @@ def test_a_malformed_step_is_refused_and_changes_nothing(plan, office, client_fo
 
 
 def test_the_steps_on_the_page_are_in_the_audit_trail_with_who_did_them(plan, office, client_for):
-    from audit.models import AuditEvent
     from django.test import Client
+
+    from audit.models import AuditEvent
 
     url = f"/plans/{plan.code}/assessment/"
     assert client_for("city_admin").post(url, {"action": "draft", "doc_number": DOC_NUMBER}).status_code == 302
