@@ -17,6 +17,7 @@ from reports.models import ReviewState, SelfStatus
 from targets.models import Snapshot
 
 from .models import FinalAssessment
+from .selectors import corrections_after
 
 
 def number(value: str | None) -> decimal.Decimal | None:
@@ -121,7 +122,21 @@ def tables(assessment: FinalAssessment) -> list[Table]:
     for r in tl["counties"]:
         county_t.rows.append([r["name"], r["expected"], r["on_time"], r["late"], r["missing"], r["completeness"],
                               r["timeliness"]])
-    return [about, targets, counties, certification, tasks, instructions, departments, county_t]
+    later = Table("corrections", _("Corrections approved after the cut-off"), [
+        _("Indicator"), _("County"), _("Quarter"), _("Figure"), _("Reported value"), _("Corrected value"),
+        _("Reason"), _("Approved at")])
+    for fix in _later(assessment):
+        for name, old, new in fix.items:
+            later.rows.append([fix.indicator, fix.county, quarter_text(fix.quarter), name, old, new, fix.reason,
+                               fix.reviewed_at])
+    return [about, targets, counties, certification, tasks, instructions, departments, county_t, later]
+
+
+def _later(assessment: FinalAssessment) -> list:
+    """Corrections approved after the cut-off, as the person who issued (or drafted) it may see them."""
+    user = assessment.issued_by or assessment.drafted_by
+    found = corrections_after(plan=assessment.plan, cutoff=assessment.data_cutoff, user=user)
+    return [c for rows in found.values() for c in rows]
 
 
 def assessment_xlsx(assessment: FinalAssessment) -> bytes:
@@ -189,6 +204,14 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
                                      for t in task_level])
     doc.add_paragraph(_("Met or not is judged by the status rule of the targets engine at the plan's end: ") + " ".join(
         sorted({t["met_rule"] for t in c["targets"]})))
+
+    later = _later(assessment)
+    if later:
+        doc.add_paragraph(_("Corrections approved after the cut-off (not in the figures above):"))
+        for fix in later:
+            changes = "；".join(f"{name} {shown(str(old))} → {shown(str(new))}" for name, old, new in fix.items)
+            doc.add_paragraph(f"{fix.county} {quarter_text(fix.quarter)} {fix.indicator}：{changes}（{fix.reason}）",
+                              style="List Bullet")
 
     doc.add_heading(_("3. The counties against their quotas"), level=2)
     for t in main:

@@ -336,3 +336,22 @@ def test_the_steps_on_the_page_are_in_the_audit_trail_with_who_did_them(plan, of
     assert [(e.action, e.actor_username) for e in events][:3] == [
         ("created", "city_admin"), ("changed", "city_admin2"), ("changed", "city_admin2")]
     assert any(c["field"] == "state" and "已签发" in str(c["new"]) for e in events for c in e.changes)
+
+
+def test_the_issued_files_list_later_corrections_apart_from_the_frozen_figures(plan, office, final_return, personas):
+    drafter, second = office
+    a = _draft(plan, drafter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        correction = correction_request(county_return=final_return,
+                                        indicator=Indicator.objects.get(code="urban_new_jobs"),
+                                        figures={"value": "510"}, reason="漏报一个园区", user=personas["county_a"])
+        correction_approve(correction=correction, reviewer=personas["city_admin"])
+    a = _issued_from(assessment_check(assessment=a, user=second), second)
+    wb = load_workbook(a.workbook.path)
+    jobs = next(r for r in wb.worksheets[1].iter_rows(values_only=True) if r[0] == "urban_new_jobs")
+    assert jobs[6] == 4810  # frozen
+    later = list(wb.worksheets[-1].iter_rows(values_only=True))
+    assert later[0][0] == "指标" and later[1][:6] == ("urban_new_jobs", "汉滨区", "2025年第四季度", "数值", 10, 510)
+    doc = Document(a.document.path)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "数据截止后核准的更正" in text and "汉滨区 2025年第四季度 urban_new_jobs：数值 10 → 510（漏报一个园区）" in text
