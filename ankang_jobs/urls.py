@@ -19,6 +19,7 @@ urlpatterns = [
     path("packs/", include("packs.urls")),
     path("api/v1/", include((__import__("api.urls", fromlist=["v1"]).v1, "v1"))),
     path("api/", include("api.urls")),
+    path("plans/<slug:code>/assessment/", include("assessments.urls")),
     path("", include("targets.plan_urls")),
 ]
 

@@ -36,6 +36,36 @@ RULES_EN = {
 }
 
 
+# Met or not at the end of the span, read from the status the rules above give at the span's end
+# (so the final assessment and the target pages never disagree): amounts and floors are met when
+# green (the target is reached); a ceiling is met when not exceeded (green or amber); a
+# must-reach-zero figure when it is zero (green).
+MET_RULES = {
+    "pace": "期末达到目标值（状态为绿）为达标。",
+    "floor": "期末不低于目标值（状态为绿）为达标。",
+    "ceiling": "期末不超过上限（状态为绿或黄）为达标。",
+    "zero": "期末为零（状态为绿）为达标。",
+    "none": "无数据，无法判定。",
+}
+MET_RULES_EN = {
+    "pace": "Met if the target is reached at the end (green).",
+    "floor": "Met if at or above the target at the end (green).",
+    "ceiling": "Met if the ceiling is not exceeded at the end (green or amber).",
+    "zero": "Met if zero at the end (green).",
+    "none": "No data: cannot be judged.",
+}
+
+
+def met(*, rule: str, status: str) -> bool | None:
+    """Whether a figure assessed at its span's end (``status`` from :func:`assess` with ``as_of``
+    the span's last day) meets its target; None without data or without a target."""
+    if status == "none" or rule == "none":
+        return None
+    if rule == "ceiling":
+        return status in ("green", "amber")
+    return status == "green"
+
+
 @dataclass(frozen=True)
 class Assessment:
     rule: str

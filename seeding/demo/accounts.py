@@ -34,6 +34,8 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("demo_admin", "【演示】王立新", Role.CITY_ADMIN, department="市人社局",
                 note="市就业工作领导小组办公室 city administrator"),
+    DemoAccount("demo_admin2", "【演示】马文", Role.CITY_ADMIN, department="市人社局",
+                note="second city administrator: checks (核稿) and issues (签发) what demo_admin drafts"),
     DemoAccount("demo_lead", "【演示】李静", Role.DEPT_OFFICER, department="市工信局",
                 note="lead department of tasks 2 and 6"),
     DemoAccount("demo_dept", "【演示】赵强", Role.DEPT_OFFICER, department="市商务局",

@@ -11,7 +11,8 @@ READERS = ["city_admin", "lead_officer", "co_officer", "county_a", "leader"]
 
 
 def test_anonymous_is_sent_to_login(client_for):
-    for url in ["/", "/plans/ankang-2022/", "/plans/ankang-2022/tasks/1/", "/regions/", "/audit/"]:
+    for url in ["/", "/plans/ankang-2022/", "/plans/ankang-2022/tasks/1/", "/plans/ankang-2022/assessment/",
+                "/regions/", "/audit/"]:
         response = client_for("anonymous").get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 
@@ -51,6 +52,7 @@ def test_outsider_gets_no_plan(client_for):
     assert client.get("/").status_code == 403
     assert client.get("/plans/ankang-2022/").status_code == 404
     assert client.get("/plans/ankang-2022/tasks/1/").status_code == 404
+    assert client.get("/plans/ankang-2022/assessment/").status_code == 404
     assert client.get("/regions/").content.decode().count("<tr>") == 1  # header row only
     assert client.get("/audit/").status_code == 404
 

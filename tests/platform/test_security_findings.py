@@ -203,8 +203,29 @@ def _import_file(personas, tmp_path):
     return f"/imports/{batch.pk}/file/", "county_a"
 
 
+def _final_assessment(personas, tmp_path):
+    """An issued final assessment's stored document (the leader downloads it)."""
+    from django.test import TestCase
+
+    from accounts.roles import Role
+    from assessments.services import assessment_check, assessment_draft, assessment_issue
+    from tasks.models import Plan
+    from tests.conftest import make_user
+
+    settings.MEDIA_ROOT = tmp_path
+    plan = Plan.objects.get(code="ankang-2022")
+    second = make_user("city_admin2", roles=[Role.CITY_ADMIN], department="市人社局")
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 11, 30)):
+        a = assessment_draft(plan=plan, user=personas["city_admin"], doc_number="安就业办发〔2026〕9号")
+        a = assessment_check(assessment=a, user=second)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assessment_issue(assessment=a, user=second)
+    return f"/plans/{plan.code}/assessment/v{a.version}/docx/", "leader"
+
+
 DOWNLOADS = {"reports:evidence": _task_report_evidence, "communities:application-evidence": _application_evidence,
-             "imports:task-report-template": _task_report_template, "imports:file": _import_file}
+             "imports:task-report-template": _task_report_template, "imports:file": _import_file,
+             "assessments:download": _final_assessment}
 
 
 @pytest.mark.parametrize("name", sorted(DOWNLOADS))

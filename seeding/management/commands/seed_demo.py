@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from seeding.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from seeding.demo.assessment import demo_assessment_seed
 from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
 from seeding.demo.figures import demo_values_seed
 from seeding.demo.packs import demo_pack_seed
@@ -36,6 +37,11 @@ class Command(BaseCommand):
         pack = demo_pack_seed(admin=admin)  # after the roll-up: the pack reads the snapshots
         if pack is not None:
             self.stdout.write(f"Quarterly report pack {pack.quarter_label} v{pack.version}: {pack.state}")
+        by_name = {u.username: u for u in users}
+        assessment = demo_assessment_seed(drafter=admin, checker=by_name["demo_admin2"])  # after the roll-up too
+        if assessment is not None:
+            self.stdout.write(f"Final assessment {assessment.doc_number} v{assessment.version}: "
+                              f"{assessment.state}, files {assessment.files_state}")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")
