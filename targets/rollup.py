@@ -37,6 +37,7 @@ from kernel.quarters import Quarter
 from tasks.models import Plan
 
 from .derived import DERIVED_SOURCES
+from .generation import generation_bump
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Snapshot, Target, YearlyAllocation
 from .pace import RULES, assess, elapsed_share, q4
 
@@ -133,6 +134,7 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
     finally:
         run.finished_at = timezone.now()
         run.save()
+        generation_bump()  # pages cached under the last generation compute again (even after a failure: it may have written)
     return run
 
 
