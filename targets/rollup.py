@@ -421,7 +421,7 @@ def _write_upsert(indicator: Indicator, computed: dict, regions: list[int], run:
             written = execute_values(cursor.cursor, UPSERT, rows, page_size=5000, fetch=True)
             created = sum(1 for (inserted,) in written if inserted)
             updated = len(written) - created
-        keys = list(zip(*computed)) or [(), (), (), ()]
+        keys = list(zip(*computed, strict=True)) or [(), (), (), ()]
         cursor.execute(DELETE_STALE, [indicator.pk, regions, *(list(k) for k in keys)])
     return created, updated, len(rows) - created - updated
 
