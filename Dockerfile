@@ -27,4 +27,4 @@ RUN useradd --system --uid 10001 --home-dir /app app \
     && chown -R app /app/media /var/lib/celery
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "ankang_jobs.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "ankang_jobs.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

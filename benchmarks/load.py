@@ -3,13 +3,15 @@
 and the bulk API; then one cell written by 20 clients at once.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ankang_bench .venv/bin/python benchmarks/load.py \\
-        [--clients 50] [--seconds 60] [--workers 3] [--threads 1]
+        [--clients 50] [--seconds 60] [--workers N] [--threads N]
 
 Creates a throw-away test database (test_<name>) with the city-scale synthetic data of
 benchmarks/rollup_benchmark.py (10 counties, every indicator 2021Q1–2026Q4 approved and rolled
 up), a leader, and an API key per county; starts gunicorn on a free loopback port as the
-Dockerfile does (3 sync workers by default, ankang_jobs.settings.test with CONN_MAX_AGE=60; the
-API rate limit raised so that it does not count as an error); and drives it with httpx from
+Dockerfile does (gunicorn.conf.py: gthread, cores + 1 processes × 4 threads unless told;
+ankang_jobs.settings.test with CONN_MAX_AGE=60; with REDIS_URL set, the dashboards' cache is that
+Redis, shared by the processes; the API rate limit raised so that it does not count as an
+error); and drives it with httpx from
 one asyncio loop in this process:
 
 - half the clients are the leader cycling through the seven dashboards (as a session cookie);
@@ -129,16 +131,16 @@ def teardown() -> None:
     connection.creation.destroy_test_db(setup.old_name, verbosity=0)
 
 
-def start_gunicorn(db_url: str, workers: int, threads: int) -> tuple[subprocess.Popen, str, Path]:
+def start_gunicorn(db_url: str, workers: int | None, threads: int | None) -> tuple[subprocess.Popen, str, Path]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = Path(tempfile.mkstemp(prefix="load-gunicorn-", suffix=".log")[1])
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test", "DATABASE_URL": db_url,
            "CONN_MAX_AGE": "60", "API_RATE_LIMIT": "1000000/min", "LOG_LEVEL": "WARNING"}
+    counts = (["--workers", str(workers)] if workers else []) + (["--threads", str(threads)] if threads else [])
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "ankang_jobs.wsgi", "--bind", f"127.0.0.1:{port}",
-                                "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
-                                "--backlog", "512"], cwd=ROOT, env=env, stdout=log.open("w"),
+                                *counts, "--timeout", "120", "--backlog", "512"], cwd=ROOT, env=env, stdout=log.open("w"),
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -224,12 +226,21 @@ def report(results: dict[str, list[tuple[float, int]]], seconds: float) -> None:
     print("answers: " + ", ".join(f"{s or 'no answer'} × {n}" for s, n in sorted(statuses.items())))
 
 
+def gunicorn_config() -> dict[str, str]:
+    """What gunicorn.conf.py sets (worker class and counts), as gunicorn itself reads it."""
+    import re
+
+    out = subprocess.run([sys.executable, "-m", "gunicorn", "--print-config", "ankang_jobs.wsgi"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60).stdout
+    return dict(re.findall(r"^(\w+)\s+=\s+(.*)$", out, re.M))
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
     args = parser.parse_args(argv)
     session, keys, db_url = setup(10)
     from benchmarks.dashboard_benchmark import pages
@@ -249,7 +260,10 @@ def main(argv: list[str] | None = None) -> dict:
             server.terminate()
             server.wait(30)
         teardown()
-    print(f"gunicorn: {args.workers} sync worker(s) × {args.threads} thread(s) on PostgreSQL; {args.clients} clients "
+    config = gunicorn_config()
+    workers, threads = args.workers or config["workers"], args.threads or config["threads"]
+    print(f"gunicorn: {workers} {config['worker_class']} worker(s) × {threads} thread(s) on PostgreSQL, cache "
+          f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.clients} clients "
           f"({args.clients // 2} leaders on 7 dashboards, {args.clients - args.clients // 2} county systems pushing "
           f"{len(figures('x', 0))} figures) for {elapsed:.0f} s; nproc {os.cpu_count()}, load average "
           f"{os.getloadavg()[0]:.1f}")

@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 NUM = r"([\d.,]+)"
 
-Row = tuple[str, str, str, str, str]  # benchmark, measure, city, province, ratio
+Row = tuple[str, str, str, str, str, str]  # benchmark, measure, city, province, ratio, goal (met or not)
+HEADER: Row = ("benchmark", "measure", "city", "province", "ratio", "goal (issue 19)")
+
+
+def goal(text: str, met: bool) -> str:
+    return f"{text}: {'met' if met else 'NOT met'}"
 
 
 def _f(text: str) -> float:
@@ -43,19 +48,27 @@ def parse_rollup(out: str) -> list[Row]:
                        "incremental": _f(m[10]) / 1000}
     c, p = found["city"], found["province"]
     rows: list[Row] = [("roll-up", "values approved", f"{c['values']:,}", f"{p['values']:,}",
-                        f"×{p['values'] / c['values']:.1f}")]
+                        f"×{p['values'] / c['values']:.1f}", "")]
+    linear = p["values"] / c["values"]
     for key in ("full cold", "full warm", "raw SQL", "incremental"):
-        rows.append(("roll-up", key, _t(c[key]), _t(p[key]), f"×{p[key] / c[key]:.1f}"))
-    rows.append(("roll-up", "full warm ÷ raw SQL", f"{c['full warm'] / c['raw SQL']:.1f}×",
-                 f"{p['full warm'] / p['raw SQL']:.1f}×", "goal ≤ 2×"))
+        ratio = p[key] / c[key]
+        target = (goal(f"growth ≤ ×{linear:.0f} (linear)", ratio <= linear) if key.startswith("full") else
+                  goal("≤ 20 ms at province", p[key] <= 0.020) if key == "incremental" else "")
+        rows.append(("roll-up", key, _t(c[key]), _t(p[key]), f"×{ratio:.1f}", target))
+    for key in ("full cold", "full warm"):
+        rows.append(("roll-up", f"{key} ÷ raw SQL", f"{c[key] / c['raw SQL']:.1f}×", f"{p[key] / p['raw SQL']:.1f}×", "",
+                     goal("≤ 2× at province", p[key] <= 2 * p["raw SQL"])))
     return rows
 
 
 def parse_dashboards(out: str) -> list[Row]:
     rows: list[Row] = []
-    for m in re.finditer(rf"^(\S.*?)\s+{NUM}ms\s+(\d+)\s+{NUM}ms\s+(\d+)\s+{NUM}x$", out, re.M):
-        rows.append(("dashboards", f"{m[1].strip()} (median, queries)", f"{_f(m[2]):.0f} ms, {m[3]} q",
-                     f"{_f(m[4]):.0f} ms, {m[5]} q", f"×{_f(m[6]):.2f}"))
+    for m in re.finditer(rf"^(\S.*?)\s+{NUM}ms\s+{NUM}ms\s+{NUM}x\s+{NUM}ms\s+{NUM}ms\s+(\d+)/(\d+)$", out, re.M):
+        name, warm_c, warm_p, ratio, cold_c, cold_p = m[1].strip(), _f(m[2]), _f(m[3]), _f(m[4]), _f(m[5]), _f(m[6])
+        rows.append(("dashboards", f"{name}: warm (cached), {m[8]} q", f"{warm_c:.1f} ms", f"{warm_p:.1f} ms",
+                     f"×{ratio:.2f}", goal("≤ 10 ms, ≤ ×1.2", max(warm_c, warm_p) <= 10 and ratio <= 1.2)))
+        rows.append(("dashboards", f"{name}: cold (after a roll-up), {m[7]} q", f"{cold_c:.1f} ms", f"{cold_p:.1f} ms",
+                     f"×{cold_p / cold_c:.2f}", goal("≤ 100 ms at city", cold_c <= 100)))
     return rows
 
 
@@ -63,13 +76,14 @@ def parse_api_bulk(out: str) -> list[Row]:
     rows: list[Row] = []
     for m in re.finditer(rf"^(create|update|unchanged) 10,000\s+{NUM}s\s+{NUM}\s+\d+\s+\d+\s+\d+\s+{NUM}×", out, re.M):
         rows.append(("bulk API", f"push 10,000 figures: {m[1]} (peak RSS {_f(m[3]):.0f} MB)", _t(_f(m[2])), "–",
-                     f"{m[4]}× raw COPY"))
+                     f"{m[4]}× raw COPY", ""))
     copy = re.search(rf"raw COPY of the same 10,000 rows: {NUM} ms", out)
     floor = re.search(rf"their indexes and foreign keys: {NUM} ms \({NUM}× the raw COPY\)", out)
     if copy:
-        rows.append(("bulk API", "raw COPY of the same rows", f"{_f(copy[1]):.1f} ms", "–", "1×"))
+        rows.append(("bulk API", "raw COPY of the same rows", f"{_f(copy[1]):.1f} ms", "–", "1×", ""))
     if floor:
-        rows.append(("bulk API", "floor: COPY of the push's own rows", f"{_f(floor[1]):.0f} ms", "–", f"{floor[2]}×"))
+        rows.append(("bulk API", "floor: COPY of the push's own rows", f"{_f(floor[1]):.0f} ms", "–", f"{floor[2]}×",
+                     ""))
     return rows
 
 
@@ -77,7 +91,7 @@ def parse_imports(out: str) -> list[Row]:
     rows: list[Row] = []
     for m in re.finditer(rf"^((?:registry|returns)\D*?)\s+(\d+)\s+{NUM}s\s+{NUM}\s+{NUM}s\s+{NUM}\s+{NUM}s", out, re.M):
         rows.append(("imports", f"{m[1]} ({int(m[2]):,} rows): upload + confirm (peak RSS {_f(m[6]):.0f} MB)",
-                     _t(_f(m[7])), "–", f"preview {_f(m[3]):.2f} s"))
+                     _t(_f(m[7])), "–", f"preview {_f(m[3]):.2f} s", ""))
     return rows
 
 
@@ -86,11 +100,15 @@ def parse_load(out: str) -> list[Row]:
     head = re.search(r"(\d+) clients .* for (\d+) s", out)
     what = f"{head[1]} clients, {head[2]} s" if head else "load"
     for m in re.finditer(rf"^(bulk API|dashboards|all)\s+(\d+)\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}\s+(\d+)$", out, re.M):
-        rows.append(("load", f"{what}: {m[1]} req/s (errors)", f"{_f(m[3]):.1f} ({m[7]})", "–",
-                     f"p50/p95/p99 {_f(m[4]):.0f}/{_f(m[5]):.0f}/{_f(m[6]):.0f} ms"))
+        rate, p95, errors = _f(m[3]), _f(m[5]), int(m[7])
+        target = {"all": goal("≥ 150 req/s, 0 errors", rate >= 150 and errors == 0),
+                  "dashboards": goal("p95 ≤ 300 ms", p95 <= 300),
+                  "bulk API": goal("p95 ≤ 1 s", p95 <= 1000)}[m[1]]
+        rows.append(("load", f"{what}: {m[1]} req/s (errors)", f"{rate:.1f} ({errors})", "–",
+                     f"p50/p95/p99 {_f(m[4]):.0f}/{p95:.0f}/{_f(m[6]):.0f} ms", target))
     cell = re.search(r"one cell, (\d+) writers with the same version: (\d+) × 200, (\d+) × 409.*→ (\w+)", out)
     if cell:
-        rows.append(("load", f"one cell, {cell[1]} writers", f"{cell[2]} × 200, {cell[3]} × 409", "–", cell[4]))
+        rows.append(("load", f"one cell, {cell[1]} writers", f"{cell[2]} × 200, {cell[3]} × 409", "–", cell[4], ""))
     return rows
 
 
@@ -155,13 +173,19 @@ def main(argv: list[str] | None = None) -> int:
         if result.returncode != 0 or not parsed:
             failed.append(name)
         rows.extend(parsed)
-    widths = [max(len(r[i]) for r in [("benchmark", "measure", "city", "province", "ratio"), *rows]) for i in range(5)]
+    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(6)]
     print()
-    for i, row in enumerate([("benchmark", "measure", "city", "province", "ratio"), *rows]):
-        print("  ".join(cell.ljust(widths[k]) if k < 2 else cell.rjust(widths[k]) for k, cell in enumerate(row)))
+    for i, row in enumerate([HEADER, *rows]):
+        print("  ".join(cell.ljust(widths[k]) if k in (0, 1, 5) else cell.rjust(widths[k])
+                        for k, cell in enumerate(row)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
-    print(f"\nfull outputs: {logs}/<benchmark>.txt; load average now {os.getloadavg()[0]:.1f}")
+    missed = [f"{r[0]} {r[1]}" for r in rows if r[5].endswith("NOT met")]
+    load = os.getloadavg()
+    print(f"\nfull outputs: {logs}/<benchmark>.txt; nproc {os.cpu_count()}, load average now "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"goals met: {sum(r[5].endswith(': met') for r in rows)}, not met: {len(missed)}"
+          + (f" ({'; '.join(missed)})" if missed else ""))
     if failed:
         print(f"FAILED: {', '.join(failed)} (see their outputs)")
         return 1

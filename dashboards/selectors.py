@@ -23,6 +23,8 @@ from targets.models import Indicator, Quota, Snapshot, Target
 from targets.selectors import ranked
 from tasks.models import Plan, Responsibility, Task
 
+from .caching import per_generation
+
 SUBMITTED_STATES = (ReviewState.SUBMITTED, ReviewState.RESUBMITTED, ReviewState.APPROVED)
 
 
@@ -138,10 +140,10 @@ class Overview:
     as_of: datetime.datetime | None
 
 
-def city_overview(*, user, plan: Plan, today: datetime.date, as_of: Quarter | None = None) -> Overview:
-    """One card per main target with the city's latest snapshot up to ``as_of`` (the quarter the
-    page opens on) and its quarterly series; the plan's timeline; the next deadline and what is
-    overdue for the last period that fell due."""
+def _target_cards(user, plan: Plan, as_of: Quarter | None) -> list[TargetCard]:
+    """One card per main target: the city's latest snapshot up to ``as_of`` (the quarter the page
+    opens on) and its quarterly series (cached per roll-up generation: snapshots change only when a
+    roll-up runs)."""
     targets = _main_targets(user, plan)
     city_snaps = list(Snapshot.objects.for_user(user).filter(quarters_q(None, as_of), plan=plan,
                                                              region__level=Region.Level.CITY,
@@ -157,6 +159,15 @@ def city_overview(*, user, plan: Plan, today: datetime.date, as_of: Quarter | No
         # the trend up to the last quarter anyone reported in (later quarters only carry flows forward)
         series = [s for s in snaps if latest and (s.year, s.quarter) <= (latest.year, latest.quarter)]
         cards.append(TargetCard(t, latest, series))
+    return cards
+
+
+def city_overview(*, user, plan: Plan, today: datetime.date, as_of: Quarter | None = None) -> Overview:
+    """One card per main target with the city's latest snapshot up to ``as_of`` (the quarter the
+    page opens on) and its quarterly series; the plan's timeline; the next deadline and what is
+    overdue for the last period that fell due."""
+    cards = per_generation("overview-cards", user=user, plan=plan, parts=(as_of.label if as_of else "",),
+                           compute=lambda: _target_cards(user, plan, as_of))
     next_period = ReportingPeriod.objects.filter(due_on__gte=today).order_by("due_on").first()
     overdue_period = ReportingPeriod.objects.filter(due_on__lt=today).order_by("-due_on").first()
     overdue_returns = overdue_reports = 0
@@ -207,9 +218,10 @@ class CountyPage:
     mean_rank: float | None
 
 
-def county_page(*, user, plan: Plan, county: Region, today: datetime.date, as_of: Quarter | None = None) -> CountyPage:
-    """A county's targets (its snapshot, quota and rank among counties at the latest quarter up to
-    ``as_of``), its returns by quarter and its towns' certification progress."""
+def _county_rows(user, plan: Plan, county: Region,
+                 as_of: Quarter | None) -> tuple[list[CountyTargetRow], float | None]:
+    """A county's targets: its snapshot, quota and rank among counties at the latest quarter up to
+    ``as_of``, and its mean rank (cached per roll-up generation)."""
     targets = _main_targets(user, plan)
     latest = _latest_quarters(user, plan, [t.indicator_id for t in targets], as_of)
     # the county's own snapshots as objects; its peers only as the two numbers ranking needs, so
@@ -235,6 +247,15 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date, as_of
         rows.append(CountyTargetRow(t, mine, quotas.get((t.pk, county.pk)), rank if mine else None, len(order)))
         if mine is not None and rank is not None:
             ranks.append(rank)
+    return rows, (round(sum(ranks) / len(ranks), 1) if ranks else None)
+
+
+def county_page(*, user, plan: Plan, county: Region, today: datetime.date, as_of: Quarter | None = None) -> CountyPage:
+    """A county's targets (its snapshot, quota and rank among counties at the latest quarter up to
+    ``as_of``), its returns by quarter and its towns' certification progress."""
+    rows, mean_rank = per_generation("county-rows", user=user, plan=plan,
+                                     parts=(county.pk, as_of.label if as_of else ""),
+                                     compute=lambda: _county_rows(user, plan, county, as_of))
     returns = list(CountyReturn.objects.for_user(user).filter(region=county).select_related("period")
                    .order_by("-period__year", "-period__quarter"))
     tiers = list(Tier.objects.for_user(user).order_by("rank"))
@@ -262,7 +283,6 @@ def county_page(*, user, plan: Plan, county: Region, today: datetime.date, as_of
         towns[town_id].certified[rank] = len(communities)
     for row in towns.values():
         row.counts = [row.certified.get(t.rank, 0) for t in tiers]
-    mean_rank = round(sum(ranks) / len(ranks), 1) if ranks else None
     return CountyPage(county, rows, returns, tiers, list(towns.values()), mean_rank)
 
 
@@ -366,7 +386,13 @@ class CertificationPage:
 
 def certification_page(*, user, plan: Plan, as_of: Quarter | None = None) -> CertificationPage:
     """The four tiers against their targets (4 / 20 / 45 / 1,500), city-wide and per county, from
-    the tier snapshots (the roll-up counts them from certification records), up to ``as_of``."""
+    the tier snapshots (the roll-up counts them from certification records), up to ``as_of``; cached
+    per roll-up generation."""
+    return per_generation("certification", user=user, plan=plan, parts=(as_of.label if as_of else "",),
+                          compute=lambda: _certification_page(user, plan, as_of))
+
+
+def _certification_page(user, plan: Plan, as_of: Quarter | None) -> CertificationPage:
     tiers = list(Tier.objects.for_user(user).order_by("-rank"))
     codes = [t.indicator_code for t in tiers]
     targets: dict[str, Target] = {}
@@ -414,7 +440,12 @@ class CountyRanking:
 def county_rankings(*, user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
     """Counties by quota completion in one quarter: for each main target with a county split
     (an amount to reach, so a percentage of the quota means something), the county's percent
-    achieved; ranked by the mean of those percentages."""
+    achieved; ranked by the mean of those percentages. Cached per roll-up generation."""
+    return per_generation("rankings", user=user, plan=plan, parts=(quarter.label,),
+                          compute=lambda: _county_rankings(user, plan, quarter))
+
+
+def _county_rankings(user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
     targets = [t for t in _main_targets(user, plan) if t.direction == Target.Direction.AT_LEAST
                and t.indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED)]
     snaps = county_snapshots(user=user, plan=plan, indicator_ids=[t.indicator_id for t in targets], quarter=quarter)

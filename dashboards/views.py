@@ -27,6 +27,7 @@ from tasks.models import Plan
 from tasks.selectors import plan_as_of, plan_chosen_for_user
 
 from . import selectors
+from .caching import per_generation
 
 STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 
@@ -126,8 +127,9 @@ def target_page(request, code: str):
     plan = _plan(request)
     target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
-    detail = target_detail(target=target, user=request.user,
-                           quarter=_quarter(request) or plan_as_of(plan, timezone.localdate()))
+    quarter = _quarter(request) or plan_as_of(plan, timezone.localdate())
+    detail = per_generation("target", user=request.user, plan=plan, parts=(target.code, quarter.label),
+                            compute=lambda: target_detail(target=target, user=request.user, quarter=quarter))
     quotas = {quota.region_id: quota.value for quota in detail.quota_set.quotas.all()} if detail.quota_set else {}
     quarter_label = detail.quarter.label if detail.quarter else ""
     counties = detail.counties

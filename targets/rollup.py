@@ -27,15 +27,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from divisions.models import Region
 from kernel.quarters import Quarter
 from tasks.models import Plan
 
 from .derived import DERIVED_SOURCES
+from .generation import generation_bump
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Snapshot, Target, YearlyAllocation
 from .pace import RULES, assess, elapsed_share, q4
 
@@ -132,6 +134,7 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
     finally:
         run.finished_at = timezone.now()
         run.save()
+        generation_bump()  # pages cached under the last generation compute again (even after a failure: it may have written)
     return run
 
 
@@ -382,6 +385,49 @@ def _write(indicator: Indicator, computed: dict, regions: list[int], run: Rollup
     """Create new snapshots, update changed ones, leave the rest alone (twice = once). Snapshots of
     these regions that the computation no longer yields (a plan that dropped its target on the
     indicator, a quarter outside a plan's window) are removed."""
+    if connection.vendor == "postgresql":
+        return _write_upsert(indicator, computed, regions, run)
+    return _write_compare(indicator, computed, regions, run)
+
+
+_COLUMNS = ["plan_id", "indicator_id", "region_id", "year", "quarter", *SNAPSHOT_FIELDS, "computed_at", "run_id"]
+_CHANGES = ", ".join(f"{c} = EXCLUDED.{c}" for c in SNAPSHOT_FIELDS + ["computed_at", "run_id"])
+_MINE = ", ".join(f"s.{c}" for c in SNAPSHOT_FIELDS)
+_THEIRS = ", ".join(f"EXCLUDED.{c}" for c in SNAPSHOT_FIELDS)
+UPSERT = (
+    f"INSERT INTO targets_snapshot AS s ({', '.join(_COLUMNS)}) VALUES %s "
+    "ON CONFLICT (plan_id, indicator_id, region_id, year, quarter) "
+    f"DO UPDATE SET {_CHANGES} WHERE ({_MINE}) IS DISTINCT FROM ({_THEIRS}) "
+    "RETURNING (s.xmax = 0)"  # xmax 0: a row this statement inserted; otherwise one it updated
+)
+# Snapshots of the covered regions that this computation no longer yields.
+DELETE_STALE = (
+    "DELETE FROM targets_snapshot s WHERE s.indicator_id = %s AND s.region_id = ANY(%s) "
+    "AND NOT EXISTS (SELECT 1 FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[]) AS k(p, r, y, q) "
+    "WHERE k.p = s.plan_id AND k.r = s.region_id AND k.y = s.year AND k.q = s.quarter)"
+)
+
+
+def _write_upsert(indicator: Indicator, computed: dict, regions: list[int], run: RollupRun) -> tuple[int, int, int]:
+    """PostgreSQL: one INSERT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM per indicator.
+    An unchanged snapshot is neither written nor returned, so a warm run writes nothing; the
+    comparison happens inside the database, with no round trip of the existing rows."""
+    now = timezone.now()
+    rows = [(plan_id, indicator.pk, region_id, year, quarter, *(values[f] for f in SNAPSHOT_FIELDS), now, run.pk)
+            for (plan_id, region_id, year, quarter), values in computed.items()]
+    created = updated = 0
+    with connection.cursor() as cursor:
+        if rows:
+            written = execute_values(cursor.cursor, UPSERT, rows, page_size=5000, fetch=True)
+            created = sum(1 for (inserted,) in written if inserted)
+            updated = len(written) - created
+        keys = list(zip(*computed, strict=True)) or [(), (), (), ()]
+        cursor.execute(DELETE_STALE, [indicator.pk, regions, *(list(k) for k in keys)])
+    return created, updated, len(rows) - created - updated
+
+
+def _write_compare(indicator: Indicator, computed: dict, regions: list[int], run: RollupRun) -> tuple[int, int, int]:
+    """SQLite (the embedded default): compare in Python, then delete and insert what changed."""
     # Compared as plain tuples: building 40,000 model instances only to find them unchanged would
     # cost more than the whole computation.
     existing = {(row[0], row[1], row[2], row[3]): row[4:] for row in Snapshot.objects.filter(
