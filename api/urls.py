@@ -17,6 +17,8 @@ v1 = [
     path("task-reports/", views.TaskReportList.as_view(), name="task-report-list"),
     path("certifications/", views.CertificationList.as_view(), name="certification-list"),
     path("returns/", views.CountyReturnList.as_view(), name="return-list"),
+    path("values/", views.ValueList.as_view(), name="value-list"),
+    path("returns/values/", views.ReturnValuesBackfill.as_view(), name="return-values-backfill"),
     path("returns/<str:period>/values/", views.ReturnValues.as_view(), name="return-values"),
     path("returns/<str:period>/submit/", views.ReturnSubmit.as_view(), name="return-submit"),
 ]

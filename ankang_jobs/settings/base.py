@@ -267,9 +267,9 @@ REST_FRAMEWORK = {
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.PlatformAutoSchema",
-    # a key repeated in one JSON object is refused, not silently the last one (api/parsers.py)
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    # JSON only, read strictly (a key repeated in one object is refused: api/parsers.py). The schema
+    # then advertises application/json alone, so a generated client cannot pick a multipart body.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -279,9 +279,12 @@ REST_FRAMEWORK = {
 }
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 figures
 SPECTACULAR_SETTINGS = {
-    "TITLE": "安康市高质量充分就业市创建工作平台 API",
-    "DESCRIPTION": "REST API v1 for the ten counties' systems and the city's own tools. See docs/api.md "
-                   "for keys, idempotency and the versioning policy.",
+    # ASCII: client generators derive the package's name from the title (ankang-jobs-client)
+    "TITLE": "Ankang Jobs Client",
+    "DESCRIPTION": "安康市高质量充分就业市创建工作平台 API. REST API v1 for the ten counties' systems, the "
+                   "departments' systems and the city's own tools. See docs/api.md for keys, idempotency, "
+                   "incremental sync, callbacks and the versioning policy. Every error answers "
+                   "{\"detail\": str, \"errors\": {...}} (the Error component).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs need a session or an API key, like the API (API_DOCS_PUBLIC=1 opens them).
@@ -296,6 +299,11 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "tasks.models.Department.Kind",
         "IndicatorKindEnum": "targets.models.Indicator.Kind",
         "TaskKindEnum": "tasks.models.Task.Kind",
+        # named here, not by drf-spectacular's collision rules, so generated clients keep their names
+        "ReviewStateEnum": "reports.models.ReviewState",
+        "SelfStatusEnum": "reports.models.SelfStatus",
+        "SnapshotStatusEnum": "targets.models.Snapshot.Status",
+        "ValueStatusEnum": "targets.models.IndicatorValue.Status",
     },
 }
 
