@@ -94,8 +94,8 @@ OPERATIONS = {
     ("GET", "/api/v1/indicators/"): "read", ("GET", "/api/v1/targets/"): "read",
     ("GET", "/api/v1/periods/"): "read", ("GET", "/api/v1/snapshots/"): "read",
     ("GET", "/api/v1/task-reports/"): "read", ("GET", "/api/v1/certifications/"): "read",
-    ("GET", "/api/v1/returns/"): "read",
-    ("POST", PUSH): "write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
+    ("GET", "/api/v1/returns/"): "read", ("GET", "/api/v1/values/"): "read",
+    ("POST", PUSH): "write", ("POST", "/api/v1/returns/values/"): "write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
 }
 
 
@@ -120,7 +120,9 @@ def test_authorization_matrix(keys, client_for, persona, operation):
                            "key_expired": "expired"}[persona]])
     else:
         client = client_for(persona)
-    body = json.dumps({"values": [jobs(1)], "dry_run": True} if path == PUSH else {"version": 0})
+    body = json.dumps({"values": [jobs(1)], "dry_run": True} if path == PUSH else
+                      {"values": [{**jobs(1), "period": "2024Q3"}], "dry_run": True} if path.endswith("/values/")
+                      else {"version": 0})
     response = client.get(path) if method == "GET" else client.post(path, body, content_type="application/json")
     readers = {"key_a", "key_b", "key_ro", "lead_officer", "leader", "county_a"}
     writers = {"key_a", "key_b", "county_a"}
