@@ -71,3 +71,67 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class Webhook(models.Model):
+    """A client's callback: the platform posts signed events to ``url`` (api/webhooks.py). The
+    secret signs them, so it is kept in clear (it grants nothing: it only proves the sender); it is
+    shown to the administrator once, when the callback is registered."""
+
+    client = models.OneToOneField(ApiClient, verbose_name=_("API client"), on_delete=models.CASCADE,
+                                  related_name="webhook")
+    url = models.URLField(_("callback URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    consecutive_failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True,
+                                       help_text=_("Set after repeated failed deliveries; the office is told."))
+
+    history = HistoricalRecords(excluded_fields=["secret", "consecutive_failures"])
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["client__region__code", "client__name"]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.url}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None and self.client.is_usable
+
+
+class WebhookDelivery(models.Model):
+    """One event for one callback, and what became of sending it: the delivery log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, not retried")
+
+    webhook = models.ForeignKey(Webhook, verbose_name=_("callback"), on_delete=models.CASCADE,
+                                related_name="deliveries")
+    event_id = models.UUIDField(_("event id"), unique=True)
+    event = models.CharField(_("event"), max_length=40)
+    key = models.CharField(_("key"), max_length=200, help_text=_("One delivery per event and callback."))
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("callback delivery")
+        verbose_name_plural = _("callback deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["webhook", "key"], name="webhook_delivery_unique_key")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id} ({self.state})"

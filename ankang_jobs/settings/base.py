@@ -248,6 +248,9 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     # Sent jobs are kept OUTBOX_KEEP_DAYS for inspection, then deleted (pending ones never).
     "outbox-prune": {"task": "outbox.prune", "schedule": crontab(hour=3, minute=15)},
+    # Callbacks: failed deliveries retried once their backoff has passed; period events each morning.
+    "api-webhooks-retry": {"task": "api.webhooks_retry", "schedule": 60.0},
+    "api-period-events": {"task": "api.period_events", "schedule": crontab(hour=8, minute=5)},
 }
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
@@ -277,6 +280,15 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
 }
+# Callbacks (api/webhooks.py): HTTPS only in production; a receiver answers within the timeout or
+# the attempt fails; failed attempts are retried after base × 2^(n−1) seconds, up to MAX_ATTEMPTS per
+# event; after DISABLE_AFTER failures in a row the callback is disabled and the office told.
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+WEBHOOK_CLOSING_DAYS = env.int("WEBHOOK_CLOSING_DAYS", default=3)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 figures
 SPECTACULAR_SETTINGS = {
     # ASCII: client generators derive the package's name from the title (ankang-jobs-client)
