@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_site import ReadOnlyAdmin, RoleScopedAdmin
 from kernel.exports import FORMATS, export_response
@@ -65,7 +66,7 @@ class ApiClientAdmin(RoleScopedAdmin):
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(label=_("callback URL"), max_length=500, assume_scheme="https")
+    url = forms.URLField(label=gettext_lazy("callback URL"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = Webhook
