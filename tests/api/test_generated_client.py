@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -60,11 +61,11 @@ def generate_client(schema_url: str, key: str, where: Path):
 @pytest.fixture
 def generated(tmp_path):
     yield lambda url, key: generate_client(url, key, tmp_path)
-    for name in [m for m in sys.modules if m == "ankang_jobs_client" or m.startswith("ankang_jobs_client.")]:
+    for name in [m for m in sys.modules if m.startswith(("ankang_jobs_client", "examples.client_kit"))]:
         del sys.modules[name]
 
 
-def test_a_generated_client_pushes_reads_back_and_submits_a_quarter(key, live_server, generated):
+def test_a_generated_client_pushes_reads_back_and_submits_a_quarter(key, live_server, generated, tmp_path):
     from targets.models import IndicatorValue
 
     package = generated(f"{live_server.url}/api/schema/?format=json", key)
@@ -104,3 +105,36 @@ def test_a_generated_client_pushes_reads_back_and_submits_a_quarter(key, live_se
 
         listed = returns_list.sync(client=client)
         assert [(r.period, str(r.state)) for r in listed.results] == [("2024Q3", "submitted")]
+
+        kit_backfills_and_syncs(package, client, tmp_path)
+
+
+def kit_backfills_and_syncs(package, client, tmp_path):
+    """examples/client_kit.py on the generated client: back-fill, then sync since the last run."""
+    import io
+
+    from examples import client_kit
+    from reports.models import ReportingPeriod
+    from reports.services import period_exception_open
+    from targets.models import IndicatorValue
+
+    state, out = tmp_path / "state.json", io.StringIO()
+    first = client_kit.sync(client, state_path=str(state), overlap_seconds=0, out=out)
+    kinds = [json.loads(line)["kind"] for line in out.getvalue().splitlines()]
+    assert first == len(kinds) and kinds.count("returns") == 1 and kinds.count("values") > 3
+
+    from accounts.models import User
+
+    period_exception_open(period=ReportingPeriod.objects.get(year=2024, quarter=2), open_until=dt.date(2024, 11, 30),
+                          reason="补报", user=User.objects.get(username="gen_admin"),
+                          region=IndicatorValue.objects.first().region)
+    old = tmp_path / "old.csv"
+    old.write_text("period,indicator,component,value\n2024Q2,urban_new_jobs,value,77\n", encoding="utf-8")
+    assert client_kit.backfill(client, csv_path=str(old), region=HANBIN, out=io.StringIO())
+    out = io.StringIO()
+    client_kit.sync(client, state_path=str(state), overlap_seconds=0, out=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert ("values", "2024Q2", "77.0000") in {(r["kind"], r["row"].get("period"), r["row"].get("value"))
+                                               for r in rows}
+    assert {"2024Q3"} >= {r["row"]["period"] for r in rows if r["kind"] == "values" and r["row"]["period"] != "2024Q2"}
+    assert len(rows) < first + 2  # only what changed (and the rows at the last moment seen)
