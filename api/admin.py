@@ -19,10 +19,10 @@ from .webhooks import webhook_enable, webhook_register, webhook_url_check
 class ApiClientAdmin(RoleScopedAdmin):
     """The city administrator issues one client per county system; the key is shown once."""
 
-    list_display = ["name", "region", "access", "key_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = ["name", "region", "department", "access", "key_prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
     list_filter = ["access", "region"]
     search_fields = ["name", "key_prefix"]
-    fields = ["name", "region", "access", "expires_at", "key_prefix", "user", "created_by", "revoked_at",
+    fields = ["name", "region", "department", "access", "expires_at", "key_prefix", "user", "created_by", "revoked_at",
               "last_used_at"]
     readonly_fields = ["key_prefix", "user", "created_by", "revoked_at", "last_used_at"]
     autocomplete_fields = ["region"]
@@ -43,7 +43,7 @@ class ApiClientAdmin(RoleScopedAdmin):
         return export_response(api_clients_table(changelist.get_queryset(request)), fmt, _("API clients"))
 
     def get_queryset(self, request):
-        return ApiClient.objects.select_related("region") if self.has_view_permission(request) else ApiClient.objects.none()
+        return ApiClient.objects.select_related("region", "department") if self.has_view_permission(request) else ApiClient.objects.none()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # revoke instead: the record stays
@@ -51,8 +51,8 @@ class ApiClientAdmin(RoleScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        client, key = api_client_create(name=obj.name, region=obj.region, access=obj.access,
-                                        expires_at=obj.expires_at, created_by=request.user)
+        client, key = api_client_create(name=obj.name, region=obj.region, department=obj.department,
+                                        access=obj.access, expires_at=obj.expires_at, created_by=request.user)
         obj.pk = client.pk
         obj.__dict__.update({k: v for k, v in client.__dict__.items() if not k.startswith("_")})
         self.message_user(request, _("The key, shown this once (it is stored only as a hash): %(key)s") % {"key": key},

@@ -10,16 +10,19 @@ from simple_history.models import HistoricalRecords
 
 
 class ApiClient(models.Model):
-    """A county's own system. Its key is shown once and stored only as a keyed hash; the county
-    comes from the client, never from a payload."""
+    """A county's own system, or a department's. Its key is shown once and stored only as a keyed
+    hash; the county (or department) comes from the client, never from a payload."""
 
     class Access(models.TextChoices):
         READ = "read", _("Read only")
         READ_WRITE = "read_write", _("Read and write")
 
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
-                               related_name="api_clients", limit_choices_to={"level": "county"})
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="api_clients", limit_choices_to={"level": "county"})
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="api_clients",
+                                   help_text=_("A department's system writes its task reports and parts."))
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
     key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64)
@@ -40,7 +43,7 @@ class ApiClient(models.Model):
         ordering = ["region__code", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.region}）"
+        return f"{self.name}（{self.region or self.department}）"
 
     @property
     def is_usable(self) -> bool:

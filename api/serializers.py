@@ -17,7 +17,7 @@ from rest_framework.fields import empty
 from communities.models import Certification
 from divisions.models import Region
 from kernel.numbers import figure, whole_number
-from reports.models import CountyReturn, ReportingPeriod, TaskReport
+from reports.models import CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
 from targets.models import Indicator, IndicatorComponent, IndicatorValue, Snapshot, Target
 from tasks.models import Department, Plan, Task
 
@@ -352,3 +352,38 @@ def _bulk_values_slow(data) -> dict:
     payload = BulkValuesSerializer(data=data)
     payload.is_valid(raise_exception=True)
     return payload.validated_data
+
+
+# ---- department systems: task reports and parts
+
+class ReportContentInSerializer(serializers.Serializer):
+    """What a department writes about a task for a quarter; a field left out keeps its text."""
+
+    version = PlainIntegerField(required=False, min_value=0, label=_lazy("version"),
+                                help_text="The report's (or part's) version you last read; a stale one is a 409.")
+    measures = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    progress = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    problems = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    self_status = serializers.ChoiceField(SelfStatus.choices, required=False, allow_blank=True)
+
+
+class TaskReportSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = TaskReport
+        fields = ["task", "period", "state", "version", "measures", "progress", "problems", "next_steps",
+                  "self_status", "submitted_at", "first_submitted_at", "reviewed_at", "review_comment"]
+
+
+class TaskReportPartSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = TaskReportPart
+        fields = ["task", "period", "department", "state", "version", "measures", "progress", "problems",
+                  "next_steps", "self_status", "submitted_at", "first_submitted_at"]

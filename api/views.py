@@ -23,13 +23,19 @@ from rest_framework.views import APIView
 from communities.models import Certification
 from divisions.models import Region
 from kernel.quarters import Quarter
-from reports.models import CountyReturn, ReportingPeriod, TaskReport
+from reports.models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
 from reports.services import (
     county_return_open,
     county_return_save,
     county_return_submit,
     period_closed_message,
     period_is_open_for,
+    task_part_open,
+    task_part_save,
+    task_part_submit,
+    task_report_open,
+    task_report_save,
+    task_report_submit,
 )
 from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 from targets.selectors import outside_window_message
@@ -37,7 +43,7 @@ from tasks.models import Department, Plan, Responsibility, Task
 
 from . import serializers
 from .models import ApiClient, IdempotencyRecord
-from .permissions import ReadsPlan, WritesReturns
+from .permissions import ReadsPlan, WritesReturns, WritesTaskReports
 from .schema import ErrorSerializer
 from .services import return_values_check
 from .sync import SINCE_PARAMS, ConditionalRead, SyncedList, SyncPages
@@ -471,3 +477,98 @@ class ReturnValuesBackfill(APIView):
                 row.update(return_state=county_return.state, return_version=county_return.version)
         body["written"] = True
         return Response(body)
+
+
+# ---------------------------------------------------------------- department systems
+
+
+def _task(request, number: int) -> Task:
+    """Task ``number`` of the plan asked for (``?plan=``), else of the plan in force."""
+    plan = _plan_asked(request)
+    return get_object_or_404(Task.objects.for_user(request.user), plan=plan, number=number)
+
+
+def _content(request) -> tuple[dict, int | None]:
+    payload = serializers.ReportContentInSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    data = dict(payload.validated_data)
+    return data, data.pop("version", None)
+
+
+PLAN_QUERY = _param("plan", PLAN_PARAM)
+
+
+class TaskReportWrite(APIView):
+    """The lead department's report on a task for a period: created on first use, then saved as
+    a draft (the same rules as the page: the lead department only, an open period, an editable
+    state, the version you read)."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.ReportContentInSerializer, responses={200: serializers.TaskReportSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_reports_save")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        fields, version = _content(request)
+        report = TaskReport.objects.filter(task=task_obj, period=period_obj).first()
+        if report is None:
+            report = task_report_open(task=task_obj, period=period_obj, user=request.user)
+        report = task_report_save(report=report, fields=fields, version=report.version if version is None else version,
+                                  user=request.user)
+        return Response(serializers.TaskReportSerializer(report).data)
+
+
+class TaskReportSubmit(APIView):
+    """Send the compiled report to the office of the leading group."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.SubmitSerializer, responses={200: serializers.TaskReportSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_reports_submit")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        payload = serializers.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = get_object_or_404(TaskReport.objects.for_user(request.user), task=task_obj, period=period_obj)
+        report = task_report_submit(report=report, version=payload.validated_data["version"], user=request.user)
+        return Response(serializers.TaskReportSerializer(report).data)
+
+
+class TaskPartWrite(APIView):
+    """The caller's department's part of a task's report (a co-responsible department), saved as a draft."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.ReportContentInSerializer,
+                   responses={200: serializers.TaskReportPartSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_report_parts_save")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        fields, version = _content(request)
+        department = request.user.department
+        part = TaskReportPart.objects.filter(task=task_obj, period=period_obj, department=department).first()
+        if part is None:
+            part = task_part_open(task=task_obj, department=department, period=period_obj, user=request.user)
+        part = task_part_save(part=part, fields=fields, version=part.version if version is None else version,
+                              user=request.user)
+        return Response(serializers.TaskReportPartSerializer(part).data)
+
+
+class TaskPartSubmit(APIView):
+    """Send the caller's department's part to the lead department."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.SubmitSerializer, responses={200: serializers.TaskReportPartSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_report_parts_submit")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        payload = serializers.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        part = get_object_or_404(TaskReportPart.objects.editable_by(request.user), task=task_obj, period=period_obj)
+        part = task_part_submit(part=part, version=payload.validated_data["version"], user=request.user)
+        return Response(serializers.TaskReportPartSerializer(part).data)

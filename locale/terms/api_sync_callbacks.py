@@ -42,4 +42,6 @@ ZH = {
     "disabled at": "停用时间",
     "attempts": "尝试次数",
     "payload": "内容",
+    "An API client belongs to one county or one department.": "接口客户端属于一个县区或一个部门。",
+    "A department's system writes its task reports and parts.": "部门系统填报本部门的任务进展报告和分报告。",
 }

@@ -95,7 +95,10 @@ OPERATIONS = {
     ("GET", "/api/v1/periods/"): "read", ("GET", "/api/v1/snapshots/"): "read",
     ("GET", "/api/v1/task-reports/"): "read", ("GET", "/api/v1/certifications/"): "read",
     ("GET", "/api/v1/returns/"): "read", ("GET", "/api/v1/values/"): "read",
-    ("POST", PUSH): "write", ("POST", "/api/v1/returns/values/"): "write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
+    ("POST", PUSH): "write", ("POST", "/api/v1/returns/values/"): "write",
+    ("POST", "/api/v1/task-reports/2024Q3/6/"): "dept_write", ("POST", "/api/v1/task-reports/2024Q3/6/submit/"): "dept_write",
+    ("POST", "/api/v1/task-report-parts/2024Q3/6/"): "dept_write",
+    ("POST", "/api/v1/task-report-parts/2024Q3/6/submit/"): "dept_write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
 }
 
 
@@ -128,6 +131,8 @@ def test_authorization_matrix(keys, client_for, persona, operation):
     writers = {"key_a", "key_b", "county_a"}
     if persona in ("anonymous", "key_revoked", "key_expired"):
         expected = {401, 403}  # session auth answers 403 to the anonymous, keys 401
+    elif OPERATIONS[operation] == "dept_write":  # department officers only (tests/api/test_department_clients.py)
+        expected = {200, 400, 404, 409} if persona == "lead_officer" else {403}
     elif OPERATIONS[operation] == "read":
         expected = {200} if persona in readers else {403}
     else:

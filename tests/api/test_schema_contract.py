@@ -24,6 +24,10 @@ OPERATION_IDS = {
     ("get", "/api/v1/snapshots/"): "snapshots_list",
     ("get", "/api/v1/targets/"): "targets_list",
     ("get", "/api/v1/task-reports/"): "task_reports_list",
+    ("post", "/api/v1/task-reports/{period}/{task}/"): "task_reports_save",
+    ("post", "/api/v1/task-reports/{period}/{task}/submit/"): "task_reports_submit",
+    ("post", "/api/v1/task-report-parts/{period}/{task}/"): "task_report_parts_save",
+    ("post", "/api/v1/task-report-parts/{period}/{task}/submit/"): "task_report_parts_submit",
     ("get", "/api/v1/tasks/"): "tasks_list",
     ("get", "/api/v1/values/"): "values_list",
 }
@@ -33,7 +37,7 @@ COMPONENTS = {"BulkValues", "BackfillValues", "BackfillValueIn", "ValueIn", "Imp
               "Department", "Region", "RegionDetail", "Indicator", "Component", "Target", "Period",
               "PaginatedValueList", "PaginatedCountyReturnList", "PaginatedSnapshotList",
               "PaginatedTaskReportStateList", "PaginatedCertificationList", "ReviewStateEnum", "ValueStatusEnum",
-              "SnapshotStatusEnum", "SelfStatusEnum"}
+              "SnapshotStatusEnum", "SelfStatusEnum", "ReportContentIn", "TaskReport", "TaskReportPart"}
 
 
 @pytest.fixture(scope="module")
