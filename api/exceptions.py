@@ -3,13 +3,18 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
+from rest_framework.views import set_rollback
 
 from kernel.refusals import Locked
 from kernel.versioning import Conflict
 
 
 def exception_handler(exc, context):
-    """One error shape, {"detail": ..., "errors": {...}}; the services' errors mapped to HTTP."""
+    """One error shape, {"detail": ..., "errors": {...}}; the services' errors mapped to HTTP. A
+    refusal answered here rolls the request's transaction back, as DRF's own handler does: a
+    request applies whole or not at all (ATOMIC_REQUESTS)."""
+    if isinstance(exc, (Conflict, Locked, ValidationError)):
+        set_rollback()
     if isinstance(exc, (Conflict, Locked)):
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ValidationError):

@@ -10,16 +10,19 @@ from simple_history.models import HistoricalRecords
 
 
 class ApiClient(models.Model):
-    """A county's own system. Its key is shown once and stored only as a keyed hash; the county
-    comes from the client, never from a payload."""
+    """A county's own system, or a department's. Its key is shown once and stored only as a keyed
+    hash; the county (or department) comes from the client, never from a payload."""
 
     class Access(models.TextChoices):
         READ = "read", _("Read only")
         READ_WRITE = "read_write", _("Read and write")
 
     name = models.CharField(_("name"), max_length=100)
-    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
-                               related_name="api_clients", limit_choices_to={"level": "county"})
+    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="api_clients", limit_choices_to={"level": "county"})
+    department = models.ForeignKey("tasks.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="api_clients",
+                                   help_text=_("A department's system writes its task reports and parts."))
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
     key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64)
@@ -40,7 +43,7 @@ class ApiClient(models.Model):
         ordering = ["region__code", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.region}）"
+        return f"{self.name}（{self.region or self.department}）"
 
     @property
     def is_usable(self) -> bool:
@@ -71,3 +74,67 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class Webhook(models.Model):
+    """A client's callback: the platform posts signed events to ``url`` (api/webhooks.py). The
+    secret signs them, so it is kept in clear (it grants nothing: it only proves the sender); it is
+    shown to the administrator once, when the callback is registered."""
+
+    client = models.OneToOneField(ApiClient, verbose_name=_("API client"), on_delete=models.CASCADE,
+                                  related_name="webhook")
+    url = models.URLField(_("callback URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    consecutive_failures = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True,
+                                       help_text=_("Set after repeated failed deliveries; the office is told."))
+
+    history = HistoricalRecords(excluded_fields=["secret", "consecutive_failures"])
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["client__region__code", "client__name"]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.url}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None and self.client.is_usable
+
+
+class WebhookDelivery(models.Model):
+    """One event for one callback, and what became of sending it: the delivery log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, not retried")
+
+    webhook = models.ForeignKey(Webhook, verbose_name=_("callback"), on_delete=models.CASCADE,
+                                related_name="deliveries")
+    event_id = models.UUIDField(_("event id"), unique=True)
+    event = models.CharField(_("event"), max_length=40)
+    key = models.CharField(_("key"), max_length=200, help_text=_("One delivery per event and callback."))
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("callback delivery")
+        verbose_name_plural = _("callback deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["webhook", "key"], name="webhook_delivery_unique_key")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id} ({self.state})"

@@ -1,6 +1,7 @@
 from rest_framework import permissions
 
 from accounts.scoping import can_read_plan, officer_county_id
+from reports.access import own_department_id
 
 from .models import ApiClient
 
@@ -19,6 +20,19 @@ class WritesReturns(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if officer_county_id(request.user) is None:
+            return False
+        if isinstance(request.auth, ApiClient):
+            return request.auth.can_write
+        return True
+
+
+class WritesTaskReports(permissions.BasePermission):
+    """A department officer in a browser session, or a department system whose key may write."""
+
+    message = "只有部门填报人员或可写的部门接口密钥才能填报任务进展。"
+
+    def has_permission(self, request, view) -> bool:
+        if own_department_id(request.user) is None:
             return False
         if isinstance(request.auth, ApiClient):
             return request.auth.can_write

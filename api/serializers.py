@@ -10,15 +10,28 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from communities.models import Certification
 from divisions.models import Region
 from kernel.numbers import figure, whole_number
-from reports.models import CountyReturn, ReportingPeriod, TaskReport
-from targets.models import Indicator, IndicatorComponent, Snapshot, Target
+from reports.models import CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
+from targets.models import Indicator, IndicatorComponent, IndicatorValue, Snapshot, Target
 from tasks.models import Department, Plan, Task
+
+CHANGED_AT_HELP = "When the row last changed: pass the last one you received as updated_since next time."
+
+
+class ChangedAt(serializers.DateTimeField):
+    """``changed_at``: annotated by the list views (api.sync.SyncedList)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, help_text=CHANGED_AT_HELP, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, "changed_at", None)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -121,16 +134,38 @@ class SnapshotSerializer(serializers.ModelSerializer):
         fields = ["plan", "indicator", "region", "period", "period_value", "value", "numerator", "denominator", "target_value",
                   "percent_achieved", "percent_time_elapsed", "expected_to_date", "status", "status_reason",
                   "projected_end_value", "required_run_rate", "units_reported", "units_expected", "data_as_of",
-                  "as_of"]
+                  "as_of", "changed_at"]
+
+    changed_at = ChangedAt(allow_null=True)
 
 
 class TaskReportStateSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task.number", read_only=True)
     period = serializers.CharField(source="period.label", read_only=True)
+    changed_at = ChangedAt(allow_null=True)
 
     class Meta:
         model = TaskReport
-        fields = ["task", "period", "state", "self_status", "first_submitted_at", "reviewed_at"]
+        fields = ["task", "period", "state", "self_status", "first_submitted_at", "reviewed_at", "version",
+                  "changed_at"]
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    component = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    region = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    period = serializers.SerializerMethodField()
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True,
+                                     help_text="As a string, exactly: e.g. \"1234.0000\"")
+    changed_at = ChangedAt(allow_null=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "component", "region", "period", "value", "status", "version", "submitted_at",
+                  "approved_at", "changed_at"]
+
+    def get_period(self, value) -> str:
+        return f"{value.year}Q{value.quarter}"
 
 
 class CertificationSerializer(serializers.ModelSerializer):
@@ -142,7 +177,9 @@ class CertificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certification
         fields = ["certificate_number", "community", "community_name", "county", "tier", "certified_on",
-                  "valid_until", "withdrawn_on", "withdrawal_reason"]
+                  "valid_until", "withdrawn_on", "withdrawal_reason", "changed_at"]
+
+    changed_at = ChangedAt(allow_null=True)
 
 
 class CountyReturnSerializer(serializers.ModelSerializer):
@@ -152,7 +189,9 @@ class CountyReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = CountyReturn
         fields = ["region", "period", "state", "version", "first_submitted_at", "submitted_at", "reviewed_at",
-                  "review_comment"]
+                  "review_comment", "changed_at"]
+
+    changed_at = ChangedAt(allow_null=True)
 
 
 # ---- writes
@@ -160,6 +199,12 @@ class CountyReturnSerializer(serializers.ModelSerializer):
 MAX_VALUES = 20000
 
 
+FIGURE_SCHEMA = {"type": "string", "pattern": r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$", "example": "1234",
+                 "description": "A figure as a string of ASCII digits (up to 4 decimals), kept exact; a JSON number "
+                                "is accepted too."}
+
+
+@extend_schema_field(FIGURE_SCHEMA)
 class PlainDecimalField(serializers.DecimalField):
     """A figure as a JSON number or a string of ASCII digits, by the platform's one rule and in its
     words (kernel.numbers.figure), never DRF's default wording. Python would read full-width digits
@@ -198,8 +243,21 @@ class BulkValuesSerializer(serializers.Serializer):
                                 help_text="The return's version you last read; a stale one is a 409.")
 
 
+class BackfillValueInSerializer(ValueInSerializer):
+    period = serializers.RegexField(r"^[0-9]{4}Q[1-4]$", help_text="The value's quarter, e.g. 2024Q2")
+
+
+class BackfillValuesSerializer(serializers.Serializer):
+    values = BackfillValueInSerializer(many=True, allow_empty=False, max_length=MAX_VALUES)
+    dry_run = serializers.BooleanField(default=False)
+    versions = serializers.DictField(child=PlainIntegerField(min_value=0, label=_lazy("version")), required=False,
+                                     help_text="Per period (e.g. {\"2024Q2\": 3}): the version of that return you "
+                                               "last read; a stale one is a 409 and nothing is written.")
+
+
 class ResultSerializer(serializers.Serializer):
     index = serializers.IntegerField()
+    period = serializers.CharField(required=False, help_text="In a back-fill: the value's period.")
     indicator = serializers.CharField()
     component = serializers.CharField()
     outcome = serializers.ChoiceField(["created", "updated", "unchanged", "rejected"])
@@ -217,6 +275,21 @@ class ImportSummarySerializer(serializers.Serializer):
     results = ResultSerializer(many=True)
     return_state = serializers.CharField(allow_null=True)
     return_version = serializers.IntegerField(allow_null=True)
+
+
+class PeriodOutcomeSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    return_state = serializers.CharField(allow_null=True)
+    return_version = serializers.IntegerField(allow_null=True)
+
+
+class BackfillSummarySerializer(ImportSummarySerializer):
+    return_state = None
+    return_version = None
+    periods = PeriodOutcomeSerializer(many=True)
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -279,3 +352,38 @@ def _bulk_values_slow(data) -> dict:
     payload = BulkValuesSerializer(data=data)
     payload.is_valid(raise_exception=True)
     return payload.validated_data
+
+
+# ---- department systems: task reports and parts
+
+class ReportContentInSerializer(serializers.Serializer):
+    """What a department writes about a task for a quarter; a field left out keeps its text."""
+
+    version = PlainIntegerField(required=False, min_value=0, label=_lazy("version"),
+                                help_text="The report's (or part's) version you last read; a stale one is a 409.")
+    measures = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    progress = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    problems = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    self_status = serializers.ChoiceField(SelfStatus.choices, required=False, allow_blank=True)
+
+
+class TaskReportSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = TaskReport
+        fields = ["task", "period", "state", "version", "measures", "progress", "problems", "next_steps",
+                  "self_status", "submitted_at", "first_submitted_at", "reviewed_at", "review_comment"]
+
+
+class TaskReportPartSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = TaskReportPart
+        fields = ["task", "period", "department", "state", "version", "measures", "progress", "problems",
+                  "next_steps", "self_status", "submitted_at", "first_submitted_at"]

@@ -33,25 +33,32 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_client_create(*, name: str, region: Region, access: str, expires_at: datetime.datetime,
-                      created_by) -> tuple[ApiClient, str]:
-    """Create a county system's client. Returns the key in clear text: show it once, it is not kept."""
+def api_client_create(*, name: str, region: Region | None = None, access: str, expires_at: datetime.datetime,
+                      created_by, department=None) -> tuple[ApiClient, str]:
+    """Create a county system's client (``region``) or a department system's (``department``).
+    Returns the key in clear text: show it once, it is not kept."""
     if not is_city_admin(created_by):
         raise PermissionDenied
-    if region.level != Region.Level.COUNTY:
+    if (region is None) == (department is None):
+        raise ValidationError(_("An API client belongs to one county or one department."))
+    if region is not None and region.level != Region.Level.COUNTY:
         raise ValidationError(_("An API client belongs to one county."))
     if expires_at <= timezone.now():
         raise ValidationError(_("The expiry must be in the future."))
     prefix = secrets.token_hex(4)
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
-    user = User.objects.create_user(username=f"api-{prefix}", full_name=f"接口：{name}", region=region)
+    user = User.objects.create_user(username=f"api-{prefix}", full_name=f"接口：{name}", region=region,
+                                    department=department)
     user.set_unusable_password()
     user.save()
-    role_grant(user=user, role=Role.COUNTY_OFFICER, granted_by=created_by)
-    client = ApiClient.objects.create(name=name, region=region, access=access, key_prefix=prefix, key_hash=_hash(key),
-                                      user=user, created_by=created_by, expires_at=expires_at)
+    role_grant(user=user, role=Role.COUNTY_OFFICER if region is not None else Role.DEPT_OFFICER,
+               granted_by=created_by)
+    client = ApiClient.objects.create(name=name, region=region, department=department, access=access,
+                                      key_prefix=prefix, key_hash=_hash(key), user=user, created_by=created_by,
+                                      expires_at=expires_at)
     security_event_on_commit("api_client_created", user=created_by, client=name, client_id=client.pk,
-                             access=access, county=region.name)
+                             access=access, county=region.name if region else "",
+                             department=department.name if department else "")
     return client, key
 
 

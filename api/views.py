@@ -8,12 +8,14 @@ import json
 from collections import Counter
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, pagination, status
+from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,23 +23,39 @@ from rest_framework.views import APIView
 from communities.models import Certification
 from divisions.models import Region
 from kernel.quarters import Quarter
-from reports.models import CountyReturn, ReportingPeriod, TaskReport
-from reports.services import county_return_open, county_return_save, county_return_submit, period_entry_check
-from targets.models import Indicator, QuotaSet, Snapshot, Target
+from reports.models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
+from reports.services import (
+    county_return_open,
+    county_return_save,
+    county_return_submit,
+    period_closed_message,
+    period_entry_check,
+    period_is_open_for,
+    task_part_open,
+    task_part_save,
+    task_part_submit,
+    task_report_open,
+    task_report_save,
+    task_report_submit,
+)
+from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 from targets.selectors import outside_window_message
 from tasks.models import Department, Plan, Responsibility, Task
 
 from . import serializers
 from .models import ApiClient, IdempotencyRecord
-from .permissions import ReadsPlan, WritesReturns
+from .permissions import ReadsPlan, WritesReturns, WritesTaskReports
 from .schema import ErrorSerializer
 from .services import return_values_check
+from .sync import SINCE_PARAMS, ConditionalRead, SyncedList, SyncPages
+
+Pages = SyncPages
 
 
-class Pages(pagination.PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+def last_change(model):
+    """When a row last changed: its newest history record (every save, bulk or not, writes one)."""
+    history = model.history.model
+    return Subquery(history.objects.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1])
 
 
 class RefusesNul:
@@ -53,7 +71,7 @@ class RefusesNul:
             raise ParseError(_("The request contains a NUL character (code 0), which no field can hold."))
 
 
-class ReadView(RefusesNul, generics.ListAPIView):
+class ReadView(RefusesNul, ConditionalRead, generics.ListAPIView):
     permission_classes = [ReadsPlan]
     pagination_class = Pages
 
@@ -93,7 +111,7 @@ class PlanList(ReadView):
         return Plan.objects.for_user(self.request.user).order_by("period_start", "code")
 
 
-class PlanDetail(RefusesNul, generics.RetrieveAPIView):
+class PlanDetail(RefusesNul, ConditionalRead, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
     serializer_class = serializers.PlanSerializer
     lookup_field = "code"
@@ -136,7 +154,7 @@ class RegionList(ReadView):
         return qs.order_by("code")
 
 
-class RegionDetail(RefusesNul, generics.RetrieveAPIView):
+class RegionDetail(RefusesNul, ConditionalRead, generics.RetrieveAPIView):
     permission_classes = [ReadsPlan]
     serializer_class = serializers.RegionDetailSerializer
     lookup_field = "code"
@@ -176,12 +194,13 @@ class PeriodList(ReadView):
 @extend_schema(parameters=[_param("plan", PLAN_PARAM), _param("indicator", "indicator code"),
                            _param("region", "NBS code"),
                            _param("period", "e.g. 2024Q3; a quarter outside the plan's period answers 404 with the "
-                                            "reason (a plan has no figures outside its period)")])
-class SnapshotList(ReadView):
+                                            "reason (a plan has no figures outside its period)"), *SINCE_PARAMS])
+class SnapshotList(SyncedList, ReadView):
     """One plan's figures: the plan asked for, or the plan in force. A value counts toward every
     plan whose period holds its quarter; each plan's figures are its own."""
 
     serializer_class = serializers.SnapshotSerializer
+    changed_at_expression = F("computed_at")
 
     def get_queryset(self):
         plan = _plan_asked(self.request)
@@ -205,9 +224,10 @@ class SnapshotList(ReadView):
         return qs.order_by("indicator__order", "indicator__code", "region__code", "year", "quarter")
 
 
-@extend_schema(parameters=[_param("period", "e.g. 2024Q3")])
-class TaskReportList(ReadView):
+@extend_schema(parameters=[_param("period", "e.g. 2024Q3"), *SINCE_PARAMS])
+class TaskReportList(SyncedList, ReadView):
     serializer_class = serializers.TaskReportStateSerializer
+    changed_at_expression = staticmethod(lambda: last_change(TaskReport))
 
     def get_queryset(self):
         qs = TaskReport.objects.for_user(self.request.user).select_related("task", "period")
@@ -220,9 +240,10 @@ class TaskReportList(ReadView):
         return qs.order_by("period__year", "period__quarter", "task__number")
 
 
-@extend_schema(parameters=[_param("county", "NBS code of the county"), _param("tier", "tier code")])
-class CertificationList(ReadView):
+@extend_schema(parameters=[_param("county", "NBS code of the county"), _param("tier", "tier code"), *SINCE_PARAMS])
+class CertificationList(SyncedList, ReadView):
     serializer_class = serializers.CertificationSerializer
+    changed_at_expression = staticmethod(lambda: last_change(Certification))
 
     def get_queryset(self):
         qs = Certification.objects.for_user(self.request.user).select_related("community__county", "tier")
@@ -234,12 +255,47 @@ class CertificationList(ReadView):
         return qs.order_by("tier__rank", "community__code", "certificate_number")
 
 
-class CountyReturnList(ReadView):
+@extend_schema(parameters=[_param("period", "e.g. 2024Q3"), *SINCE_PARAMS])
+class CountyReturnList(SyncedList, ReadView):
     serializer_class = serializers.CountyReturnSerializer
+    changed_at_expression = staticmethod(lambda: last_change(CountyReturn))
 
     def get_queryset(self):
-        return CountyReturn.objects.for_user(self.request.user).select_related("region", "period").order_by(
-            "period__year", "period__quarter", "region__code")
+        qs = CountyReturn.objects.for_user(self.request.user).select_related("region", "period")
+        if self.request.query_params.get("period"):
+            try:
+                quarter = Quarter.parse(self.request.query_params["period"])
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(period__year=quarter.year, period__quarter=quarter.number)
+        return qs.order_by("period__year", "period__quarter", "region__code")
+
+
+@extend_schema(parameters=[_param("period", "e.g. 2024Q3"), _param("region", "NBS code"),
+                           _param("indicator", "indicator code"), *SINCE_PARAMS])
+class ValueList(SyncedList, ReadView):
+    """Reported figures, one row per indicator, component, region and quarter: a county system
+    reads back what it pushed, its state, and (with updated_since) what changed since — a review's
+    approval or sending back, a correction."""
+
+    serializer_class = serializers.ValueSerializer
+    changed_at_expression = staticmethod(lambda: last_change(IndicatorValue))
+
+    def get_queryset(self):
+        qs = IndicatorValue.objects.for_user(self.request.user).select_related("indicator", "component", "region")
+        params = self.request.query_params
+        if params.get("period"):
+            try:
+                quarter = Quarter.parse(params["period"])
+            except ValueError:
+                return qs.none()
+            qs = qs.filter(year=quarter.year, quarter=quarter.number)
+        if params.get("region"):
+            qs = qs.filter(region__code=params["region"])
+        if params.get("indicator"):
+            qs = qs.filter(indicator__code=params["indicator"])
+        return qs.order_by("year", "quarter", "region__code", "indicator__order", "indicator__code",
+                           "component__code")
 
 
 # ---------------------------------------------------------------- writes
@@ -339,3 +395,183 @@ class ReturnSubmit(APIView):
                                              user=request.user,
                                              explanation=payload.validated_data["explanation"])
         return Response(serializers.CountyReturnSerializer(county_return).data)
+
+
+class ReturnValuesBackfill(APIView):
+    """Back-fill: values of the caller's county for several periods in one request, each value
+    naming its period. All or nothing across the periods: every period must be open for the county
+    (one closed period refuses the whole request, naming it), every return editable and, if
+    ``versions`` names it, at that version; one rejected value and nothing is written."""
+
+    permission_classes = [WritesReturns]
+
+    @extend_schema(request=serializers.BackfillValuesSerializer,
+                   responses={200: serializers.BackfillSummarySerializer, 413: ErrorSerializer},
+                   parameters=[IDEMPOTENCY], operation_id="returns_values_backfill")
+    @_idempotent
+    def post(self, request):
+        if len(request.body) > settings.API_MAX_BODY_BYTES:
+            return Response({"detail": _("The request body is %(size)s MB; the limit is %(limit)s MB: send the "
+                                         "values in several requests.") % {
+                "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        payload = serializers.BackfillValuesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data, county, today = payload.validated_data, request.user.region, timezone.localdate()
+        groups: dict[str, list[int]] = {}
+        for index, value in enumerate(data["values"]):
+            groups.setdefault(value["period"], []).append(index)
+        periods = {}
+        for label in sorted(groups, key=Quarter.parse):
+            quarter = Quarter.parse(label)
+            period = ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).first()
+            if period is None:
+                raise NotFound(_("No period %(label)s: write it like 2024Q3.") % {"label": label})
+            periods[label] = period
+        closed = [label for label, period in periods.items()
+                  if not period_is_open_for(period=period, today=today, region=county)]
+        if closed:
+            return Response({"detail": _("Nothing was written: %(periods)s closed for entry. %(why)s") % {
+                "periods": "、".join(closed), "why": " ".join(period_closed_message(periods[label]) for label in closed)},
+                "errors": {"periods": closed}}, status=status.HTTP_409_CONFLICT)
+        versions = data.get("versions", {})
+        unknown = sorted(set(versions) - set(periods))
+        if unknown:
+            raise ValidationError({"versions": [_("versions names %(periods)s, for which no value is sent.")
+                                                % {"periods": "、".join(unknown)}]})
+        results: list[dict | None] = [None] * len(data["values"])
+        checked = {}
+        for label, period in periods.items():
+            existing = CountyReturn.objects.filter(region=county, period=period).first()
+            if existing is not None and not existing.is_editable_state:
+                return Response({"detail": _("Nothing was written: the return of %(period)s is %(state)s.") % {
+                    "period": label, "state": existing.get_state_display()}, "errors": {"periods": [label]}},
+                    status=status.HTTP_409_CONFLICT)
+            indexes = groups[label]
+            period_results, figures, catalogue = return_values_check(
+                values=[data["values"][i] for i in indexes], county=county, period=period, existing=existing)
+            for index, result in zip(indexes, period_results, strict=True):
+                results[index] = {**result, "index": index, "period": label}
+            checked[label] = (existing, figures, catalogue, period_results)
+        outcomes = Counter(result["outcome"] for result in results)
+        summary = {outcome: outcomes[outcome] for outcome in ("created", "updated", "unchanged", "rejected")}
+        per_period = []
+        for label, (existing, _figures, _catalogue, period_results) in checked.items():
+            counted = Counter(r["outcome"] for r in period_results)
+            per_period.append({"period": label, **{o: counted[o] for o in ("created", "updated", "unchanged")},
+                               "return_state": existing.state if existing else None,
+                               "return_version": existing.version if existing else None})
+        body = {"dry_run": data["dry_run"], "written": False, **summary, "results": results, "periods": per_period}
+        if summary["rejected"]:
+            body["detail"] = _("%(n)d values were rejected (see results); nothing was written.") % {
+                "n": summary["rejected"]}
+            return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_400_BAD_REQUEST)
+        if data["dry_run"] or not (summary["created"] or summary["updated"]):
+            return Response(body)
+        with transaction.atomic():  # every period or none (a stale version or a lock raises and rolls back all)
+            for row, (label, (existing, figures, catalogue, period_results)) in zip(per_period, checked.items(),
+                                                                                   strict=True):
+                if not any(r["outcome"] in ("created", "updated") for r in period_results):
+                    continue
+                county_return = existing or county_return_open(region=county, period=periods[label], user=request.user)
+                county_return = county_return_save(county_return=county_return, figures=figures,
+                                                   version=versions.get(label, county_return.version),
+                                                   user=request.user, catalogue=catalogue)
+                row.update(return_state=county_return.state, return_version=county_return.version)
+        body["written"] = True
+        return Response(body)
+
+
+# ---------------------------------------------------------------- department systems
+
+
+def _task(request, number: int) -> Task:
+    """Task ``number`` of the plan asked for (``?plan=``), else of the plan in force."""
+    plan = _plan_asked(request)
+    return get_object_or_404(Task.objects.for_user(request.user), plan=plan, number=number)
+
+
+def _content(request) -> tuple[dict, int | None]:
+    payload = serializers.ReportContentInSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    data = dict(payload.validated_data)
+    return data, data.pop("version", None)
+
+
+PLAN_QUERY = _param("plan", PLAN_PARAM)
+
+
+class TaskReportWrite(APIView):
+    """The lead department's report on a task for a period: created on first use, then saved as
+    a draft (the same rules as the page: the lead department only, an open period, an editable
+    state, the version you read)."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.ReportContentInSerializer, responses={200: serializers.TaskReportSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_reports_save")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        fields, version = _content(request)
+        report = TaskReport.objects.filter(task=task_obj, period=period_obj).first()
+        if report is None:
+            report = task_report_open(task=task_obj, period=period_obj, user=request.user)
+        report = task_report_save(report=report, fields=fields, version=report.version if version is None else version,
+                                  user=request.user)
+        return Response(serializers.TaskReportSerializer(report).data)
+
+
+class TaskReportSubmit(APIView):
+    """Send the compiled report to the office of the leading group."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.SubmitSerializer, responses={200: serializers.TaskReportSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_reports_submit")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        payload = serializers.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = get_object_or_404(TaskReport.objects.for_user(request.user), task=task_obj, period=period_obj)
+        report = task_report_submit(report=report, version=payload.validated_data["version"], user=request.user)
+        return Response(serializers.TaskReportSerializer(report).data)
+
+
+class TaskPartWrite(APIView):
+    """The caller's department's part of a task's report (a co-responsible department), saved as a draft."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.ReportContentInSerializer,
+                   responses={200: serializers.TaskReportPartSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_report_parts_save")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        fields, version = _content(request)
+        department = request.user.department
+        part = TaskReportPart.objects.filter(task=task_obj, period=period_obj, department=department).first()
+        if part is None:
+            part = task_part_open(task=task_obj, department=department, period=period_obj, user=request.user)
+        part = task_part_save(part=part, fields=fields, version=part.version if version is None else version,
+                              user=request.user)
+        return Response(serializers.TaskReportPartSerializer(part).data)
+
+
+class TaskPartSubmit(APIView):
+    """Send the caller's department's part to the lead department."""
+
+    permission_classes = [WritesTaskReports]
+
+    @extend_schema(request=serializers.SubmitSerializer, responses={200: serializers.TaskReportPartSerializer},
+                   parameters=[PLAN_QUERY, IDEMPOTENCY], operation_id="task_report_parts_submit")
+    @_idempotent
+    def post(self, request, period: str, task: int):
+        period_obj, task_obj = _period(period), _task(request, task)
+        payload = serializers.SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        part = get_object_or_404(TaskReportPart.objects.editable_by(request.user), task=task_obj, period=period_obj)
+        part = task_part_submit(part=part, version=payload.validated_data["version"], user=request.user)
+        return Response(serializers.TaskReportPartSerializer(part).data)

@@ -55,6 +55,7 @@ from .models import (
     TaskReport,
     TaskReportPart,
 )
+from .signals import return_reviewed
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
 EXTENSION_EXCEPTION_PREFIX = "延期申请："  # an approved extension's exception: this, then the request's reason
@@ -399,6 +400,7 @@ def county_return_approve(*, county_return: CountyReturn, version: int, reviewer
     record_touch(county_return, reviewer)
     _tell_county(county_return, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="county_return", subject_id=county_return.pk)
+    return_reviewed.send(sender=CountyReturn, county_return=county_return, event="approved", detail={})
     return county_return
 
 
@@ -435,6 +437,8 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     county_return.review_comment = comment.strip()
     record_touch(county_return, reviewer)
     _tell_county(county_return, Notification.Kind.RETURNED, "被退回")
+    return_reviewed.send(sender=CountyReturn, county_return=county_return, event="returned",
+                         detail={"comment": county_return.review_comment})
     return county_return
 
 
@@ -661,6 +665,10 @@ def correction_approve(*, correction: Correction, reviewer) -> Correction:
     correction.save()
     rollups_enqueue(indicator_codes=[correction.indicator.code], county_ids=[correction.county_return.region_id],
                     trigger="approval")
+    return_reviewed.send(sender=CountyReturn, county_return=correction.county_return, event="corrected",
+                         detail={"correction": correction.pk, "indicator": correction.indicator.code,
+                                 "values": {item.value.component.code: str(item.new_value)
+                                            for item in correction.items.select_related("value__component")}})
     return correction
 
 

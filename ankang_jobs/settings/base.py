@@ -251,6 +251,9 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     # Sent jobs are kept OUTBOX_KEEP_DAYS for inspection, then deleted (pending ones never).
     "outbox-prune": {"task": "outbox.prune", "schedule": crontab(hour=3, minute=15)},
+    # Callbacks: failed deliveries retried once their backoff has passed; period events each morning.
+    "api-webhooks-retry": {"task": "api.webhooks_retry", "schedule": 60.0},
+    "api-period-events": {"task": "api.period_events", "schedule": crontab(hour=8, minute=5)},
 }
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 
@@ -270,9 +273,9 @@ REST_FRAMEWORK = {
                                        "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.PlatformAutoSchema",
-    # a key repeated in one JSON object is refused, not silently the last one (api/parsers.py)
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    # JSON only, read strictly (a key repeated in one object is refused: api/parsers.py). The schema
+    # then advertises application/json alone, so a generated client cannot pick a multipart body.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/min")},
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -280,11 +283,23 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
 }
+# Callbacks (api/webhooks.py): HTTPS only in production; a receiver answers within the timeout or
+# the attempt fails; failed attempts are retried after base × 2^(n−1) seconds, up to MAX_ATTEMPTS per
+# event; after DISABLE_AFTER failures in a row the callback is disabled and the office told.
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+WEBHOOK_CLOSING_DAYS = env.int("WEBHOOK_CLOSING_DAYS", default=3)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)  # ~20,000 figures
 SPECTACULAR_SETTINGS = {
-    "TITLE": "安康市高质量充分就业市创建工作平台 API",
-    "DESCRIPTION": "REST API v1 for the ten counties' systems and the city's own tools. See docs/api.md "
-                   "for keys, idempotency and the versioning policy.",
+    # ASCII: client generators derive the package's name from the title (ankang-jobs-client)
+    "TITLE": "Ankang Jobs Client",
+    "DESCRIPTION": "安康市高质量充分就业市创建工作平台 API. REST API v1 for the ten counties' systems, the "
+                   "departments' systems and the city's own tools. See docs/api.md for keys, idempotency, "
+                   "incremental sync, callbacks and the versioning policy. Every error answers "
+                   "{\"detail\": str, \"errors\": {...}} (the Error component).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and the docs need a session or an API key, like the API (API_DOCS_PUBLIC=1 opens them).
@@ -299,6 +314,11 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "tasks.models.Department.Kind",
         "IndicatorKindEnum": "targets.models.Indicator.Kind",
         "TaskKindEnum": "tasks.models.Task.Kind",
+        # named here, not by drf-spectacular's collision rules, so generated clients keep their names
+        "ReviewStateEnum": "reports.models.ReviewState",
+        "SelfStatusEnum": "reports.models.SelfStatus",
+        "SnapshotStatusEnum": "targets.models.Snapshot.Status",
+        "ValueStatusEnum": "targets.models.IndicatorValue.Status",
     },
 }
 

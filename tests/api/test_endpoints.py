@@ -94,8 +94,11 @@ OPERATIONS = {
     ("GET", "/api/v1/indicators/"): "read", ("GET", "/api/v1/targets/"): "read",
     ("GET", "/api/v1/periods/"): "read", ("GET", "/api/v1/snapshots/"): "read",
     ("GET", "/api/v1/task-reports/"): "read", ("GET", "/api/v1/certifications/"): "read",
-    ("GET", "/api/v1/returns/"): "read",
-    ("POST", PUSH): "write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
+    ("GET", "/api/v1/returns/"): "read", ("GET", "/api/v1/values/"): "read",
+    ("POST", PUSH): "write", ("POST", "/api/v1/returns/values/"): "write",
+    ("POST", "/api/v1/task-reports/2024Q3/6/"): "dept_write", ("POST", "/api/v1/task-reports/2024Q3/6/submit/"): "dept_write",
+    ("POST", "/api/v1/task-report-parts/2024Q3/6/"): "dept_write",
+    ("POST", "/api/v1/task-report-parts/2024Q3/6/submit/"): "dept_write", ("POST", "/api/v1/returns/2024Q3/submit/"): "write",
 }
 
 
@@ -120,12 +123,16 @@ def test_authorization_matrix(keys, client_for, persona, operation):
                            "key_expired": "expired"}[persona]])
     else:
         client = client_for(persona)
-    body = json.dumps({"values": [jobs(1)], "dry_run": True} if path == PUSH else {"version": 0})
+    body = json.dumps({"values": [jobs(1)], "dry_run": True} if path == PUSH else
+                      {"values": [{**jobs(1), "period": "2024Q3"}], "dry_run": True} if path.endswith("/values/")
+                      else {"version": 0})
     response = client.get(path) if method == "GET" else client.post(path, body, content_type="application/json")
     readers = {"key_a", "key_b", "key_ro", "lead_officer", "leader", "county_a"}
     writers = {"key_a", "key_b", "county_a"}
     if persona in ("anonymous", "key_revoked", "key_expired"):
         expected = {401, 403}  # session auth answers 403 to the anonymous, keys 401
+    elif OPERATIONS[operation] == "dept_write":  # department officers only (tests/api/test_department_clients.py)
+        expected = {200, 400, 404, 409} if persona == "lead_officer" else {403}
     elif OPERATIONS[operation] == "read":
         expected = {200} if persona in readers else {403}
     else:
