@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kernel.dates import quarter_text
 from kernel.exports import workbook_save, xlsx_row
 from reports.models import CountyReturn, SelfStatus, TaskReport, TaskReportPart
 from reports.services import reported_indicators, return_values
@@ -84,7 +85,7 @@ def return_template(*, county, period) -> bytes:
     sheet = workbook.active
     sheet.title = _("Return")
     columns = [("指标代码", 30), ("分项代码", 16), ("指标名称", 30), ("分项名称", 22), ("单位", 8),
-               (f"上季度数值（{previous.label}）", 16), ("数值", 16), ("县（市、区）", 12), ("统计用区划代码", 15),
+               (f"上季度数值（{quarter_text(previous)}）", 16), ("数值", 16), ("县（市、区）", 12), ("统计用区划代码", 15),
                ("季度", 10)]
     _header(sheet, columns)
     rows = 0

@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 
 from communities.selectors import review_queue
+from kernel.dates import quarter_text
 from reports import access
 from reports.models import (
     Correction,
@@ -64,13 +65,13 @@ def work_summary(*, user, today: datetime.date) -> dict:
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []
     if access.own_county_id(user):
-        waiting += [(f"{county_return.region.name} {county_return.period.label} · "
+        waiting += [(f"{county_return.region.name} {quarter_text(county_return.period)} · "
                      f"{county_return.get_state_display()}",
                      reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))
                     for county_return in CountyReturn.objects.for_user(user).filter(state__in=UNFINISHED)
                     .exclude(period=period).select_related("region", "period")]
     if department_id:
-        waiting += [(f"{report.task.number}. {report.task.title} {report.period.label} · {report.get_state_display()}",
+        waiting += [(f"{report.task.number}. {report.task.title} {quarter_text(report.period)} · {report.get_state_display()}",
                      reverse("reports:task-report", args=[report.task.number, report.period.label]))
                     for report in TaskReport.objects.editable_by(user).filter(state__in=UNFINISHED)
                     .exclude(period=period).select_related("task", "period")]

@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.dates import quarter_text
 from kernel.exports import Table, workbook_bytes
 from kernel.quarters import Quarter
 from kernel.refusals import refuse
@@ -36,9 +37,9 @@ def report_pack_request(*, plan: Plan, quarter: Quarter, user) -> ReportPack:
     if not can_request_packs(user):
         raise PermissionDenied(_("Only the city administrator generates report packs."))
     if not ReportingPeriod.objects.filter(year=quarter.year, quarter=quarter.number).exists():
-        refuse(_("%(quarter)s is not a reporting period.") % {"quarter": quarter.label})
+        refuse(_("%(quarter)s is not a reporting period.") % {"quarter": quarter_text(quarter)})
     if quarter.start > timezone.localdate():
-        refuse(_("%(quarter)s has not begun.") % {"quarter": quarter.label})
+        refuse(_("%(quarter)s has not begun.") % {"quarter": quarter_text(quarter)})
     # one version number per request, even when two arrive at once (the unique constraint decides)
     Plan.objects.select_for_update().get(pk=plan.pk)
     last = ReportPack.objects.filter(plan=plan, year=quarter.year, quarter=quarter.number).aggregate(

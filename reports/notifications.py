@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from divisions.models import Region
+from kernel.dates import date_text, quarter_text
 from tasks.models import Plan, Responsibility
 
 from .models import CountyReturn, Notification, ReportingPeriod, TaskReport, TaskReportPart
@@ -69,9 +70,9 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     for period in ReportingPeriod.objects.filter(due_on__gte=today - datetime.timedelta(days=60),
                                                  due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)):
         if today > period.due_on:
-            kind, title = Notification.Kind.OVERDUE, f"{period.label}报送已逾期"
+            kind, title = Notification.Kind.OVERDUE, f"{quarter_text(period)}报送已逾期"
         elif (period.due_on - today).days <= DUE_SOON_DAYS:
-            kind, title = Notification.Kind.DUE_SOON, f"{period.label}报送将于{period.due_on:%Y-%m-%d}截止"
+            kind, title = Notification.Kind.DUE_SOON, f"{quarter_text(period)}报送将于{date_text(period.due_on)}截止"
         else:
             continue
         done = set(CountyReturn.objects.filter(period=period, first_submitted_at__isnull=False)

@@ -409,7 +409,7 @@ def _tell_county(county_return: CountyReturn, kind: str, what: str) -> None:
 
     notify(users=officers_of(region=county_return.region), kind=kind,
            key=f"{kind}:return:{county_return.pk}:v{county_return.version}",
-           title=f"{county_return.region.name}{county_return.period.label}季度报表{what}",
+           title=f"{county_return.region.name}{quarter_text(county_return.period)}季度报表{what}",
            body=county_return.review_comment,
            link=reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))
 
@@ -418,7 +418,7 @@ def _tell_lead(report: TaskReport, kind: str, what: str) -> None:
     from .notifications import notify, officers_of
 
     notify(users=officers_of(department=_lead_of(report.task)), kind=kind, key=f"{kind}:task_report:{report.pk}:v{report.version}",
-           title=f"第{report.task.number}项任务{report.period.label}进展报告{what}", body=report.review_comment,
+           title=f"第{report.task.number}项任务{quarter_text(report.period)}进展报告{what}", body=report.review_comment,
            link=reverse("reports:task-report", args=[report.task.number, report.period.label]))
 
 
@@ -725,7 +725,7 @@ def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: 
     request = ExtensionRequest.objects.create(period=period, until=until, reason=reason.strip(), requested_by=user,
                                               **unit)
     notify(users=city_admins(), kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}",
-           title=f"{request.region or request.department}申请延长{period.label}填报期限", body=request.reason,
+           title=f"{request.region or request.department}申请延长{quarter_text(period)}填报期限", body=request.reason,
            link=reverse("reports:extensions"))
     return request
 
@@ -750,7 +750,7 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
     request.reviewed_by, request.review_comment = reviewer, comment.strip()
     request.save()
     notify(users=[request.requested_by], kind=Notification.Kind.EXTENSION, key=f"extension:{request.pk}:decided",
-           title=f"{request.period.label}延期申请{'已批准' if approve else '未批准'}", body=request.review_comment)
+           title=f"{quarter_text(request.period)}延期申请{'已批准' if approve else '未批准'}", body=request.review_comment)
     return request
 
 

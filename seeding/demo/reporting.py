@@ -48,7 +48,19 @@ def demo_returns_seed(*, admin) -> int:
     PeriodException.objects.create(period=shiquan.period, region=shiquan.region, opened_by=admin,
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
+    _demo_open_early(admin=admin, region=Region.objects.counties().get(name="汉滨区"))
     return len(returns)
+
+
+def _demo_open_early(*, admin, **unit) -> None:
+    """The quarter in progress opens for entry only when it ends; the demo opens it early for one
+    unit (汉滨区, 市工信局), recorded as an exception, so starting it can be tried — every other
+    unit's page says when it opens."""
+    running = LAST.next()
+    period = ReportingPeriod.objects.filter(year=running.year, quarter=running.number).first()
+    if period is not None:
+        PeriodException.objects.create(period=period, opened_by=admin, open_until=period.locks_after,
+                                       reason="【演示】试点单位提前开放本季度填报", **unit)
 
 
 @transaction.atomic
@@ -108,6 +120,7 @@ def demo_task_reports_seed(*, admin) -> int:
     PeriodException.objects.create(period=period, department=Department.objects.get(name="市工信局"), opened_by=admin,
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
+    _demo_open_early(admin=admin, department=Department.objects.get(name="市工信局"))
     return len(reports)
 
 

@@ -98,7 +98,7 @@ def test_the_return_template_is_prefilled_validated_locked_and_stamped(personas,
     data = return_template(county=county(), period=q("2024Q3"))
     workbook, sheet, meta = read_sheets(data)
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["指标代码", "分项代码", "指标名称"] and "数值" in header and "上季度数值（2024Q2）" in header
+    assert header[:3] == ["指标代码", "分项代码", "指标名称"] and "数值" in header and "上季度数值（2024年第二季度）" in header
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == sum(i.components.count() for i in reported_indicators())
     row = next(r for r in rows if (r[0], r[1]) == (first.code, component.code))

@@ -25,7 +25,7 @@ def test_login_lands_on_my_work(client, personas):
 
 def test_each_persona_sees_its_own_work(client_for):
     county = client_for("county_a").get("/reports/my/").content.decode()
-    assert "季度报表" in county and "汉滨区 2024Q3" in county and "逾期" in county
+    assert "季度报表" in county and "汉滨区 2024年第三季度" in county and "逾期" in county
     dept = client_for("co_officer").get("/reports/my/").content.decode()
     main = dept.split("<main")[1].split("</main>")[0]
     assert "其他单位任务中的我方分报告" in main and "我牵头的任务进展报告" in main

@@ -157,7 +157,7 @@ def test_who_sees_the_packs(client_for, personas, plan, figures):
 def test_the_printable_summary_shows_the_packs_figures(client_for, personas, plan, figures):
     pack = request_pack(personas["city_admin"], plan)
     html = client_for("leader").get(f"/packs/{pack.pk}/").content.decode()
-    assert "css/packs.css" in html and "2024Q1" in html
+    assert "css/packs.css" in html and "2024年第一季度" in html
     assert "1,500" in html  # urban new jobs, the city's 2024Q1 snapshot
     assert "目标与进度" in html and "各县（市、区）任务完成排名" in html
 
