@@ -282,11 +282,14 @@ def _roll(kind: str, quarters: dict[Quarter, Decimal], keep) -> Decimal | None:
 
 
 def measure_rollups(*, plan: Plan, task: Task | None = None, upto: Quarter | None = None,
-                    quarter: Quarter | None = None, approved_only: bool = True) -> list[MeasureRollup]:
+                    quarter: Quarter | None = None, approved_only: bool = True,
+                    approved_as_of: datetime.datetime | None = None) -> list[MeasureRollup]:
     """The plan's task measures (or one task's) with their figures rolled up over the units, by
     quarter, by year and over the plan's window up to ``upto`` (default: the plan's last quarter).
     ``approved_only``: a quarter's figures count once the office has approved the task's report of
     that quarter (and a part's only if the part was submitted); otherwise every entered figure.
+    ``approved_as_of``: only reports approved by then count (a final account's cut-off; a report
+    approved later, or approved again after a return, is left out).
     The selector the task page, the task board, the pack and the final assessment read."""
     last = min(upto, plan.last_quarter) if upto else plan.last_quarter
     first = plan.first_quarter
@@ -295,8 +298,11 @@ def measure_rollups(*, plan: Plan, task: Task | None = None, upto: Quarter | Non
     figures = TaskMeasureFigure.objects.filter(measure__in=[m for m in measures if m.is_entered]).filter(
         Q(part__isnull=True) | Q(part__state=TaskReportPart.State.SUBMITTED))
     if approved_only:
-        figures = figures.filter(Exists(TaskReport.objects.filter(
-            task=OuterRef("measure__task"), period=OuterRef("period"), state=TaskReport.State.APPROVED)))
+        approved = TaskReport.objects.filter(task=OuterRef("measure__task"), period=OuterRef("period"),
+                                             state=TaskReport.State.APPROVED)
+        if approved_as_of is not None:
+            approved = approved.filter(reviewed_at__lte=approved_as_of)
+        figures = figures.filter(Exists(approved))
     by_measure: dict[int, dict[Quarter, Decimal]] = defaultdict(dict)
     for measure_id, year, number, total in figures.order_by().values_list(
             "measure_id", "period__year", "period__quarter").annotate(total=Sum("value")):

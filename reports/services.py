@@ -487,7 +487,7 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
     part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
     part.first_submitted_at = part.first_submitted_at or part.submitted_at
     record_touch(part, user)
-    _notices_clear(f"part:{part.pk}:")  # the lead's return of it, if any, is answered
+    _notices_clear(f"part:{part.pk}:")  # an earlier sending of it no longer waits: this one does
     on_behalf = f"（{part.filed_by_department}代填）" if part.filed_by_department_id else ""
     notify(users=officers_of(department=_lead_of(part.task)), kind=Notification.Kind.REVIEW,
            key=f"part:{part.pk}:submitted:v{part.version}",

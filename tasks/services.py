@@ -149,7 +149,22 @@ def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_s
         tasks[old_pk] = t
         for r in responsibilities:
             Responsibility.objects.create(task=t, department_id=r.department_id, role=r.role, order=r.order)
+    _measures_clone(tasks)
     return plan, tasks
+
+
+def _measures_clone(tasks: dict[int, Task]) -> None:
+    """The source tasks' measures (任务指标) copied onto the successor's tasks, ratios pointing at
+    the copies; the new document's words are edited in afterwards."""
+    copies: dict[int, TaskMeasure] = {}
+    for m in TaskMeasure.objects.filter(task_id__in=list(tasks)).order_by("task__number", "order"):
+        old_pk, units = m.pk, list(m.reporting_units.all())
+        m.pk, m.task = None, tasks[m.task_id]
+        m.numerator = copies.get(m.numerator_id) if m.numerator_id else None
+        m.denominator = copies.get(m.denominator_id) if m.denominator_id else None
+        m.save()
+        m.reporting_units.set(units)
+        copies[old_pk] = m
 
 
 def joined_text(text: str) -> str:

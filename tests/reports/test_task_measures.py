@@ -125,7 +125,17 @@ def test_only_approved_quarters_count_unless_asked(personas, plan):
     assert rollup.total is None
     pending = {r.measure.code: r for r in measure_rollups(plan=plan, task=task(6), approved_only=False)}
     assert pending["t6_demand_list_enterprises"].total == 115
-    assert TaskReport.objects.get().state == "submitted"
+    report = TaskReport.objects.get()
+    assert report.state == "submitted"
+    report = task_report_approve(report=report, version=report.version, reviewer=personas["city_admin"])
+
+    def total(**cut_off):
+        rollups = {r.measure.code: r for r in measure_rollups(plan=plan, task=task(6), **cut_off)}
+        return rollups["t6_demand_list_enterprises"].total
+
+    assert total() == 115
+    assert total(approved_as_of=report.reviewed_at - dt.timedelta(seconds=1)) is None  # approved after the cut-off
+    assert total(approved_as_of=report.reviewed_at) == 115
 
 
 def test_a_yearly_target_is_judged_each_year_and_a_ratio_from_its_parts(plan):
@@ -166,3 +176,18 @@ def test_the_page_shows_the_fields_and_saves_them(personas, client_for):
         assert TaskMeasureFigure.objects.get().value == 45
         lead_page = client_for("lead_officer").get(url).content.decode()
         assert "纳入用工需求清单的企业（户）" in lead_page and "45" in lead_page
+
+
+def test_the_task_page_the_task_board_and_the_pack_show_the_rolled_up_measures(personas, client_for, plan):
+    quarter_of_task6(personas, period(2024, 3), co="45", lead="70")
+    task_page = client_for("leader").get("/plans/ankang-2022/tasks/6/").content.decode()
+    assert "纳入用工需求清单的企业（户）" in task_page and "115" in task_page and "形成企业用工需求清单" in task_page
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 12)):
+        board = client_for("leader").get("/dashboards/tasks/?period=2024Q3").content.decode()
+    assert "任务指标" in board and "纳入用工需求清单的企业（户）" in board and "115" in board
+    from packs.selectors import pack_content
+
+    content = pack_content(user=personas["city_admin"], plan=plan, quarter=Quarter(2024, 3))
+    measures = next(t for t in content.tables if t.key == "measures")
+    row = next(r for r in measures.rows if r[1] == "纳入用工需求清单的企业")
+    assert row[0] == 6 and row[5] == 115 and row[7] == 115

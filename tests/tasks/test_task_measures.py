@@ -80,3 +80,18 @@ def test_a_clause_not_in_the_text_refuses_the_whole_file(plan, tmp_path):
     with pytest.raises(ValueError, match="verbatim"):
         task_measures_load(plan=plan, path=bad, summary=LoadSummary())
     assert TaskMeasure.objects.get(task__plan=plan, code=data["measures"][0]["code"]).name != "改过的名称"
+
+
+def test_a_successor_plan_starts_with_copies_of_the_measures(plan):
+    import datetime
+
+    from seeding.plan import plan_clone
+
+    clone = plan_clone(source=plan, code="ankang-2026", title="（草案）2026—2030年实施意见", doc_number="待定",
+                       period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2030, 12, 31))
+    copies = TaskMeasure.objects.filter(task__plan=clone)
+    assert copies.count() == TaskMeasure.objects.filter(task__plan=plan).count()
+    share = copies.get(code="t14_vacancy_share")
+    assert share.numerator.task.plan == clone and share.denominator.task == share.task
+    assert set(copies.get(code="t2_chain_jobs").reporting_units.values_list("name", flat=True)) == {
+        "市重点产业链牵头单位"}
