@@ -21,6 +21,7 @@ from kernel.exports import Table, respond
 from kernel.quarters import Quarter
 from reports.access import can_see_task_reports
 from reports.models import ReportingPeriod
+from reports.selectors import measure_rollups
 from targets.models import Snapshot, Target
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
@@ -292,11 +293,19 @@ def task_board(request):
     for card in cards:
         score.rows.append([card.department.name, card.expected, card.on_time, card.late, card.missing,
                            card.timeliness, card.completeness, card.returned, period.label])
+    # the task measures (任务指标) from the approved task reports, up to the quarter shown
+    rollups = measure_rollups(plan=plan, upto=period.as_quarter if period else None,
+                              quarter=period.as_quarter if period else None)
+    measures = Table("measures", _("Task measures"), [_("Task"), _("Measure"), _("Unit"), _("Target"),
+                                                      _("In the quarter"), _("Plan period"), _("Met")])
+    for r in rollups:
+        measures.rows.append([r.measure.task.number, r.measure.name, r.measure.unit, r.target_text, r.quarter,
+                              r.measure.counted_from or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
     return _render(request, "dashboards/tasks.html", {
         "plan": plan, "rows": rows, "periods": periods, "grid_periods": periods[::-1], "period": period,
-        "cards": cards, "charts": charts,
+        "cards": cards, "charts": charts, "rollups": rollups,
         "state_labels": state_labels, "short_labels": short_labels, "counts": counts,
-    }, [grid, score], _("Task board"))
+    }, [grid, score, measures], _("Task board"))
 
 
 # ---------------------------------------------------------------- 5. certification

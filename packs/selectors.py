@@ -122,5 +122,16 @@ def pack_content(*, user, plan: Plan, quarter: Quarter) -> PackContent:
             county_t.rows.append([t.unit.name, t.expected, t.on_time, t.late, t.missing, t.completeness,
                                   t.timeliness])
 
-    return PackContent(quarter, [pace, counties, tasks, certification, rankings, dept, county_t],
+    # 6. task measures (任务指标): each task's measures rolled up to the quarter — the quarter, its
+    #    year and the plan — from the approved task reports, with the target where the text gives one
+    measures = Table("measures", _("Task measures"), [
+        _("Task"), _("Measure"), _("Unit"), _("Aggregation"), _("Target"), _("In the quarter"), _("This year"),
+        _("Plan period"), _("Met")])
+    for r in rep.measure_rollups(plan=plan, upto=quarter, quarter=quarter):
+        m = r.measure
+        measures.rows.append([m.task.number, m.name, m.unit, m.get_kind_display(), r.target_text or _("tracked, no target"),
+                              r.quarter, r.years.get(min(quarter.year, plan.last_quarter.year)),
+                              m.counted_from or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
+
+    return PackContent(quarter, [pace, counties, tasks, certification, rankings, dept, county_t, measures],
                        _latest(computed), details)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, is_city_admin
+from tasks.models import Department
 
 
 def _signed_in(user) -> bool:
@@ -36,14 +37,24 @@ def own_department_id(user) -> int | None:
     return None
 
 
+def acting_department_ids(user) -> set[int]:
+    """The departments a department officer writes for: their own, and each group of units
+    (市重点产业链牵头单位) their department is a member of — a member files the group's part."""
+    department_id = own_department_id(user)
+    if department_id is None:
+        return set()
+    groups = Department.objects.filter(kind=Department.Kind.GROUP, members=department_id).values_list("pk", flat=True)
+    return {department_id, *groups}
+
+
 def fills_in_return(user, region) -> bool:
     """Only the county's own officer fills in, submits and corrects its return."""
     return region is not None and own_county_id(user) == region.pk
 
 
 def writes_for_department(user, department) -> bool:
-    """Only the department's own officer writes its reports and parts."""
-    return department is not None and own_department_id(user) == department.pk
+    """Only the department's own officer writes its reports and parts (a group's, its members')."""
+    return department is not None and department.pk in acting_department_ids(user)
 
 
 def reviews_reporting(user) -> bool:
@@ -84,10 +95,20 @@ def can_see_extensions(user) -> bool:
 def role_in_task(user, responsibilities) -> str:
     """"lead" or "co" when the user's department answers for the task whose ``responsibilities``
     are given, else ""."""
+    duty = acting_duty(user, responsibilities)
+    return duty.role if duty is not None else ""
+
+
+def acting_duty(user, responsibilities):
+    """The user's department's place in the task (its own first, else a group's it is a member of)."""
     department_id = own_department_id(user)
     if department_id is None:
-        return ""
-    return next((duty.role for duty in responsibilities if duty.department_id == department_id), "")
+        return None
+    own = next((duty for duty in responsibilities if duty.department_id == department_id), None)
+    if own is not None:
+        return own
+    acting = acting_department_ids(user)
+    return next((duty for duty in responsibilities if duty.department_id in acting), None)
 
 
 def can_open_task_report(user, role: str) -> bool:

@@ -181,13 +181,29 @@ class CorrectionDecisionForm(PageForm):
 # ---------------------------------------------------------------- task reports
 
 
+MEASURE_PREFIX = "m__"
+
+
+def measure_field_name(code: str) -> str:
+    return f"{MEASURE_PREFIX}{code}"
+
+
 class ReportContentForm(PageForm):
-    """What a department writes in its part or in the task's compiled report."""
+    """What a department writes in its part or in the task's compiled report: the narrative, and
+    the figures of the task measures it reports (``measures``), read by the service's number rule."""
 
     version = version_field()
+    missing_parts_reason = forms.CharField(label=TaskReport._meta.get_field("missing_parts_reason").verbose_name,
+                                           required=False, max_length=REASON_MAX_LENGTH)
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, measures=(), **kwargs):
         super().__init__(data, **kwargs)
+        self.measure_codes = []
+        for measure in measures:
+            name = measure_field_name(measure.code)
+            self.fields[name] = forms.CharField(label=f"{measure.name}（{measure.unit}）", required=False,
+                                                max_length=30)
+            self.measure_codes.append(measure.code)
         for name in REPORT_FIELDS:
             label = TaskReport._meta.get_field(name).verbose_name
             if name == "self_status":
@@ -196,8 +212,44 @@ class ReportContentForm(PageForm):
             else:
                 self.fields[name] = forms.CharField(label=label, required=False, max_length=REPORT_TEXT_MAX_LENGTH)
 
+    def clean(self):
+        unknown = sorted(key for key in self.data if key.startswith(MEASURE_PREFIX) and key not in self.fields)
+        if unknown:
+            raise ValidationError([_("%(code)s is not a measure this unit reports here.") % {
+                "code": key[len(MEASURE_PREFIX):]} for key in unknown])
+        return super().clean()
+
     def report_fields(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in REPORT_FIELDS}
+
+    def figures(self) -> dict[str, str]:
+        """Measure code → the posted figure as text ("" clears it); measures not posted are left alone."""
+        return {code: self.cleaned_data[measure_field_name(code)].strip() for code in self.measure_codes
+                if measure_field_name(code) in self.data}
+
+
+class PartReturnForm(PageForm):
+    """The lead returns one submitted part of its task to its unit, with a comment."""
+
+    part = forms.ModelChoiceField(label=gettext_lazy("task report part"), queryset=None)
+    version = version_field()
+    return_comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
+                                     max_length=COMMENT_MAX_LENGTH)
+
+    def __init__(self, data=None, *, parts, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["part"].queryset = parts
+
+
+class QuotePartsForm(PageForm):
+    """The lead quotes submitted parts into its compiled report."""
+
+    quoted = forms.ModelMultipleChoiceField(label=gettext_lazy("Parts to quote"), queryset=None)
+    version = version_field()
+
+    def __init__(self, data=None, *, parts, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["quoted"].queryset = parts
 
 
 class EvidenceForm(PageForm):

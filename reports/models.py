@@ -253,16 +253,17 @@ class TaskReportPartQuerySet(models.QuerySet):
         leads, every part."""
         if access.sees_every_unit(user):
             return self
-        department_id = access.own_department_id(user)
-        if department_id:
-            return self.filter(models.Q(department_id=department_id)
-                               | models.Q(task__responsibilities__department_id=department_id,
+        acting = access.acting_department_ids(user)
+        if acting:
+            return self.filter(models.Q(department_id__in=acting)
+                               | models.Q(task__responsibilities__department_id__in=acting,
                                           task__responsibilities__role=LEAD)).distinct()
         return self.none()
 
     def editable_by(self, user):
-        department_id = access.own_department_id(user)
-        return self.filter(department_id=department_id) if department_id else self.none()
+        """A department's own parts, and a group's parts for its members."""
+        acting = access.acting_department_ids(user)
+        return self.filter(department_id__in=acting) if acting else self.none()
 
 
 class TaskReportPart(ReportContent, SubmittedRecord):
@@ -278,6 +279,14 @@ class TaskReportPart(ReportContent, SubmittedRecord):
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="report_parts")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # A group of units (市重点产业链牵头单位) files through one of its members: which one, shown beside it.
+    filed_by_department = models.ForeignKey("tasks.Department", verbose_name=_("filed on the group's behalf by"),
+                                            null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The lead returns a submitted part with a comment: back to draft, the comment shown until resent.
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("returned by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_comment = models.TextField(_("lead unit's comment"), blank=True)
 
     objects = TaskReportPartQuerySet.as_manager()
     history = HistoricalRecords()
@@ -297,9 +306,9 @@ class TaskReportQuerySet(models.QuerySet):
         """The office and leaders see every task report; a department the reports of its tasks."""
         if access.sees_every_unit(user):
             return self
-        department_id = access.own_department_id(user)
-        if department_id:
-            return self.filter(task__responsibilities__department_id=department_id).distinct()
+        acting = access.acting_department_ids(user)
+        if acting:
+            return self.filter(task__responsibilities__department_id__in=acting).distinct()
         return self.none()
 
     def editable_by(self, user):
@@ -318,6 +327,9 @@ class TaskReport(ReportContent, ReviewedRecord):
     task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="task_reports")
+    missing_parts_reason = models.TextField(
+        _("why parts are missing"), blank=True,
+        help_text=_("Given by the lead when it submits without every co-responsible unit's part; the office sees it."))
 
     objects = TaskReportQuerySet.as_manager()
     history = HistoricalRecords()
@@ -554,3 +566,47 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskMeasureFigureQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A figure is seen by whoever sees the part or the report it was entered in."""
+        return self.filter(models.Q(report__in=TaskReport.objects.for_user(user))
+                           | models.Q(part__in=TaskReportPart.objects.for_user(user)))
+
+
+class TaskMeasureFigure(VersionedRecord):
+    """One reporting unit's figure for one task measure (任务指标) in one quarter, entered in its
+    part (a co-responsible unit) or in the compiled report (the lead), next to the narrative."""
+
+    measure = models.ForeignKey("tasks.TaskMeasure", verbose_name=_("task measure"), on_delete=models.PROTECT,
+                                related_name="figures")
+    period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="measure_figures")
+    department = models.ForeignKey("tasks.Department", verbose_name=_("reporting unit"), on_delete=models.PROTECT,
+                                   related_name="measure_figures")
+    part = models.ForeignKey(TaskReportPart, verbose_name=_("task report part"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="figures")
+    report = models.ForeignKey(TaskReport, verbose_name=_("task report"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="figures")
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True,
+                            help_text=_("Where the figure comes from, e.g. 【演示数据】 for demo figures."))
+
+    objects = TaskMeasureFigureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task measure figure")
+        verbose_name_plural = _("task measure figures")
+        ordering = ["measure__task__number", "measure__order", "period__year", "period__quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period", "department"], name="measure_figure_unique"),
+            models.CheckConstraint(condition=models.Q(report__isnull=True, part__isnull=False)
+                                   | models.Q(report__isnull=False, part__isnull=True),
+                                   name="measure_figure_belongs_to_one_record"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="measure_figure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.department} · {self.period}: {self.value}"

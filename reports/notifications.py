@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from divisions.models import Region
 from kernel.dates import date_text, quarter_text
-from tasks.models import Plan, Responsibility
+from tasks.models import Department, Plan, Responsibility
 
 from .models import CountyReturn, Notification, ReportingPeriod, TaskReport, TaskReportPart
 
@@ -24,9 +24,13 @@ DUE_SOON_DAYS = 3
 
 
 def officers_of(*, region=None, department=None):
-    """The active officers who answer for a county's return or a department's reports."""
+    """The active officers who answer for a county's return or a department's reports (a group's:
+    its members' officers, who file for it)."""
     if region is not None:
         return User.objects.filter(is_active=True, region=region, role_assignments__role=Role.COUNTY_OFFICER)
+    if department.kind == Department.Kind.GROUP:
+        return User.objects.filter(is_active=True, department__in=department.members.all(),
+                                   role_assignments__role=Role.DEPT_OFFICER)
     return User.objects.filter(is_active=True, department=department, role_assignments__role=Role.DEPT_OFFICER)
 
 

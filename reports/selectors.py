@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from divisions.models import Region
 from kernel.quarters import Quarter, quarters_q
 from targets.models import Indicator, IndicatorValue, Snapshot
-from tasks.models import Department, Plan, Responsibility, Task
+from tasks.models import Department, Plan, Responsibility, Task, TaskMeasure
 from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import access
-from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
+from .models import CountyReturn, ReportingPeriod, TaskMeasureFigure, TaskReport, TaskReportPart
 from .services import reported_indicators, return_values
 
 
@@ -117,7 +119,7 @@ def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
     tasks = list(Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK).order_by("number")
                  .prefetch_related(Prefetch("responsibilities",
                                             queryset=Responsibility.objects.select_related("department"))))
-    mine = access.own_department_id(user)
+    mine = access.acting_department_ids(user)
     if not access.sees_every_unit(user):
         tasks = [task for task in tasks if access.role_in_task(user, task.responsibilities.all())]
     reports = {report.task_id: report
@@ -134,7 +136,7 @@ def task_board(*, user, plan, period: ReportingPeriod) -> list[TaskRow]:
                         and state == TaskReportPart.State.SUBMITTED)
         my_role = access.role_in_task(user, duties)
         my_part, my_part_state = next(((pk, state) for task_id, department_id, state, pk in parts
-                                       if task_id == task.pk and mine and department_id == mine), (None, ""))
+                                       if task_id == task.pk and department_id in mine), (None, ""))
         rows.append(TaskRow(task, lead, reports.get(task.pk), submitted, len(co_ids), my_part, my_role, my_part_state))
     return rows
 
@@ -230,3 +232,190 @@ def timeliness_total(rows: list[Timeliness]) -> Timeliness:
         total.on_time += row.on_time
         total.late += row.late
     return total
+
+
+# ---------------------------------------------------------------- task measures (任务指标)
+
+
+@dataclass
+class MeasureRollup:
+    """One task measure's figures rolled up: the quarter's, each year's and the plan's, by its
+    kind — a flow summed over quarters, a stock its latest quarter's value, a ratio its numerator's
+    over its denominator's (each rolled up by its own kind) × 100; across units always summed."""
+
+    measure: TaskMeasure
+    quarters: dict[Quarter, Decimal] = field(default_factory=dict)  # every quarter with figures
+    years: dict[int, Decimal | None] = field(default_factory=dict)
+    total: Decimal | None = None  # over the plan (to the cut-off)
+    quarter: Decimal | None = None  # the quarter asked for
+    years_met: dict[int, bool] = field(default_factory=dict)  # a yearly target, per year
+    met: bool | None = None  # the target over the plan (None: no target, or nothing reported)
+
+    @property
+    def target_text(self) -> str:
+        m = self.measure
+        if not m.has_target:
+            return ""
+        sign = "≥" if m.target_direction == TaskMeasure.Direction.AT_LEAST else "≤"
+        value = f"{m.target_value.normalize():f}"
+        if m.target_value_max is not None:
+            value += f"–{m.target_value_max.normalize():f}"
+        return f"{sign}{value}{m.unit}"
+
+
+def _reach(measure: TaskMeasure, value: Decimal | None) -> bool | None:
+    if value is None or not measure.has_target:
+        return None
+    if measure.target_direction == TaskMeasure.Direction.AT_MOST:
+        return value <= measure.target_value
+    return value >= measure.target_value
+
+
+def _roll(kind: str, quarters: dict[Quarter, Decimal], keep) -> Decimal | None:
+    chosen = sorted(q for q in quarters if keep(q))
+    if not chosen:
+        return None
+    if kind == TaskMeasure.Kind.FLOW:
+        return sum((quarters[q] for q in chosen), Decimal(0))
+    return quarters[chosen[-1]]  # a stock: its latest value
+
+
+def measure_rollups(*, plan: Plan, task: Task | None = None, upto: Quarter | None = None,
+                    quarter: Quarter | None = None, approved_only: bool = True,
+                    approved_as_of: datetime.datetime | None = None) -> list[MeasureRollup]:
+    """The plan's task measures (or one task's) with their figures rolled up over the units, by
+    quarter, by year and over the plan's window up to ``upto`` (default: the plan's last quarter).
+    ``approved_only``: a quarter's figures count once the office has approved the task's report of
+    that quarter (and a part's only if the part was submitted); otherwise every entered figure.
+    ``approved_as_of``: only reports approved by then count (a final account's cut-off; a report
+    approved later, or approved again after a return, is left out).
+    The selector the task page, the task board, the pack and the final assessment read."""
+    last = min(upto, plan.last_quarter) if upto else plan.last_quarter
+    first = plan.first_quarter
+    measures = list(TaskMeasure.objects.filter(task__plan=plan, **({"task": task} if task else {}))
+                    .select_related("task", "numerator", "denominator").order_by("task__number", "order"))
+    figures = TaskMeasureFigure.objects.filter(measure__in=[m for m in measures if m.is_entered]).filter(
+        Q(part__isnull=True) | Q(part__state=TaskReportPart.State.SUBMITTED))
+    if approved_only:
+        approved = TaskReport.objects.filter(task=OuterRef("measure__task"), period=OuterRef("period"),
+                                             state=TaskReport.State.APPROVED)
+        if approved_as_of is not None:
+            approved = approved.filter(reviewed_at__lte=approved_as_of)
+        figures = figures.filter(Exists(approved))
+    by_measure: dict[int, dict[Quarter, Decimal]] = defaultdict(dict)
+    for measure_id, year, number, total in figures.order_by().values_list(
+            "measure_id", "period__year", "period__quarter").annotate(total=Sum("value")):
+        q = Quarter(year, number)
+        if first <= q <= last:
+            by_measure[measure_id][q] = total
+    rollups = {m.pk: _rollup(m, by_measure.get(m.pk, {}), first, last, quarter) for m in measures if m.is_entered}
+    out = []
+    for m in measures:
+        if m.is_entered:
+            out.append(rollups[m.pk])
+        elif m.kind == TaskMeasure.Kind.RATIO:
+            out.append(_ratio(m, rollups.get(m.numerator_id), rollups.get(m.denominator_id)))
+        else:  # counted from other records (labour brands): listed, with its target, counted there
+            out.append(MeasureRollup(m, years=dict.fromkeys(range(first.year, last.year + 1))))
+    return out
+
+
+def _rollup(measure: TaskMeasure, quarters: dict[Quarter, Decimal], first: Quarter, last: Quarter,
+            quarter: Quarter | None) -> MeasureRollup:
+    r = MeasureRollup(measure, quarters=quarters)
+    for year in range(first.year, last.year + 1):
+        r.years[year] = _roll(measure.kind, quarters, lambda q, y=year: q.year == y)
+    r.total = _roll(measure.kind, quarters, lambda q: True)
+    r.quarter = quarters.get(quarter) if quarter else None
+    _judge(r)
+    return r
+
+
+def _ratio(measure: TaskMeasure, numerator: MeasureRollup | None, denominator: MeasureRollup | None) -> MeasureRollup:
+    r = MeasureRollup(measure)
+    if numerator is None or denominator is None:
+        return r
+    r.years = dict.fromkeys(denominator.years)
+
+    def rate(num, den):
+        return (num / den * 100).quantize(Decimal("0.01")) if num is not None and den else None
+
+    for q in denominator.quarters:
+        value = rate(numerator.quarters.get(q), denominator.quarters[q])
+        if value is not None:
+            r.quarters[q] = value
+    r.years = {year: rate(numerator.years.get(year), den) for year, den in denominator.years.items()}
+    r.total = rate(numerator.total, denominator.total)
+    r.quarter = rate(numerator.quarter, denominator.quarter)
+    _judge(r)
+    return r
+
+
+def _judge(r: MeasureRollup) -> None:
+    m = r.measure
+    if not m.has_target or m.target_scope == TaskMeasure.Scope.PER_COUNTY:
+        return
+    if m.target_span == TaskMeasure.Span.YEAR:
+        r.years_met = {year: _reach(m, value) for year, value in r.years.items() if value is not None}
+        r.met = all(r.years_met.values()) if r.years_met else None
+    else:
+        r.met = _reach(m, r.total)
+
+
+@dataclass
+class MeasureEntry:
+    """One unit's figure for one measure on a task's report page."""
+
+    measure: TaskMeasure
+    department: Department
+    value: Decimal | None
+    state: str  # the record it was entered in: draft, submitted… ("" if none)
+
+
+def measure_entries(*, task: Task, period: ReportingPeriod) -> list[tuple[TaskMeasure, list[MeasureEntry], Decimal | None]]:
+    """The task's measures for the quarter with each reporting unit's figure (entered or not) and
+    the quarter's total over the units that entered one — what the lead compiles."""
+    measures = [m for m in TaskMeasure.objects.filter(task=task).prefetch_related("reporting_units").order_by("order")
+                if m.is_entered and (m.period == TaskMeasure.Period.QUARTER or period.quarter == 4)]
+    figures = {(f.measure_id, f.department_id): f for f in TaskMeasureFigure.objects.filter(
+        measure__in=measures, period=period).select_related("part", "report")}
+    rows = []
+    for m in measures:
+        entries = []
+        for unit in m.reporting_units.all():
+            f = figures.get((m.pk, unit.pk))
+            state = (f.part.state if f.part_id else f.report.state) if f else ""
+            entries.append(MeasureEntry(m, unit, f.value if f else None, state))
+        values = [e.value for e in entries if e.value is not None]
+        rows.append((m, entries, sum(values, Decimal(0)) if values else None))
+    return rows
+
+
+@dataclass
+class PartState:
+    """A co-responsible unit's part of a task in one quarter: missing, draft or submitted."""
+
+    department: Department
+    part: TaskReportPart | None
+
+    @property
+    def state(self) -> str:
+        return self.part.state if self.part else "missing"
+
+
+def part_states(*, task: Task, period: ReportingPeriod) -> list[PartState]:
+    """Every co-responsible unit of the task, in the document's order, with its part's state."""
+    parts = {p.department_id: p for p in TaskReportPart.objects.filter(task=task, period=period).select_related(
+        "department", "submitted_by", "returned_by", "filed_by_department")}
+    return [PartState(duty.department, parts.get(duty.department_id))
+            for duty in task.responsibilities.filter(role=Responsibility.Role.CO).select_related("department")
+            .order_by("order")]
+
+
+def measure_values_for_unit(*, measures: list[TaskMeasure], department, period: ReportingPeriod):
+    """The measures a unit enters on a task's page, each with its figure for the quarter (or None)."""
+    if not measures:
+        return []
+    values = dict(TaskMeasureFigure.objects.filter(measure__in=measures, period=period, department=department)
+                  .values_list("measure_id", "value"))
+    return [(m, values.get(m.pk)) for m in measures]

@@ -39,6 +39,7 @@ from targets.services import (
     values_send_back,
     values_submit,
 )
+from tasks.models import Department, TaskMeasure
 
 from . import access
 from .models import (
@@ -52,9 +53,11 @@ from .models import (
     PeriodException,
     ReportingPeriod,
     ReviewState,
+    TaskMeasureFigure,
     TaskReport,
     TaskReportPart,
 )
+from .notifications import city_admins, notify, officers_of
 from .signals import return_reviewed
 
 WARNING_MEDIAN_FACTOR = Decimal(3)  # a value above 3× the county's own median needs a comment
@@ -482,18 +485,30 @@ def task_part_open(*, task, department, period: ReportingPeriod, user) -> TaskRe
         refuse(_("%(department)s is not a co-responsible unit of task %(number)s."), department=department.name,
                 number=task.number)
     return TaskReportPart.objects.create(task=task, department=department, period=period, updated_by=user,
-                                         updated_at=timezone.now())
+                                         updated_at=timezone.now(), filed_by_department=_on_behalf(user, department))
+
+
+def _on_behalf(user, department):
+    """The member that files a group's part (shown beside it), or None for a department's own."""
+    return user.department if department.kind == Department.Kind.GROUP else None
 
 
 @transaction.atomic
 def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int, user,
-                   today: datetime.date | None = None) -> TaskReportPart:
+                   today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReportPart:
+    """Save a part as a draft: its text and (``figures``: measure code → value, "" to clear) its
+    task measures' figures, validated whole."""
     _require_department_officer(user, part.department)
     part = _lock(part, version)
     if part.state != TaskReportPart.State.DRAFT:
         refuse(_("A %(state)s part cannot be changed."), state=part.get_state_display())
     _require_open(part.period, today or timezone.localdate(), department=part.department)
     _set_fields(part, fields)
+    if figures:
+        _figures_save(record=part, task=part.task, department=part.department, period=part.period, figures=figures,
+                      user=user)
+    if part.department.kind == Department.Kind.GROUP:
+        part.filed_by_department = _on_behalf(user, part.department)
     record_touch(part, user)
     return part
 
@@ -510,7 +525,110 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
     part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
     part.first_submitted_at = part.first_submitted_at or part.submitted_at
     record_touch(part, user)
+    _notices_clear(f"part:{part.pk}:")  # an earlier sending of it no longer waits: this one does
+    on_behalf = f"（{part.filed_by_department}代填）" if part.filed_by_department_id else ""
+    notify(users=officers_of(department=_lead_of(part.task)), kind=Notification.Kind.REVIEW,
+           key=f"part:{part.pk}:submitted:v{part.version}",
+           title=f"{part.department}{on_behalf}报送了第{part.task.number}项任务{part.period.label}分报告",
+           link=reverse("reports:task-report", args=[part.task.number, part.period.label]))
     return part
+
+
+@transaction.atomic
+def task_part_return(*, part: TaskReportPart, version: int, user, comment: str) -> TaskReportPart:
+    """The lead returns a submitted part to its unit with a comment (required): the part is a
+    draft again, the comment shown on it until the unit sends it again."""
+    _require_department_officer(user, _lead_of(part.task))
+    part = _lock(part, version)
+    if part.state != TaskReportPart.State.SUBMITTED:
+        refuse(_("Only a submitted part can be returned (this one is %(state)s)."), state=part.get_state_display())
+    report = TaskReport.objects.filter(task=part.task, period=part.period).first()
+    if report is not None and not report.is_editable_state:
+        refuse(_("The task's report is %(state)s: its parts can no longer be returned."),
+               state=report.get_state_display())
+    if not comment.strip():
+        refuse(_("Say what needs fixing: a returned part needs a comment."))
+    part.state = TaskReportPart.State.DRAFT
+    part.returned_by, part.returned_at, part.return_comment = user, timezone.now(), comment.strip()
+    record_touch(part, user)
+    _notices_clear(f"part:{part.pk}:submitted:")  # decided: no longer waiting for any of the lead's officers
+    notify(users=officers_of(department=part.department), kind=Notification.Kind.RETURNED,
+           key=f"part:{part.pk}:returned:v{part.version}",
+           title=f"第{part.task.number}项任务{part.period.label}分报告被牵头单位退回", body=part.return_comment,
+           link=reverse("reports:task-report", args=[part.task.number, part.period.label]))
+    return part
+
+
+def _notices_clear(key_prefix: str) -> int:
+    """A step has been decided: the "waiting for you" notifications about it, whoever they were
+    for, are marked read (they stay in each person's list)."""
+    return Notification.objects.filter(key__startswith=key_prefix, read_at__isnull=True,
+                                       kind=Notification.Kind.REVIEW).update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- task measures' figures
+
+
+def measures_entered_by(*, task, department, period: ReportingPeriod) -> list[TaskMeasure]:
+    """The task's measures ``department`` enters for ``period`` (yearly ones in the fourth quarter)."""
+    measures = TaskMeasure.objects.filter(task=task, reporting_units=department, kind__in=(
+        TaskMeasure.Kind.FLOW, TaskMeasure.Kind.STOCK), counted_from="").order_by("order")
+    if period.quarter != 4:
+        measures = measures.filter(period=TaskMeasure.Period.QUARTER)
+    return list(measures)
+
+
+def measure_figures_read(*, measures: list[TaskMeasure], figures: dict[str, object]) -> dict[str, Decimal | None]:
+    """Read posted figures (measure code → text, number or "" to clear) by the platform's number
+    rule: not negative, whole numbers for counts of people, posts, places…, two decimals for
+    money; a part "其中…" not above its whole. Refused whole, naming each measure and its unit."""
+    by_code = {m.code: m for m in measures}
+    errors, values = [], {}
+    for code, raw in figures.items():
+        measure = by_code.get(code)
+        if measure is None:
+            errors.append(_("%(code)s is not a measure this unit reports here.") % {"code": code})
+            continue
+        if raw in (None, ""):
+            values[code] = None
+            continue
+        label = f"{measure.name}（{measure.unit}）"
+        try:  # counts of people, posts, places… are whole numbers; money has two decimals
+            values[code] = figure(raw, label=label, places=0 if measure.whole_numbers else 2, whole_digits=14)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    for ratio in TaskMeasure.objects.filter(kind=TaskMeasure.Kind.RATIO, numerator__in=measures).select_related(
+            "numerator", "denominator"):
+        part, whole = values.get(ratio.numerator.code), values.get(ratio.denominator.code)
+        if part is not None and whole is not None and part > whole:
+            errors.append(_("%(part)s (%(value)s) cannot be more than %(whole)s (%(total)s).") % {
+                "part": ratio.numerator.name, "value": part, "whole": ratio.denominator.name, "total": whole})
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _figures_save(*, record, task, department, period: ReportingPeriod, figures: dict[str, object], user) -> None:
+    measures = measures_entered_by(task=task, department=department, period=period)
+    values = measure_figures_read(measures=measures, figures=figures)
+    by_code = {m.code: m for m in measures}
+    is_part = isinstance(record, TaskReportPart)
+    for code, value in values.items():
+        existing = TaskMeasureFigure.objects.filter(measure=by_code[code], period=period,
+                                                    department=department).first()
+        if value is None:
+            if existing is not None:
+                existing._change_reason = "cleared"
+                existing.delete()
+            continue
+        if existing is not None and existing.value == value:
+            continue
+        row = existing or TaskMeasureFigure(measure=by_code[code], period=period, department=department,
+                                            **({"part": record} if is_part else {"report": record}))
+        if existing is not None:
+            row.version += 1
+        row.value, row.updated_by, row.updated_at = value, user, timezone.now()
+        row.save()
 
 
 @transaction.atomic
@@ -525,7 +643,7 @@ def task_report_open(*, task, period: ReportingPeriod, user) -> TaskReport:
 
 @transaction.atomic
 def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int, user,
-                     today: datetime.date | None = None) -> TaskReport:
+                     today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReport:
     lead = _lead_of(report.task)
     _require_department_officer(user, lead)
     report = _lock(report, version)
@@ -533,13 +651,55 @@ def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int
         refuse(_("A %(state)s report cannot be changed."), state=report.get_state_display())
     _require_open(report.period, today or timezone.localdate(), department=lead)
     _set_fields(report, fields)
+    if figures:
+        _figures_save(record=report, task=report.task, department=lead, period=report.period, figures=figures,
+                      user=user)
+    record_touch(report, user)
+    return report
+
+
+def parts_missing(report: TaskReport) -> list:
+    """The co-responsible units whose part of the report's quarter is not submitted (missing or draft)."""
+    sent = set(TaskReportPart.objects.filter(task=report.task, period=report.period,
+                                             state=TaskReportPart.State.SUBMITTED).values_list("department_id",
+                                                                                                flat=True))
+    return [duty.department for duty in report.task.responsibilities.filter(role="co").select_related(
+        "department").order_by("order") if duty.department_id not in sent]
+
+
+@transaction.atomic
+def task_report_quote_parts(*, report: TaskReport, parts: list[TaskReportPart], version: int, user,
+                            today: datetime.date | None = None) -> TaskReport:
+    """The lead quotes submitted parts into its compiled report: each part's text is added, under
+    the unit's name, to the report's measures, progress, problems and next steps."""
+    lead = _lead_of(report.task)
+    _require_department_officer(user, lead)
+    report = _lock(report, version)
+    if not report.is_editable_state:
+        refuse(_("A %(state)s report cannot be changed."), state=report.get_state_display())
+    _require_open(report.period, today or timezone.localdate(), department=lead)
+    for part in parts:
+        if part.task_id != report.task_id or part.period_id != report.period_id:
+            refuse(_("Only this task's parts of this quarter can be quoted."))
+        if part.state != TaskReportPart.State.SUBMITTED:
+            refuse(_("%(department)s's part is not submitted yet."), department=part.department.name)
+        for name in ("measures", "progress", "problems", "next_steps"):
+            text = getattr(part, name).strip()
+            if text:
+                quoted = f"【{part.department.name}】{text}"
+                current = getattr(report, name)
+                if quoted not in current:
+                    setattr(report, name, f"{current}\n{quoted}".strip())
+    _set_fields(report, {})
     record_touch(report, user)
     return report
 
 
 @transaction.atomic
-def task_report_submit(*, report: TaskReport, version: int, user, today: datetime.date | None = None) -> TaskReport:
-    """Send the compiled report to the office of the leading group."""
+def task_report_submit(*, report: TaskReport, version: int, user, today: datetime.date | None = None,
+                       missing_parts_reason: str = "") -> TaskReport:
+    """Send the compiled report to the office of the leading group. With co-responsible units'
+    parts missing (not submitted), only with the lead's reason, which the office sees."""
     lead = _lead_of(report.task)
     _require_department_officer(user, lead)
     report = _lock(report, version)
@@ -547,11 +707,23 @@ def task_report_submit(*, report: TaskReport, version: int, user, today: datetim
         refuse(_("A %(state)s report cannot be submitted."), state=report.get_state_display())
     _require_open(report.period, today or timezone.localdate(), department=lead)
     _require_complete(report)
+    missing = parts_missing(report)
+    if missing and not missing_parts_reason.strip():
+        refuse(_("These units' parts are missing: %(units)s. Say why to submit without them."),
+               units="、".join(d.name for d in missing))
+    report.missing_parts_reason = missing_parts_reason.strip() if missing else ""
     was_returned = report.state == TaskReport.State.RETURNED
     report.state = TaskReport.State.RESUBMITTED if was_returned else TaskReport.State.SUBMITTED
     report.submitted_by, report.submitted_at = user, timezone.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     record_touch(report, user)
+    # the parts have been compiled: the lead's officers are no longer waiting on them
+    for part_pk in TaskReportPart.objects.filter(task=report.task, period=report.period).values_list("pk", flat=True):
+        _notices_clear(f"part:{part_pk}:submitted:")
+    notify(users=city_admins(), kind=Notification.Kind.REVIEW, key=f"task_report:{report.pk}:submitted:v{report.version}",
+           title=f"第{report.task.number}项任务{report.period.label}进展报告待审核（{lead}）",
+           body=report.missing_parts_reason and f"缺少分报告的说明：{report.missing_parts_reason}",
+           link=reverse("reports:task-report", args=[report.task.number, report.period.label]))
     return report
 
 
@@ -562,6 +734,7 @@ def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskRe
     report.state = TaskReport.State.APPROVED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
     record_touch(report, reviewer)
+    _notices_clear(f"task_report:{report.pk}:submitted:")  # decided: no other reviewer is waited for
     _tell_lead(report, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="task_report", subject_id=report.pk)
     return report
@@ -576,6 +749,8 @@ def task_report_send_back(*, report: TaskReport, version: int, reviewer, comment
     report.state = TaskReport.State.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), comment.strip()
     record_touch(report, reviewer)
+    _notices_clear(f"task_report:{report.pk}:submitted:")
+    _tell_lead(report, Notification.Kind.RETURNED, "被退回")
     return report
 
 

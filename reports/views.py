@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -36,6 +37,8 @@ from .forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     InstructionForm,
+    PartReturnForm,
+    QuotePartsForm,
     ReportContentForm,
     ReturnFiguresForm,
     ReviewForm,
@@ -57,6 +60,10 @@ from .models import (
 from .selectors import (
     county_timeliness,
     department_timeliness,
+    measure_entries,
+    measure_rollups,
+    measure_values_for_unit,
+    part_states,
     period_as_of,
     period_for_label,
     periods_near,
@@ -80,14 +87,18 @@ from .services import (
     extension_decide,
     extension_request,
     instruction_give,
+    measures_entered_by,
+    parts_missing,
     period_closed_message,
     period_is_open_for,
     reported_indicators,
     task_part_open,
+    task_part_return,
     task_part_save,
     task_part_submit,
     task_report_approve,
     task_report_open,
+    task_report_quote_parts,
     task_report_save,
     task_report_send_back,
     task_report_submit,
@@ -159,7 +170,7 @@ def county_return_view(request, region_code: str, period_label: str):
 
 RETURN_ACTIONS = ("save", "submit", "correct", "correction_approve", "correction_reject", "approve", "send_back")
 TASK_REPORT_ACTIONS = ("part_save", "part_submit", "report_save", "report_submit", "part_evidence", "report_evidence",
-                       "instruct", "approve", "send_back")
+                       "instruct", "approve", "send_back", "part_return", "report_quote")
 EXTENSION_ACTIONS = ("request", "approve", "reject")
 
 
@@ -291,13 +302,19 @@ def task_board_view(request):
     })
 
 
-def _task_report_form(request, *, my_role: str, report):
+def _task_report_form(request, *, my_role: str, report, measures, parts):
     """The form of one action of the task report page (an unknown action is a 404)."""
     action = posted_action(request.POST, TASK_REPORT_ACTIONS)
     if action in ("part_save", "part_submit") and my_role != CO:
         raise PermissionDenied  # only a co-responsible department writes a part
+    if action in ("part_return", "report_quote") and my_role != LEAD:
+        raise PermissionDenied  # only the lead returns and quotes parts
     if action in ("part_save", "part_submit", "report_save", "report_submit"):
-        return ReportContentForm(request.POST)
+        return ReportContentForm(request.POST, measures=measures)
+    if action == "part_return":
+        return PartReturnForm(request.POST, parts=parts)
+    if action == "report_quote":
+        return QuotePartsForm(request.POST, parts=parts.filter(state=TaskReportPart.State.SUBMITTED))
     if action in ("part_evidence", "report_evidence"):
         return EvidenceForm(request.POST, request.FILES)
     if action == "instruct":
@@ -307,15 +324,17 @@ def _task_report_form(request, *, my_role: str, report):
     raise Http404
 
 
-def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPeriod, report, part) -> None:
+def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPeriod, report, part,
+                     acting_department) -> None:
     """Do one valid action of the task report page."""
     data = form.cleaned_data
     if action in ("part_save", "part_submit"):
         version = data["version"]
         if part is None:
-            part = task_part_open(task=task, department=user.department, period=period, user=user)
+            part = task_part_open(task=task, department=acting_department, period=period, user=user)
             version = part.version
-        part = task_part_save(part=part, fields=form.report_fields(), version=version, user=user)
+        part = task_part_save(part=part, fields=form.report_fields(), version=version, user=user,
+                              figures=form.figures())
         if action == "part_submit":
             task_part_submit(part=part, version=part.version, user=user)
     elif action in ("report_save", "report_submit"):
@@ -323,9 +342,18 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
         if report is None:
             report = task_report_open(task=task, period=period, user=user)
             version = report.version
-        report = task_report_save(report=report, fields=form.report_fields(), version=version, user=user)
+        report = task_report_save(report=report, fields=form.report_fields(), version=version, user=user,
+                                  figures=form.figures())
         if action == "report_submit":
-            task_report_submit(report=report, version=report.version, user=user)
+            task_report_submit(report=report, version=report.version, user=user,
+                               missing_parts_reason=data["missing_parts_reason"])
+    elif action == "part_return":
+        task_part_return(part=data["part"], version=data["version"], user=user, comment=data["return_comment"])
+    elif action == "report_quote":
+        if report is None:
+            report = task_report_open(task=task, period=period, user=user)
+        task_report_quote_parts(report=report, parts=list(data["quoted"]), version=data["version"] or report.version,
+                                user=user)
     elif action in ("part_evidence", "report_evidence"):
         record = part if action == "part_evidence" else report
         if record is None:
@@ -349,20 +377,25 @@ def task_report_view(request, number: int, period_label: str):
     task = get_object_or_404(Task.objects.for_user(user), plan=plan, number=number, kind=Task.Kind.TASK)
     responsibilities = list(task.responsibilities.select_related("department").order_by("order"))
     lead = responsibilities[0].department
-    my_role = access.role_in_task(user, responsibilities)
+    my_duty = access.acting_duty(user, responsibilities)
+    my_role = my_duty.role if my_duty else ""
     if not access.can_open_task_report(user, my_role):
         raise Http404  # another department's task: the same answer as a missing one
-    my_department = user.department if access.own_department_id(user) else None
+    # the unit the user writes for here: their own, or a group's (市重点产业链牵头单位) they are a member of
+    my_department = my_duty.department if my_duty else None
     report = TaskReport.objects.for_user(user).filter(task=task, period=period).first()
-    part = TaskReportPart.objects.editable_by(user).filter(task=task, period=period).first() if my_role == CO else None
+    part = (TaskReportPart.objects.filter(task=task, period=period, department=my_department).first()
+            if my_role == CO else None)
+    my_measures = measures_entered_by(task=task, department=my_department, period=period) if my_duty else []
+    lead_parts = TaskReportPart.objects.filter(task=task, period=period) if my_role == LEAD else TaskReportPart.objects.none()
     errors, conflict, status = [], [], 200
     if request.method == "POST":
-        form = _task_report_form(request, my_role=my_role, report=report)
+        form = _task_report_form(request, my_role=my_role, report=report, measures=my_measures, parts=lead_parts)
         if form.is_valid():
             try:
                 with transaction.atomic():
                     _task_report_act(posted_action(request.POST, TASK_REPORT_ACTIONS), form, user=user, task=task, period=period,
-                                     report=report, part=part)
+                                     report=report, part=part, acting_department=my_department)
                 messages.success(request, _("Saved."))
                 return redirect("reports:task-report", number=task.number, period_label=period.label)
             except Conflict as exc:
@@ -386,10 +419,35 @@ def task_report_view(request, number: int, period_label: str):
         "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
         "statuses": SelfStatus.choices, "can_instruct": access.gives_instructions(user),
         "instructions": Instruction.objects.for_user(user).filter(task=task).select_related("author"),
+        "my_department": my_department, "my_measures": [
+            (m, request.POST.get(f"m__{m.code}", "") if request.method == "POST" else _shown(value))
+            for m, value in measure_values_for_unit(measures=my_measures, department=my_department, period=period)],
+        "part_states": part_states(task=task, period=period) if my_role != CO else [],
+        "measure_entries": measure_entries(task=task, period=period) if my_role != CO else [],
+        "missing_parts": parts_missing(report) if report is not None and my_role == LEAD else [],
+        "rollups": measure_rollups(plan=plan, task=task, quarter=period.as_quarter, approved_only=False),
+        "rollup_years": range(plan.first_quarter.year, plan.last_quarter.year + 1), "approved_only": False,
     }, status=status)
 
 
 # ---------------------------------------------------------------- timeliness, notifications, extensions
+
+
+def task_measures_panel(*, request, plan, task) -> str:
+    """The task page's panel (registered in apps.py): the task's measures rolled up by year and
+    over the plan, approved quarters only."""
+    if task.kind != Task.Kind.TASK:
+        return ""
+    return render_to_string("reports/_measure_rollups.html", {
+        "rollups": measure_rollups(plan=plan, task=task), "approved_only": True,
+        "rollup_years": range(plan.first_quarter.year, plan.last_quarter.year + 1)}, request=request)
+
+
+def _shown(value) -> str:
+    """A stored figure as the form shows it: 12 rather than 12.00, 3.50 as 3.5."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
 
 
 @login_required

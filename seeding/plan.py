@@ -15,7 +15,13 @@ from kernel.loading import LoadSummary
 from reports.services import periods_generate
 from targets.services import plan_targets_clone, plan_targets_load
 from tasks.models import Plan
-from tasks.services import PLAN_2022_FILE, government_units_ensure, plan_data_read, plan_document_load
+from tasks.services import (
+    PLAN_2022_FILE,
+    government_units_ensure,
+    plan_data_read,
+    plan_document_load,
+    task_measures_load,
+)
 from tasks.services import plan_clone as plan_tasks_clone
 
 
@@ -27,6 +33,8 @@ def plan_load(*, path: Path = PLAN_2022_FILE) -> tuple[Plan, LoadSummary]:
     reason = f"plan_load {path.name}"
     plan, tasks = plan_document_load(data=data, summary=summary, reason=reason)
     plan_targets_load(plan=plan, targets=data["targets"], tasks=tasks, summary=summary, reason=reason)
+    if path == PLAN_2022_FILE:  # its task measures (任务指标), curated beside it
+        task_measures_load(plan=plan, summary=summary, reason=reason)
     return plan, summary
 
 

@@ -10,6 +10,7 @@ from tasks.selectors import plan_chosen_for_user
 from .models import Target
 from .plan_exports import targets_table, tasks_table
 from .selectors import plan_overview
+from .task_panels import task_panels_render
 
 
 @login_required
@@ -55,4 +56,5 @@ def task_detail(request, code: str, number: int):
     targets = Target.objects.for_user(request.user).filter(task=task).order_by("order")
     return render(request, "plan/task_detail.html", {
         "plan": plan, "task": task, "responsibilities": responsibilities, "targets": targets,
+        "panels": task_panels_render(request=request, plan=plan, task=task),
     })

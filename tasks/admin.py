@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_site import RoleScopedAdmin, RoleScopedInline
 
-from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
+from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task, TaskMeasure
 from .services import plan_period_problems
 
 
@@ -128,3 +128,13 @@ class ResponsibilityAdmin(RoleScopedAdmin):
 class DepartmentAliasAdmin(RoleScopedAdmin):
     list_display = ["name", "department", "name_en"]
     search_fields = ["name", "department__name"]
+
+
+@admin.register(TaskMeasure)
+class TaskMeasureAdmin(RoleScopedAdmin):
+    list_display = ["task", "order", "name", "unit", "kind", "period", "target_value", "target_span"]
+    list_filter = ["task__plan", "kind", "period", "reporting_units"]
+    search_fields = ["name", "clause", "code"]
+    list_select_related = ["task"]
+    filter_horizontal = ["reporting_units"]
+    autocomplete_fields = ["numerator", "denominator"]

@@ -243,3 +243,90 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.department} · {self.get_role_display()}"
+
+
+class TaskMeasure(models.Model):
+    """A measurable thing a task's text commits to (任务指标): trained people, community factories,
+    guaranteed loans… Curated from the task's clause (tasks/data/task_measures_2022.json), each
+    quoting its words; with a target where the text gives a number, tracked without one where it
+    does not. Departments enter its figures in their quarterly task reports and parts (reports
+    app); they roll up over units, by year and over the plan by the measure's kind."""
+
+    class Kind(models.TextChoices):
+        FLOW = "flow", _("Flow (summed over time)")
+        STOCK = "stock", _("Stock (latest value)")
+        RATIO = "ratio", _("Ratio of two measures")
+
+    class Period(models.TextChoices):
+        QUARTER = "quarter", _("Each quarter")
+        YEAR = "year", _("Each year (in the fourth quarter)")
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", _("At least")
+        AT_MOST = "at_most", _("At most")
+
+    class Span(models.TextChoices):
+        PLAN = "plan", _("Whole plan period")
+        YEAR = "year", _("Each year")
+
+    class Scope(models.TextChoices):
+        CITY = "city", _("City-wide")
+        PER_COUNTY = "per_county", _("Each county")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="measures")
+    code = models.SlugField(_("code"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    clause = models.TextField(_("clause"), help_text=_("The plan's words this measure comes from, verbatim."))
+    unit = models.CharField(_("unit"), max_length=10)
+    kind = models.CharField(_("aggregation"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("period type"), max_length=10, choices=Period.choices, default=Period.QUARTER)
+    reporting_units = models.ManyToManyField(Department, verbose_name=_("reporting units"), blank=True,
+                                             related_name="measures")
+    numerator = models.ForeignKey("self", verbose_name=_("numerator"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    denominator = models.ForeignKey("self", verbose_name=_("denominator"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    target_direction = models.CharField(_("target direction"), max_length=10, choices=Direction.choices, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    target_value_max = models.DecimalField(_("upper target value"), max_digits=14, decimal_places=4, null=True,
+                                           blank=True)
+    target_span = models.CharField(_("target span"), max_length=10, choices=Span.choices, blank=True)
+    target_scope = models.CharField(_("target scope"), max_length=12, choices=Scope.choices, blank=True)
+    counted_from = models.CharField(_("counted from"), max_length=200, blank=True,
+                                    help_text=_("Not entered in task reports: the records it is counted from."))
+
+    objects = PlanDataQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[reporting_units])
+
+    class Meta:
+        verbose_name = _("task measure")
+        verbose_name_plural = _("task measures")
+        ordering = ["task", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="task_measure_unique_code"),
+            models.CheckConstraint(condition=~models.Q(kind="ratio")
+                                   | models.Q(numerator__isnull=False, denominator__isnull=False),
+                                   name="task_measure_ratio_has_parts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.name}"
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_value is not None
+
+    @property
+    def is_entered(self) -> bool:
+        """Entered as a figure in task reports (a ratio is computed, a counted measure counted)."""
+        return self.kind != self.Kind.RATIO and not self.counted_from
+
+    @property
+    def whole_numbers(self) -> bool:
+        """Counts of people, posts, places… are whole numbers; amounts of money are not."""
+        return self.unit not in MONEY_UNITS and self.kind != self.Kind.RATIO
+
+
+MONEY_UNITS = ("万元", "元")

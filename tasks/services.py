@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -18,9 +19,10 @@ from kernel.loading import LoadSummary, upsert
 from kernel.quarters import Quarter
 from kernel.refusals import refuse
 
-from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task
+from .models import Department, DepartmentAlias, Plan, Responsibility, Section, Task, TaskMeasure
 
 PLAN_2022_FILE = Path(settings.BASE_DIR) / "tasks" / "data" / "plan_2022.json"
+MEASURES_2022_FILE = Path(settings.BASE_DIR) / "tasks" / "data" / "task_measures_2022.json"
 
 
 def plan_data_read(path: Path = PLAN_2022_FILE) -> dict:
@@ -152,6 +154,7 @@ def plan_clone(*, source: Plan, code: str, title: str, doc_number: str, period_s
         tasks[old_pk] = t
         for r in responsibilities:
             Responsibility.objects.create(task=t, department_id=r.department_id, role=r.role, order=r.order)
+    _measures_clone(tasks)
     return plan, tasks
 
 
@@ -234,3 +237,73 @@ def plan_create(*, plan: dict, sections: list[dict], tasks: list[dict], reason: 
             r._change_reason = reason
             r.save()
     return new, created
+
+
+def _measures_clone(tasks: dict[int, Task]) -> None:
+    """The source tasks' measures (任务指标) copied onto the successor's tasks, ratios pointing at
+    the copies; the new document's words are edited in afterwards."""
+    copies: dict[int, TaskMeasure] = {}
+    for m in TaskMeasure.objects.filter(task_id__in=list(tasks)).order_by("task__number", "order"):
+        old_pk, units = m.pk, list(m.reporting_units.all())
+        m.pk, m.task = None, tasks[m.task_id]
+        m.numerator = copies.get(m.numerator_id) if m.numerator_id else None
+        m.denominator = copies.get(m.denominator_id) if m.denominator_id else None
+        m.save()
+        m.reporting_units.set(units)
+        copies[old_pk] = m
+
+
+def joined_text(text: str) -> str:
+    """A document's text with its hard line wraps and page breaks removed (as the extractor reads it)."""
+    return "".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@transaction.atomic
+def task_measures_load(*, plan: Plan, path: Path = MEASURES_2022_FILE, summary: LoadSummary | None = None,
+                       reason: str = "") -> LoadSummary:
+    """Load the plan's task measures (任务指标) from their data file. Refused whole if a measure's
+    clause is not, word for word, in its task's text, if a reporting unit is not one of the task's
+    units, or if a ratio names measures that are not its task's. Idempotent."""
+    summary = summary or LoadSummary()
+    reason = reason or f"task_measures_load {path.name}"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["plan"] != plan.code:
+        raise ValueError(f"{path.name} is for plan {data['plan']}, not {plan.code}")
+    tasks = {t.number: t for t in plan.tasks.prefetch_related("responsibilities__department")}
+    codes = set()
+    for order, m in enumerate(data["measures"], start=1):
+        task = tasks.get(m["task"])
+        if task is None:
+            raise ValueError(f"measure {m['code']}: no task {m['task']} in {plan.code}")
+        if joined_text(m["clause"]) not in joined_text(task.clause):
+            raise ValueError(f"measure {m['code']}: clause not found verbatim in task {task.number}")
+        if m["code"] in codes:
+            raise ValueError(f"measure {m['code']}: code used twice")
+        codes.add(m["code"])
+        units = {r.department.name: r.department for r in task.responsibilities.all()}
+        unknown = [name for name in m["reporting_units"] if name not in units]
+        if unknown:
+            raise ValueError(f"measure {m['code']}: {unknown} not among task {task.number}'s units")
+        target = m.get("target") or {}
+        parts = {}
+        for side in ("numerator", "denominator"):
+            if m.get(side):
+                part = TaskMeasure.objects.filter(task=task, code=m[side]).first()
+                if part is None:
+                    raise ValueError(f"measure {m['code']}: {side} {m[side]} is not an earlier measure of its task")
+                parts[side] = part
+            else:
+                parts[side] = None
+        measure = upsert(TaskMeasure, summary, {"task": task, "code": m["code"]}, {
+            "order": order, "name": m["name"], "name_en": m.get("name_en", ""), "clause": m["clause"],
+            "unit": m["unit"], "kind": m["kind"], "period": m["period"], **parts,
+            "target_direction": target.get("direction", ""),
+            "target_value": Decimal(target["value"]) if target.get("value") is not None else None,
+            "target_value_max": Decimal(target["value_max"]) if target.get("value_max") is not None else None,
+            "target_span": target.get("span", ""), "target_scope": target.get("scope", ""),
+            "counted_from": m.get("counted_from", ""),
+        }, reason)
+        wanted = {units[name].pk for name in m["reporting_units"]}
+        if set(measure.reporting_units.values_list("pk", flat=True)) != wanted:
+            measure.reporting_units.set(wanted)
+    return summary

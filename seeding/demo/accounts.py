@@ -40,6 +40,8 @@ DEMO_ACCOUNTS = [
                 note="lead department of tasks 2 and 6"),
     DemoAccount("demo_dept", "【演示】赵强", Role.DEPT_OFFICER, department="市商务局",
                 note="co-responsible department"),
+    DemoAccount("demo_chain", "【演示】钱玉", Role.DEPT_OFFICER, department="市富硒办",
+                note="member of 市重点产业链牵头单位: files the group's part of task 2"),
     DemoAccount("demo_hanbin", "【演示】陈敏", Role.COUNTY_OFFICER, department="汉滨区人社局", county="汉滨区",
                 note="county officer, 汉滨区"),
     DemoAccount("demo_hanbin2", "【演示】孙丽", Role.COUNTY_OFFICER, department="汉滨区人社局", county="汉滨区",

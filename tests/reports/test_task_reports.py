@@ -49,14 +49,16 @@ def test_co_department_sends_its_part_and_the_lead_compiles_and_the_office_appro
     report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
     report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
                               today=DAY)
-    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY,
+                                missing_parts_reason="其余单位本季度无新进展")
     assert report.state == "submitted"
     report = task_report_send_back(report=report, version=report.version, reviewer=personas["city_admin"],
                                    comment="请补充新增岗位的来源")
     assert report.state == "returned"
     report = task_report_save(report=report, fields={**FIELDS, "progress": "新增岗位1200个，其中园区800个"},
                               version=report.version, user=personas["lead_officer"], today=DAY)
-    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY,
+                                missing_parts_reason="其余单位本季度无新进展")
     assert report.state == "resubmitted"
     report = task_report_approve(report=report, version=report.version, reviewer=personas["city_admin"])
     assert report.state == "approved"
@@ -78,7 +80,8 @@ def test_only_the_office_reviews(personas, persona):
     report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
     report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
                               today=DAY)
-    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY,
+                                missing_parts_reason="其余单位本季度无新进展")
     with pytest.raises(PermissionDenied):
         task_report_approve(report=report, version=report.version, reviewer=personas[persona])
 
@@ -95,10 +98,12 @@ def test_a_department_reports_parts_only_of_tasks_it_shares(personas):
 def test_submission_needs_the_essentials_and_a_comment_to_return(personas):
     report = task_report_open(task=task(6), period=period(), user=personas["lead_officer"])
     with pytest.raises(ValidationError, match="采取的措施|measures"):
-        task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+        task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY,
+                                missing_parts_reason="其余单位本季度无新进展")
     report = task_report_save(report=report, fields=FIELDS, version=report.version, user=personas["lead_officer"],
                               today=DAY)
-    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY)
+    report = task_report_submit(report=report, version=report.version, user=personas["lead_officer"], today=DAY,
+                                missing_parts_reason="其余单位本季度无新进展")
     with pytest.raises(ValidationError):
         task_report_send_back(report=report, version=report.version, reviewer=personas["city_admin"], comment="")
 
@@ -139,7 +144,8 @@ def test_pages_for_each_persona(client_for, in_window):
     lead = client_for("lead_officer")
     page = lead.get(url).content.decode()
     assert "组织专场招聘会3场" in page  # the lead sees the part
-    assert lead.post(url, {"action": "report_submit", "version": 0, **FIELDS}).status_code == 302
+    assert lead.post(url, {"action": "report_submit", "version": 0, **FIELDS,
+                           "missing_parts_reason": "其余单位本季度无新进展"}).status_code == 302
     board = client_for("city_admin").get("/reports/tasks/?period=2024Q3").content.decode()
     assert "建立企业用工保障机制" in board and "1/6" in board
     leader = client_for("leader").get(url).content.decode()

@@ -4,6 +4,7 @@ from seeding.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_se
 from seeding.demo.assessment import demo_assessment_seed
 from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
 from seeding.demo.figures import demo_values_seed
+from seeding.demo.measures import demo_measures_seed
 from seeding.demo.packs import demo_pack_seed
 from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
 from seeding.demo.successor import demo_successor_seed
@@ -25,12 +26,14 @@ class Command(BaseCommand):
             demo_profiles_seed()
             demo_returns_seed(admin=admin)
             demo_task_reports_seed(admin=admin)
+            measured = demo_measures_seed(admin=admin, lead_user=next(u for u in users if u.username == "demo_lead"))
             demo_applications_seed(users={u.username: u for u in users})
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         if successor is not None:
             self.stdout.write(f"Demo successor plan {successor.code}: {successor.title} ({successor.period_text}), "
                               f"{successor.tasks.count()} tasks, {successor.targets.count()} targets")
+        self.stdout.write(f"Demo task measures: {measured} figures created")
         run = rollup(trigger="seed_demo")
         self.stdout.write(f"Demo figures: {created} values and {certified} certifications created; roll-up {run.status} "
                           f"({run.created} snapshots created, {run.updated} updated)")
