@@ -94,6 +94,7 @@ class SyncPages(pagination.PageNumberPagination):
         self.request, self.next_cursor, self.sync = request, None, wants_sync(request)
         if not self.sync:
             return super().paginate_queryset(queryset, request, view)
+        queryset = queryset.filter(changed_at__isnull=False)  # a row with no recorded change has no place in the order
         self.total = queryset.count()
         if request.query_params.get("cursor"):
             moment, pk = _cursor_decode(request.query_params["cursor"])

@@ -118,6 +118,6 @@ def test_a_closed_period_and_bad_fields_are_refused(dept_keys):
 
 
 def test_the_department_client_is_a_department_officer(dept_keys):
-    client = ApiClient.objects.get(name="市工信局系统")
+    client = ApiClient.objects.get(name="市工信局系统", access="read_write")
     assert client.region is None and client.user.department.name == "市工信局"
     assert client.user.has_role("dept_officer")
