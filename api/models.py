@@ -19,7 +19,8 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
-                               related_name="api_clients", limit_choices_to={"level": "county"})
+                               related_name="api_clients",
+                               limit_choices_to={"level__in": ["county", "city"]})
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.READ)
     key_prefix = models.CharField(_("key prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64)

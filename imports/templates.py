@@ -88,7 +88,7 @@ def return_template(*, county, period) -> bytes:
                ("季度", 10)]
     _header(sheet, columns)
     rows = 0
-    for indicator in reported_indicators():
+    for indicator in reported_indicators(county):
         for component in indicator.components.all():
             value = current.get(indicator.code, {}).get(component.code)
             sheet.append(xlsx_row(sheet, [
