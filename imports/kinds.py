@@ -29,20 +29,19 @@ from kernel.refusals import Locked
 from kernel.versioning import Conflict
 from reports.models import CountyReturn, TaskReport, TaskReportPart
 from reports.services import (
-    reported_by,
-    return_catalogue,
     county_return_open,
     county_return_preview,
     county_return_save,
     period_closed_message,
     period_is_open_for,
+    reported_by,
+    return_catalogue,
     task_part_open,
     task_part_save,
     task_report_open,
     task_report_save,
 )
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
-from targets.selectors import rule_catalogue
 from tasks.models import Responsibility, Task
 from tasks.selectors import plan_current_for_user
 
