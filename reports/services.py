@@ -214,7 +214,8 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
         for code, components in to_save.items():
             try:
                 figures_validate(indicator=reported[code], region=county_return.region, components=components,
-                                 expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+                                 expected={c: role for c, (_pk, role) in catalogue.components[code].items()},
+                                 counts=catalogue.counts.get(code, {}))
             except ValidationError as exc:
                 unreadable[code] = exc.messages
         raise ValidationError(unreadable)
@@ -271,7 +272,8 @@ def county_return_preview(*, region: Region, period: ReportingPeriod, county_ret
         merged = preview.merged[code] = {**current.get(code, {}), **given}
         try:
             validated = figures_validate(indicator=catalogue.indicators[code], region=region, components=merged,
-                                         expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+                                         expected={c: role for c, (_pk, role) in catalogue.components[code].items()},
+                                         counts=catalogue.counts.get(code, {}))
         except ValidationError as exc:
             preview.refused[code] = exc.messages
             continue
