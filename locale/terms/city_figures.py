@@ -19,3 +19,19 @@ ZH.update({
     "Not a whole number": "不是整数",
     "A count of people, households, villages or posts is a whole number.": "人数、户数、村（社区）数、岗位数等计数只能是整数。",
 })
+ZH.update({
+    "Labour brands": "劳务品牌", "labour brand": "劳务品牌", "labour brands": "劳务品牌",
+    "brand name": "品牌名称", "work type": "工种", "year recognised": "认定年份", "workers employed": "带动就业人数",
+    "Brand name": "品牌名称", "Work type": "工种", "Year recognised": "认定年份", "Workers employed": "带动就业人数",
+    "The trade or occupation the brand stands for, e.g. 家政服务, 建筑工匠.": "品牌所代表的工种或行业，如家政服务、建筑工匠。",
+    "People working under the brand (a whole number).": "以该品牌就业的人数（整数）。",
+    "demo record": "演示记录",
+    "No labour brands recorded.": "尚未登记劳务品牌。",
+    "A labour brand belongs to a county.": "劳务品牌属于某个县（市、区）。",
+    "A labour brand needs its name and its work type.": "劳务品牌须填写品牌名称和工种。",
+    "%(county)s already has a labour brand named %(name)s.": "%(county)s已有名为“%(name)s”的劳务品牌。",
+    "Counted from the labour brand records (admin → labour brands): a brand counts from the year it was "
+    "recognised. Each county is to build 1–2; the city's figure is how many counties meet that.":
+        "按劳务品牌登记记录统计（后台 → 劳务品牌）：品牌自认定当年起计入。每个县（市、区）打造1—2个；"
+        "全市数字为达到该目标的县（市、区）个数。",
+})
