@@ -750,3 +750,21 @@ def evidence_attach(*, record, upload, user) -> Evidence:
                         uploaded_by=user, **({"part": record} if is_part else {"report": record}))
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user) -> None:
+    """Remove a file attached by mistake while its report or part is still being written (a
+    draft, or a returned report); once submitted, the evidence stays as the reviewers saw it. The
+    history keeps that it was there and who removed it."""
+    record = evidence.part or evidence.report
+    is_part = evidence.part_id is not None
+    _require_department_officer(user, record.department if is_part else _lead_of(record.task))
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
+    if not editable:
+        refuse(_("Evidence can be removed while the report is being written."))
+    evidence._change_reason = f"evidence removed by {user.username}"
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

@@ -219,7 +219,12 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
-        for region_id, by_quarter in DERIVED_SOURCES[indicator.code].counts(quarters=quarters).items():
+        counted = DERIVED_SOURCES[indicator.code].counts(quarters=quarters)
+        for region_id in ctx.county_ids:  # no record is a count of 0 (shown as 0 with its status), not "no data"
+            by_quarter = counted.setdefault(region_id, {})
+            for quarter in quarters:
+                by_quarter.setdefault((quarter.year, quarter.number), 0)
+        for region_id, by_quarter in counted.items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():

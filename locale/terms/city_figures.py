@@ -35,3 +35,14 @@ ZH.update({
         "按劳务品牌登记记录统计（后台 → 劳务品牌）：品牌自认定当年起计入。每个县（市、区）打造1—2个；"
         "全市数字为达到该目标的县（市、区）个数。",
 })
+ZH.update({
+    "Evidence can be removed while the application is a draft or returned.": "申请为草稿或被退回时才能删除佐证材料。",
+    "Evidence can be removed while the report is being written.": "报告填写期间（提交前）才能删除佐证材料。",
+    "The certification date %(day)s is in the future (today is %(today)s).": "认定日期 %(day)s 晚于今天（%(today)s），不能是将来的日期。",
+    "The certification date %(day)s is before the application was submitted (%(submitted)s).":
+        "认定日期 %(day)s 早于申请提交日期（%(submitted)s）。",
+    "Evidence removed.": "佐证材料已删除。",
+    "Remove": "删除",
+    "Evidence": "佐证材料",
+})
+ZH.update({"No target": "未设目标"})

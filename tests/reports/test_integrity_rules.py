@@ -9,7 +9,7 @@ import json
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from divisions.models import Region
 from imports.models import ImportBatch
@@ -115,3 +115,28 @@ def test_a_ratios_counted_parts_are_whole_too(personas):
         r = county_return_open(region=county("汉滨区"), period=period(), user=officer)
         county_return_save(county_return=r, figures={"registered_unemployment_rate": {
             "registered_unemployed": "30", "urban_labour_force": "1000.5"}}, version=r.version, user=officer)
+
+
+def test_task_report_evidence_is_removed_before_submission_only(personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Evidence
+    from reports.services import evidence_attach, evidence_remove, task_part_open, task_part_save, task_part_submit
+    from tasks.models import Department, Task
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = personas["co_officer"]
+    part = task_part_open(task=Task.objects.get(plan__code="ankang-2022", number=6),
+                          department=Department.objects.get(name="市商务局"), period=period(), user=officer)
+    pdf = lambda: SimpleUploadedFile("纪要.pdf", b"%PDF-1.7\n" + b"x" * 100, content_type="application/pdf")  # noqa: E731
+    wrong, right = evidence_attach(record=part, upload=pdf(), user=officer), evidence_attach(record=part, upload=pdf(),
+                                                                                            user=officer)
+    with pytest.raises(PermissionDenied):
+        evidence_remove(evidence=wrong, user=personas["lead_officer"])
+    evidence_remove(evidence=wrong, user=officer)
+    assert list(Evidence.objects.values_list("pk", flat=True)) == [right.pk]
+    part = task_part_save(part=part, fields={"measures": "做法", "progress": "进展", "self_status": "on_track"},
+                          version=part.version, user=officer)
+    task_part_submit(part=part, version=part.version, user=officer)
+    with pytest.raises(ValidationError, match="提交前"):
+        evidence_remove(evidence=Evidence.objects.get(pk=right.pk), user=officer)
