@@ -109,7 +109,8 @@ def return_template(*, county, period) -> bytes:
     for row in range(2, rows + 2):
         if row not in count_rows:
             figures.add(f"G{row}")
-    sheet.add_data_validation(figures)
+    if len(count_rows) < rows:  # figures that may have decimals (a rate)
+        sheet.add_data_validation(figures)
     if count_rows:  # counts of people, households, villages, posts: whole numbers (the import refuses others)
         whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                showErrorMessage=True, errorTitle=_("Not a whole number"),
