@@ -82,6 +82,8 @@ class RoleAssignment(models.Model):
         user = self.user
         if self.role == Role.COUNTY_OFFICER and (user.region is None or user.region.level != "county"):
             raise ValidationError(_("A county officer must belong to a county."))
+        if self.role == Role.CITY_STATS_OFFICER and (user.region is None or user.region.level != "city"):
+            raise ValidationError(_("A city statistics officer must belong to the city."))
         if self.role == Role.TOWN_OFFICER and (user.region is None or user.region.level != "town"):
             raise ValidationError(_("A town officer must belong to a town or sub-district."))
         if self.role == Role.DEPT_OFFICER and user.department_id is None:

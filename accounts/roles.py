@@ -17,6 +17,12 @@ class Role(models.TextChoices):
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     DEPT_OFFICER = "dept_officer", _("Department officer")
     COUNTY_OFFICER = "county_officer", _("County officer")
+    # The city office's statistics staff (市统计员): the city's own return — the figures only the
+    # city reports (the surveyed unemployment rate). A role of its own, not a permission of the city
+    # administrator: the return is reviewed by the office, so the one who enters the figures must not
+    # be the one who approves them, and the city administrator is the system administrator of
+    # 三员分立, who runs the platform rather than producing its data. Belongs to the city Region.
+    CITY_STATS_OFFICER = "city_stats_officer", _("City statistics officer")
     # A town or sub-district (乡镇、街道) officer: the first review of its villages' applications
     # for full-employment certification (task 8).
     TOWN_OFFICER = "town_officer", _("Town officer")
@@ -27,7 +33,8 @@ class Role(models.TextChoices):
 
 # Roles that may read the plan, its tasks, targets and the divisions. The auditor is not among
 # them on purpose: separation of duties gives the auditor the audit trail and nothing else.
-PLAN_READERS = frozenset({Role.CITY_ADMIN, Role.DEPT_OFFICER, Role.COUNTY_OFFICER, Role.TOWN_OFFICER, Role.LEADER})
+PLAN_READERS = frozenset({Role.CITY_ADMIN, Role.DEPT_OFFICER, Role.COUNTY_OFFICER, Role.CITY_STATS_OFFICER,
+                          Role.TOWN_OFFICER, Role.LEADER})
 # Roles that may read the audit trail.
 AUDIT_READERS = frozenset({Role.AUDITOR})
 # The three separated duties (三员分立): system administrator (the city administrator), security

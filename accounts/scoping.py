@@ -44,6 +44,20 @@ def officer_county_id(user) -> int | None:
     return None
 
 
+def officer_city_id(user) -> int | None:
+    """The city Region a city statistics officer reports for (the city's own return); None for
+    anyone else."""
+    if _active(user) and user.has_role(Role.CITY_STATS_OFFICER) and user.region_id:
+        return user.region_id
+    return None
+
+
+def officer_reporting_region_id(user) -> int | None:
+    """The region whose quarterly return ``user`` fills in: a county officer's county or a city
+    statistics officer's city; None for anyone else."""
+    return officer_county_id(user) or officer_city_id(user)
+
+
 def officer_town_id(user) -> int | None:
     """The town (乡镇、街道) a town officer works for; None for anyone else."""
     if _active(user) and user.has_role(Role.TOWN_OFFICER) and user.region_id:

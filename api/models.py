@@ -19,7 +19,8 @@ class ApiClient(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="api_clients", limit_choices_to={"level": "county"})
+                               blank=True, related_name="api_clients",
+                               limit_choices_to={"level__in": ["county", "city"]})
     department = models.ForeignKey("tasks.Department", verbose_name=_("department"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="api_clients",
                                    help_text=_("A department's system writes its task reports and parts."))

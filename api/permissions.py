@@ -1,6 +1,6 @@
 from rest_framework import permissions
 
-from accounts.scoping import can_read_plan, officer_county_id
+from accounts.scoping import can_read_plan, officer_reporting_region_id
 from reports.access import own_department_id
 
 from .models import ApiClient
@@ -14,12 +14,13 @@ class ReadsPlan(permissions.BasePermission):
 
 
 class WritesReturns(permissions.BasePermission):
-    """A county officer in a browser session, or a county system whose key may write."""
+    """A county officer (or the city's statistics officer) in a browser session, or a county's (or
+    the city's) system whose key may write."""
 
     message = "此接口密钥为只读，不能写入。"
 
     def has_permission(self, request, view) -> bool:
-        if officer_county_id(request.user) is None:
+        if officer_reporting_region_id(request.user) is None:
             return False
         if isinstance(request.auth, ApiClient):
             return request.auth.can_write

@@ -19,9 +19,7 @@ from accounts.scoping import is_city_admin
 from accounts.services import role_grant
 from divisions.models import Region
 from kernel.security_log import security_event_on_commit
-from reports.services import county_return_preview
-from targets.models import Indicator
-from targets.selectors import rule_catalogue
+from reports.services import county_return_preview, not_in_return_message, return_catalogue
 
 from .models import ApiClient
 
@@ -35,14 +33,15 @@ def _hash(key: str) -> str:
 @transaction.atomic
 def api_client_create(*, name: str, region: Region | None = None, access: str, expires_at: datetime.datetime,
                       created_by, department=None) -> tuple[ApiClient, str]:
-    """Create a county system's client (``region``) or a department system's (``department``).
-    Returns the key in clear text: show it once, it is not kept."""
+    """Create a county system's client (``region`` a county), the city statistics system's
+    (``region`` the city: it pushes the city's own figures) or a department system's
+    (``department``). Returns the key in clear text: show it once, it is not kept."""
     if not is_city_admin(created_by):
         raise PermissionDenied
     if (region is None) == (department is None):
-        raise ValidationError(_("An API client belongs to one county or one department."))
-    if region is not None and region.level != Region.Level.COUNTY:
-        raise ValidationError(_("An API client belongs to one county."))
+        raise ValidationError(_("An API client belongs to one county, to the city or to one department."))
+    if region is not None and region.level not in (Region.Level.COUNTY, Region.Level.CITY):
+        raise ValidationError(_("An API client belongs to one county or to the city."))
     if expires_at <= timezone.now():
         raise ValidationError(_("The expiry must be in the future."))
     prefix = secrets.token_hex(4)
@@ -51,8 +50,11 @@ def api_client_create(*, name: str, region: Region | None = None, access: str, e
                                     department=department)
     user.set_unusable_password()
     user.save()
-    role_grant(user=user, role=Role.COUNTY_OFFICER if region is not None else Role.DEPT_OFFICER,
-               granted_by=created_by)
+    if region is None:
+        role = Role.DEPT_OFFICER
+    else:
+        role = Role.CITY_STATS_OFFICER if region.level == Region.Level.CITY else Role.COUNTY_OFFICER
+    role_grant(user=user, role=role, granted_by=created_by)
     client = ApiClient.objects.create(name=name, region=region, department=department, access=access,
                                       key_prefix=prefix, key_hash=_hash(key), user=user, created_by=created_by,
                                       expires_at=expires_at)
@@ -90,7 +92,7 @@ def return_values_check(*, values: list[dict], county: Region, period, existing)
     one preview of a return's save (reports.services.county_return_preview), as an import's
     preview checks them. ``existing``: the county's return for the period, or None."""
 
-    catalogue = rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    catalogue = return_catalogue(county)
     indicators, components = catalogue.indicators, catalogue.components
     results, groups, seen = [], {}, set()
     for index, v in enumerate(values):
@@ -101,7 +103,8 @@ def return_values_check(*, values: list[dict], county: Region, period, existing)
             reason = _("%(code)s is not your county (%(county)s %(own)s): nothing is written.") % {
                 "code": v["region"], "county": county.name, "own": county.code}
         elif indicator is None:
-            reason = _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]}
+            reason = (not_in_return_message(v["indicator"], county) if county.level == Region.Level.CITY
+                      else _("%(code)s is not an indicator counties report.") % {"code": v["indicator"]})
         elif v["component"] not in components[indicator.code]:
             reason = _("%(indicator)s has no component %(component)s.") % {"indicator": indicator.code,
                                                                            "component": v["component"]}

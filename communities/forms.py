@@ -47,10 +47,20 @@ class ApplicationNewForm(forms.Form):
 class ApplicationActionForm(forms.Form):
     """Which of the application page's forms was sent."""
 
-    ACTIONS = ("save", "evidence", "submit", "approve", "return", "cancel")
+    ACTIONS = ("save", "evidence", "evidence_remove", "submit", "approve", "return", "cancel")
 
     action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS],
                                error_messages=UNKNOWN_ACTION)
+
+
+class EvidenceRemoveForm(forms.Form):
+    """Which of the application's files to remove (only its own files are offered)."""
+
+    evidence = forms.ModelChoiceField(queryset=None, label=_("Evidence"))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = application.evidence.all()
 
 
 class ChecklistForm(forms.Form):

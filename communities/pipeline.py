@@ -212,6 +212,37 @@ def application_evidence_attach(*, application: Application, upload, user) -> Ap
 
 
 @transaction.atomic
+def application_evidence_remove(*, application: Application, evidence: ApplicationEvidence, user) -> None:
+    """Remove a file attached by mistake, while the application is still the county's to change
+    (a draft or returned); once submitted, its evidence stays as the reviewers saw it. The
+    record's history keeps that it was there and who removed it."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _require_county(user, application.community)
+    if not application.is_editable:
+        refuse(_("Evidence can be removed while the application is a draft or returned."))
+    if evidence.application_id != application.pk:
+        raise PermissionDenied
+    evidence._change_reason = f"evidence removed by {user.username}"
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
+
+
+def certification_date_check(*, application: Application, certified_on: datetime.date) -> None:
+    """A certification's date is neither in the future nor before the application was submitted
+    (local dates)."""
+    today = timezone.localdate()
+    if certified_on > today:
+        refuse(_("The certification date %(day)s is in the future (today is %(today)s)."),
+               day=certified_on.isoformat(), today=today.isoformat())
+    if application.submitted_at is not None:
+        submitted = timezone.localdate(application.submitted_at)
+        if certified_on < submitted:
+            refuse(_("The certification date %(day)s is before the application was submitted (%(submitted)s)."),
+                   day=certified_on.isoformat(), submitted=submitted.isoformat())
+
+
+@transaction.atomic
 def application_submit(*, application: Application, version: int, user, comment: str = "") -> Application:
     """Send a complete application into review at its first step (again from the first step
     after a return)."""
@@ -280,6 +311,7 @@ def application_review(*, application: Application, approve: bool, comment: str,
                 raise ValidationError([_("The checklist is not complete:")] + problems)
             if not certificate_number.strip() or certified_on is None:
                 refuse(_("Certifying needs the certificate number and the date."))
+            certification_date_check(application=application, certified_on=certified_on)
             application.certification = certification_issue(
                 community=application.community, tier=application.tier, certificate_number=certificate_number.strip(),
                 certified_on=certified_on, issuer=_("Ankang Municipal Bureau of Human Resources and Social Security"),

@@ -33,6 +33,7 @@ from .forms import (
     CertificationWithdrawForm,
     ChecklistForm,
     EvidenceForm,
+    EvidenceRemoveForm,
     ReviewForm,
     SubmitForm,
 )
@@ -157,6 +158,10 @@ def _act(request, application: Application) -> Application:
         data = _valid(EvidenceForm(post, request.FILES))
         pipeline.application_evidence_attach(application=application, upload=data["file"], user=user)
         messages.success(request, _("Evidence attached."))
+    elif action == "evidence_remove":
+        data = _valid(EvidenceRemoveForm(post, application=application))
+        pipeline.application_evidence_remove(application=application, evidence=data["evidence"], user=user)
+        messages.success(request, _("Evidence removed."))
     elif action == "submit":
         data = _valid(SubmitForm(post))
         application = pipeline.application_submit(application=application, version=data["version"], user=user,

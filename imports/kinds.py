@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role
-from accounts.scoping import is_city_admin, officer_county_id
+from accounts.scoping import is_city_admin, officer_county_id, officer_reporting_region_id
 from communities.models import Application, ApplicationCheck, Tier
 from communities.pipeline import application_checklist_save, application_create
 from divisions.models import CommunityProfile, Region
@@ -34,13 +34,14 @@ from reports.services import (
     county_return_save,
     period_closed_message,
     period_is_open_for,
+    reported_by,
+    return_catalogue,
     task_part_open,
     task_part_save,
     task_report_open,
     task_report_save,
 )
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
-from targets.selectors import rule_catalogue
 from tasks.models import Responsibility, Task
 from tasks.selectors import plan_current_for_user
 
@@ -241,8 +242,8 @@ class CountyReturnImporter(Importer):
 
     def _context(self):
 
-        county, period = self.batch.scope_region, self.batch.period
-        if officer_county_id(self.user) != county.pk:
+        county, period = self.batch.scope_region, self.batch.period  # a county, or the city's own return
+        if officer_reporting_region_id(self.user) != county.pk:
             raise PermissionDenied
         return county, period, CountyReturn.objects.filter(region=county, period=period).first()
 
@@ -266,10 +267,10 @@ class CountyReturnImporter(Importer):
         errors += header_errors
         if header_errors:
             return {"changes": [], "unchanged": 0, "errors": [e.as_dict() for e in errors]}
-        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)}
+        indicators = {i.code: i for i in Indicator.objects.filter(reported_by=reported_by(county))}
         components: dict[str, dict] = {code: {} for code in indicators}
         code_of = {i.pk: code for code, i in indicators.items()}
-        for component in IndicatorComponent.objects.filter(indicator__reported_by=Indicator.ReportedBy.COUNTY).only(
+        for component in IndicatorComponent.objects.filter(indicator__reported_by=reported_by(county)).only(
                 "id", "indicator_id", "code", "role", "name"):
             components[code_of[component.indicator_id]][component.code] = component
         resource = self.resource_class(user=self.user, batch=self.batch, context={
@@ -283,7 +284,7 @@ class CountyReturnImporter(Importer):
         # the figures, each indicator completed with what the return has, checked as the save will
         # check them: the reporting layer's one preview, the API's dry run's too
         checked = county_return_preview(region=county, period=period, county_return=county_return,
-                                        catalogue=rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY),
+                                        catalogue=return_catalogue(county),
                                         figures={code: {c: v for c, (_n, v) in posted.items()}
                                                  for code, posted in groups.items()})
         changes, unchanged = [], 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.scoping import is_city_admin, officer_county_id
+from accounts.scoping import is_city_admin, officer_reporting_region_id
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -15,7 +15,7 @@ class ImportBatchQuerySet(models.QuerySet):
             return self
         if not (user is not None and user.is_authenticated and user.is_active):
             return self.none()
-        if county_id := officer_county_id(user):
+        if county_id := officer_reporting_region_id(user):
             return self.filter(models.Q(scope_region_id=county_id) | models.Q(created_by=user))
         return self.filter(created_by=user)
 

@@ -418,7 +418,10 @@ class CountyReturnResource(ServiceResource):
         code, component = instance._import_code, instance._import_component
         roles = ctx["components"]
         if code not in roles:
-            errors.append(("indicator", _("%(code)s is not an indicator counties report") % {"code": code or "—"}))
+            errors.append(("indicator", _("%(code)s is not an indicator counties report") % {"code": code or "—"}
+                           if ctx["county"].level == "county" else
+                           _("%(code)s is not in the city's return (the city reports only its own figures)")
+                           % {"code": code or "—"}))
         elif component not in roles[code]:
             errors.append(("component", _("%(indicator)s has no component %(component)s (it has %(codes)s)") % {
                 "indicator": code, "component": component or "—", "codes": "、".join(sorted(roles[code]))}))

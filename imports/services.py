@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import is_city_admin, officer_county_id, officer_department_id
+from accounts.scoping import is_city_admin, officer_county_id, officer_department_id, officer_reporting_region_id
 from audit.services import audit_bulk_load
 from communities.models import Application
 from divisions.models import CommunityProfile
@@ -49,13 +49,16 @@ MAX_SHOWN_ERRORS = 1000  # a file with more errors than this is not worth listin
 def import_allowed(*, user, kind: str, region=None) -> bool:
     """Who may import what: village and community data — a county officer (their county) or the
     city administrator (any county); a county return and certification applications — that
-    county's officer only; task reports — a department's officer (their department's)."""
+    county's officer only (the city's own return: the city's statistics officer); task reports — a department's officer (their department's)."""
     if not (user.is_authenticated and user.is_active):
         return False
     county_id = officer_county_id(user)
     if kind == ImportBatch.Kind.COMMUNITY_PROFILES:
         return bool(is_city_admin(user) or county_id)
-    if kind in (ImportBatch.Kind.COUNTY_RETURN, ImportBatch.Kind.APPLICATIONS):
+    if kind == ImportBatch.Kind.COUNTY_RETURN:  # a county's return, or the city's own (its statistics officer)
+        unit_id = officer_reporting_region_id(user)
+        return bool(unit_id and region is not None and unit_id == region.pk)
+    if kind == ImportBatch.Kind.APPLICATIONS:
         return bool(county_id and region is not None and county_id == region.pk)
     if kind == ImportBatch.Kind.TASK_REPORTS:
         return officer_department_id(user) is not None

@@ -88,8 +88,8 @@ def return_template(*, county, period) -> bytes:
                (f"上季度数值（{quarter_text(previous)}）", 16), ("数值", 16), ("县（市、区）", 12), ("统计用区划代码", 15),
                ("季度", 10)]
     _header(sheet, columns)
-    rows = 0
-    for indicator in reported_indicators():
+    rows, count_rows = 0, []
+    for indicator in reported_indicators(county):
         for component in indicator.components.all():
             value = current.get(indicator.code, {}).get(component.code)
             sheet.append(xlsx_row(sheet, [
@@ -100,13 +100,25 @@ def return_template(*, county, period) -> bytes:
             cell = sheet.cell(row=rows + 1, column=7)
             cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
             cell.number_format = "#,##0.####"
+            if component.is_count:
+                count_rows.append(rows + 1)
     figures = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                              showErrorMessage=True, errorTitle=_("Not a figure"),
                              error=_("Enter a number of 0 or more (no units, no text)."),
                              showInputMessage=True, promptTitle=_("This quarter's figure"),
                              prompt=_("A number of 0 or more; leave empty to keep what the return has."))
-    figures.add(f"G2:G{rows + 1}")
-    sheet.add_data_validation(figures)
+    for row in range(2, rows + 2):
+        if row not in count_rows:
+            figures.add(f"G{row}")
+    if len(count_rows) < rows:  # figures that may have decimals (a rate)
+        sheet.add_data_validation(figures)
+    if count_rows:  # counts of people, households, villages, posts: whole numbers (the import refuses others)
+        whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                               showErrorMessage=True, errorTitle=_("Not a whole number"),
+                               error=_("A count of people, households, villages or posts is a whole number."))
+        for row in count_rows:
+            whole.add(f"G{row}")
+        sheet.add_data_validation(whole)
     _protect(sheet)
     _meta_sheet(workbook, kind="county_return", kind_label=_("County return figures"), scope=county.code,
                 period=period.label, label=f"{county.name} {period.label}")

@@ -63,7 +63,8 @@ def community_upload(request):
 @login_required
 def return_upload(request, region_code: str, period_label: str):
     period = _period(period_label)
-    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code, level=Region.Level.COUNTY)
+    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code,
+                               level__in=[Region.Level.COUNTY, Region.Level.CITY])
     return _upload(request, kind=ImportBatch.Kind.COUNTY_RETURN, region=region, period=period,
                    template="imports/upload_return.html",
                    context={"region": region, "period": period,
@@ -128,7 +129,8 @@ def return_template_download(request, region_code: str, period_label: str):
     from .templates import return_template
 
     period = _period(period_label)
-    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code, level=Region.Level.COUNTY)
+    region = get_object_or_404(Region.objects.for_user(request.user), code=region_code,
+                               level__in=[Region.Level.COUNTY, Region.Level.CITY])
     if not import_allowed(user=request.user, kind=ImportBatch.Kind.COUNTY_RETURN, region=region):
         raise Http404
     return _xlsx(request, return_template(county=region, period=period), f"{region.name}{period.label}季报模板.xlsx",

@@ -64,7 +64,7 @@ def work_summary(*, user, today: datetime.date) -> dict:
         }
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []
-    if access.own_county_id(user):
+    if access.own_reporting_region_id(user):
         waiting += [(f"{county_return.region.name} {quarter_text(county_return.period)} · "
                      f"{county_return.get_state_display()}",
                      reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))

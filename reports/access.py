@@ -2,14 +2,14 @@
 selectors, views, menus and the landing page ask these functions, never the roles directly.
 
 The rules, in one sentence each: the city office and the leaders see every unit's reporting; a
-county officer answers for their own county's return; a department officer for the task reports
+county officer answers for their own county's return, the city's statistics officer for the city's; a department officer for the task reports
 and parts of their own department; the city office reviews (returns, task reports, corrections,
 extension requests); the leaders give instructions."""
 
 from __future__ import annotations
 
 from accounts.roles import Role
-from accounts.scoping import can_read_plan, is_city_admin
+from accounts.scoping import can_read_plan, is_city_admin, officer_reporting_region_id
 from tasks.models import Department
 
 
@@ -47,9 +47,16 @@ def acting_department_ids(user) -> set[int]:
     return {department_id, *groups}
 
 
+def own_reporting_region_id(user) -> int | None:
+    """The region whose quarterly return the user fills in: a county officer's county, or the city
+    for the city's statistics officer (the city's own figures, e.g. the surveyed unemployment rate)."""
+    return officer_reporting_region_id(user)
+
+
 def fills_in_return(user, region) -> bool:
-    """Only the county's own officer fills in, submits and corrects its return."""
-    return region is not None and own_county_id(user) == region.pk
+    """Only the county's own officer fills in, submits and corrects its return; the city's return,
+    only the city's statistics officer."""
+    return region is not None and own_reporting_region_id(user) == region.pk
 
 
 def writes_for_department(user, department) -> bool:
@@ -68,8 +75,9 @@ def gives_instructions(user) -> bool:
 
 
 def can_see_returns(user) -> bool:
-    """The county returns' pages: the city office, the leaders and the officers of a county."""
-    return sees_every_unit(user) or own_county_id(user) is not None
+    """The returns' pages: the city office, the leaders, the officers of a county and the city's
+    statistics officers."""
+    return sees_every_unit(user) or own_reporting_region_id(user) is not None
 
 
 def can_see_task_reports(user) -> bool:

@@ -203,8 +203,18 @@ class CountyReturnQuerySet(models.QuerySet):
         """The office and leaders see every county's returns; a county officer only their own."""
         if access.sees_every_unit(user):
             return self
-        county_id = access.own_county_id(user)
-        return self.filter(region_id=county_id) if county_id else self.none()
+        region_id = access.own_reporting_region_id(user)
+        return self.filter(region_id=region_id) if region_id else self.none()
+
+    def units_for(self, user):
+        """The reporting units whose returns ``user`` sees — the city (its own figures) and the
+        counties — in code order (the city first)."""
+        units = Region.objects.for_user(user).filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).order_by(
+            "code")
+        if access.sees_every_unit(user):
+            return units
+        region_id = access.own_reporting_region_id(user)
+        return units.filter(pk=region_id) if region_id else units.none()
 
     def counties_for(self, user):
         """The counties whose returns ``user`` sees (the same rule as for_user), in code order."""
@@ -216,16 +226,21 @@ class CountyReturnQuerySet(models.QuerySet):
         return counties.filter(pk=county_id) if county_id else counties.none()
 
     def editable_by(self, user):
-        """Filled in by the county's own officers; reviewed by the office (see services)."""
+        """Filled in by the county's own officers (the city's by its statistics officers); reviewed
+        by the office (see services)."""
         if access.reviews_reporting(user):
             return self
-        county_id = access.own_county_id(user)
-        return self.filter(region_id=county_id) if county_id else self.none()
+        region_id = access.own_reporting_region_id(user)
+        return self.filter(region_id=region_id) if region_id else self.none()
 
 
 class CountyReturn(ReviewedRecord):
-    region = models.ForeignKey("divisions.Region", verbose_name=_("county"), on_delete=models.PROTECT,
-                               related_name="county_returns", limit_choices_to={"level": "county"})
+    """A reporting unit's quarterly return: a county's (the indicators counties report), or the
+    city's own (the city-only indicators, entered by the city's statistics officer) — one model,
+    one workflow, one audit for both."""
+
+    region = models.ForeignKey("divisions.Region", verbose_name=_("reporting unit"), on_delete=models.PROTECT,
+                               related_name="county_returns", limit_choices_to={"level__in": ["city", "county"]})
     period = models.ForeignKey(ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT,
                                related_name="county_returns")
     explanation = models.TextField(_("explanation of warnings"), blank=True)

@@ -24,10 +24,11 @@ DUE_SOON_DAYS = 3
 
 
 def officers_of(*, region=None, department=None):
-    """The active officers who answer for a county's return or a department's reports (a group's:
-    its members' officers, who file for it)."""
+    """The active officers who answer for a county's (or the city's own) return or a department's
+    reports (a group's: its members' officers, who file for it)."""
     if region is not None:
-        return User.objects.filter(is_active=True, region=region, role_assignments__role=Role.COUNTY_OFFICER)
+        return User.objects.filter(is_active=True, region=region, role_assignments__role__in=[
+            Role.COUNTY_OFFICER, Role.CITY_STATS_OFFICER]).distinct()
     if department.kind == Department.Kind.GROUP:
         return User.objects.filter(is_active=True, department__in=department.members.all(),
                                    role_assignments__role=Role.DEPT_OFFICER)

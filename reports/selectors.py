@@ -52,12 +52,13 @@ class ReturnRow:
 
 
 def returns_board(*, user, period: ReportingPeriod, today: datetime.date) -> list[ReturnRow]:
-    """Each county whose return the user may see, with its return for the period (or none yet)."""
+    """Each unit whose return the user may see — the city's own and the counties' — with its return
+    for the period (or none yet)."""
     returns = {county_return.region_id: county_return
                for county_return in CountyReturn.objects.for_user(user).filter(period=period)
                .select_related("updated_by", "submitted_by")}
     rows = []
-    for county in CountyReturn.objects.counties_for(user):
+    for county in CountyReturn.objects.units_for(user):
         county_return = returns.get(county.pk)
         submitted = county_return is not None and not county_return.is_editable_state
         rows.append(ReturnRow(county, county_return, overdue=not submitted and today > period.due_on))
@@ -94,7 +95,7 @@ def return_form(*, county_return: CountyReturn) -> list[FormLine]:
                                               quarter=previous_q.number, indicator__kind=Indicator.Kind.FLOW)
                       .values_list("indicator__code", "value")) if plan else {}
     lines = []
-    for indicator in reported_indicators():
+    for indicator in reported_indicators(county_return.region):
         components = [(component, current.get(indicator.code, {}).get(component.code),
                        previous.get((indicator.code, component.code)))
                       for component in indicator.components.all()]

@@ -101,8 +101,8 @@ def period_exception_open(*, period: ReportingPeriod, open_until: datetime.date,
         raise PermissionDenied
     if (region is None) == (department is None):
         refuse(_("An exception is opened for one county or one department."))
-    if region is not None and region.level != Region.Level.COUNTY:
-        refuse(_("Exceptions are opened for a county."))
+    if region is not None and region.level not in (Region.Level.COUNTY, Region.Level.CITY):
+        refuse(_("Exceptions are opened for a county or the city's own return."))
     if not reason.strip():
         refuse(_("An exception needs a reason."))
     exception = PeriodException(period=period, region=region, department=department, open_until=open_until,
@@ -133,10 +133,23 @@ def period_open_early(*, period: ReportingPeriod, reason: str, user) -> Reportin
 # ---------------------------------------------------------------- county returns
 
 
-def reported_indicators():
-    """The indicators every county reports in its return, in catalogue order."""
-    return (Indicator.objects.filter(reported_by=Indicator.ReportedBy.COUNTY)
+def reported_by(region: Region | None) -> str:
+    """Who reports the indicators of ``region``'s return: the city's own return holds the
+    indicators the city reports (city-only figures), a county's those the counties report."""
+    if region is not None and region.level == Region.Level.CITY:
+        return Indicator.ReportedBy.CITY
+    return Indicator.ReportedBy.COUNTY
+
+
+def reported_indicators(region: Region | None = None):
+    """The indicators ``region`` reports in its return (a county by default), in catalogue order."""
+    return (Indicator.objects.filter(reported_by=reported_by(region))
             .prefetch_related("components").order_by("order"))
+
+
+def return_catalogue(region: Region) -> RuleCatalogue:
+    """The rule catalogue of ``region``'s return (see reported_by)."""
+    return rule_catalogue(reported_by=reported_by(region))
 
 
 def return_values(county_return: CountyReturn) -> dict[str, dict[str, IndicatorValue]]:
@@ -144,7 +157,7 @@ def return_values(county_return: CountyReturn) -> dict[str, dict[str, IndicatorV
     out: dict[str, dict[str, IndicatorValue]] = {}
     rows = IndicatorValue.objects.filter(
         region=county_return.region, year=county_return.period.year, quarter=county_return.period.quarter,
-        indicator__reported_by=Indicator.ReportedBy.COUNTY).select_related("indicator", "component")
+        indicator__reported_by=reported_by(county_return.region)).select_related("indicator", "component")
     for row in rows:
         out.setdefault(row.indicator.code, {})[row.component.code] = row
     return out
@@ -152,14 +165,22 @@ def return_values(county_return: CountyReturn) -> dict[str, dict[str, IndicatorV
 
 @transaction.atomic
 def county_return_open(*, region: Region, period: ReportingPeriod, user) -> CountyReturn:
-    """The county's return for the period, created on first use by the county's own officer. The
-    callers (the form, the import, the API) run it in the request's transaction with the save, so a
-    save refused for a closed or not-yet-open period leaves no empty return behind."""
+    """The unit's return for the period, created on first use by the unit's own officer (a county's
+    officer, or the city's statistics officer for the city's return). The callers (the form, the
+    import, the API) run it in the request's transaction with the save, so a save refused for a
+    closed or not-yet-open period leaves no empty return behind."""
     existing = CountyReturn.objects.filter(region=region, period=period).first()
     if existing:
         return existing
     _require_county_officer(user, region)
     return CountyReturn.objects.create(region=region, period=period, updated_by=user, updated_at=timezone.now())
+
+
+def not_in_return_message(code: str, region: Region) -> str:
+    """Why a figure's code is refused in ``region``'s return (forms, imports and the API say the same)."""
+    if region.level == Region.Level.CITY:
+        return _("%(code)s is not in the city's return (the city reports only its own figures).") % {"code": code}
+    return _("%(code)s is not in a county return.") % {"code": code}
 
 
 def _require_county_officer(user, region: Region) -> None:
@@ -213,12 +234,11 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     if not county_return.is_editable_state:
         raise Locked(_("A %(state)s return cannot be changed.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
-    catalogue = catalogue or rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    catalogue = catalogue or return_catalogue(county_return.region)
     reported = catalogue.indicators
     unknown = [code for code in figures if code not in reported]
     if unknown:
-        raise ValidationError({"__all__": [_("%(code)s is not in a county return.") % {"code": code}
-                                           for code in unknown]})
+        raise ValidationError({"__all__": [not_in_return_message(code, county_return.region) for code in unknown]})
     to_save, cleared = {}, []
     for code, components in figures.items():
         filled = {k: v for k, v in components.items() if v not in (None, "")}
@@ -231,7 +251,8 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
         for code, components in to_save.items():
             try:
                 figures_validate(indicator=reported[code], region=county_return.region, components=components,
-                                 expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+                                 expected={c: role for c, (_pk, role) in catalogue.components[code].items()},
+                                 counts=catalogue.counts.get(code, {}))
             except ValidationError as exc:
                 unreadable[code] = exc.messages
         raise ValidationError(unreadable)
@@ -275,12 +296,12 @@ def county_return_preview(*, region: Region, period: ReportingPeriod, county_ret
     figure given is created, updated or unchanged. ``figures``: indicator code → component code →
     value, every code one the catalogue (``catalogue``, the county-reported indicators by default)
     has; the faces check codes, duplicates and the county first, each with its own messages."""
-    catalogue = catalogue or rule_catalogue(reported_by=Indicator.ReportedBy.COUNTY)
+    catalogue = catalogue or return_catalogue(region)
     current: dict[str, dict[str, Decimal]] = {}
     if county_return is not None:  # as tuples: 10,000 model instances cost more than the push
         for code, component, value in IndicatorValue.objects.filter(
                 region=region, year=period.year, quarter=period.quarter,
-                indicator__reported_by=Indicator.ReportedBy.COUNTY).order_by().values_list(
+                indicator__reported_by=reported_by(region)).order_by().values_list(
                 "indicator__code", "component__code", "value"):
             current.setdefault(code, {})[component] = value
     preview = ReturnPreview(current=current, merged={}, refused={}, validated={}, outcomes={})
@@ -288,7 +309,8 @@ def county_return_preview(*, region: Region, period: ReportingPeriod, county_ret
         merged = preview.merged[code] = {**current.get(code, {}), **given}
         try:
             validated = figures_validate(indicator=catalogue.indicators[code], region=region, components=merged,
-                                         expected={c: role for c, (_pk, role) in catalogue.components[code].items()})
+                                         expected={c: role for c, (_pk, role) in catalogue.components[code].items()},
+                                         counts=catalogue.counts.get(code, {}))
         except ValidationError as exc:
             preview.refused[code] = exc.messages
             continue
@@ -364,7 +386,7 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
         raise Locked(_("A %(state)s return cannot be submitted.") % {"state": county_return.get_state_display()})
     _require_open(county_return.period, today, region=county_return.region)
     values = return_values(county_return)
-    missing = [i.name for i in reported_indicators()
+    missing = [i.name for i in reported_indicators(county_return.region)
                if set(values.get(i.code, {})) != {c.code for c in i.components.all()}]
     if missing:
         refuse(_("The return is incomplete: %(names)s."), names="、".join(missing))
@@ -803,11 +825,11 @@ def corrections_request(*, county_return: CountyReturn, figures: dict[str, dict[
                if any(differs(code, component, value) for component, value in components.items())]
     if not changed:
         refuse(_("No figure was changed: nothing to correct."))
-    indicators = {indicator.code: indicator for indicator in reported_indicators()}
+    indicators = {indicator.code: indicator for indicator in reported_indicators(county_return.region)}
     errors = {}
     for code in changed:
         if code not in indicators:
-            errors[code] = [_("%(code)s is not in a county return.") % {"code": code}]
+            errors[code] = [not_in_return_message(code, county_return.region)]
             continue
         try:
             correction_request(county_return=county_return, indicator=indicators[code], figures=figures[code],
@@ -887,7 +909,7 @@ def extension_request(*, period: ReportingPeriod, until: datetime.date, reason: 
     """A county or department officer asks for more time on a period, for their own unit."""
     from .notifications import city_admins, notify
 
-    if access.own_county_id(user):
+    if access.own_reporting_region_id(user):
         unit = {"region": user.region}
     elif access.own_department_id(user):
         unit = {"department": user.department}
@@ -946,3 +968,21 @@ def evidence_attach(*, record, upload, user) -> Evidence:
                         uploaded_by=user, **({"part": record} if is_part else {"report": record}))
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user) -> None:
+    """Remove a file attached by mistake while its report or part is still being written (a
+    draft, or a returned report); once submitted, the evidence stays as the reviewers saw it. The
+    history keeps that it was there and who removed it."""
+    record = evidence.part or evidence.report
+    is_part = evidence.part_id is not None
+    _require_department_officer(user, record.department if is_part else _lead_of(record.task))
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
+    if not editable:
+        refuse(_("Evidence can be removed while the report is being written."))
+    evidence._change_reason = f"evidence removed by {user.username}"
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

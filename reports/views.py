@@ -156,7 +156,7 @@ def inbox(request):
 def county_return_view(request, region_code: str, period_label: str):
     user = request.user
     period = _period(period_label)
-    region = get_object_or_404(CountyReturn.objects.counties_for(user), code=region_code)
+    region = get_object_or_404(CountyReturn.objects.units_for(user), code=region_code)
     county_return = CountyReturn.objects.for_user(user).filter(region=region, period=period).first()
     if request.method == "POST":
         return _county_return_post(request, region, period, county_return)
@@ -174,12 +174,12 @@ TASK_REPORT_ACTIONS = ("part_save", "part_submit", "report_save", "report_submit
 EXTENSION_ACTIONS = ("request", "approve", "reject")
 
 
-def _county_return_form(action: str, data, *, user, county_return):
+def _county_return_form(action: str, data, *, user, region: Region, county_return):
     """The form of one action of the return page (an unknown action is a 404)."""
     if action in ("save", "submit"):
-        return ReturnFiguresForm(data, indicators=reported_indicators())
+        return ReturnFiguresForm(data, indicators=reported_indicators(region))
     if action == "correct":
-        return CorrectionRequestForm(data, indicators=reported_indicators())
+        return CorrectionRequestForm(data, indicators=reported_indicators(region))
     if action in ("correction_approve", "correction_reject"):
         corrections = (Correction.objects.for_user(user).filter(county_return=county_return)
                        if county_return is not None else Correction.objects.none())
@@ -192,7 +192,7 @@ def _county_return_form(action: str, data, *, user, county_return):
 def _county_return_post(request, region: Region, period: ReportingPeriod, county_return):
     user = request.user
     action = posted_action(request.POST, RETURN_ACTIONS)
-    form = _county_return_form(action, request.POST, user=user, county_return=county_return)
+    form = _county_return_form(action, request.POST, user=user, region=region, county_return=county_return)
     page = {"request": request, "region": region, "period": period, "county_return": county_return,
             "posted": request.POST}
     if not form.is_valid():

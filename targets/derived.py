@@ -21,6 +21,8 @@ class DerivedSource:
     records: Callable[..., Any]
     # () → how the count is counted, in the user's language, shown beside every such count
     note: Callable[[], str]
+    # what ``records`` lists, for the drill-through page: "certifications" or "brands"
+    records_kind: str = "certifications"
 
 
 # indicator code → its source. An indicator without a source is not rolled up.
@@ -38,4 +40,9 @@ def derived_counting_note(indicator_code: str | None = None) -> str:
 
 def derived_records(*, indicator_code: str, region, day, user):
     return DERIVED_SOURCES[indicator_code].records(region=region, day=day, user=user)
+
+
+def derived_records_kind(indicator_code: str) -> str:
+    source = DERIVED_SOURCES.get(indicator_code)
+    return source.records_kind if source else "certifications"
 

@@ -93,6 +93,11 @@ class Indicator(models.Model):
         return self.kind == self.Kind.FLOW
 
 
+# Units of counts — people, households, villages and communities, posts, units of anything: a
+# figure in one of these is a whole number (12.5 persons is refused: services.figures_validate).
+COUNT_UNITS = frozenset({"人", "户", "个", "家", "村", "岗", "人次", "名", "项"})
+
+
 class IndicatorComponent(models.Model):
     """What a unit enters for an indicator: one value, or a ratio's numerator and denominator."""
 
@@ -123,6 +128,11 @@ class IndicatorComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.name}"
+
+    @property
+    def is_count(self) -> bool:
+        """A count of people, households, villages, posts…: whole numbers only."""
+        return self.unit in COUNT_UNITS
 
 
 class Target(models.Model):

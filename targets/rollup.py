@@ -166,7 +166,10 @@ def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, sta
     if not plans:
         return {}, regions  # no plan sets a target on it: no figures (and none left over)
     now = Quarter.of_date(ctx.today)
-    observed = _observations(indicator, ctx, counties, statuses,
+    per_county = any(targets[p.pk].scope == Target.Scope.PER_COUNTY for p in plans)
+    # a target each county must meet: the city's figure is how many counties meet it, so every
+    # county's values are read even when only some changed
+    observed = _observations(indicator, ctx, None if per_county else counties, statuses,
                              sorted({q for p in plans for q in plan_quarters(p, now)}))
     # as far as the quarter in progress, or further where values were already reported
     until = max([now, *(Quarter(*k) for by_quarter in observed.values() for k in by_quarter)])
@@ -183,7 +186,33 @@ def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, sta
             for quarter, values in _series(indicator, ctx, frames, quotas, allocations, region_id, is_city,
                                            expected_units, observed.get(region_id, {})):
                 computed[(plan.pk, region_id, quarter.year, quarter.number)] = values
+        if targets[plan.pk].scope == Target.Scope.PER_COUNTY and indicator.kind != Indicator.Kind.CITY_ONLY:
+            _counties_meeting(indicator, ctx, targets[plan.pk], frames, observed, computed, plan.pk)
     return computed, regions
+
+
+def _counties_meeting(indicator: Indicator, ctx: Context, target: Target, frames, observed, computed,
+                      plan_id: int) -> None:
+    """A target each county must meet (1–2 labour brands per county): the city's figure is not its
+    counties' total against the per-county number, but how many counties meet it, of all of them.
+    The city's snapshot holds the counties meeting it (value, numerator), the number of counties
+    (target, denominator) and the counties' total in ``period_value``; green when every county
+    meets it, amber when at least half do, red otherwise."""
+    n = len(ctx.county_ids)
+    for frame in frames:
+        entry = computed.get((plan_id, ctx.city_id, *frame.key))
+        if entry is None or not n:
+            continue
+        levels = [_level(indicator, observed.get(county_id, {}).get(frame.key)) for county_id in ctx.county_ids]
+        meeting = sum(1 for level in levels if level is not None and level >= target.value)
+        total = sum((level for level in levels if level is not None), Decimal(0))
+        status = "green" if meeting == n else "amber" if 2 * meeting >= n else "red"
+        entry.update(value=q4(Decimal(meeting)), numerator=q4(Decimal(meeting)), denominator=q4(Decimal(n)),
+                     target_value=q4(Decimal(n)), period_value=q4(total),
+                     percent_achieved=(Decimal(100) * meeting / n).quantize(Decimal("0.01")),
+                     expected_to_date=None, projected_end_value=None, required_run_rate=None, status=status,
+                     status_reason=f"{meeting}/{n} 个县（市、区）达到每县{target.display_value}的目标"
+                                   f"（全市合计 {total.normalize():f}）；全部达到为绿，半数以上为黄，否则为红")
 
 
 def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None,
@@ -193,7 +222,12 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
-        for region_id, by_quarter in DERIVED_SOURCES[indicator.code].counts(quarters=quarters).items():
+        counted = DERIVED_SOURCES[indicator.code].counts(quarters=quarters)
+        for region_id in ctx.county_ids:  # no record is a count of 0 (shown as 0 with its status), not "no data"
+            by_quarter = counted.setdefault(region_id, {})
+            for quarter in quarters:
+                by_quarter.setdefault((quarter.year, quarter.number), 0)
+        for region_id, by_quarter in counted.items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
             for key, count in by_quarter.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -13,7 +13,7 @@ from kernel.quarters import Quarter, quarters_q
 from tasks.models import Plan, Responsibility, Section, Task
 
 from .derived import derived_counting_note
-from .models import Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
+from .models import COUNT_UNITS, Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
 
 
 def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
@@ -225,6 +225,8 @@ class RuleIndicator(NamedTuple):
 class RuleCatalogue:
     indicators: dict[str, RuleIndicator]  # code → indicator
     components: dict[str, dict[str, tuple[int, str]]]  # indicator code → component code → (id, role)
+    # indicator code → component code → unit, for the components that are counts (whole numbers)
+    counts: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def rule_catalogue(*, reported_by: str | None = None) -> RuleCatalogue:
@@ -237,10 +239,13 @@ def rule_catalogue(*, reported_by: str | None = None) -> RuleCatalogue:
     rows = IndicatorComponent.objects.order_by()
     if reported_by is not None:
         rows = rows.filter(indicator__reported_by=reported_by)
-    for pk, indicator_id, code, role in rows.values_list("id", "indicator_id", "code", "role"):
+    counts: dict[str, dict[str, str]] = {code: {} for code in by_code}
+    for pk, indicator_id, code, role, unit in rows.values_list("id", "indicator_id", "code", "role", "unit"):
         if indicator_id in codes:
             components[codes[indicator_id]][code] = (pk, role)
-    return RuleCatalogue(indicators=by_code, components=components)
+            if unit in COUNT_UNITS:
+                counts[codes[indicator_id]][code] = unit
+    return RuleCatalogue(indicators=by_code, components=components, counts=counts)
 
 
 # ---------------------------------------------------------------- the plan page

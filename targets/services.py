@@ -22,7 +22,7 @@ from kernel.quarters import Quarter
 from kernel.refusals import refuse
 from outbox.services import job_enqueue
 
-from .models import Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
+from .models import COUNT_UNITS, Indicator, IndicatorComponent, IndicatorValue, Quota, QuotaSet, Target
 from .selectors import RuleCatalogue, RuleIndicator, rule_catalogue
 
 INDICATORS_FILE = Path(settings.BASE_DIR) / "targets" / "data" / "indicators.json"
@@ -118,11 +118,21 @@ def plan_targets_create(*, plan, targets: list[dict], tasks: dict, reason: str) 
     return created
 
 
+# Counts bounded by the registry (the division tree): a county's figure of these indicators cannot
+# exceed the number of its units of that level (villages in the campaign ≤ the county's villages
+# and communities; towns ≤ its towns and sub-districts).
+REGISTRY_BOUNDS = {"fe_campaign_villages": (Region.Level.VILLAGE, "村（社区）"),
+                   "fe_campaign_towns": (Region.Level.TOWN, "乡镇（街道）")}
+
+
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
-                     expected: dict[str, str] | None = None) -> dict[str, Decimal]:
+                     expected: dict[str, str] | None = None, counts: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
-    numbers, not negative, a non-zero denominator, a part not above its whole. Returns the figures
-    as Decimals; raises ValidationError (in Chinese) on the first broken rule."""
+    numbers, not negative, counts whole, counts within the registry, a non-zero denominator, a part
+    not above its whole. Returns the figures as Decimals; raises ValidationError (in Chinese) on the
+    first broken rule. The one place these rules live: the return's form, its import and the API
+    push all come here. ``counts``: component code → unit of the components that are counts (bulk
+    callers pass it from the catalogue; read from the indicator otherwise)."""
     if indicator.kind == Indicator.Kind.DERIVED:
         refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
     if indicator.reported_by == Indicator.ReportedBy.CITY and region.level != Region.Level.CITY:
@@ -147,6 +157,21 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
         if value < 0:
             refuse(_("%(code)s cannot be negative (%(value)s)."), code=code, value=value)
         values[code] = value.quantize(Decimal("0.0001"))
+    if counts is None:
+        counts = dict(IndicatorComponent.objects.filter(indicator_id=indicator.pk, unit__in=COUNT_UNITS)
+                      .values_list("code", "unit"))
+    for code, unit in counts.items():
+        if code in values and values[code] != values[code].to_integral_value():
+            refuse(_("%(name)s: %(code)s is a count (%(unit)s) and must be a whole number, not %(value)s."),
+                   name=indicator.name, code=code, unit=unit, value=f"{values[code].normalize():f}")
+    if indicator.code in REGISTRY_BOUNDS and region.level == Region.Level.COUNTY:
+        level, what = REGISTRY_BOUNDS[indicator.code]
+        registered = Region.objects.filter(county_id=region.pk, level=level).count()
+        for value in values.values():
+            if value > registered:
+                refuse(_("%(name)s: %(value)s is more than the %(registered)s %(what)s %(region)s has in the "
+                         "registry."), name=indicator.name, value=f"{value.normalize():f}", registered=registered,
+                       what=what, region=region.name)
     if indicator.kind == Indicator.Kind.RATIO:
         num = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.NUMERATOR)
         den = next(values[c] for c, r in expected.items() if r == IndicatorComponent.Role.DENOMINATOR)
@@ -277,7 +302,8 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
         try:
             validated[code] = figures_validate(
                 indicator=indicators[code], region=region, components=components,
-                expected={c: role for c, (_pk, role) in component_rows[code].items()})
+                expected={c: role for c, (_pk, role) in component_rows[code].items()},
+                counts=catalogue.counts.get(code, {}))
         except ValidationError as exc:
             errors[code] = exc.messages
     if errors:

@@ -8,7 +8,7 @@ from kernel.quarters import Quarter
 from tasks.models import Plan
 from tasks.selectors import plan_chosen_for_user
 
-from .derived import derived_counting_note, derived_records
+from .derived import derived_counting_note, derived_records, derived_records_kind
 from .exports import target_counties_table, target_quarters_table, targets_table
 from .models import Indicator, Snapshot, Target
 from .selectors import snapshot_sources, target_detail, targets_overview
@@ -72,7 +72,7 @@ def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, 
         plan=plan, indicator=target.indicator, region=region, year=shown.year, quarter=shown.number)
     context = {"plan": plan, "target": target, "snapshot": snapshot}
     if target.indicator.kind == Indicator.Kind.DERIVED:
-        context["certifications"] = derived_records(
+        context[derived_records_kind(target.indicator.code)] = derived_records(
             indicator_code=target.indicator.code, region=region, day=shown.end, user=request.user)
         context["counting_note"] = derived_counting_note(target.indicator.code)
     else:

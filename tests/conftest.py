@@ -65,12 +65,22 @@ def make_user(username: str, *, roles=(), department: str | None = None, county:
     return user
 
 
+def make_city_stats_officer(username: str) -> User:
+    """The city office's statistics staff (市统计员): the city's own return."""
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username,
+                                    department=Department.objects.get(name="市人社局"),
+                                    region=Region.objects.get(level=Region.Level.CITY))
+    role_grant(user=user, role=Role.CITY_STATS_OFFICER, granted_by=None)
+    return user
+
+
 @pytest.fixture
 def personas(db) -> dict[str, User]:
     """One person for every role: the city administrator (the office, 市就业办), a department
     officer of a task's lead unit and one of a co-responsible unit, two county officers (two
     counties, for cross-county checks), a town officer, a leader, the auditor and the security
-    administrator (the other two of 三员分立), and someone with no role. The API client persona is
+    administrator (the other two of 三员分立), the city's statistics officer (the city's own return),
+    and someone with no role. The API client persona is
     ``api_client`` below."""
     return {
         "city_admin": make_user("city_admin", roles=[Role.CITY_ADMIN], department="市人社局"),
@@ -79,6 +89,7 @@ def personas(db) -> dict[str, User]:
         "county_a": make_user("county_a", roles=[Role.COUNTY_OFFICER], county="汉滨区"),
         "county_b": make_user("county_b", roles=[Role.COUNTY_OFFICER], county="石泉县"),
         "town_officer": make_user("town_officer", roles=[Role.TOWN_OFFICER], town=("汉滨区", "新城街道")),
+        "city_stats": make_city_stats_officer("city_stats"),
         "leader": make_user("leader", roles=[Role.LEADER]),
         "auditor": make_user("auditor", roles=[Role.AUDITOR]),
         "security_admin": make_user("security_admin", roles=[Role.SECURITY_ADMIN]),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "communities",
+    "brands",
     "api",
     "imports",
     "dashboards",

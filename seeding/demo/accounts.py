@@ -29,6 +29,7 @@ class DemoAccount:
     county: str | None = None
     town: str | None = None
     note: str = ""
+    city: bool = False  # belongs to the city Region (the city's statistics officer)
 
 
 DEMO_ACCOUNTS = [
@@ -50,6 +51,8 @@ DEMO_ACCOUNTS = [
                 note="town officer, 汉滨区新城街道: first review of certification applications"),
     DemoAccount("demo_shiquan", "【演示】刘洋", Role.COUNTY_OFFICER, department="石泉县人社局", county="石泉县",
                 note="county officer, 石泉县"),
+    DemoAccount("demo_stats", "【演示】马骏", Role.CITY_STATS_OFFICER, department="市人社局", city=True,
+                note="city statistics officer (市统计员): the city's own return, e.g. the surveyed unemployment rate"),
     DemoAccount("demo_leader", "【演示】周华", Role.LEADER, note="leader, reads everything"),
     DemoAccount("demo_auditor", "【演示】吴琳", Role.AUDITOR, note="auditor, audit trail only"),
     DemoAccount("demo_security", "【演示】郑磊", Role.SECURITY_ADMIN,
@@ -69,6 +72,8 @@ def demo_accounts_seed() -> list[User]:
         user.is_demo = True
         user.department = Department.objects.get(name=account.department) if account.department else None
         user.region = Region.objects.get(level=Region.Level.COUNTY, name=account.county) if account.county else None
+        if account.city:
+            user.region = Region.objects.get(level=Region.Level.CITY)
         if account.town:
             user.region = Region.objects.get(level=Region.Level.TOWN, county=user.region, name=account.town)
         user.set_password(DEMO_PASSWORD)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from divisions.models import Region
 from kernel.quarters import Quarter
 from targets.models import Indicator, IndicatorValue, Target
-from targets.services import quota_set_issue
+from targets.services import REGISTRY_BOUNDS, quota_set_issue
 
 DEMO_REF = "【演示数据】demo_values_seed"
 # Relative size of each county's labour market (a demo weighting, not a statistic).
@@ -56,8 +56,6 @@ def _figures(code: str, weight: float, i: int, n: int, rnd: random.Random) -> di
         return {"value": _d(min(weight * 10, weight * 10 * (0.3 + 0.8 * t)))}
     if code == "fe_campaign_villages":
         return {"value": _d(min(weight * 180, weight * 180 * (0.25 + 0.85 * t)))}
-    if code == "labour_brands":
-        return {"value": _d(1 + (t > 0.4) + (t > 0.7 and weight > 1.5))}
     if code == "public_vacancies_graduate_share":
         den = weight * 60 * rnd.uniform(0.8, 1.2)
         return {"vacancies": _d(den), "graduate_posts": _d(den * rnd.uniform(0.62, 0.82))}
@@ -93,6 +91,10 @@ def demo_values_seed(*, approver) -> int:
                     figures = {"value": _d(rnd.uniform(4.6, 5.6), 1)}
                 else:
                     figures = _figures(indicator.code, weight, i, len(quarters), rnd)
+                    if indicator.code in REGISTRY_BOUNDS:  # never more towns or villages than the county has
+                        level = REGISTRY_BOUNDS[indicator.code][0]
+                        registered = Region.objects.filter(county=region, level=level).count()
+                        figures = {c: min(v, Decimal(registered)) for c, v in figures.items()}
                 approved = q <= LAST_APPROVED
                 for code, value in figures.items():
                     rows.append(IndicatorValue(

@@ -1,4 +1,5 @@
-"""Demo returns over the demo figures (see seeding/demo/figures.py): approved up to 2026Q2; for 2026Q3
+"""Demo returns over the demo figures (see seeding/demo/figures.py) — the ten counties' and the city's
+own (the surveyed unemployment rate, entered by demo_stats): approved up to 2026Q2; for 2026Q3
 submitted and awaiting the city's review, except 石泉县's, which the city returned with a comment
 and reopened for a week by an exception, so every step of the workflow can be tried."""
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from divisions.models import Region
 from kernel.quarters import Quarter
 from reports.models import CountyReturn, PeriodException, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
@@ -27,17 +29,23 @@ def demo_returns_seed(*, admin) -> int:
     now = timezone.now()
     periods = {(p.year, p.quarter): p for p in ReportingPeriod.objects.all()}
     returns = []
-    for county in Region.objects.counties().order_by("code"):
+    # the counties' returns and the city's own (the surveyed unemployment rate, by the city's
+    # statistics officer): approved to 2026Q2, 2026Q3 waiting for the office's review
+    stats = User.objects.filter(username="demo_stats").first() or admin
+    for county in Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY]).order_by("code"):
+        submitter = stats if county.level == Region.Level.CITY else admin
         for q in Quarter.between(FIRST.start, LAST.end):
             approved = q <= LAST_APPROVED
             returns.append(CountyReturn(
                 region=county, period=periods[(q.year, q.number)],
                 state=CountyReturn.State.APPROVED if approved else CountyReturn.State.SUBMITTED,
-                submitted_by=admin, submitted_at=now, first_submitted_at=_demo_submission(county, q),
+                submitted_by=submitter, submitted_at=now, first_submitted_at=_demo_submission(county, q),
                 reviewed_by=admin if approved else None,
                 reviewed_at=now if approved else None, updated_by=admin, updated_at=now,
                 explanation="【演示数据】"))
     CountyReturn.objects.bulk_create(returns, batch_size=500)
+    if stats is not admin:  # the city's figures were entered by its statistics officer
+        IndicatorValue.objects.filter(region__level=Region.Level.CITY, source_ref=DEMO_REF).update(submitted_by=stats)
     shiquan = CountyReturn.objects.get(region__name="石泉县", period__year=LAST.year, period__quarter=LAST.number)
     shiquan.state = CountyReturn.State.RETURNED
     shiquan.review_comment = "【演示】城镇新增就业人数较上季度波动较大，请核实后重新报送。"

@@ -39,5 +39,7 @@ def status_badge(snapshot):
 
     status = getattr(snapshot, "status", "none") or "none"
     label = snapshot.get_status_display() if snapshot is not None else ""
+    if status == "none" and getattr(snapshot, "value", None) is not None:
+        label = _("No target")  # a figure (0 included) without a target to judge it by is not "no data"
     return format_html('<span class="status status-{}">{} {}</span>', status, STATUS_SYMBOLS.get(status, "○"),
                        label or _("No data"))

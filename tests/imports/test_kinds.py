@@ -103,9 +103,15 @@ def test_the_return_template_is_prefilled_validated_locked_and_stamped(personas,
     assert len(rows) == sum(i.components.count() for i in reported_indicators())
     row = next(r for r in rows if (r[0], r[1]) == (first.code, component.code))
     assert row[5] == 77 and row[7] == "汉滨区" and row[8] == "610902000000" and row[9] == "2024Q3"
-    validation = sheet.data_validations.dataValidation[0]
-    assert (validation.type, validation.operator, validation.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    assert str(validation.sqref) == f"G2:G{len(rows) + 1}"
+    # every figure a county reports is a count of people, households or posts: whole numbers in Excel too
+    (whole,) = sheet.data_validations.dataValidation
+    assert (whole.type, whole.operator, whole.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert {r.coord for r in whole.sqref.ranges} == {f"G{n}" for n in range(2, len(rows) + 2)}
+    assert all(r[4] in ("人", "户", "个", "家") for r in rows)
+    # the city's rate may have decimals
+    (decimals,) = read_sheets(return_template(county=Region.objects.get(level="city"), period=q("2024Q3")))[1] \
+        .data_validations.dataValidation
+    assert (decimals.type, decimals.operator, decimals.formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert sheet.protection.sheet and sheet["A1"].protection.locked and not sheet["G2"].protection.locked
     assert meta.sheet_state == "hidden" and meta.protection.sheet
     stamp = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}

@@ -93,10 +93,24 @@ def test_after_the_plan_ends_flows_stop_counting_toward_it():
     assert after.target_id != end.target_id and after.target.plan.code == "ankang-2026"
 
 
-def test_per_county_target():
-    approve("labour_brands", "汉滨区", "2024Q4", value=2)
+def test_per_county_target_the_city_counts_the_counties_meeting_it(personas):
+    """Task 11's 1–2 labour brands per county: each county against 1, and the city says how many
+    of its 10 counties meet it — never its total (22) against the per-county number (220 %)."""
+    from brands.services import labour_brand_save
+
+    for i, name in enumerate(["汉滨区", "汉滨区", "汉滨区", "石泉县"]):
+        labour_brand_save(name=f"品牌{i}", work_type="家政", county=county(name), year_recognised=2023,
+                          workers_employed=100, user=personas["city_admin"])
+    labour_brand_save(name="后来的品牌", work_type="建筑", county=county("汉阴县"), year_recognised=2025,
+                      workers_employed=50, user=personas["city_admin"])
+    rollup(indicator_codes=["labour_brands"], today=TODAY)
     s, c = snap("labour_brands", "汉滨区", "2024Q4"), snap("labour_brands", city(), "2024Q4")
-    assert (s.target_value, c.target_value) == (D(1), D(10))  # each county ≥ 1 → the city ≥ 10
+    assert (s.value, s.target_value, s.status) == (D(3), D(1), "green")
+    assert (c.value, c.target_value, c.period_value, c.percent_achieved) == (D(2), D(10), D(4), D(20))
+    assert c.status == "red" and "2/10" in c.status_reason
+    assert snap("labour_brands", city(), "2025Q4").value == D(3)  # 汉阴县's from its year on
+    assert not Snapshot.objects.filter(indicator__code="labour_brands", region=county("汉阴县"), year=2024,
+                                       value__gt=0).exists()
 
 
 def test_only_approved_values_count():

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from seeding.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
 from seeding.demo.assessment import demo_assessment_seed
+from seeding.demo.brands import demo_brands_seed
 from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
 from seeding.demo.figures import demo_values_seed
 from seeding.demo.measures import demo_measures_seed
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             certified = demo_certifications_seed()
             demo_profiles_seed()
             demo_returns_seed(admin=admin)
+            brands = demo_brands_seed(admin=admin)
             demo_task_reports_seed(admin=admin)
             measured = demo_measures_seed(admin=admin, lead_user=next(u for u in users if u.username == "demo_lead"))
             demo_applications_seed(users={u.username: u for u in users})
@@ -35,7 +37,8 @@ class Command(BaseCommand):
                               f"{successor.tasks.count()} tasks, {successor.targets.count()} targets")
         self.stdout.write(f"Demo task measures: {measured} figures created")
         run = rollup(trigger="seed_demo")
-        self.stdout.write(f"Demo figures: {created} values and {certified} certifications created; roll-up {run.status} "
+        self.stdout.write(f"Demo figures: {created} values, {certified} certifications and {brands} labour brands "
+                          f"created; roll-up {run.status} "
                           f"({run.created} snapshots created, {run.updated} updated)")
         pack = demo_pack_seed(admin=admin)  # after the roll-up: the pack reads the snapshots
         if pack is not None:

@@ -1,0 +1,67 @@
+"""Writes of labour brands: one entry point for the admin, the demo and any page, with the
+integrity rules (a whole number of workers, a plausible year) and the roll-up after the commit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import is_city_admin, officer_county_id
+from divisions.models import Region
+from kernel.numbers import whole_number
+from kernel.refusals import refuse
+from targets.services import rollups_enqueue
+
+from .models import FIRST_YEAR, LabourBrand
+from .selectors import INDICATOR_CODE
+
+FIELDS = ("name", "work_type", "county", "year_recognised", "workers_employed", "note")
+
+
+@transaction.atomic
+def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type: str, county: Region,
+                      year_recognised, workers_employed, note: str = "", user, is_demo: bool = False) -> LabourBrand:
+    """Record a county's labour brand (or change one): the city administrator for any county, a
+    county officer for their own. Refused with the reason, nothing written: another county, a
+    level other than a county, a year in the future or before 2000, a number of workers that is
+    not a whole number, a name the county already has. The counts are rolled up after the commit."""
+    if county.level != Region.Level.COUNTY:
+        refuse(_("A labour brand belongs to a county."))
+    if brand is not None and not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
+        raise PermissionDenied
+    if not (is_city_admin(user) or officer_county_id(user) == county.pk):
+        raise PermissionDenied
+    name, work_type = (name or "").strip(), (work_type or "").strip()
+    if not name or not work_type:
+        refuse(_("A labour brand needs its name and its work type."))
+    year = whole_number(year_recognised, label=_("year recognised"), minimum=FIRST_YEAR,
+                        maximum=timezone.localdate().year)
+    workers = whole_number(workers_employed, label=_("workers employed"), minimum=0)
+    duplicate = LabourBrand.objects.filter(county=county, name=name).exclude(pk=getattr(brand, "pk", None))
+    if duplicate.exists():
+        refuse(_("%(county)s already has a labour brand named %(name)s."), county=county.name, name=name)
+    changed_counties = {county.pk}
+    if brand is None:
+        brand = LabourBrand(is_demo=is_demo)
+    else:
+        changed_counties.add(brand.county_id)
+        brand.version += 1
+    brand.name, brand.work_type, brand.county, brand.note = name, work_type, county, (note or "").strip()
+    brand.year_recognised, brand.workers_employed = year, workers
+    brand.updated_by, brand.updated_at = user, timezone.now()
+    brand.full_clean()
+    brand.save()
+    rollups_enqueue(indicator_codes=[INDICATOR_CODE], county_ids=changed_counties, trigger="records")
+    return brand
+
+
+@transaction.atomic
+def labour_brand_delete(*, brand: LabourBrand, user) -> None:
+    """Remove a brand recorded by mistake (history and audit keep it)."""
+    if not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
+        raise PermissionDenied
+    county_id = brand.county_id
+    brand.delete()
+    rollups_enqueue(indicator_codes=[INDICATOR_CODE], county_ids=[county_id], trigger="records")
