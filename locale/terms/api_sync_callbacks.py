@@ -43,5 +43,6 @@ ZH = {
     "attempts": "尝试次数",
     "payload": "内容",
     "An API client belongs to one county or one department.": "接口客户端属于一个县区或一个部门。",
+    "An API client belongs to one county, to the city or to one department.": "接口客户端只能属于一个县（市、区）、全市或一个部门。",
     "A department's system writes its task reports and parts.": "部门系统填报本部门的任务进展报告和分报告。",
 }
