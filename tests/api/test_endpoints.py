@@ -212,7 +212,7 @@ def test_409_when_the_period_is_closed_or_the_version_stale(keys):
     assert stale.status_code == 409
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 21)):
         closed = push(client, [jobs("122")])
-    assert closed.status_code == 409 and "2024-10-20" in closed.json()["detail"]
+    assert closed.status_code == 409 and "2024年10月20日" in closed.json()["detail"]
     assert IndicatorValue.objects.get().value == D(120)
 
 

@@ -522,7 +522,7 @@ def test_county_b_cannot_import_county_a_return(personas, client_for, in_window)
 def test_a_closed_period_is_refused_at_preview(personas):
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 11, 30)):
         batch = upload_return(personas["county_a"], [RETURN_HEADER] + return_rows())
-    assert batch.state == ImportBatch.State.REFUSED and "2024-10-20后关闭" in messages(batch)
+    assert batch.state == ImportBatch.State.REFUSED and "2024年10月20日后关闭" in messages(batch)
 
 
 def test_the_return_page_links_to_the_import(client_for, in_window):

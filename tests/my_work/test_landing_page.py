@@ -47,8 +47,8 @@ def test_returned_work_of_an_earlier_period_is_on_the_landing_page(client_for, p
     CountyReturn.objects.create(region=county("汉滨区"), period=ReportingPeriod.objects.get(year=2024, quarter=1),
                                 state="returned", review_comment="请核实")
     html = client_for("county_a").get("/reports/my/").content.decode()
-    assert "汉滨区 2024Q1 · 已退回" in html and "/reports/returns/610902000000/2024Q1/" in html
-    assert "2024Q1" not in client_for("county_b").get("/reports/my/").content.decode()
+    assert "汉滨区 2024年第一季度 · 已退回" in html and "/reports/returns/610902000000/2024Q1/" in html
+    assert "2024年第一季度" not in client_for("county_b").get("/reports/my/").content.decode()
 
 
 def test_certification_applications_waiting_for_the_user_are_on_the_landing_page(client_for, personas):

@@ -34,7 +34,7 @@ def test_due_soon_then_overdue_reminders_go_once_each(personas):
     with TestCase.captureOnCommitCallbacks(execute=True):
         reminders_send(today=dt.date(2024, 10, 7))  # three days before
     due = Notification.objects.filter(recipient=personas["county_a"], kind="due_soon")
-    assert due.count() == 1 and "2024Q3" in due.get().title
+    assert due.count() == 1 and "2024年第三季度" in due.get().title
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hanbin@example.gov.cn"]
     reminders_send(today=dt.date(2024, 10, 8))  # the next morning: nothing new for 汉滨区
     assert Notification.objects.filter(recipient=personas["county_a"], kind="due_soon").count() == 1

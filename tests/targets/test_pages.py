@@ -38,7 +38,7 @@ def test_readers_see_the_city_and_every_county(client_for, figures, persona):
 
 def test_target_list_shows_latest_official_figures(client_for, figures):
     html = client_for("leader").get("/targets/").content.decode()
-    assert "登记失业率" in html and "1.82" in html and "2024Q1" in html
+    assert "登记失业率" in html and "1.82" in html and "2024年第一季度" in html
     assert "1,200" in html  # urban new jobs, cumulative
 
 
