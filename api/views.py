@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -51,6 +51,38 @@ class RefusesNul:
             from rest_framework.exceptions import ParseError
 
             raise ParseError(_("The request contains a NUL character (code 0), which no field can hold."))
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def body_limit() -> int:
+    """The largest body an API write takes: API_MAX_BODY_BYTES, and never more than Django reads
+    (DATA_UPLOAD_MAX_MEMORY_SIZE, above which ``request.body`` refuses with an HTML 400)."""
+    limits = [settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE]
+    return min(limit for limit in limits if limit is not None)
+
+
+def body_too_large(size: int) -> BodyTooLarge:
+    return BodyTooLarge(_("The request body is %(size)s MB; the limit is %(limit)s MB: send the values in several "
+                          "requests.") % {"size": f"{size / 1048576:.1f}", "limit": f"{body_limit() / 1048576:g}"})
+
+
+class BoundedBody:
+    """An API write refuses a body over ``body_limit()`` with the API's JSON 413 before reading it
+    (issue 15, finding 5): by its declared length, and by what was read when the length lies."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > body_limit():
+                raise body_too_large(declared)
 
 
 class ReadView(RefusesNul, generics.ListAPIView):
@@ -278,7 +310,7 @@ IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, 
                                description="Retrying with the same key returns the first response and writes nothing.")
 
 
-class ReturnValues(APIView):
+class ReturnValues(BoundedBody, APIView):
     """Push figures of the caller's county for one period. All or nothing; ``dry_run`` checks and
     reports without writing."""
 
@@ -289,11 +321,8 @@ class ReturnValues(APIView):
                    parameters=[IDEMPOTENCY], operation_id="returns_values_push")
     @_idempotent
     def post(self, request, period: str):
-        if len(request.body) > settings.API_MAX_BODY_BYTES:
-            return Response({"detail": _("The request body is %(size)s MB; the limit is %(limit)s MB: send the "
-                                         "values in several requests.") % {
-                "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        if len(request.body) > body_limit():
+            raise body_too_large(len(request.body))
         period_obj = _period(period)
         data = serializers.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
@@ -319,7 +348,7 @@ class ReturnValues(APIView):
         return Response(body)
 
 
-class ReturnSubmit(APIView):
+class ReturnSubmit(BoundedBody, APIView):
     """Submit the caller's county's return for the period for review (complete or refused whole)."""
 
     permission_classes = [WritesReturns]
