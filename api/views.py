@@ -8,6 +8,7 @@ import json
 from collections import Counter
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -340,10 +341,11 @@ class ReturnValues(BoundedBody, APIView):
             return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_400_BAD_REQUEST)
         if data["dry_run"] or not (summary["created"] or summary["updated"]):
             return Response(body)
-        county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
-        version = data.get("version", county_return.version)
-        county_return = county_return_save(county_return=county_return, figures=figures, version=version,
-                                           user=request.user, catalogue=catalogue)
+        with transaction.atomic():  # all or nothing: a refused save leaves no newly opened return behind
+            county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
+            version = data.get("version", county_return.version)
+            county_return = county_return_save(county_return=county_return, figures=figures, version=version,
+                                               user=request.user, catalogue=catalogue)
         body.update(written=True, return_state=county_return.state, return_version=county_return.version)
         return Response(body)
 
