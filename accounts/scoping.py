@@ -58,6 +58,22 @@ def officer_reporting_region_id(user) -> int | None:
     return officer_county_id(user) or officer_city_id(user)
 
 
+EVERY_COUNTY = "every county"
+
+
+def unapproved_counties(user):
+    """The one rule for submitted-but-not-yet-approved figures (含未审核数据): whose may ``user``
+    read? ``EVERY_COUNTY`` for the office (the city administrator) and the leaders, the officer's
+    own county for a county officer (the city for the city's statistics officer), no county for anyone else (department and town officers, the
+    auditor…): another unit's unapproved figures are not official and not theirs to see. Pages,
+    exports and the API all read unapproved values through ``IndicatorValue.objects.for_user``,
+    which asks this."""
+    if sees_whole_city(user):
+        return EVERY_COUNTY
+    region_id = officer_reporting_region_id(user)  # a county officer's county, the statistics officer's city
+    return frozenset({region_id}) if region_id else frozenset()
+
+
 def officer_town_id(user) -> int | None:
     """The town (乡镇、街道) a town officer works for; None for anyone else."""
     if _active(user) and user.has_role(Role.TOWN_OFFICER) and user.region_id:

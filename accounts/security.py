@@ -17,6 +17,10 @@ from kernel.security_log import security_event
 
 from .middleware import session_start
 
+# A failed login's credentials carry this key when the failure was a wrong old password on the
+# password-change page (accounts/views.py): counted by the same lockout, logged under its own name.
+PASSWORD_CHANGE = "password_change"
+
 
 class LoginThrottleHandler(AxesDatabaseHandler):
     """axes' database handler, plus a throttle per address (docs/security.md "Lockout and
@@ -65,7 +69,9 @@ def _logged_in(sender, request, user, **kwargs) -> None:
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     # credentials holds the password: only the username is logged.
     username = str(credentials.get("username", ""))[:150]
-    if request is not None and getattr(request, "login_address_throttled", False):
+    if credentials.get(PASSWORD_CHANGE):
+        security_event("password_change_failed", request=request, outcome="failed", username=username)
+    elif request is not None and getattr(request, "login_address_throttled", False):
         security_event("login_throttled", request=request, outcome="throttled", username=username)
     else:
         security_event("login_failed", request=request, outcome="failed", username=username)

@@ -4,9 +4,13 @@ import base64
 from urllib.parse import urlencode
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kernel.security_log import security_event
 
 from .forms import TokenForm
+from .security import PASSWORD_CHANGE
 
 
 class LoginView(auth_views.LoginView):
@@ -29,10 +34,38 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password ends the user's other sessions: each session stores a hash of the
     password and AuthenticationMiddleware logs out any whose hash no longer matches; this one is
-    kept (update_session_auth_hash)."""
+    kept (update_session_auth_hash).
+
+    A wrong old password is a failed login (issue 15, finding 8): it is counted by the login's own
+    lockout (django-axes with ``LoginThrottleHandler``: the username from that address, and the
+    address over all usernames) and logged (``password_change_failed``). Once that lockout holds,
+    the session ends and the user must sign in again, which the same lockout refuses — so a stolen
+    session cannot guess the password any faster than the login page allows."""
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("my_work:home")
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username(), PASSWORD_CHANGE: True}
+
+    def _locked_out(self):
+        security_event("password_change_locked", request=self.request, outcome="locked")
+        logout(self.request)
+        return redirect(settings.LOGIN_URL)
+
+    def post(self, request, *args, **kwargs):
+        if AxesProxyHandler.is_locked(request, self._credentials()):
+            return self._locked_out()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            user_login_failed.send(sender=__name__, credentials=self._credentials(), request=self.request)
+            if getattr(self.request, "axes_locked_out", False) or AxesProxyHandler.is_locked(
+                    self.request, self._credentials()):
+                self.request.axes_locked_out = False  # answered here: log in again, not axes' page
+                return self._locked_out()
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

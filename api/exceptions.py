@@ -1,4 +1,5 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -22,6 +23,10 @@ def exception_handler(exc, context):
         if hasattr(exc, "error_dict"):
             body["errors"] = {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit, met before the view's: the same 413
+        from .views import body_too_large
+
+        exc = body_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, Http404):

@@ -47,3 +47,6 @@ class StrictJSONParser(JSONParser):
                              % {"key": exc.key[:100]}) from exc
         except ValueError as exc:
             raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from exc
+        except RecursionError as exc:  # "[[[[…" nested deeper than Python's parser recurses
+            raise ParseError(_("The body's JSON is nested too deeply: no request of this API nests more than a "
+                               "few levels.")) from exc

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -69,6 +69,38 @@ class RefusesNul:
             from rest_framework.exceptions import ParseError
 
             raise ParseError(_("The request contains a NUL character (code 0), which no field can hold."))
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
+def body_limit() -> int:
+    """The largest body an API write takes: API_MAX_BODY_BYTES, and never more than Django reads
+    (DATA_UPLOAD_MAX_MEMORY_SIZE, above which ``request.body`` refuses with an HTML 400)."""
+    limits = [settings.API_MAX_BODY_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE]
+    return min(limit for limit in limits if limit is not None)
+
+
+def body_too_large(size: int) -> BodyTooLarge:
+    return BodyTooLarge(_("The request body is %(size)s MB; the limit is %(limit)s MB: send the values in several "
+                          "requests.") % {"size": f"{size / 1048576:.1f}", "limit": f"{body_limit() / 1048576:g}"})
+
+
+class BoundedBody:
+    """An API write refuses a body over ``body_limit()`` with the API's JSON 413 before reading it
+    (issue 15, finding 5): by its declared length, and by what was read when the length lies."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            if declared > body_limit():
+                raise body_too_large(declared)
 
 
 class ReadView(RefusesNul, ConditionalRead, generics.ListAPIView):
@@ -334,7 +366,7 @@ IDEMPOTENCY = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, 
                                description="Retrying with the same key returns the first response and writes nothing.")
 
 
-class ReturnValues(APIView):
+class ReturnValues(BoundedBody, APIView):
     """Push figures of the caller's county for one period. All or nothing; ``dry_run`` checks and
     reports without writing."""
 
@@ -345,11 +377,8 @@ class ReturnValues(APIView):
                    parameters=[IDEMPOTENCY], operation_id="returns_values_push")
     @_idempotent
     def post(self, request, period: str):
-        if len(request.body) > settings.API_MAX_BODY_BYTES:
-            return Response({"detail": _("The request body is %(size)s MB; the limit is %(limit)s MB: send the "
-                                         "values in several requests.") % {
-                "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        if len(request.body) > body_limit():
+            raise body_too_large(len(request.body))
         period_obj = _period(period)
         data = serializers.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
@@ -369,15 +398,16 @@ class ReturnValues(APIView):
             return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_400_BAD_REQUEST)
         if data["dry_run"] or not (summary["created"] or summary["updated"]):
             return Response(body)
-        county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
-        version = data.get("version", county_return.version)
-        county_return = county_return_save(county_return=county_return, figures=figures, version=version,
-                                           user=request.user, catalogue=catalogue)
+        with transaction.atomic():  # all or nothing: a refused save leaves no newly opened return behind
+            county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
+            version = data.get("version", county_return.version)
+            county_return = county_return_save(county_return=county_return, figures=figures, version=version,
+                                               user=request.user, catalogue=catalogue)
         body.update(written=True, return_state=county_return.state, return_version=county_return.version)
         return Response(body)
 
 
-class ReturnSubmit(APIView):
+class ReturnSubmit(BoundedBody, APIView):
     """Submit the caller's county's return for the period for review (complete or refused whole)."""
 
     permission_classes = [WritesReturns]
@@ -397,7 +427,7 @@ class ReturnSubmit(APIView):
         return Response(serializers.CountyReturnSerializer(county_return).data)
 
 
-class ReturnValuesBackfill(APIView):
+class ReturnValuesBackfill(BoundedBody, APIView):
     """Back-fill: values of the caller's county for several periods in one request, each value
     naming its period. All or nothing across the periods: every period must be open for the county
     (one closed period refuses the whole request, naming it), every return editable and, if
@@ -410,11 +440,8 @@ class ReturnValuesBackfill(APIView):
                    parameters=[IDEMPOTENCY], operation_id="returns_values_backfill")
     @_idempotent
     def post(self, request):
-        if len(request.body) > settings.API_MAX_BODY_BYTES:
-            return Response({"detail": _("The request body is %(size)s MB; the limit is %(limit)s MB: send the "
-                                         "values in several requests.") % {
-                "size": f"{len(request.body) / 1048576:.1f}", "limit": settings.API_MAX_BODY_BYTES // 1048576}},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        if len(request.body) > body_limit():
+            raise body_too_large(len(request.body))
         payload = serializers.BackfillValuesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data, county, today = payload.validated_data, request.user.region, timezone.localdate()
@@ -501,7 +528,7 @@ def _content(request) -> tuple[dict, int | None]:
 PLAN_QUERY = _param("plan", PLAN_PARAM)
 
 
-class TaskReportWrite(APIView):
+class TaskReportWrite(BoundedBody, APIView):
     """The lead department's report on a task for a period: created on first use, then saved as
     a draft (the same rules as the page: the lead department only, an open period, an editable
     state, the version you read)."""
@@ -522,7 +549,7 @@ class TaskReportWrite(APIView):
         return Response(serializers.TaskReportSerializer(report).data)
 
 
-class TaskReportSubmit(APIView):
+class TaskReportSubmit(BoundedBody, APIView):
     """Send the compiled report to the office of the leading group."""
 
     permission_classes = [WritesTaskReports]
@@ -539,7 +566,7 @@ class TaskReportSubmit(APIView):
         return Response(serializers.TaskReportSerializer(report).data)
 
 
-class TaskPartWrite(APIView):
+class TaskPartWrite(BoundedBody, APIView):
     """The caller's department's part of a task's report (a co-responsible department), saved as a draft."""
 
     permission_classes = [WritesTaskReports]
@@ -560,7 +587,7 @@ class TaskPartWrite(APIView):
         return Response(serializers.TaskReportPartSerializer(part).data)
 
 
-class TaskPartSubmit(APIView):
+class TaskPartSubmit(BoundedBody, APIView):
     """Send the caller's department's part to the lead department."""
 
     permission_classes = [WritesTaskReports]

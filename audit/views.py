@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_audit
 from kernel.exports import respond
@@ -11,6 +12,7 @@ from .models import AuditEvent
 
 
 @login_required
+@require_safe
 def event_list(request):
     """The audit trail, newest first; anyone but an auditor gets a plain 404."""
     if not can_read_audit(request.user):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_plan
 from divisions.selectors import county_geojson
@@ -53,6 +54,7 @@ def _require_reader(user) -> None:
 
 
 @login_required
+@require_safe
 def application_list(request):
     _require_reader(request.user)
     params = {name: request.GET.get(name, "") for name in ("county", "state", "tier", "step")}
@@ -230,6 +232,7 @@ def _certification_act(request, certification: Certification) -> None:
 
 
 @login_required
+@require_safe
 def progress(request):
     _require_reader(request.user)
     data = certification_progress(user=request.user)
@@ -247,6 +250,7 @@ def progress(request):
 
 
 @login_required
+@require_safe
 def criteria(request):
     _require_reader(request.user)
     return render(request, "communities/criteria.html", {
@@ -259,6 +263,7 @@ def criteria(request):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk: int):
     """An application's evidence file, for whoever may see the application."""
     evidence = get_object_or_404(ApplicationEvidence.objects.filter(

@@ -4,11 +4,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from divisions.models import CommunityProfile, Region
 from divisions.services import community_profile_save
@@ -23,7 +25,10 @@ from .selectors import registry
 
 
 @login_required
+@require_safe
 def registry_list(request):
+    if not Region.objects.for_user(request.user).exists():
+        raise Http404  # not a plan reader: no empty register, the same refusal as elsewhere
     params = {name: request.GET.get(name, "") for name in ("county", "town", "kind", "tier", "relocation")}
     rows = registry(user=request.user, **params)
     response = respond(request, {"registry": lambda: registry_table(rows)}, "")
@@ -50,7 +55,9 @@ def community_detail(request, code: str):
     profile = CommunityProfile.objects.filter(region=region).select_related("updated_by").first()
     editable = Region.objects.editable_by(user).filter(pk=region.pk).exists()
     errors, status = [], 200
-    if request.method == "POST" and editable:
+    if request.method == "POST":
+        if not editable:  # another county's, or a reader's: refused (and logged), never a silent 200
+            raise PermissionDenied
         form = CommunityProfileForm(request.POST)
         if not form.is_valid():
             errors, status = form_errors(form), 400

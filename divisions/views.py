@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from kernel.exports import respond
 
@@ -9,7 +11,10 @@ from .selectors import region_children_with_counts, region_totals
 
 
 @login_required
+@require_safe
 def region_list(request, code: str | None = None):
+    if not Region.objects.for_user(request.user).exists():
+        raise Http404  # not a plan reader: no empty list, the same refusal as elsewhere
     region = get_object_or_404(Region.objects.for_user(request.user), code=code) if code else None
     ancestors = []
     node = region

@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.scoping import officer_county_id
 from communities.models import Tier
@@ -124,6 +124,7 @@ def _xlsx(request, data: bytes, name: str, what: str):
 
 
 @login_required
+@require_safe
 def return_template_download(request, region_code: str, period_label: str):
     """The county's return template for the quarter: only for the county's own officer."""
     from .templates import return_template
@@ -138,6 +139,7 @@ def return_template_download(request, region_code: str, period_label: str):
 
 
 @login_required
+@require_safe
 def task_report_template_download(request, period_label: str, number: int | None = None):
     """A department's task report template for the quarter: all its tasks, or one."""
 
@@ -162,6 +164,7 @@ def _located(errors: list[dict]) -> list[dict]:
 
 
 @login_required
+@require_safe
 def batch_detail(request, pk: int):
     batch = get_object_or_404(ImportBatch.objects.for_user(request.user).select_related(
         "created_by", "scope_region", "period"), pk=pk)
@@ -209,6 +212,7 @@ def batch_confirm(request, pk: int):
 
 
 @login_required
+@require_safe
 def batch_progress(request, pk: int):
     """The progress bar's small JSON: state, rows done of total, and the result page when finished."""
     batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
@@ -219,6 +223,7 @@ def batch_progress(request, pk: int):
 
 
 @login_required
+@require_safe
 def batch_file(request, pk: int):
     """The kept file, for whoever may see the batch (the audit traces figures to it)."""
     batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
@@ -234,6 +239,7 @@ SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_retur
 
 
 @login_required
+@require_safe
 def sample(request, name: str):
     if name not in SAMPLE_FILES:
         raise Http404

@@ -40,13 +40,23 @@ class RequestIdMiddleware:
         token = request_id_var.set(request.request_id)
         try:
             response = self.get_response(request)
-            if response.status_code in (401, 403):
-                # every refusal, whichever layer made it (views, admin, DRF, CSRF, the second factor)
+            if response.status_code in (401, 403) or (response.status_code == 404 and _signed_in(request)):
+                # every refusal, whichever layer made it (views, admin, DRF, CSRF, the second factor);
+                # and every 404 a signed-in user or API client gets: the platform answers 404 for
+                # another unit's object as for a missing one (it says nothing of what exists), so a
+                # probe across counties shows here, with the path it tried
                 security_event("access_denied", request=request, outcome="denied", status=response.status_code)
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def _signed_in(request) -> bool:
+    """Whether the request came from someone the platform knows (a session or an API key, which
+    DRF puts on the request as its user)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class ContentSecurityPolicyMiddleware:

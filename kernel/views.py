@@ -2,9 +2,11 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """Liveness and database reachability, for the container health check."""
     try:

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.roles import Role
 from accounts.scoping import can_read_audit, can_read_plan
@@ -9,6 +10,7 @@ from .selectors import work_summary
 
 
 @login_required
+@require_safe
 def home(request):
     """Each person's landing page: their work this quarter, with counts per state."""
     user = request.user

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from dashboards.selectors import board_periods
 from kernel.exports import XLSX_TYPE, content_disposition
@@ -68,6 +69,7 @@ def _pack(request, pk: int) -> ReportPack:
 
 
 @login_required
+@require_safe
 def pack_download(request, pk: int):
     pack = _pack(request, pk)
     if pack.state != ReportPack.State.DONE or not pack.file:
@@ -82,6 +84,7 @@ def pack_download(request, pk: int):
 
 
 @login_required
+@require_safe
 def pack_summary(request, pk: int):
     pack = _pack(request, pk)
     if pack.state != ReportPack.State.DONE:

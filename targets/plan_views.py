@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_audit, can_read_plan
 from kernel.exports import respond
@@ -14,6 +15,7 @@ from .task_panels import task_panels_render
 
 
 @login_required
+@require_safe
 def home(request):
     """The plan for those who work with it (the current plan, or the one ``?plan=`` names: the plan
     switcher); the audit trail for auditors; else a clear refusal."""
@@ -31,6 +33,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, code: str):
     return _plan_page(request, get_object_or_404(Plan.objects.for_user(request.user), code=code))
 
@@ -46,6 +49,7 @@ def _plan_page(request, plan: Plan):
 
 
 @login_required
+@require_safe
 def task_detail(request, code: str, number: int):
     plan = get_object_or_404(Plan.objects.for_user(request.user), code=code)
     task = Task.objects.for_user(request.user).filter(plan=plan, number=number).select_related("section").first()

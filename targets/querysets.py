@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.roles import Role
-from accounts.scoping import can_read_plan, is_city_admin, officer_county_id, sees_whole_city
+from accounts.scoping import EVERY_COUNTY, can_read_plan, is_city_admin, officer_county_id, unapproved_counties
 
 
 class IndicatorValueQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Plan readers see the city's figures; a county officer sees only their county's
-        unapproved values (another county's drafts are not theirs to see); a town officer reads
-        the official figures only."""
+        """Plan readers see the approved figures of every unit; unapproved ones (drafts,
+        submitted, returned) only of the counties ``accounts.scoping.unapproved_counties`` names:
+        every county for the office and the leaders, their own for a county officer, none for
+        anyone else."""
         if not can_read_plan(user):
             return self.none()
-        if sees_whole_city(user):
+        counties = unapproved_counties(user)
+        if counties == EVERY_COUNTY:
             return self
-        if user.has_role(Role.COUNTY_OFFICER):
-            return self.filter(models.Q(status="approved") | models.Q(region__county_id=officer_county_id(user)))
-        if user.has_role(Role.TOWN_OFFICER) and not user.has_role(Role.DEPT_OFFICER):
-            return self.filter(status="approved")
-        return self
+        return self.filter(models.Q(status="approved") | models.Q(region__county_id__in=counties))
 
     def editable_by(self, user):
         """The city administrator; a county officer for their own county's values."""

@@ -143,12 +143,16 @@ def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | 
     return _write(indicator, computed, regions, run)
 
 
-def preview_including_unapproved(indicator: Indicator, plan: Plan, today: datetime.date | None = None) -> dict:
-    """One plan's figures as in its snapshots, but counting submitted (not yet approved) values too,
-    keyed (region id, year, quarter). Nothing is written: pages show it labelled 含未审核数据, beside
-    the official figures."""
+def preview_including_unapproved(indicator: Indicator, plan: Plan, *, user,
+                                 today: datetime.date | None = None) -> dict:
+    """One plan's figures as in its snapshots, but counting the submitted (not yet approved) values
+    ``user`` may read too (``IndicatorValue.objects.for_user``: every county's for the office and
+    the leaders, their own county's for a county officer, none for anyone else), keyed (region id,
+    year, quarter). The city's row adds up what the user may read. Nothing is written: pages show
+    it labelled 含未审核数据, beside the official figures."""
     computed, _regions = _compute(indicator, Context.load(today or timezone.localdate()), None,
-                                  OFFICIAL + UNAPPROVED, plan_ids={plan.pk})
+                                  OFFICIAL + UNAPPROVED, plan_ids={plan.pk},
+                                  values=IndicatorValue.objects.for_user(user))
     return {key[1:]: values for key, values in computed.items()}
 
 
@@ -157,7 +161,7 @@ UNAPPROVED = [IndicatorValue.Status.SUBMITTED]
 
 
 def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, statuses: list[str],
-             plan_ids: set[int] | None = None):
+             plan_ids: set[int] | None = None, values=None):
     """Snapshot values keyed (plan id, region id, year, quarter), for each plan that sets a target on
     the indicator (or those of ``plan_ids``), each in its own window; and the regions covered."""
     targets = _targets(indicator)
@@ -170,7 +174,7 @@ def _compute(indicator: Indicator, ctx: Context, counties: list[int] | None, sta
     # a target each county must meet: the city's figure is how many counties meet it, so every
     # county's values are read even when only some changed
     observed = _observations(indicator, ctx, None if per_county else counties, statuses,
-                             sorted({q for p in plans for q in plan_quarters(p, now)}))
+                             sorted({q for p in plans for q in plan_quarters(p, now)}), values)
     # as far as the quarter in progress, or further where values were already reported
     until = max([now, *(Quarter(*k) for by_quarter in observed.values() for k in by_quarter)])
     quotas = _quotas(targets.values())
@@ -216,9 +220,10 @@ def _counties_meeting(indicator: Indicator, ctx: Context, target: Target, frames
 
 
 def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None,
-                  statuses: list[str], quarters: list[Quarter]) -> dict[int, dict[Key, Observed]]:
-    """Approved values by region and quarter; the city's row is the database's sum over counties.
-    A derived indicator is counted at the end of each of ``quarters``."""
+                  statuses: list[str], quarters: list[Quarter], values=None) -> dict[int, dict[Key, Observed]]:
+    """Approved values by region and quarter (of ``values``, a scoped queryset, when given); the
+    city's row is the database's sum over counties. A derived indicator is counted at the end of
+    each of ``quarters``."""
     roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
@@ -236,7 +241,7 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
                 city.roles["value"] = city.roles.get("value", Decimal(0)) + Decimal(count)
                 city.units += 1
         return out
-    approved = IndicatorValue.objects.filter(indicator=indicator, status__in=statuses)
+    approved = (IndicatorValue.objects if values is None else values).filter(indicator=indicator, status__in=statuses)
     own = approved if indicator.kind == Indicator.Kind.CITY_ONLY else (
         approved.filter(region_id__in=counties) if counties else approved)
     for region_id, year, quarter, component_id, value, approved_at in own.values_list(

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from accounts.scoping import unapproved_counties
 from divisions.models import Region
 from kernel.quarters import Quarter, quarters_q
 from tasks.models import Plan, Responsibility, Section, Task
@@ -77,6 +78,7 @@ class TargetDetail:
     quota_check: QuotaCheck | None
     include_unapproved: bool
     rule: str
+    may_include_unapproved: bool = False  # whether the user may ask for the 含未审核数据 basis at all
     counting_note: str = ""
     outside: str = ""  # why there is no figure: the quarter asked for lies outside the plan's window
 
@@ -106,13 +108,17 @@ def latest_reported_quarter(*, plan: Plan, indicator: Indicator) -> Quarter | No
 
 def target_detail(*, target: Target, user, quarter: Quarter | None, include_unapproved: bool = False) -> TargetDetail:
     """Everything the target page shows, for the target's own plan, in a fixed number of queries.
-    A quarter outside the plan's window shows no figure, and says why (``outside``)."""
+    A quarter outside the plan's window shows no figure, and says why (``outside``). With
+    ``include_unapproved`` the figures count the unapproved values the user may read
+    (``accounts.scoping.unapproved_counties``); who may read none is shown the official figures."""
     from django.utils.translation import get_language
 
     from .pace import RULES, RULES_EN, rule_for
     from .rollup import preview_including_unapproved
 
     indicator, plan = target.indicator, target.plan
+    may_include_unapproved = bool(unapproved_counties(user))
+    include_unapproved = include_unapproved and may_include_unapproved
     quarters = snapshot_quarters(plan=plan, indicator=indicator)
     outside = outside_window_message(plan, quarter) if quarter and not plan.covers(quarter) else ""
     quarter = quarter or latest_reported_quarter(plan=plan, indicator=indicator) or (quarters[-1] if quarters else None)
@@ -121,7 +127,7 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
         Q(region__level=Region.Level.CITY) | Q(region__level=Region.Level.COUNTY, year=quarter.year if quarter else 0,
                                                 quarter=quarter.number if quarter else 0)).select_related("region")
     if include_unapproved:
-        preview = preview_including_unapproved(indicator, plan)
+        preview = preview_including_unapproved(indicator, plan, user=user)
         regions = {r.pk: r for r in Region.objects.filter(level__in=[Region.Level.CITY, Region.Level.COUNTY])}
         rows = [PreviewSnapshot(region=regions[rid], year=y, quarter=q, **values)
                 for (rid, y, q), values in preview.items() if rid in regions]
@@ -136,6 +142,7 @@ def target_detail(*, target: Target, user, quarter: Quarter | None, include_unap
     return TargetDetail(target=target, quarter=quarter, quarters=quarters, city=city, counties=counties, series=series,
                         quota_set=quota_set, quota_check=quota_check(quota_set=quota_set) if quota_set else None,
                         include_unapproved=include_unapproved, outside=outside,
+                        may_include_unapproved=may_include_unapproved,
                         rule=(RULES_EN if (get_language() or "").startswith("en") else RULES)[
                             rule_for(indicator.kind, indicator.direction)],
                         counting_note=derived_counting_note(indicator.code) if indicator.kind == Indicator.Kind.DERIVED else "")

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from divisions.models import Region
 from kernel.exports import respond
@@ -24,6 +25,7 @@ def _plan(request, code: str | None) -> Plan:
 
 
 @login_required
+@require_safe
 def target_list(request, plan_code: str | None = None):
     plan = _plan(request, plan_code)
     rows = targets_overview(plan=plan, user=request.user)
@@ -44,6 +46,7 @@ def _quarter(request) -> Quarter | None:
 
 
 @login_required
+@require_safe
 def target_detail_view(request, plan_code: str, code: str):
     plan = _plan(request, plan_code)
     target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
@@ -59,6 +62,7 @@ def target_detail_view(request, plan_code: str, code: str):
 
 
 @login_required
+@require_safe
 def snapshot_sources_view(request, plan_code: str, code: str, region_code: str, quarter: str):
     plan = _plan(request, plan_code)
     target = get_object_or_404(Target.objects.for_user(request.user), plan=plan, code=code, indicator__isnull=False)

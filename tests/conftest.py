@@ -142,7 +142,7 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _every_workbook_is_checked(monkeypatch):
     """Every workbook the platform makes in any test — exports, report packs, import templates —
-    is checked for formula cells, error values and formula-like text not marked as text
+    and every CSV export is checked for formula cells, error values and formula-like text not marked as text
     (kernel.exports.workbook_problems): they all serialise through kernel.exports.workbook_save,
     and a new writer that does not is caught by tests/kernel/test_workbook_safety.py."""
     from kernel import exports
@@ -156,4 +156,23 @@ def _every_workbook_is_checked(monkeypatch):
         return data
 
     monkeypatch.setattr(exports, "_serialise", checked)
+
+    # and every CSV export, line by line: no field a spreadsheet would run (text beginning like a
+    # formula is written with a leading apostrophe; numbers, negative ones too, are numbers)
+    original_csv = exports.iter_csv
+
+    def checked_csv(table):
+        import csv
+        from decimal import Decimal, InvalidOperation
+
+        for line in original_csv(table):
+            for field in next(csv.reader([line.decode("utf-8").lstrip("\ufeff")]), []):
+                if field.startswith(exports.FORMULA_START):
+                    try:
+                        Decimal(field)
+                    except InvalidOperation:
+                        raise AssertionError(f"a CSV export holds a formula-like field: {field[:40]!r}") from None
+            yield line
+
+    monkeypatch.setattr(exports, "iter_csv", checked_csv)
     yield

@@ -164,6 +164,10 @@ AXES_ENABLE_ADMIN = False  # accounts/admin.py shows lockouts to the security ad
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_VERBOSE = False  # our own security log records lockouts (ankang.security)
+# axes stores a failure's form fields; "password" is always masked. A wrong old password on the
+# password-change page is a failure too (accounts/views.py): its fields are masked as well.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2",
+                             "csrfmiddlewaretoken"]
 # The client's address: behind TRUSTED_PROXY_COUNT reverse proxies, from X-Forwarded-For; one rule
 # for the lockout, the API's rate limit and the security log (kernel/addresses.py). 0 here (the
 # embedded default has no proxy); production.py makes it 1, the documented reverse proxy.

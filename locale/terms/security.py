@@ -34,4 +34,6 @@ ZH = {
     "The key “%(key)s” appears twice in one JSON object: send each key once.":
         "同一个JSON对象中出现了两次键“%(key)s”：每个键只能出现一次。",
     "The body is not valid JSON: %(error)s": "请求体不是有效的JSON：%(error)s",
+    "The body's JSON is nested too deeply: no request of this API nests more than a few levels.":
+        "请求体的JSON嵌套过深：本接口的请求最多只有几层嵌套。",
 }

@@ -65,8 +65,9 @@ def test_pages(client_for):
                                                                         "is_relocation": "on", "version": "1"})
     assert response.status_code == 302 and CommunityProfile.objects.get(region=a).households == 320
     assert "服务窗口" in client_for("county_a").get(f"/communities/{a.code}/").content.decode()
-    assert client_for("county_b").post(f"/communities/{a.code}/", {"households": "1", "version": "2"}).status_code == 200
-    assert CommunityProfile.objects.get(region=a).households == 320  # another county cannot edit (no form, no write)
+    # another county cannot edit: refused (403, in the security log), never a silent 200
+    assert client_for("county_b").post(f"/communities/{a.code}/", {"households": "1", "version": "2"}).status_code == 403
+    assert CommunityProfile.objects.get(region=a).households == 320
     assert client_for("outsider").get(f"/communities/{a.code}/").status_code == 404
     assert client_for("anonymous").get("/communities/").status_code == 302
 
