@@ -109,6 +109,7 @@ def plan_upload(request):
 
 
 @login_required
+@require_safe
 def plan_template_download(request):
     from .plan_workbook import plan_workbook
 

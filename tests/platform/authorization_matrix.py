@@ -115,6 +115,8 @@ PAGES: dict[str, Entry] = {
     "imports:progress": E("/imports/{batch}/progress.json", ok={"city_admin", "county_a"}),
     "imports:file": E("/imports/{batch}/file/", note="the batch keeps no file: 404 for all; kept files in tests/imports"),
     "imports:sample": E("/imports/samples/no-such-sample/"),
+    "imports:plan": E("/imports/plan/", ok={"city_admin"}),
+    "imports:plan-template": E("/imports/templates/plan/", ok={"city_admin"}),
     # ---- dashboards, packs
     "dashboards:overview": E("/dashboards/", ok=PLAN_READERS),
     "dashboards:target": E("/dashboards/targets/registered_unemployment_rate/", ok=PLAN_READERS),
@@ -123,6 +125,10 @@ PAGES: dict[str, Entry] = {
     "dashboards:certification": E("/dashboards/certification/", ok=PLAN_READERS),
     "dashboards:rankings": E("/dashboards/rankings/", ok=PLAN_READERS),
     "packs:list": E("/packs/", ok=OFFICE),
+    "assessments:page": E("/plans/ankang-2022/assessment/", ok=OFFICE),
+    "assessments:version": E("/plans/ankang-2022/assessment/v999/", note="no such version: 404 for all; "
+                             "tests/assessments for an issued one"),
+    "assessments:download": E("/plans/ankang-2022/assessment/v999/docx/"),
     "packs:download": E("/packs/999999/download/"),
     "packs:summary": E("/packs/999999/"),
     # ---- the API
@@ -141,6 +147,14 @@ PAGES: dict[str, Entry] = {
     "v1:return-list": E("/api/v1/returns/", ok=API_READERS, api=True),
     "v1:return-values": E("/api/v1/returns/2024Q3/values/", ok={"api_client"}, api=True, methods="POST"),
     "v1:return-submit": E("/api/v1/returns/2024Q3/submit/", ok={"api_client"}, api=True, methods="POST"),
+    "v1:return-values-backfill": E("/api/v1/returns/values/", ok={"api_client"}, api=True, methods="POST"),
+    "v1:value-list": E("/api/v1/values/", ok=API_READERS, api=True),
+    # a department system's writes: the persona's key is a county's (refused); sessions need CSRF
+    "v1:task-report-save": E("/api/v1/task-reports/2024Q3/1/", api=True, methods="POST",
+                             note="department clients: tests/api/test_department_clients.py"),
+    "v1:task-report-submit": E("/api/v1/task-reports/2024Q3/1/submit/", api=True, methods="POST"),
+    "v1:task-part-save": E("/api/v1/task-report-parts/2024Q3/1/", api=True, methods="POST"),
+    "v1:task-part-submit": E("/api/v1/task-report-parts/2024Q3/1/submit/", api=True, methods="POST"),
     # the schema and docs need a session or a key (API_DOCS_PUBLIC), whoever's: they hold no data
     "api:schema": E("/api/schema/", ok=SIGNED_IN | {"api_client"}, api=True),
     "api:docs": E("/api/docs/", ok=SIGNED_IN | {"api_client"}, api=True),
@@ -169,6 +183,10 @@ SECURITY = {"view": frozenset({"security_admin"}), "add": NOBODY}  # lockouts, s
 ADMIN_MODELS: dict[str, dict[str, frozenset]] = {
     "accounts.user": {"view": frozenset({"city_admin", "security_admin"}), "add": CITY_ADMIN},
     "api.apiclient": EDITED,
+    "api.webhook": EDITED,
+    "api.webhookdelivery": READ_ONLY,
+    "assessments.finalassessment": READ_ONLY,
+    "brands.labourbrand": EDITED,
     "audit.auditevent": {"view": frozenset({"auditor"}), "add": NOBODY},
     "axes.accessattempt": SECURITY,
     "otp_totp.totpdevice": SECURITY,
@@ -204,4 +222,5 @@ ADMIN_MODELS: dict[str, dict[str, frozenset]] = {
     "tasks.responsibility": EDITED,
     "tasks.section": EDITED,
     "tasks.task": EDITED,
+    "tasks.taskmeasure": EDITED,
 }
