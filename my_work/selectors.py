@@ -13,6 +13,7 @@ from reports.models import (
     CountyReturn,
     ExtensionRequest,
     Instruction,
+    InstructionUnit,
     Notification,
     ReviewState,
     TaskReport,
@@ -54,12 +55,21 @@ def work_summary(*, user, today: datetime.date) -> dict:
             context["my_parts"] = _state_counts([row.my_part_state or MISSING for row in rows
                                                  if row.my_role == Responsibility.Role.CO])
             context["instructions"] = Instruction.objects.for_user(user).select_related("task", "author")[:5]
+    # 督办: the instructions the user's unit must still reply to; a leader's own overdue ones
+    if access.own_county_id(user) or department_id:
+        context["to_reply"] = list(InstructionUnit.objects.for_user(user).filter(
+            state__in=(InstructionUnit.State.OPEN, InstructionUnit.State.RETURNED)).select_related(
+            "instruction__task").order_by("instruction__deadline")[:10])
+    if access.gives_instructions(user):
+        context["overdue_instructions"] = list(Instruction.objects.filter(author=user).overdue_on(today)
+                                               .select_related("task").order_by("deadline"))
     if access.reviews_reporting(user):
         context["awaiting"] = {
             "returns": CountyReturn.objects.filter(state__in=UNDER_REVIEW).count(),
             "task_reports": TaskReport.objects.filter(state__in=UNDER_REVIEW).count(),
             "corrections": Correction.objects.filter(state=Correction.State.SUBMITTED).count(),
             "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
+            "instruction_replies": InstructionUnit.objects.filter(state=InstructionUnit.State.REPLIED).count(),
         }
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []

@@ -332,7 +332,8 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
             refuse(_("Choose a file, and save the report first."))
         evidence_attach(record=record, upload=data["file"], user=user)
     elif action == "instruct":
-        instruction_give(task=task, text=data["instruction"], user=user)
+        instruction_give(task=task, text=data["instruction"], user=user, deadline=data["deadline"],
+                         units=form.units())
     elif action == "approve":
         task_report_approve(report=report, version=data["version"], reviewer=user)
     else:
@@ -386,6 +387,7 @@ def task_report_view(request, number: int, period_label: str):
         "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
         "statuses": SelfStatus.choices, "can_instruct": access.gives_instructions(user),
         "instructions": Instruction.objects.for_user(user).filter(task=task).select_related("author"),
+        "instruction_form": InstructionForm() if access.gives_instructions(user) else None,
     }, status=status)
 
 
