@@ -245,7 +245,7 @@ class InstructionReplyForm(PageForm):
 class InstructionReviewForm(PageForm):
     """The office closes a unit's reply or returns it with a comment."""
 
-    addressee = forms.ModelChoiceField(label=gettext_lazy("unit"), queryset=None)
+    addressee = forms.ModelChoiceField(label=gettext_lazy("responsible unit"), queryset=None)
     comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
                               max_length=COMMENT_MAX_LENGTH)
     version = version_field()

@@ -216,3 +216,20 @@ def test_the_reminder_job_is_scheduled_each_morning():
 
     entry = settings.CELERY_BEAT_SCHEDULE["reports-instruction-reminders"]
     assert entry["task"] == instruction_reminders_job.name == "reports.instruction_reminders"
+
+
+def test_the_demo_holds_instructions_in_every_state(personas, settings, client_for):
+    from seeding.demo.accounts import demo_accounts_seed
+    from seeding.demo.supervision import demo_instructions_seed
+
+    settings.DEMO_MODE = True
+    users = {u.username: u for u in demo_accounts_seed()}
+    assert demo_instructions_seed(users=users) == 5
+    assert demo_instructions_seed(users=users) == 0  # once
+    states = set(InstructionUnit.objects.values_list("state", flat=True))
+    assert states == {"open", "replied", "returned", "closed"}
+    from django.utils import timezone
+
+    overdue = Instruction.objects.overdue_on(timezone.localdate())
+    assert overdue.count() == 1 and overdue.get().author == users["demo_leader"]
+    assert all(i.text.startswith("【演示】") for i in Instruction.objects.all())
