@@ -23,7 +23,6 @@ ZH = {
     "Say what was done: a reply needs its text.": "请写明办理情况：反馈不能为空。",
     "Only a reply can be closed or returned (%(unit)s has not replied).": "只能办结或退回已反馈的办理情况（%(unit)s尚未反馈）。",
     "Say what is missing: a returned reply needs a comment.": "请写明需补充的内容：退回反馈须填写意见。",
-    "Comment (required to return)": "意见（退回时必填）",
     "units": "承办单位",
     "Send the reply": "提交办理情况反馈",
     "Replies": "办理情况",
