@@ -9,17 +9,18 @@ from django.conf import settings
 from django.utils import timezone
 
 from divisions.models import Region
-from reports.models import Instruction, ReportingPeriod
+from reports.models import Instruction
 from reports.services import instruction_give, instruction_reply, instruction_reply_close, instruction_reply_return
 from seeding.demo.figures import LAST
 from tasks.models import Department, Task
 
 
 def _task(number: int) -> Task:
-    period = ReportingPeriod.objects.get(year=LAST.year, quarter=LAST.number)
-    return Task.objects.filter(number=number, kind=Task.Kind.TASK, plan__start__lte=period.as_quarter.end,
-                               plan__end__gte=period.as_quarter.end).first() or Task.objects.get(
-        plan__code="ankang-2022", number=number)
+    """The task of that number in the plan the demo's last reported quarter belongs to."""
+    end = LAST.end
+    return (Task.objects.filter(number=number, kind=Task.Kind.TASK, plan__period_start__lte=end,
+                                plan__period_end__gte=end).order_by("-plan__period_start").first()
+            or Task.objects.get(plan__code="ankang-2022", number=number))
 
 
 def demo_instructions_seed(*, users: dict) -> int:
