@@ -18,7 +18,7 @@ from reports.models import (
     ReviewState,
     TaskReport,
 )
-from reports.selectors import period_as_of, returns_board, task_board
+from reports.selectors import overdue_instructions_of, period_as_of, returns_board, task_board
 from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
 
@@ -61,8 +61,7 @@ def work_summary(*, user, today: datetime.date) -> dict:
             state__in=(InstructionUnit.State.OPEN, InstructionUnit.State.RETURNED)).select_related(
             "instruction__task").order_by("instruction__deadline")[:10])
     if access.gives_instructions(user):
-        context["overdue_instructions"] = list(Instruction.objects.filter(author=user).overdue_on(today)
-                                               .select_related("task").order_by("deadline"))
+        context["overdue_instructions"] = overdue_instructions_of(user=user, today=today)
     if access.reviews_reporting(user):
         context["awaiting"] = {
             "returns": CountyReturn.objects.filter(state__in=UNDER_REVIEW).count(),

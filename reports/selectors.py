@@ -15,7 +15,7 @@ from tasks.models import Department, Plan, Responsibility, Task
 from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import access
-from .models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
+from .models import CountyReturn, Instruction, ReportingPeriod, TaskReport, TaskReportPart
 from .services import reported_indicators, return_values
 
 
@@ -230,3 +230,11 @@ def timeliness_total(rows: list[Timeliness]) -> Timeliness:
         total.on_time += row.on_time
         total.late += row.late
     return total
+
+
+def overdue_instructions_of(*, user, today):
+    """督办: the instructions ``user`` gave that are past their deadline and not closed for every
+    unit, earliest deadline first (a leader's overview and 我的工作 list them)."""
+    if not access.gives_instructions(user):
+        return []
+    return list(Instruction.objects.filter(author=user).overdue_on(today).select_related("task").order_by("deadline"))

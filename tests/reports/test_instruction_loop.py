@@ -184,7 +184,7 @@ def test_overdue_instructions_are_listed_for_their_leader(personas, client_for):
     assert list(Instruction.objects.overdue_on(late_day)) == [instruction]  # 市工信局 has not replied
     assert not Instruction.objects.overdue_on(DEADLINE).exists()
     with mock.patch("django.utils.timezone.localdate", return_value=late_day):
-        home = client_for("leader").get("/reports/my/").content.decode()
+        home = client_for("leader").get("/reports/my/", follow=True).content.decode()  # the leader's overview
     assert "逾期" in home and f"/reports/instructions/{instruction.pk}/" in home
     assert f"/reports/instructions/{closed.pk}/" not in home
 
