@@ -210,7 +210,7 @@ class EvidenceForm(PageForm):
 
 class InstructionForm(PageForm):
     """A leader's instruction on a task (督办): its text, the units responsible (departments and/or
-    counties; none ticked means the task's departments) and a deadline."""
+    counties; at least one, the service refuses none) and a deadline."""
 
     instruction = forms.CharField(label=gettext_lazy("Instruction"), required=False,
                                   max_length=INSTRUCTION_MAX_LENGTH)
@@ -228,10 +228,9 @@ class InstructionForm(PageForm):
         self.fields["departments"].queryset = Department.objects.all()
         self.fields["counties"].queryset = Region.objects.counties()
 
-    def units(self):
-        """The units ticked, or None (the task's departments) when none is."""
-        units = [*self.cleaned_data["departments"], *self.cleaned_data["counties"]]
-        return units or None
+    def units(self) -> list:
+        """The units ticked (departments, then counties)."""
+        return [*self.cleaned_data["departments"], *self.cleaned_data["counties"]]
 
 
 class InstructionReplyForm(PageForm):

@@ -233,3 +233,19 @@ def test_the_demo_holds_instructions_in_every_state(personas, settings, client_f
     overdue = Instruction.objects.overdue_on(timezone.localdate())
     assert overdue.count() == 1 and overdue.get().author == users["demo_leader"]
     assert all(i.text.startswith("【演示】") for i in Instruction.objects.all())
+
+
+def test_the_task_page_gives_an_instruction_to_the_units_ticked(personas, client_for):
+    leader = client_for("leader")
+    url = "/reports/tasks/6/2024Q3/"
+    base = {"action": "instruct", "instruction": "请报送进展。"}
+    with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+        no_unit = leader.post(url, {**base, "deadline": "2026-12-10"})
+        past = leader.post(url, {**base, "deadline": "2026-11-29", "counties": [county("汉滨区").pk]})
+        assert no_unit.status_code == past.status_code == 400 and not Instruction.objects.exists()
+        done = leader.post(url, {**base, "deadline": "2026-12-10", "counties": [county("汉滨区").pk],
+                                 "departments": [Department.objects.get(name="市商务局").pk]})
+    assert done.status_code == 302
+    instruction = Instruction.objects.get()
+    assert instruction.deadline == DEADLINE
+    assert {a.unit.name for a in instruction.addressees.all()} == {"汉滨区", "市商务局"}
