@@ -21,7 +21,7 @@ from kernel.exports import Table, respond
 from kernel.quarters import Quarter
 from reports.access import can_see_task_reports
 from reports.models import ReportingPeriod
-from reports.selectors import measure_rollups
+from reports.selectors import measure_rollups, overdue_instructions_of
 from targets.models import Snapshot, Target
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
@@ -116,6 +116,7 @@ def overview(request):
     counties = list(selectors.counties_for(request.user))
     return _render(request, "dashboards/overview.html", {
         "plan": plan, "overview": overview, "charts": charts, "counties": counties, "as_of": as_of,
+        "overdue_instructions": overdue_instructions_of(user=request.user, today=today),
     }, [table], _("City overview"))
 
 

@@ -14,11 +14,12 @@ from reports.models import (
     CountyReturn,
     ExtensionRequest,
     Instruction,
+    InstructionUnit,
     Notification,
     ReviewState,
     TaskReport,
 )
-from reports.selectors import period_as_of, returns_board, task_board
+from reports.selectors import overdue_instructions_of, period_as_of, returns_board, task_board
 from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
 
@@ -55,12 +56,20 @@ def work_summary(*, user, today: datetime.date) -> dict:
             context["my_parts"] = _state_counts([row.my_part_state or MISSING for row in rows
                                                  if row.my_role == Responsibility.Role.CO])
             context["instructions"] = Instruction.objects.for_user(user).select_related("task", "author")[:5]
+    # 督办: the instructions the user's unit must still reply to; a leader's own overdue ones
+    if access.own_county_id(user) or department_id:
+        context["to_reply"] = list(InstructionUnit.objects.for_user(user).filter(
+            state__in=(InstructionUnit.State.OPEN, InstructionUnit.State.RETURNED)).select_related(
+            "instruction__task").order_by("instruction__deadline")[:10])
+    if access.gives_instructions(user):
+        context["overdue_instructions"] = overdue_instructions_of(user=user, today=today)
     if access.reviews_reporting(user):
         context["awaiting"] = {
             "returns": CountyReturn.objects.filter(state__in=UNDER_REVIEW).count(),
             "task_reports": TaskReport.objects.filter(state__in=UNDER_REVIEW).count(),
             "corrections": Correction.objects.filter(state=Correction.State.SUBMITTED).count(),
             "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
+            "instruction_replies": InstructionUnit.objects.filter(state=InstructionUnit.State.REPLIED).count(),
         }
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []

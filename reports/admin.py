@@ -9,6 +9,7 @@ from .models import (
     Evidence,
     ExtensionRequest,
     Instruction,
+    InstructionUnit,
     Notification,
     PeriodException,
     ReportingPeriod,
@@ -121,10 +122,22 @@ class NotificationAdmin(CountyReturnAdmin):
 
 @admin.register(Instruction)
 class InstructionAdmin(CountyReturnAdmin):
-    list_display = ["task", "author", "created_at", "text"]
+    list_display = ["task", "author", "created_at", "deadline", "text"]
     search_fields = ["text", "task__title"]
     list_filter = ["task"]
     list_select_related = ["task", "author"]
+
+
+@admin.register(InstructionUnit)
+class InstructionUnitAdmin(CountyReturnAdmin):
+    """Read-only: replies change only on the instruction's page (services)."""
+
+    list_display = ["instruction", "region", "department", "state", "version", "replied_by", "replied_at",
+                    "reviewed_by"]
+    list_filter = ["state"]
+    search_fields = ["reply", "review_comment", "instruction__text"]
+    list_select_related = ["instruction__task", "instruction__author", "region", "department", "replied_by",
+                           "reviewed_by"]
 
 
 @admin.register(ExtensionRequest)

@@ -261,10 +261,49 @@ class EvidenceForm(PageForm):
 
 
 class InstructionForm(PageForm):
-    """A leader's instruction on a task."""
+    """A leader's instruction on a task (督办): its text, the units responsible (departments and/or
+    counties; at least one, the service refuses none) and a deadline."""
 
     instruction = forms.CharField(label=gettext_lazy("Instruction"), required=False,
                                   max_length=INSTRUCTION_MAX_LENGTH)
+    deadline = forms.DateField(label=gettext_lazy("Deadline"), input_formats=["%Y-%m-%d"], error_messages={
+        "invalid": gettext_lazy("Give the date as YYYY-MM-DD."),
+        "required": gettext_lazy("An instruction needs a deadline.")})
+    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("Departments"), required=False, queryset=None)
+    counties = forms.ModelMultipleChoiceField(label=gettext_lazy("Counties"), required=False, queryset=None)
+
+    def __init__(self, data=None, **kwargs):
+        from divisions.models import Region
+        from tasks.models import Department
+
+        super().__init__(data, **kwargs)
+        self.fields["departments"].queryset = Department.objects.all()
+        self.fields["counties"].queryset = Region.objects.counties()
+
+    def units(self) -> list:
+        """The units ticked (departments, then counties)."""
+        return [*self.cleaned_data["departments"], *self.cleaned_data["counties"]]
+
+
+class InstructionReplyForm(PageForm):
+    """A unit's reply to an instruction (办理情况反馈), with an optional file of evidence."""
+
+    reply = forms.CharField(label=gettext_lazy("Reply"), required=False, max_length=REPORT_TEXT_MAX_LENGTH)
+    file = forms.FileField(label=gettext_lazy("Evidence file"), required=False)
+    version = version_field()
+
+
+class InstructionReviewForm(PageForm):
+    """The office closes a unit's reply or returns it with a comment."""
+
+    addressee = forms.ModelChoiceField(label=gettext_lazy("responsible unit"), queryset=None)
+    comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
+                              max_length=COMMENT_MAX_LENGTH)
+    version = version_field()
+
+    def __init__(self, data=None, *, addressees, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["addressee"].queryset = addressees
 
 
 # ---------------------------------------------------------------- extensions

@@ -439,6 +439,8 @@ class Notification(models.Model):
         REVIEW = "review", _("Waiting for your review")
         # a change to the audit role (三员分立), for the auditors who held it: reports/receivers.py
         SECURITY = "security", _("Security")
+        # 督办: an instruction's deadline nears (units), a unit replied (office), a reply reviewed (unit)
+        SUPERVISION = "supervision", _("Supervision")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
@@ -469,20 +471,38 @@ class Notification(models.Model):
 
 class InstructionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Shown to whoever sees every unit and to the departments that answer for the task."""
+        """Shown to whoever sees every unit, to the departments that answer for the task and to the
+        units the instruction is addressed to (督办)."""
         if access.sees_every_unit(user):
             return self
         department_id = access.own_department_id(user)
-        return self.filter(task__responsibilities__department_id=department_id) if department_id else self.none()
+        county_id = access.own_county_id(user)
+        if department_id:
+            return self.filter(models.Q(task__responsibilities__department_id=department_id)
+                               | models.Q(addressees__department_id=department_id)).distinct()
+        if county_id:
+            return self.filter(addressees__region_id=county_id).distinct()
+        return self.none()
+
+    def open(self):
+        """Not closed: at least one addressed unit's reply is not closed yet."""
+        return self.filter(addressees__state__in=InstructionUnit.OPEN_STATES).distinct()
+
+    def overdue_on(self, day: datetime.date):
+        """Past their deadline with a unit's reply still not closed."""
+        return self.open().filter(deadline__lt=day)
 
 
 class Instruction(models.Model):
-    """A leader's instruction (领导批示) on a task, shown to the task's departments."""
+    """A leader's instruction (领导批示) on a task, shown to the task's departments. Since 督办 it
+    names the units responsible (InstructionUnit) and a deadline; instructions given before have
+    neither."""
 
     task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="instructions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leader"), on_delete=models.PROTECT,
                                related_name="+")
     text = models.TextField(_("instruction"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
     created_at = models.DateTimeField(_("given at"), auto_now_add=True)
 
     objects = InstructionQuerySet.as_manager()
@@ -496,6 +516,63 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.author} · {self.created_at:%Y-%m-%d}"
+
+
+class InstructionUnitQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and leaders see every unit's reply; a unit only its own."""
+        if access.sees_every_unit(user):
+            return self
+        department_id = access.own_department_id(user)
+        if department_id:
+            return self.filter(department_id=department_id)
+        county_id = access.own_county_id(user)
+        return self.filter(region_id=county_id) if county_id else self.none()
+
+
+class InstructionUnit(OneUnit, VersionedRecord):
+    """One unit an instruction is addressed to, and its reply (办理情况反馈): open until it replies;
+    the office closes the reply or returns it with a comment (the unit replies again)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for the reply")
+        REPLIED = "replied", _("Replied")
+        RETURNED = "returned", _("Returned")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATES = (State.OPEN, State.REPLIED, State.RETURNED)
+
+    instruction = models.ForeignKey(Instruction, verbose_name=_("leader's instruction"), on_delete=models.CASCADE,
+                                    related_name="addressees")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = InstructionUnitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta(OneUnit.Meta):
+        verbose_name = _("instruction addressee")
+        verbose_name_plural = _("instruction addressees")
+        ordering = ["instruction", "pk"]
+        constraints = [
+            *OneUnit.Meta.constraints,
+            models.UniqueConstraint(fields=["instruction", "region"], name="instruction_unit_unique_region"),
+            models.UniqueConstraint(fields=["instruction", "department"], name="instruction_unit_unique_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instruction} · {self.unit} · {self.get_state_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
 
 
 class ExtensionRequestQuerySet(models.QuerySet):
@@ -550,16 +627,20 @@ class EvidenceQuerySet(models.QuerySet):
     def for_user(self, user):
         """A file is seen by whoever sees the report or the part it belongs to."""
         return self.filter(models.Q(report__in=TaskReport.objects.for_user(user))
-                           | models.Q(part__in=TaskReportPart.objects.for_user(user)))
+                           | models.Q(part__in=TaskReportPart.objects.for_user(user))
+                           | models.Q(reply__in=InstructionUnit.objects.for_user(user)))
 
 
 class Evidence(models.Model):
-    """A file attached as evidence to a task report or to a department's part."""
+    """A file attached as evidence to a task report, to a department's part or to a unit's reply
+    to a leader's instruction."""
 
     report = models.ForeignKey(TaskReport, verbose_name=_("task report"), null=True, blank=True,
                                on_delete=models.CASCADE, related_name="evidence")
     part = models.ForeignKey(TaskReportPart, verbose_name=_("task report part"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="evidence")
+    reply = models.ForeignKey(InstructionUnit, verbose_name=_("reply to an instruction"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=60)
@@ -575,9 +656,11 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["uploaded_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(report__isnull=True, part__isnull=False)
-                                              | models.Q(report__isnull=False, part__isnull=True),
-                                              name="evidence_belongs_to_one_record")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(report__isnull=True, part__isnull=False, reply__isnull=True)
+            | models.Q(report__isnull=False, part__isnull=True, reply__isnull=True)
+            | models.Q(report__isnull=True, part__isnull=True, reply__isnull=False),
+            name="evidence_belongs_to_one_record")]
 
     def __str__(self) -> str:
         return self.name

@@ -17,7 +17,7 @@ from divisions.models import Region
 from kernel.dates import date_text, quarter_text
 from tasks.models import Department, Plan, Responsibility
 
-from .models import CountyReturn, Notification, ReportingPeriod, TaskReport, TaskReportPart
+from .models import CountyReturn, InstructionUnit, Notification, ReportingPeriod, TaskReport, TaskReportPart
 
 log = logging.getLogger(__name__)
 DUE_SOON_DAYS = 3
@@ -103,4 +103,34 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                                key=f"{kind}:{period.label}:task{duty.task.number}:{duty.department_id}",
                                title=f"第{duty.task.number}项任务{what}{title}",
                                link=reverse("reports:task-report", args=[duty.task.number, period.label]))
+    return sent
+
+
+def instruction_reminders_send(*, today: datetime.date | None = None) -> int:
+    """督办: a reminder to every addressed unit that has not replied (or whose reply was returned),
+    ``settings.INSTRUCTION_REMINDER_DAYS`` days or fewer before the instruction's deadline, and one
+    to the office and the leader on the first morning it is overdue. Each goes once."""
+    today = today or timezone.localdate()
+    days = settings.INSTRUCTION_REMINDER_DAYS
+    sent = 0
+    waiting = (InstructionUnit.objects.filter(state__in=(InstructionUnit.State.OPEN, InstructionUnit.State.RETURNED),
+                                              instruction__deadline__gte=today,
+                                              instruction__deadline__lte=today + datetime.timedelta(days=days))
+               .select_related("instruction__task", "region", "department"))
+    for addressee in waiting:
+        instruction = addressee.instruction
+        officers = (officers_of(region=addressee.region) if addressee.region_id
+                    else officers_of(department=addressee.department))
+        sent += notify(users=officers, kind=Notification.Kind.SUPERVISION,
+                       key=f"supervision:due:{addressee.pk}",
+                       title=f"第{instruction.task.number}项任务批示将于{instruction.deadline:%Y年%m月%d日}到期，请反馈办理情况",
+                       body=instruction.text, link=reverse("reports:instruction", args=[instruction.pk]))
+    late = (InstructionUnit.objects.filter(state__in=InstructionUnit.OPEN_STATES, instruction__deadline__lt=today)
+            .select_related("instruction__task", "instruction__author", "region", "department"))
+    for addressee in late:
+        instruction = addressee.instruction
+        sent += notify(users=[instruction.author, *city_admins()], kind=Notification.Kind.OVERDUE,
+                       key=f"supervision:overdue:{addressee.pk}",
+                       title=f"第{instruction.task.number}项任务批示已逾期：{addressee.unit}尚未办结",
+                       body=instruction.text, link=reverse("reports:instruction", args=[instruction.pk]))
     return sent

@@ -17,7 +17,7 @@ from tasks.models import Department, Plan, Responsibility, Task, TaskMeasure
 from tasks.selectors import plan_as_of, plan_current_for_user
 
 from . import access
-from .models import CountyReturn, ReportingPeriod, TaskMeasureFigure, TaskReport, TaskReportPart
+from .models import CountyReturn, Instruction, ReportingPeriod, TaskMeasureFigure, TaskReport, TaskReportPart
 from .services import reported_indicators, return_values
 
 
@@ -420,3 +420,11 @@ def measure_values_for_unit(*, measures: list[TaskMeasure], department, period: 
     values = dict(TaskMeasureFigure.objects.filter(measure__in=measures, period=period, department=department)
                   .values_list("measure_id", "value"))
     return [(m, values.get(m.pk)) for m in measures]
+
+
+def overdue_instructions_of(*, user, today):
+    """督办: the instructions ``user`` gave that are past their deadline and not closed for every
+    unit, earliest deadline first (a leader's overview and 我的工作 list them)."""
+    if not access.gives_instructions(user):
+        return []
+    return list(Instruction.objects.filter(author=user).overdue_on(today).select_related("task").order_by("deadline"))

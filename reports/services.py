@@ -49,6 +49,7 @@ from .models import (
     Evidence,
     ExtensionRequest,
     Instruction,
+    InstructionUnit,
     Notification,
     PeriodException,
     ReportingPeriod,
@@ -887,21 +888,147 @@ def correction_reject(*, correction: Correction, reviewer, comment: str) -> Corr
 # ---------------------------------------------------------------- leaders' instructions, extensions
 
 
+def _units_named(units) -> list[dict]:
+    """The units as InstructionUnit keyword arguments (a county or a department each), once each."""
+    seen, named = set(), []
+    for unit in units:
+        key = ("region" if isinstance(unit, Region) else "department", unit.pk)
+        if key not in seen:
+            seen.add(key)
+            named.append({key[0]: unit})
+    return named
+
+
+def _officers_of_unit(addressee: InstructionUnit):
+    from .notifications import officers_of
+
+    if addressee.region_id:
+        return officers_of(region=addressee.region)
+    return officers_of(department=addressee.department)
+
+
+def _instruction_link(instruction: Instruction) -> str:
+    return reverse("reports:instruction", args=[instruction.pk])
+
+
 @transaction.atomic
-def instruction_give(*, task, text: str, user) -> Instruction:
-    """A leader's instruction on a task, sent to every department responsible for it."""
-    from .notifications import notify, officers_of
+def instruction_give(*, task, text: str, user, deadline: datetime.date | None, units=None,
+                     today: datetime.date | None = None) -> Instruction:
+    """A leader's instruction on a task (督办): addressed to the units responsible — departments
+    and/or counties; by default the task's departments — with a deadline not in the past. Each
+    unit's officers are told; each unit replies on the instruction's page."""
+    from .notifications import notify
 
     if not access.gives_instructions(user):
         raise PermissionDenied
     if not text.strip():
         refuse(_("An instruction needs its text."))
-    instruction = Instruction.objects.create(task=task, author=user, text=text.strip())
-    for r in task.responsibilities.select_related("department"):
-        notify(users=officers_of(department=r.department), kind=Notification.Kind.INSTRUCTION,
-               key=f"instruction:{instruction.pk}", title=f"领导对第{task.number}项任务作出批示", body=instruction.text,
-               link=reverse("plan:task-detail", args=[task.plan.code, task.number]))
+    today = today or timezone.localdate()
+    if deadline is None:
+        refuse(_("An instruction needs a deadline."))
+    if deadline < today:
+        refuse(_("The deadline %(day)s is in the past."), day=date_text(deadline))
+    if units is None:
+        units = [r.department for r in task.responsibilities.select_related("department")]
+    named = _units_named(units)
+    if not named:
+        refuse(_("Name at least one unit responsible for the instruction."))
+    instruction = Instruction.objects.create(task=task, author=user, text=text.strip(), deadline=deadline)
+    for unit in named:
+        addressee = InstructionUnit.objects.create(instruction=instruction, **unit)
+        notify(users=_officers_of_unit(addressee), kind=Notification.Kind.INSTRUCTION,
+               key=f"instruction:{instruction.pk}", title=f"领导对第{task.number}项任务作出批示",
+               body=f"{instruction.text}\n办理时限：{date_text(deadline)}", link=_instruction_link(instruction))
     return instruction
+
+
+def _require_replying_unit(user, addressee: InstructionUnit) -> None:
+    """Only the addressed unit's own officers reply for it."""
+    if addressee.region_id:
+        allowed = access.fills_in_return(user, addressee.region)
+    else:
+        allowed = access.writes_for_department(user, addressee.department)
+    if not allowed:
+        raise PermissionDenied
+
+
+def _lock_addressee(addressee: InstructionUnit, version: int) -> InstructionUnit:
+    fresh = InstructionUnit.objects.select_for_update(of=("self",)).select_related(
+        "updated_by", "instruction__task", "region", "department").get(pk=addressee.pk)
+    refuse_if_stale(fresh, version)
+    return fresh
+
+
+def _refuse_if_closed(addressee: InstructionUnit) -> None:
+    if addressee.is_closed:
+        refuse(_("This instruction is closed for %(unit)s; a closed instruction takes no more replies."),
+               unit=str(addressee.unit))
+
+
+@transaction.atomic
+def instruction_reply(*, addressee: InstructionUnit, text: str, version: int, user) -> InstructionUnit:
+    """The unit's reply (办理情况反馈), sent to the office; a returned reply is replied to again.
+    A closed one takes no reply."""
+    from .notifications import city_admins, notify
+
+    addressee = _lock_addressee(addressee, version)
+    _require_replying_unit(user, addressee)
+    _refuse_if_closed(addressee)
+    if not text.strip():
+        refuse(_("Say what was done: a reply needs its text."))
+    addressee.reply, addressee.state = text.strip(), InstructionUnit.State.REPLIED
+    addressee.replied_by, addressee.replied_at = user, timezone.now()
+    record_touch(addressee, user)
+    instruction = addressee.instruction
+    notify(users=city_admins(), kind=Notification.Kind.SUPERVISION,
+           key=f"supervision:reply:{addressee.pk}:v{addressee.version}",
+           title=f"{addressee.unit}反馈了第{instruction.task.number}项任务批示的办理情况", body=addressee.reply,
+           link=_instruction_link(instruction))
+    return addressee
+
+
+def _review(addressee: InstructionUnit, version: int, reviewer) -> InstructionUnit:
+    if not access.reviews_reporting(reviewer):
+        raise PermissionDenied
+    addressee = _lock_addressee(addressee, version)
+    _refuse_if_closed(addressee)
+    if addressee.state != InstructionUnit.State.REPLIED:
+        refuse(_("Only a reply can be closed or returned (%(unit)s has not replied)."), unit=str(addressee.unit))
+    return addressee
+
+
+def _tell_unit(addressee: InstructionUnit, what: str) -> None:
+    from .notifications import notify
+
+    instruction = addressee.instruction
+    notify(users=_officers_of_unit(addressee), kind=Notification.Kind.SUPERVISION,
+           key=f"supervision:{what}:{addressee.pk}:v{addressee.version}",
+           title=f"第{instruction.task.number}项任务批示的办理情况{what}", body=addressee.review_comment,
+           link=_instruction_link(instruction))
+
+
+@transaction.atomic
+def instruction_reply_close(*, addressee: InstructionUnit, version: int, reviewer, comment: str = "") -> InstructionUnit:
+    """The office accepts the unit's reply: the instruction is closed for that unit (办结)."""
+    addressee = _review(addressee, version, reviewer)
+    addressee.state = InstructionUnit.State.CLOSED
+    addressee.reviewed_by, addressee.reviewed_at, addressee.review_comment = reviewer, timezone.now(), comment.strip()
+    record_touch(addressee, reviewer)
+    _tell_unit(addressee, "已办结")
+    return addressee
+
+
+@transaction.atomic
+def instruction_reply_return(*, addressee: InstructionUnit, version: int, reviewer, comment: str) -> InstructionUnit:
+    """The office returns the reply with a comment saying what is missing; the unit replies again."""
+    addressee = _review(addressee, version, reviewer)
+    if not comment.strip():
+        refuse(_("Say what is missing: a returned reply needs a comment."))
+    addressee.state = InstructionUnit.State.RETURNED
+    addressee.reviewed_by, addressee.reviewed_at, addressee.review_comment = reviewer, timezone.now(), comment.strip()
+    record_touch(addressee, reviewer)
+    _tell_unit(addressee, "被退回")
+    return addressee
 
 
 @transaction.atomic
@@ -956,16 +1083,23 @@ def extension_decide(*, request: ExtensionRequest, approve: bool, reviewer, comm
 @transaction.atomic
 def evidence_attach(*, record, upload, user) -> Evidence:
     """Attach a PDF, JPEG or PNG (checked by content, capped in size) to a report or a part the
-    user's department is writing."""
-    is_part = isinstance(record, TaskReportPart)
-    owner = record.department if is_part else _lead_of(record.task)
-    _require_department_officer(user, owner)
-    editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
-    if not editable:
-        refuse(_("Evidence can be added while the report is being written."))
+    user's department is writing, or to the reply of the user's unit to an instruction (while it is
+    not closed)."""
+    if isinstance(record, InstructionUnit):
+        _require_replying_unit(user, record)
+        _refuse_if_closed(record)
+        owner_field = {"reply": record}
+    else:
+        is_part = isinstance(record, TaskReportPart)
+        owner = record.department if is_part else _lead_of(record.task)
+        _require_department_officer(user, owner)
+        editable = record.state == TaskReportPart.State.DRAFT if is_part else record.is_editable_state
+        if not editable:
+            refuse(_("Evidence can be added while the report is being written."))
+        owner_field = {"part": record} if is_part else {"report": record}
     content_type = evidence_upload_check(upload)
     evidence = Evidence(file=upload, name=upload.name[:200], content_type=content_type, size=upload.size,
-                        uploaded_by=user, **({"part": record} if is_part else {"report": record}))
+                        uploaded_by=user, **owner_field)
     evidence.save()
     return evidence
 

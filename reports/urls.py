@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import supervision_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("notifications/", views.notifications_view, name="notifications"),
     path("extensions/", views.extensions_view, name="extensions"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("instructions/", supervision_views.instructions_view, name="instructions"),
+    path("instructions/<int:pk>/", supervision_views.instruction_view, name="instruction"),
     path("tasks/<int:number>/<str:period_label>/", views.task_report_view, name="task-report"),
 ]

@@ -360,7 +360,8 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
             refuse(_("Choose a file, and save the report first."))
         evidence_attach(record=record, upload=data["file"], user=user)
     elif action == "instruct":
-        instruction_give(task=task, text=data["instruction"], user=user)
+        instruction_give(task=task, text=data["instruction"], user=user, deadline=data["deadline"],
+                         units=form.units())
     elif action == "approve":
         task_report_approve(report=report, version=data["version"], reviewer=user)
     else:
@@ -427,6 +428,7 @@ def task_report_view(request, number: int, period_label: str):
         "missing_parts": parts_missing(report) if report is not None and my_role == LEAD else [],
         "rollups": measure_rollups(plan=plan, task=task, quarter=period.as_quarter, approved_only=False),
         "rollup_years": range(plan.first_quarter.year, plan.last_quarter.year + 1), "approved_only": False,
+        "instruction_form": InstructionForm() if access.gives_instructions(user) else None,
     }, status=status)
 
 

@@ -252,6 +252,9 @@ CELERY_BEAT_SCHEDULE = {
                                "kwargs": {"trigger": "nightly"}},
     # 督办: due-in-3-days and overdue reminders, each morning.
     "reports-daily-reminders": {"task": "reports.reminders", "schedule": crontab(hour=8, minute=0)},
+    # 督办: leaders' instructions due within INSTRUCTION_REMINDER_DAYS, and overdue ones, each morning.
+    "reports-instruction-reminders": {"task": "reports.instruction_reminders",
+                                      "schedule": crontab(hour=8, minute=2)},
     # Jobs written to the outbox while Redis was down go out within a minute of its return.
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
     # Sent jobs are kept OUTBOX_KEEP_DAYS for inspection, then deleted (pending ones never).
@@ -261,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
     "api-period-events": {"task": "api.period_events", "schedule": crontab(hour=8, minute=5)},
 }
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# 督办: the units addressed by a leader's instruction are reminded this many days before its deadline.
+INSTRUCTION_REMINDER_DAYS = 3
 
 # The cache degrades when Redis is down (ankang_jobs/cache.py): a miss on read, nothing on write,
 # so pages, logins and submissions keep working and rate limits let requests through.

@@ -274,7 +274,8 @@ def test_tasks_instructions_and_timeliness_over_the_whole_plan(plan, office, fin
     from reports.services import instruction_give
 
     task = plan.tasks.get(number=2)
-    instruction = instruction_give(task=task, text="加快园区招工进度", user=personas["leader"])
+    instruction = instruction_give(task=task, text="加快园区招工进度", user=personas["leader"],
+                                   deadline=dt.date(2026, 12, 31), today=dt.date(2026, 11, 30))
     given = instruction.created_at
     for label, status, submitted in [("2023Q1", "on_track", given - dt.timedelta(days=30)),
                                      ("2023Q2", "at_risk", given + dt.timedelta(days=20))]:

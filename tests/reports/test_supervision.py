@@ -24,6 +24,9 @@ from tests.targets_helpers import county
 pytestmark = pytest.mark.django_db
 
 
+GIVEN, DEADLINE = dt.date(2026, 11, 30), dt.date(2026, 12, 15)
+
+
 def period() -> ReportingPeriod:
     return ReportingPeriod.objects.get(year=2024, quarter=3)  # due 2024-10-10
 
@@ -73,10 +76,11 @@ def test_returned_and_approved_tell_the_county(personas):
 def test_leaders_instruction_reaches_every_department_of_the_task(personas, client_for):
     task = Task.objects.get(plan__code="ankang-2022", number=6)
     with pytest.raises(PermissionDenied):
-        instruction_give(task=task, text="x", user=personas["city_admin"])
+        instruction_give(task=task, text="x", user=personas["city_admin"], deadline=DEADLINE, today=GIVEN)
     with pytest.raises(ValidationError):
-        instruction_give(task=task, text=" ", user=personas["leader"])
-    instruction_give(task=task, text="请加快企业用工调查，月底前报结果。", user=personas["leader"])
+        instruction_give(task=task, text=" ", user=personas["leader"], deadline=DEADLINE, today=GIVEN)
+    instruction_give(task=task, text="请加快企业用工调查，月底前报结果。", user=personas["leader"], deadline=DEADLINE,
+                     today=GIVEN)
     assert Notification.objects.filter(kind="instruction", recipient=personas["lead_officer"]).exists()  # 市工信局
     assert Notification.objects.filter(kind="instruction", recipient=personas["co_officer"]).exists()  # 市商务局
     assert not Notification.objects.filter(kind="instruction", recipient=personas["county_a"]).exists()
