@@ -100,6 +100,9 @@ PAGES: dict[str, Entry] = {
     "reports:extensions": E("/reports/extensions/", ok={"city_admin", "lead_officer", "co_officer", "county_a",
                                                        "county_b"}),
     "reports:evidence": E("/reports/evidence/999999/"),
+    "reports:instructions": E("/reports/instructions/", ok={"city_admin", "leader", "lead_officer", "co_officer",
+                                                           "county_a", "county_b"}),
+    "reports:instruction": E("/reports/instructions/999999/", note="per instruction: tests/reports/test_instruction_loop.py"),
     "reports:task-report": E("/reports/tasks/1/2024Q3/", ok=DEPARTMENTS),
     # ---- imports
     "imports:communities": E("/imports/communities/", ok=COUNTIES | {"city_admin"}, note="each county its own"),
@@ -204,6 +207,7 @@ ADMIN_MODELS: dict[str, dict[str, frozenset]] = {
     "reports.evidence": READ_ONLY,
     "reports.extensionrequest": READ_ONLY,
     "reports.instruction": READ_ONLY,
+    "reports.instructionunit": READ_ONLY,
     "reports.notification": READ_ONLY,
     "reports.periodexception": EDITED,
     "reports.reportingperiod": EDITED,
