@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from accounts.scoping import can_read_plan
 from divisions.models import Region
 from divisions.selectors import county_geojson
+from kernel.dates import quarter_text
 from kernel.exports import Table, respond
 from kernel.quarters import Quarter
 from reports.access import can_see_task_reports
@@ -105,7 +106,7 @@ def overview(request):
     for index, card in enumerate(overview.cards):
         snapshot, target = card.snapshot, card.target
         charts[f"spark{index}"] = {"values": [_num(point.value) for point in card.series],
-                                   "quarters": [point.quarter_label for point in card.series], "unit": target.unit}
+                                   "quarters": [quarter_text(point.quarter_label) for point in card.series], "unit": target.unit}
         table.rows.append([
             target.name, target.display_value, snapshot.value if snapshot else None, target.unit,
             snapshot.quarter_label if snapshot else None, snapshot.percent_achieved if snapshot else None,
@@ -152,7 +153,7 @@ def target_page(request, code: str):
             "—" if snapshot.value is None else f"{snapshot.value.normalize():f} {target.unit}")
 
     charts = {
-        "trend": {"quarters": [snapshot.quarter_label for snapshot in series],
+        "trend": {"quarters": [quarter_text(snapshot.quarter_label) for snapshot in series],
                   "value": [_num(snapshot.value) if index <= last else None for index, snapshot in enumerate(series)],
                   "target": [_num(snapshot.target_value) for snapshot in series],
                   "pace": [_num(snapshot.expected_to_date) for snapshot in series], "unit": target.unit,
@@ -284,7 +285,7 @@ def task_board(request):
                                  {"name": _("Completeness"), "data": [_num(card.completeness) for card in cards]}]},
     }
     grid = Table("grid", _("Task reports by quarter"), [_("Section"), _("Task"), _("Lead department")]
-                 + [column.label for column in periods[::-1]])
+                 + [quarter_text(column) for column in periods[::-1]])
     for row in rows:
         grid.rows.append([row.task.section.title, f"{row.task.number}. {row.task.title}",
                           row.lead.name if row.lead else None] + [state_labels[cell] for _column, cell in row.cells])

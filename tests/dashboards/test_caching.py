@@ -34,11 +34,11 @@ def test_an_approval_and_its_roll_up_are_visible_on_the_next_request(client_for,
     first = leader.get(TARGET)
     assert first.status_code == 200
     trend = chart_data(first)["trend"]
-    assert trend["value"][trend["quarters"].index("2024Q1")] == 1500.0
+    assert trend["value"][trend["quarters"].index("2024年第一季度")] == 1500.0
 
     approve("urban_new_jobs", "紫阳县", "2024Q1", value=500)  # approval → roll-up → new generation
     trend = chart_data(leader.get(TARGET))["trend"]
-    assert trend["value"][trend["quarters"].index("2024Q1")] == 2000.0
+    assert trend["value"][trend["quarters"].index("2024年第一季度")] == 2000.0
 
 
 def test_the_second_request_reads_the_cache_and_only_a_roll_up_invalidates_it(client_for, figures):
@@ -50,14 +50,14 @@ def test_the_second_request_reads_the_cache_and_only_a_roll_up_invalidates_it(cl
     Snapshot.objects.filter(plan__code="ankang-2022", indicator__code="urban_new_jobs", region__level="city",
                             year=2024, quarter=1).update(value=D(9999))
     trend = chart_data(leader.get(TARGET))["trend"]
-    assert trend["value"][trend["quarters"].index("2024Q1")] == 1500.0
+    assert trend["value"][trend["quarters"].index("2024年第一季度")] == 1500.0
     # … until a roll-up changes the generation, on every process (the number is in the shared cache)
     before = generation_current()
     generation_bump()
     assert generation_current() != before and cache.get(KEY) == generation_current()
     with CaptureQueriesContext(connection) as recomputed:
         trend = chart_data(leader.get(TARGET))["trend"]
-    assert trend["value"][trend["quarters"].index("2024Q1")] == 9999.0
+    assert trend["value"][trend["quarters"].index("2024年第一季度")] == 9999.0
     assert len(cached) < len(recomputed)  # the cached request skipped the snapshot queries
 
 

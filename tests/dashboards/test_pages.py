@@ -102,7 +102,7 @@ def test_overview_card_equals_the_snapshot_and_a_hand_computed_sum(client_for, f
     html = response.content.decode()
     assert "1,500" in html and ">1.5%<" in html
     spark = chart_data(response)[f"spark{list(cards).index('urban_new_jobs')}"]
-    assert spark["values"][-1] == 1500.0 and spark["quarters"][-1] == "2024Q1"
+    assert spark["values"][-1] == 1500.0 and spark["quarters"][-1] == "2024年第一季度"
 
 
 def test_target_page_counties_equal_their_snapshots(client_for, figures):
@@ -117,7 +117,7 @@ def test_target_page_counties_equal_their_snapshots(client_for, figures):
     assert by_name["石泉县"]["status"] == shiquan.status
     assert "/targets/ankang-2022/registered_unemployment_rate/sources/610902000000/2024Q1/" in by_name["汉滨区"]["url"]
     city = snap("registered_unemployment_rate", Region.objects.get(level="city"), "2024Q1")
-    i = data["trend"]["quarters"].index("2024Q1")
+    i = data["trend"]["quarters"].index("2024年第一季度")
     assert data["trend"]["value"][i] == float(city.value)  # 20 / 1,100 → 1.82 %
     assert round(data["trend"]["value"][i], 2) == 1.82
     assert data["bars"]["target"] == 4.0
