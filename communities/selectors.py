@@ -16,9 +16,8 @@ def certification_counting_note() -> str:
 
     if higher_tiers_count_toward_lower():
         return _("Counted from certification records in force at each quarter's end. A community holding a higher "
-                 "tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).")
-    return _("Counted from certification records in force at each quarter's end, this tier only (setting "
-             "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).")
+                 "tier also counts toward the lower tiers.")
+    return _("Counted from certification records in force at each quarter's end, this tier only.")
 
 
 def tier_counts(*, indicator_code: str, quarters) -> dict[int, dict[tuple[int, int], int]]:
