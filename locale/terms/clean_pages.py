@@ -11,4 +11,8 @@ ZH = {
         "按各季度末有效的认定记录计数；获得高一级认定的村（社区）同时计入低一级目标。",
     "Counted from certification records in force at each quarter's end, this tier only.":
         "按各季度末有效的认定记录计数，只计本级。",
+    "No": "否", "Failed logins and lockouts": "登录失败与锁定", "Login security": "登录安全",
+    "IP address": "IP地址", "Browser": "浏览器", "Failed logins": "失败次数", "Last attempt": "最近一次尝试时间",
+    "Second-factor devices": "动态口令设备", "Second factor (dynamic password)": "动态口令（第二因素）",
+    "Device name": "设备名称", "Enrolled": "已绑定", "Last used at": "最近使用时间",
 }

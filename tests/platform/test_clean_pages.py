@@ -13,7 +13,7 @@ from audit.display import readable_events
 from audit.models import AuditEvent
 from communities import pipeline
 from communities.selectors import certification_counting_note
-from tests.communities.test_pipeline import complete, people, tier, unit  # noqa: F401 — fixture
+from tests.communities.test_pipeline import complete, tier, unit
 from tests.reports.test_county_returns import submitted
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,9 @@ def test_no_setting_name_on_the_progress_page_or_in_the_counting_note(client_for
     assert "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" not in certification_counting_note()
 
 
-def test_evidence_is_described_by_its_kind_not_its_mime_type(people, client_for):
-    application = pipeline.application_create(community=unit(), tier=tier("municipal"), user=people["county_a"])
-    complete(application, people["county_a"])
+def test_evidence_is_described_by_its_kind_not_its_mime_type(personas, client_for):
+    application = pipeline.application_create(community=unit(), tier=tier("municipal"), user=personas["county_a"])
+    complete(application, personas["county_a"])
     html = client_for("county_a").get(f"/communities/applications/{application.pk}/").content.decode()
     assert "PDF文件" in html
     assert "application/pdf" not in html
