@@ -24,7 +24,7 @@ from .selectors import registry
 
 @login_required
 def registry_list(request):
-    params = {name: request.GET.get(name, "") for name in ("county", "town", "kind", "tier", "relocation")}
+    params = {name: request.GET.get(name, "") for name in ("county", "town", "kind", "tier", "relocation", "q")}
     rows = registry(user=request.user, **params)
     response = respond(request, {"registry": lambda: registry_table(rows)}, "")
     if response is not None:

@@ -60,7 +60,7 @@ def tier_certifications_in_force(*, indicator_code: str, region: Region, day, us
 
 
 def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: str = "", relocation: str = "",
-             today=None):
+             q: str = "", today=None):
     """The villages and communities a user may see, filtered as the registry page asks, each with
     its profile and the highest tier it holds in force today."""
     from django.db.models import Max, OuterRef, Subquery
@@ -85,6 +85,9 @@ def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: st
         qs = qs.filter(Tier.counting_toward_q(int(tier), field="top_rank"))
     if relocation == "yes":
         qs = qs.filter(profile__is_relocation=True)
+    q = q.strip()[:50]
+    if q:  # a name (or part of one), or the start of a code
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
     return qs.order_by("code")
 
 

@@ -43,6 +43,13 @@ def file_kind(content_type) -> str:
 
 
 @register.filter
+def page_numbers(page) -> list:
+    """The numbers to link for a page of a list: 1 2 … 7 8 9 … 40 41 (None marks the gap)."""
+    return [None if number == page.paginator.ELLIPSIS else number
+            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]
+
+
+@register.filter
 def not_yet_due(value) -> bool:
     """True while the quarter (a Quarter, a period, a label) is running or its reporting not yet due."""
     quarter = as_quarter(value)
