@@ -171,3 +171,38 @@ def application_state_counts(*, user, county: str = "") -> dict[str, int]:
         qs = qs.filter(county__code=county)
     counts = dict(qs.values_list("state").annotate(n=Count("pk")))
     return {state: counts.get(state, 0) for state in Application.State.values}
+
+
+def village_picker(*, user, county: str = "", town: str = "", name: str = "", code: str = "") -> dict:
+    """A village or community picked county → town → village, or by name, never by typing its
+    code: the counties the user may apply for (a county officer: their own), the chosen county's
+    towns, and the villages of the chosen town (or, with ``name``, those whose name holds it, at
+    most 100). ``code`` (a village already chosen) fills the county and town in."""
+    from accounts.scoping import officer_county_id
+
+    regions = Region.objects.for_user(user)
+    counties = regions.counties().order_by("code")
+    own = officer_county_id(user)
+    if own:
+        counties = counties.filter(pk=own)
+    villages = regions.filter(level=Region.Level.VILLAGE, county__in=counties)
+    chosen = villages.filter(code=code).select_related("parent", "county").first() if code else None
+    if chosen is not None:
+        county, town = chosen.county.code, chosen.parent.code
+    counties = list(counties)
+    if len(counties) == 1:
+        county = counties[0].code
+    towns = regions.filter(level=Region.Level.TOWN, county__code=county).order_by("code") if county else []
+    name = name.strip()[:50]
+    options = villages.none()
+    if name:
+        options = villages.filter(name__icontains=name)
+        if county:
+            options = options.filter(county__code=county)
+    elif town:
+        options = villages.filter(parent__code=town)
+    options = list(options.select_related("parent", "county").order_by("code")[:100])
+    if chosen is not None and chosen not in options:
+        options.insert(0, chosen)
+    return {"counties": counties, "county": county, "towns": towns, "town": town, "name": name,
+            "villages": options, "chosen": chosen}

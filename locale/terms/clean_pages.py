@@ -14,5 +14,7 @@ ZH = {
     "No": "否", "Failed logins and lockouts": "登录失败与锁定", "Login security": "登录安全",
     "IP address": "IP地址", "Browser": "浏览器", "Failed logins": "失败次数", "Last attempt": "最近一次尝试时间",
     "Second-factor devices": "动态口令设备", "Second factor (dynamic password)": "动态口令（第二因素）",
-    "Home": "首页", "Device name": "设备名称", "Enrolled": "已绑定", "Last used at": "最近使用时间",
+    "Home": "首页", "Choose": "请选择", "or by name": "或按名称查找", "Find": "查找",
+    "Choose a town first, or search by name": "请先选择乡镇（街道），或按名称查找",
+    "Device name": "设备名称", "Enrolled": "已绑定", "Last used at": "最近使用时间",
 }
