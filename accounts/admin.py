@@ -206,7 +206,39 @@ admin.site.unregister(Group)
 
 
 class SecurityAdminOnly(admin.ModelAdmin):
-    """For the security administrator only (三员分立): read, and delete to unlock or reset."""
+    """For the security administrator only (三员分立): read, and delete to unlock or reset. The
+    models are third-party (django-axes, django-otp) and some of their labels are plain English,
+    so every name shown here is the platform's own: ``menu_name``/``menu_app_name`` (the model's
+    and its app's, set on their options at registration — names only, which no migration reads),
+    ``columns`` (field → label) as the list's and the page's fields."""
+
+    menu_name = ""
+    menu_app_name = ""
+    change_form_template = "admin/accounts/security_change_form.html"  # breadcrumbs name the record in Chinese
+    columns: list[tuple[str, object]] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = []
+        for field, label in cls.columns:
+            name = f"shown_{field}"
+            setattr(cls, name, admin.display(description=label, ordering=field)(_shown(field)))
+            names.append(name)
+        cls.list_display = cls.fields = cls.readonly_fields = names
+
+    def describe(self, obj) -> str:
+        """The record as the page's subtitle (the libraries' own __str__ is English, in UTC)."""
+        return str(obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        extra = {"subtitle": self.describe(obj)} if obj is not None else {}
+        return super().changeform_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    @classmethod
+    def name_model(cls, model) -> None:
+        model._meta.verbose_name = model._meta.verbose_name_plural = cls.menu_name
+        model._meta.app_config.verbose_name = cls.menu_app_name
 
     def has_module_permission(self, request) -> bool:
         return is_security_admin(request.user)
@@ -233,12 +265,33 @@ class SecurityAdminOnly(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+def _shown(field: str):
+    """A column showing ``field`` as a person reads it (times local, to the second; yes/no)."""
+    import datetime
+
+    from kernel.dates import moment_text
+
+    def show(self, obj):
+        value = getattr(obj, field)
+        if isinstance(value, datetime.datetime):
+            return moment_text(value)
+        if isinstance(value, bool):
+            return gettext_now("Yes") if value else gettext_now("No")
+        return value
+
+    return show
+
+
 class AccessAttemptAdmin(SecurityAdminOnly):
     """Failed logins per username (django-axes). Deleting a row unlocks that username."""
 
     delete_event = "lockout_cleared"
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
-    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    menu_name, menu_app_name = _("Failed logins and lockouts"), _("Login security")
+    columns = [("username", _("username")), ("ip_address", _("IP address")), ("user_agent", _("Browser")),
+               ("failures_since_start", _("Failed logins")), ("attempt_time", _("Last attempt"))]
+
+    def describe(self, obj) -> str:
+        return f"{obj.username} · {obj.ip_address or ''}"
     search_fields = ["username", "ip_address"]
 
 
@@ -247,8 +300,12 @@ class TOTPDeviceAdmin(SecurityAdminOnly):
     The secret is never shown here."""
 
     delete_event = "second_factor_reset"
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    menu_name, menu_app_name = _("Second-factor devices"), _("Second factor (dynamic password)")
+    columns = [("user", _("user")), ("name", _("Device name")), ("confirmed", _("Enrolled")),
+               ("created_at", _("Created at")), ("last_used_at", _("Last used at"))]
+
+    def describe(self, obj) -> str:
+        return f"{obj.user} · {obj.name}"
     search_fields = ["user__username", "user__full_name"]
 
 
@@ -256,3 +313,4 @@ for _model, _admin in [(AccessAttempt, AccessAttemptAdmin), (TOTPDevice, TOTPDev
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, _admin)
+    _admin.name_model(_model)

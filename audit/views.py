@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from accounts.scoping import can_read_audit
 from kernel.exports import respond
 
+from .display import readable_events
 from .exports import events_table
 from .models import AuditEvent
 
@@ -25,6 +26,7 @@ def event_list(request):
     if response is not None:
         return response
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
+    page.object_list = readable_events(page.object_list)
     models_seen = (AuditEvent.objects.for_user(request.user)
                    .values_list("model", "model_verbose_name").distinct().order_by("model"))
     return render(request, "audit/event_list.html", {"page": page, "model": model, "models_seen": models_seen})

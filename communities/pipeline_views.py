@@ -45,6 +45,7 @@ from .selectors import (
     certification_progress,
     higher_tiers_count_toward_lower,
     review_queue,
+    village_picker,
 )
 
 
@@ -97,9 +98,10 @@ def application_new(request):
         form = ApplicationNewForm(initial={"community": request.GET.get("community", ""),
                                            "tier": request.GET.get("tier", "")}, user=request.user)
     code = str(form["community"].value() or "").strip()
-    community = form.villages.filter(code=code).select_related("parent", "county").first() if code else None
+    picker = village_picker(user=request.user, county=request.GET.get("county", ""), town=request.GET.get("town", ""),
+                            name=request.GET.get("name", ""), code=code)
     return render(request, "communities/application_new.html", {
-        "code": code, "community": community, "tier_code": form["tier"].value() or "",
+        "code": code, "community": picker["chosen"], "picker": picker, "tier_code": form["tier"].value() or "",
         "tiers": form.fields["tier"].queryset, "errors": errors, "summary": form["summary"].value() or "",
     }, status=status)
 

@@ -29,7 +29,7 @@ from .selectors import registry
 def registry_list(request):
     if not Region.objects.for_user(request.user).exists():
         raise Http404  # not a plan reader: no empty register, the same refusal as elsewhere
-    params = {name: request.GET.get(name, "") for name in ("county", "town", "kind", "tier", "relocation")}
+    params = {name: request.GET.get(name, "") for name in ("county", "town", "kind", "tier", "relocation", "q")}
     rows = registry(user=request.user, **params)
     response = respond(request, {"registry": lambda: registry_table(rows)}, "")
     if response is not None:

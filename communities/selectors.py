@@ -16,9 +16,8 @@ def certification_counting_note() -> str:
 
     if higher_tiers_count_toward_lower():
         return _("Counted from certification records in force at each quarter's end. A community holding a higher "
-                 "tier also counts toward the lower tiers (setting CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER).")
-    return _("Counted from certification records in force at each quarter's end, this tier only (setting "
-             "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER is off).")
+                 "tier also counts toward the lower tiers.")
+    return _("Counted from certification records in force at each quarter's end, this tier only.")
 
 
 def tier_counts(*, indicator_code: str, quarters) -> dict[int, dict[tuple[int, int], int]]:
@@ -61,7 +60,7 @@ def tier_certifications_in_force(*, indicator_code: str, region: Region, day, us
 
 
 def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: str = "", relocation: str = "",
-             today=None):
+             q: str = "", today=None):
     """The villages and communities a user may see, filtered as the registry page asks, each with
     its profile and the highest tier it holds in force today."""
     from django.db.models import Max, OuterRef, Subquery
@@ -86,6 +85,9 @@ def registry(*, user, county: str = "", town: str = "", kind: str = "", tier: st
         qs = qs.filter(Tier.counting_toward_q(int(tier), field="top_rank"))
     if relocation == "yes":
         qs = qs.filter(profile__is_relocation=True)
+    q = q.strip()[:50]
+    if q:  # a name (or part of one), or the start of a code
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
     return qs.order_by("code")
 
 
@@ -169,3 +171,38 @@ def application_state_counts(*, user, county: str = "") -> dict[str, int]:
         qs = qs.filter(county__code=county)
     counts = dict(qs.values_list("state").annotate(n=Count("pk")))
     return {state: counts.get(state, 0) for state in Application.State.values}
+
+
+def village_picker(*, user, county: str = "", town: str = "", name: str = "", code: str = "") -> dict:
+    """A village or community picked county → town → village, or by name, never by typing its
+    code: the counties the user may apply for (a county officer: their own), the chosen county's
+    towns, and the villages of the chosen town (or, with ``name``, those whose name holds it, at
+    most 100). ``code`` (a village already chosen) fills the county and town in."""
+    from accounts.scoping import officer_county_id
+
+    regions = Region.objects.for_user(user)
+    counties = regions.counties().order_by("code")
+    own = officer_county_id(user)
+    if own:
+        counties = counties.filter(pk=own)
+    villages = regions.filter(level=Region.Level.VILLAGE, county__in=counties)
+    chosen = villages.filter(code=code).select_related("parent", "county").first() if code else None
+    if chosen is not None:
+        county, town = chosen.county.code, chosen.parent.code
+    counties = list(counties)
+    if len(counties) == 1:
+        county = counties[0].code
+    towns = regions.filter(level=Region.Level.TOWN, county__code=county).order_by("code") if county else []
+    name = name.strip()[:50]
+    options = villages.none()
+    if name:
+        options = villages.filter(name__icontains=name)
+        if county:
+            options = options.filter(county__code=county)
+    elif town:
+        options = villages.filter(parent__code=town)
+    options = list(options.select_related("parent", "county").order_by("code")[:100])
+    if chosen is not None and chosen not in options:
+        options.insert(0, chosen)
+    return {"counties": counties, "county": county, "towns": towns, "town": town, "name": name,
+            "villages": options, "chosen": chosen}

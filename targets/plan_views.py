@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from accounts.scoping import can_read_audit, can_read_plan
+from accounts.scoping import can_read_audit, can_read_plan, is_security_admin
 from kernel.exports import respond
 from tasks.models import Plan, Responsibility, Task
 from tasks.selectors import plan_chosen_for_user
@@ -29,6 +29,8 @@ def home(request):
         return _plan_page(request, plan)
     if can_read_audit(request.user):
         return redirect("audit:event-list")
+    if is_security_admin(request.user):
+        return redirect("admin:index")  # the security administrator's duties: lockouts, second factors
     return render(request, "accounts/no_role.html", status=403)
 
 

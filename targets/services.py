@@ -125,6 +125,17 @@ REGISTRY_BOUNDS = {"fe_campaign_villages": (Region.Level.VILLAGE, "村（社区�
                    "fe_campaign_towns": (Region.Level.TOWN, "乡镇（街道）")}
 
 
+def _component_names(indicator) -> dict[str, str]:
+    """Component code → its name as users know it (read only when a figure is refused)."""
+    return dict(IndicatorComponent.objects.filter(indicator_id=indicator.pk).values_list("code", "name"))
+
+
+def _component_label(indicator, code: str) -> str:
+    """What a refusal calls a figure: the indicator and component names (never the code)."""
+    name = _component_names(indicator).get(code)
+    return f"{indicator.name}（{name}）" if name else indicator.name
+
+
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
                      expected: dict[str, str] | None = None, counts: dict[str, str] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
@@ -144,18 +155,20 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
     if expected is None:  # component code → role; bulk callers pass it, computed once per indicator
         expected = {c.code: c.role for c in indicator.components.all()}
     if set(components) != set(expected):
+        names = _component_names(indicator)
         refuse(_("%(name)s needs exactly these figures: %(codes)s."), name=indicator.name,
-                codes="、".join(sorted(expected)))
+                codes="、".join(names.get(code, code) for code in sorted(expected)))
     values = {}
     for code, raw in components.items():
         try:
             value = Decimal(str(raw))
         except (InvalidOperation, ValueError):
-            refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+            refuse(_("%(code)s: %(raw)s is not a number."), code=_component_label(indicator, code), raw=raw)
         if not value.is_finite():
-            refuse(_("%(code)s: %(raw)s is not a number."), code=code, raw=raw)
+            refuse(_("%(code)s: %(raw)s is not a number."), code=_component_label(indicator, code), raw=raw)
         if value < 0:
-            refuse(_("%(code)s cannot be negative (%(value)s)."), code=code, value=value)
+            refuse(_("%(code)s cannot be negative (%(value)s)."), code=_component_label(indicator, code),
+                   value=value)
         values[code] = value.quantize(Decimal("0.0001"))
     if counts is None:
         counts = dict(IndicatorComponent.objects.filter(indicator_id=indicator.pk, unit__in=COUNT_UNITS)
@@ -163,7 +176,8 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
     for code, unit in counts.items():
         if code in values and values[code] != values[code].to_integral_value():
             refuse(_("%(name)s: %(code)s is a count (%(unit)s) and must be a whole number, not %(value)s."),
-                   name=indicator.name, code=code, unit=unit, value=f"{values[code].normalize():f}")
+                   name=indicator.name, code=_component_names(indicator).get(code, code), unit=unit,
+                   value=f"{values[code].normalize():f}")
     if indicator.code in REGISTRY_BOUNDS and region.level == Region.Level.COUNTY:
         level, what = REGISTRY_BOUNDS[indicator.code]
         registered = Region.objects.filter(county_id=region.pk, level=level).count()

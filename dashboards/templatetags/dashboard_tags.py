@@ -24,3 +24,23 @@ def county_url(code: str) -> str:
     from dashboards.views import url_filled
 
     return url_filled("dashboards:county", code)
+
+
+@register.simple_tag(takes_context=True)
+def county_link(context, code: str, name: str) -> str:
+    """The county's name, linked to its page only when the reader may open it (the one rule:
+    ``selectors.counties_for``); a county officer reads the others' names without dead links."""
+    from django.utils.html import format_html
+
+    from dashboards.selectors import counties_for
+    from dashboards.views import url_filled
+
+    request = context.get("request")
+    if request is None:
+        return format_html("{}", name)
+    codes = getattr(request, "_open_county_codes", None)
+    if codes is None:
+        codes = request._open_county_codes = set(counties_for(request.user).values_list("code", flat=True))
+    if code not in codes:
+        return format_html("{}", name)
+    return format_html('<a href="{}">{}</a>', url_filled("dashboards:county", code), name)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kernel.dates import as_quarter, date_text, moment_text, quarter_text
 
@@ -17,6 +18,35 @@ register = template.Library()
 register.filter("quarter_cn", quarter_text)
 register.filter("date_cn", date_text)
 register.filter("moment_cn", moment_text)
+
+
+_FILE_KINDS = {
+    "application/pdf": gettext_lazy("PDF file"),
+    "application/msword": gettext_lazy("Word document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("Word document"),
+    "application/vnd.ms-excel": gettext_lazy("Excel workbook"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy("Excel workbook"),
+    "text/plain": gettext_lazy("Text file"), "text/csv": gettext_lazy("CSV file"),
+    "application/zip": gettext_lazy("Compressed file"),
+}
+
+
+@register.filter
+def file_kind(content_type) -> str:
+    """A file's kind as a person says it (PDF文件, 图片), never a MIME type (application/pdf)."""
+    content_type = (content_type or "").split(";")[0].strip().lower()
+    if content_type in _FILE_KINDS:
+        return str(_FILE_KINDS[content_type])
+    if content_type.startswith("image/"):
+        return _("Image")
+    return _("File")
+
+
+@register.filter
+def page_numbers(page) -> list:
+    """The numbers to link for a page of a list: 1 2 … 7 8 9 … 40 41 (None marks the gap)."""
+    return [None if number == page.paginator.ELLIPSIS else number
+            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)]
 
 
 @register.filter

@@ -109,8 +109,9 @@ def test_demo_certifications_obey_the_tier_rules(settings):
 def test_every_count_says_how_it_is_counted(client_for, settings):
     certify(community("汉滨区"), "municipal", dt.date(2022, 3, 1), "市-1")
     html = client_for("leader").get("/targets/ankang-2022/municipal_fe_communities/?quarter=2022Q1").content.decode()
-    assert "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" in html and "汉滨区" in html
-    assert "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" in client_for("leader").get("/targets/").content.decode()
+    assert "同时计入低一级目标" in html and "汉滨区" in html
+    assert "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" not in html  # a setting's name is not for readers
+    assert "同时计入低一级目标" in client_for("leader").get("/targets/").content.decode()
     settings.CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER = False
     html = client_for("leader").get("/targets/ankang-2022/municipal_fe_communities/?quarter=2022Q1").content.decode()
     assert "只计本级" in html

@@ -432,7 +432,7 @@ def test_progress_page_counts_equal_the_records_and_show_the_counting_rule(peopl
                         certified_on=dt.date(2024, 1, 1))
     r = client_for("leader").get("/communities/progress/")
     body = r.content.decode()
-    assert "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" in body
+    assert "同时计入较低等级" in body and "CERTIFICATION_HIGHER_TIERS_COUNT_TOWARD_LOWER" not in body
     assert r.context["tiers"][0]["count"] == Certification.objects.in_force_on(timezone.localdate()).count() == 1
     hanbin = next(row for row in r.context["counties"] if row["county"].name == "汉滨区")
     assert hanbin["by_tier"][0] == 1

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.models import User
 from communities.models import Certification, Tier
 from communities.selectors import registry
 from divisions.models import CommunityProfile, Region
@@ -80,3 +81,16 @@ def test_demo_profiles(settings):
     relocation = CommunityProfile.objects.filter(is_relocation=True)
     assert relocation.count() == 60 and not relocation.exclude(region__kind="community").exists()
     assert relocation.filter(households__gte=100).count() == 60
+
+
+def test_search_by_name_and_numbered_pages(client_for):
+    a = community("汉滨区")
+    leader = client_for("leader")
+    html = leader.get("/communities/", {"q": a.name[:3]}).content.decode()
+    assert a.name in html
+    assert registry(user=User.objects.get(username="leader"), q=a.name).filter(pk=a.pk).exists()
+    assert registry(user=User.objects.get(username="leader"), q="无此名称的村").count() == 0
+    first = leader.get("/communities/").content.decode()  # 1,924 units, 50 a page: 39 pages
+    assert 'href="?&page=2"' in first and 'href="?&page=39"' in first and "…" in first
+    middle = leader.get("/communities/", {"page": 20}).content.decode()
+    assert 'aria-current="page">' in middle and 'href="?&page=19"' in middle and 'href="?&page=21"' in middle
