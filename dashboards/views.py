@@ -317,7 +317,8 @@ def task_board(request):
 @login_required
 def certification(request):
     plan = _plan(request)
-    page = selectors.certification_page(user=request.user, plan=plan, as_of=plan_as_of(plan, timezone.localdate()))
+    page = selectors.certification_page(user=request.user, plan=plan,
+                                        as_of=_quarter(request) or plan_as_of(plan, timezone.localdate()))
     quarter_label = page.quarter.label if page.quarter else ""
     charts = {"tiers": {
         "categories": [column.tier.name for column in page.columns], "horizontal": True, "unit": "%",
