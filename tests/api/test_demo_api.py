@@ -95,3 +95,14 @@ def test_the_demo_is_refused_without_demo_mode(settings, personas):
     with pytest.raises(RuntimeError, match="DEMO_MODE"):
         demo_api_seed(admin=personas["city_admin"])
     assert not ApiClient.objects.exists()
+
+
+def test_only_the_embedded_default_accepts_the_demos_plain_http_callback():
+    from tests.platform.test_settings import GOOD_PRODUCTION, run
+
+    probe = ("import django; django.setup(); from django.conf import settings as s; "
+             "print(s.WEBHOOK_REQUIRE_HTTPS)")
+    dev = run({"DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.dev"}, code=probe)
+    assert dev.stdout.strip() == "False", dev.stderr
+    production = run(GOOD_PRODUCTION, code=probe)
+    assert production.stdout.strip() == "True", production.stderr

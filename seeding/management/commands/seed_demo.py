@@ -57,6 +57,6 @@ class Command(BaseCommand):
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")
         self.stdout.write("Demo API keys and callback (shown once: a new run of seed_demo issues new ones; "
-                          "docs/api.md, README \"Demo\"):")
+                          "docs/api.md, README Quickstart):")
         for line in demo_api.lines():
             self.stdout.write(line)
