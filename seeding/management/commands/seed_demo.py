@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from seeding.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from seeding.demo.api import demo_api_seed
 from seeding.demo.assessment import demo_assessment_seed
 from seeding.demo.brands import demo_brands_seed
 from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         if assessment is not None:
             self.stdout.write(f"Final assessment {assessment.doc_number} v{assessment.version}: "
                               f"{assessment.state}, files {assessment.files_state}")
+        # last: after every other demo change, so no review event of the seeding reaches the callback
+        demo_api = demo_api_seed(admin=admin)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for a in DEMO_ACCOUNTS:
             self.stdout.write(f"  {a.username:<14} {a.role:<16} {a.note}")
+        self.stdout.write("Demo API keys and callback (shown once: a new run of seed_demo issues new ones; "
+                          "docs/api.md, README Quickstart):")
+        for line in demo_api.lines():
+            self.stdout.write(line)
