@@ -59,6 +59,7 @@ from .models import (
     TaskReportPart,
 )
 from .selectors import (
+    city_timeliness,
     county_timeliness,
     department_timeliness,
     measure_entries,
@@ -469,7 +470,7 @@ def timeliness_view(request):
     plan = plan_current_for_user(user)
     period = _period(request.GET.get("period"), request.user)
     departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
-    counties = county_timeliness(user=user, period=period)
+    counties = city_timeliness(user=user, period=period) + county_timeliness(user=user, period=period)
     response = respond(request, {"departments": lambda: department_timeliness_table(departments, period),
                                  "counties": lambda: county_timeliness_table(counties, period)},
                        f"{_('Completeness and timeliness')} {period.label}")
