@@ -418,6 +418,9 @@ class ApplicationImporter(Importer):
                 "updated": sum(c["outcome"] == "updated" for c in changes)}
 
 
+MEASURE_HEADER = re.compile(r"^【([^】]+)】")
+
+
 class TaskReportImporter(Importer):
     """A department's reports for one quarter, one row per task: its part of a task it is
     co-responsible for, the compiled report of a task it leads. Through reports.services
@@ -466,8 +469,16 @@ class TaskReportImporter(Importer):
         records = {("lead", r.task_id): r for r in TaskReport.objects.filter(period=period, task_id__in=task_ids)}
         records.update({("co", p.task_id): p for p in TaskReportPart.objects.filter(
             period=period, department=department, task_id__in=task_ids)})
+        # the task measures' columns (【code】name（unit）, see imports.templates.measure_header)
+        measure_cols = {}
+        for index, text in enumerate(table.header):
+            found = MEASURE_HEADER.match(str(text or "").strip())
+            if found:
+                measure_cols[found.group(1)] = index
+                cols[f"m__{found.group(1)}"] = index
         resource = self.resource_class(user=self.user, batch=self.batch, context={
-            "department": department, "period": period, "tasks": tasks, "records": records})
+            "department": department, "period": period, "tasks": tasks, "records": records,
+            "measure_cols": measure_cols, "cells": dict(table.rows)})
         row_errors, _bad = resource.run(table, cols)
         return {"changes": resource.changes, "unchanged": resource.unchanged,
                 "errors": [e.as_dict() for e in row_errors]}
@@ -483,12 +494,14 @@ class TaskReportImporter(Importer):
                     part = (TaskReportPart.objects.get(pk=change["record"]) if change["record"] else
                             task_part_open(task=task, department=department, period=period, user=self.user))
                     version = change["version"] if change["record"] else part.version
-                    task_part_save(part=part, fields=change["fields"], version=version, user=self.user)
+                    task_part_save(part=part, fields=change["fields"], version=version, user=self.user,
+                                   figures=change.get("figures") or None)
                 else:
                     report = (TaskReport.objects.get(pk=change["record"]) if change["record"] else
                               task_report_open(task=task, period=period, user=self.user))
                     version = change["version"] if change["record"] else report.version
-                    task_report_save(report=report, fields=change["fields"], version=version, user=self.user)
+                    task_report_save(report=report, fields=change["fields"], version=version, user=self.user,
+                                     figures=change.get("figures") or None)
             except (ValidationError, PermissionDenied) as exc:
                 raise ImportFailed([{"sheet": sheet, "row": change["row"], "column": "", "message": _(
                     "%(name)s: %(detail)s") % {"name": change["name"], "detail": " ".join(

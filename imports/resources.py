@@ -647,13 +647,56 @@ class TaskReportResource(ServiceResource):
         for field in REPORT_FIELDS:  # an empty cell keeps what the report says
             if not getattr(instance, field):
                 setattr(instance, field, instance._import_old[field])
+        errors += self._measure_checks(instance, number)
         return errors
+
+    def _measure_checks(self, instance, number: int) -> list[tuple[str, str]]:
+        """The row's task measures (its columns 【code】…): only the task's own, read by the form's
+        rule (reports.services.measure_figures_read); an empty cell keeps the figure."""
+        from reports.services import measure_figures_read, measures_entered_by
+
+        ctx, task = self.context, instance._import_task
+        instance._import_figures, instance._import_figures_old = {}, {}
+        cells = ctx.get("cells", {}).get(number, [])
+        raw = {code: cells[index] for code, index in ctx.get("measure_cols", {}).items()
+               if index < len(cells) and cells[index] not in (None, "") and str(cells[index]).strip()}
+        if not raw or task is None:
+            return []
+        own = {m.code: m for m in measures_entered_by(task=task, department=ctx["department"], period=ctx["period"])}
+        errors = [(f"m__{code}", _("task %(number)s does not report %(code)s in this quarter; leave the cell "
+                                   "empty") % {"number": task.number, "code": code}) for code in raw if code not in own]
+        for code, value in raw.items():
+            if code not in own:
+                continue
+            try:
+                read = measure_figures_read(measures=[own[code]], figures={code: str(value).strip()})
+            except ValidationError as exc:
+                errors += [(f"m__{code}", message) for message in exc.messages]
+                continue
+            instance._import_figures[code] = str(read[code])
+        if not errors and instance._import_figures:
+            try:  # the rules across measures (a part "其中…" not above its whole)
+                measure_figures_read(measures=list(own.values()), figures=dict(instance._import_figures))
+            except ValidationError as exc:
+                errors += [(NON_FIELD_ERRORS, message) for message in exc.messages]
+        from reports.models import TaskMeasureFigure
+
+        instance._import_figures_old = {f.measure.code: str(f.value) for f in TaskMeasureFigure.objects.filter(
+            period=ctx["period"], department=ctx["department"], measure__code__in=list(instance._import_figures),
+            measure__task=task).select_related("measure")}
+        return errors
+
+    def _figures_changed(self, instance) -> dict:
+        old = getattr(instance, "_import_figures_old", {})
+        return {code: value for code, value in getattr(instance, "_import_figures", {}).items()
+                if old.get(code) is None or Decimal(old[code]) != Decimal(value)}
 
     def new_values(self, instance) -> dict:
         return {f: getattr(instance, f) for f in REPORT_FIELDS}
 
     def is_unchanged(self, instance, row) -> bool:
-        return instance.pk is not None and self.new_values(instance) == instance._import_old
+        return (instance.pk is not None and self.new_values(instance) == instance._import_old
+                and not self._figures_changed(instance))
 
     def change(self, instance, is_create, row) -> dict:
         task = instance._import_task
@@ -662,6 +705,7 @@ class TaskReportResource(ServiceResource):
         return {"task": task.number, "task_id": task.pk, "role": role, "record": instance.pk, "version": instance.version if instance.pk
                 else None, "name": f"{_('Task %(number)s') % {'number': task.number}} · {kind}",
                 "outcome": "created" if is_create else "updated", "fields": self.new_values(instance),
+                "figures": self._figures_changed(instance),
                 "old": _short(instance._import_old) if not is_create else None, "new": _short(self.new_values(instance))}
 
 

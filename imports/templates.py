@@ -25,8 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kernel.dates import quarter_text
 from kernel.exports import workbook_save, xlsx_row
-from reports.models import CountyReturn, SelfStatus, TaskReport, TaskReportPart
-from reports.services import reported_indicators, return_values
+from reports.models import CountyReturn, SelfStatus, TaskMeasureFigure, TaskReport, TaskReportPart
+from reports.services import measures_entered_by, reported_indicators, return_values
 from targets.models import IndicatorValue
 from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
@@ -128,6 +128,12 @@ def return_template(*, county, period) -> bytes:
 TEXT_LIMIT = 4000  # a cell of a report: a few paragraphs, well under Excel's 32,767 characters
 
 
+def measure_header(measure) -> str:
+    """A task measure's column in the task-report template: its code in 【】 (what the import
+    reads), then its name and unit."""
+    return f"【{measure.code}】{measure.name}（{measure.unit}）"
+
+
 def task_report_template(*, department, period, user, task=None) -> bytes:
     """The department's reports on its tasks for ``period`` (or one ``task``): its part of each
     task it is co-responsible for, the compiled report of each task it leads, with what is
@@ -140,6 +146,12 @@ def task_report_template(*, department, period, user, task=None) -> bytes:
     reports = {r.task_id: r for r in TaskReport.objects.filter(period=period)}
     parts = {p.task_id: p for p in TaskReportPart.objects.filter(period=period, department=department)}
     labels = dict(SelfStatus.choices)
+    # the task measures (任务指标) the department enters: one column each, open on its task's row only
+    entered = {r.task_id: measures_entered_by(task=r.task, department=department, period=period)
+               for r in responsibilities}
+    measures = list({m.code: m for ms in entered.values() for m in ms}.values())
+    stored = {(f.measure_id, f.department_id): f.value for f in TaskMeasureFigure.objects.filter(
+        period=period, department=department, measure__in=measures)}
 
     workbook = Workbook()
     sheet = workbook.active
@@ -147,6 +159,7 @@ def task_report_template(*, department, period, user, task=None) -> bytes:
     # the headers are the import's (Chinese whatever the user's language), so the file reads back as it is
     columns = [("任务序号", 9), ("任务名称", 40), ("职责", 10), ("单位", 14), ("季度", 9), ("采取的措施", 50),
                ("任务指标进展", 50), ("存在问题", 40), ("下步打算", 40), ("自评状态", 12)]
+    columns += [(measure_header(m), 18) for m in measures]
     _header(sheet, columns)
     rows = 0
     for responsibility in responsibilities:
@@ -155,14 +168,21 @@ def task_report_template(*, department, period, user, task=None) -> bytes:
         content = [getattr(record, f, "") if record is not None else "" for f in
                    ("measures", "progress", "problems", "next_steps")]
         status = labels.get(record.self_status, "") if record is not None and record.self_status else ""
+        own = {m.code for m in entered[responsibility.task_id]}
+        figures = [stored.get((m.pk, department.pk)) if m.code in own else None for m in measures]
         sheet.append(xlsx_row(sheet, [responsibility.task.number, responsibility.task.title,
                                       _("lead") if responsibility.role == "lead" else _("co-responsible"),
-                                      department.name, period.label, *content, str(status)]))
+                                      department.name, period.label, *content, str(status),
+                                      *(None if v is None else float(v) for v in figures)]))
         rows += 1
         for column in range(6, 11):
             cell = sheet.cell(row=rows + 1, column=column)
             cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for offset, measure in enumerate(measures):
+            if measure.code in own:  # another task's measure stays locked on this row
+                cell = sheet.cell(row=rows + 1, column=11 + offset)
+                cell.protection, cell.fill = Protection(locked=False), INPUT_FILL
     if rows:
         text = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(TEXT_LIMIT),
                               allow_blank=True, showErrorMessage=True, errorTitle=_("Too long"),

@@ -80,7 +80,7 @@ def department_timeliness_table(rows, period: ReportingPeriod) -> Table:
 
 
 def county_timeliness_table(rows, period: ReportingPeriod) -> Table:
-    return _timeliness("counties", _("Counties"), _("County"), rows, period)
+    return _timeliness("counties", _("The city and the counties"), _("reporting unit"), rows, period)
 
 
 def notifications_table(queryset) -> Table:

@@ -260,6 +260,19 @@ class EvidenceForm(PageForm):
     version = version_field(required=False)  # the page sends it; evidence is added to any version
 
 
+class EvidenceRemoveForm(PageForm):
+    """Which file of a report or part to remove (only that record's own files are offered; the
+    service refuses once it is submitted)."""
+
+    evidence = forms.ModelChoiceField(label=gettext_lazy("Evidence"), queryset=None)
+
+    def __init__(self, data=None, *, record, **kwargs):
+        from .models import Evidence
+
+        super().__init__(data, **kwargs)
+        self.fields["evidence"].queryset = record.evidence.all() if record is not None else Evidence.objects.none()
+
+
 class InstructionForm(PageForm):
     """A leader's instruction on a task (督办): its text, the units responsible (departments and/or
     counties; at least one, the service refuses none) and a deadline."""

@@ -189,6 +189,23 @@ def county_timeliness(*, user, period: ReportingPeriod) -> list[Timeliness]:
     return rows
 
 
+def city_timeliness(*, user, period: ReportingPeriod) -> list[Timeliness]:
+    """The city's own return (its statistics officer's, the city-only figures such as the surveyed
+    unemployment rate) for the period, judged like a county's; empty for a user who does not see it."""
+    rows = []
+    for city in CountyReturn.objects.units_for(user).filter(level=Region.Level.CITY):
+        row = Timeliness(city, expected=1)
+        first = (CountyReturn.objects.filter(region=city, period=period)
+                 .values_list("first_submitted_at", flat=True).first())
+        if first:
+            if _on_time(first, period.due_on):
+                row.on_time += 1
+            else:
+                row.late += 1
+        rows.append(row)
+    return rows
+
+
 def department_reporting(*, tasks, period: ReportingPeriod, card=None) -> tuple[dict[int, Timeliness], list]:
     """Per department (by id): the task reports of ``tasks`` it leads and the parts it owes as a
     co-responsible unit in ``period``, on time or late; ``card`` is the row class (Timeliness or a

@@ -34,6 +34,7 @@ from .forms import (
     CorrectionDecisionForm,
     CorrectionRequestForm,
     EvidenceForm,
+    EvidenceRemoveForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     InstructionForm,
@@ -58,6 +59,7 @@ from .models import (
     TaskReportPart,
 )
 from .selectors import (
+    city_timeliness,
     county_timeliness,
     department_timeliness,
     measure_entries,
@@ -84,6 +86,7 @@ from .services import (
     county_return_submit,
     county_return_warnings,
     evidence_attach,
+    evidence_remove,
     extension_decide,
     extension_request,
     instruction_give,
@@ -170,7 +173,7 @@ def county_return_view(request, region_code: str, period_label: str):
 
 RETURN_ACTIONS = ("save", "submit", "correct", "correction_approve", "correction_reject", "approve", "send_back")
 TASK_REPORT_ACTIONS = ("part_save", "part_submit", "report_save", "report_submit", "part_evidence", "report_evidence",
-                       "instruct", "approve", "send_back", "part_return", "report_quote")
+                       "part_evidence_remove", "report_evidence_remove", "instruct", "approve", "send_back", "part_return", "report_quote")
 EXTENSION_ACTIONS = ("request", "approve", "reject")
 
 
@@ -302,7 +305,7 @@ def task_board_view(request):
     })
 
 
-def _task_report_form(request, *, my_role: str, report, measures, parts):
+def _task_report_form(request, *, my_role: str, report, part, measures, parts):
     """The form of one action of the task report page (an unknown action is a 404)."""
     action = posted_action(request.POST, TASK_REPORT_ACTIONS)
     if action in ("part_save", "part_submit") and my_role != CO:
@@ -317,6 +320,8 @@ def _task_report_form(request, *, my_role: str, report, measures, parts):
         return QuotePartsForm(request.POST, parts=parts.filter(state=TaskReportPart.State.SUBMITTED))
     if action in ("part_evidence", "report_evidence"):
         return EvidenceForm(request.POST, request.FILES)
+    if action in ("part_evidence_remove", "report_evidence_remove"):
+        return EvidenceRemoveForm(request.POST, record=part if action == "part_evidence_remove" else report)
     if action == "instruct":
         return InstructionForm(request.POST)
     if action in ("approve", "send_back") and report is not None:
@@ -359,6 +364,8 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
         if record is None:
             refuse(_("Choose a file, and save the report first."))
         evidence_attach(record=record, upload=data["file"], user=user)
+    elif action in ("part_evidence_remove", "report_evidence_remove"):
+        evidence_remove(evidence=data["evidence"], user=user)
     elif action == "instruct":
         instruction_give(task=task, text=data["instruction"], user=user, deadline=data["deadline"],
                          units=form.units())
@@ -391,7 +398,8 @@ def task_report_view(request, number: int, period_label: str):
     lead_parts = TaskReportPart.objects.filter(task=task, period=period) if my_role == LEAD else TaskReportPart.objects.none()
     errors, conflict, status = [], [], 200
     if request.method == "POST":
-        form = _task_report_form(request, my_role=my_role, report=report, measures=my_measures, parts=lead_parts)
+        form = _task_report_form(request, my_role=my_role, report=report, part=part, measures=my_measures,
+                                 parts=lead_parts)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -462,7 +470,7 @@ def timeliness_view(request):
     plan = plan_current_for_user(user)
     period = _period(request.GET.get("period"), request.user)
     departments = department_timeliness(user=user, plan=plan, period=period) if plan else []
-    counties = county_timeliness(user=user, period=period)
+    counties = city_timeliness(user=user, period=period) + county_timeliness(user=user, period=period)
     response = respond(request, {"departments": lambda: department_timeliness_table(departments, period),
                                  "counties": lambda: county_timeliness_table(counties, period)},
                        f"{_('Completeness and timeliness')} {period.label}")

@@ -46,3 +46,7 @@ ZH.update({
     "Evidence": "佐证材料",
 })
 ZH.update({"No target": "未设目标"})
+ZH.update({
+    "The city and the counties": "全市与各县（市、区）",
+    "The city and the counties (quarterly returns)": "全市与各县（市、区）（季度报表）",
+})

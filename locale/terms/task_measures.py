@@ -67,3 +67,7 @@ ZH = {
     "This year": "本年",
     "Where the figure comes from, e.g. 【演示数据】 for demo figures.": "数据来源说明，如演示数据标注【演示数据】。",
 }
+ZH.update({
+    "task %(number)s does not report %(code)s in this quarter; leave the cell empty":
+        "任务%(number)s本季度不填报 %(code)s，请将该单元格留空",
+})
