@@ -550,7 +550,8 @@ class TaskReportWrite(BoundedBody, APIView):
 
 
 class TaskReportSubmit(BoundedBody, APIView):
-    """Send the compiled report to the office of the leading group."""
+    """Send the compiled report to the office of the leading group; with co-responsible units'
+    parts missing, only with the lead's reason in ``explanation``."""
 
     permission_classes = [WritesTaskReports]
 
@@ -562,7 +563,9 @@ class TaskReportSubmit(BoundedBody, APIView):
         payload = serializers.SubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         report = get_object_or_404(TaskReport.objects.for_user(request.user), task=task_obj, period=period_obj)
-        report = task_report_submit(report=report, version=payload.validated_data["version"], user=request.user)
+        # with co-responsible units' parts missing, ``explanation`` is the lead's reason (the office sees it)
+        report = task_report_submit(report=report, version=payload.validated_data["version"], user=request.user,
+                                    missing_parts_reason=payload.validated_data["explanation"])
         return Response(serializers.TaskReportSerializer(report).data)
 
 

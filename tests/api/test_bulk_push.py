@@ -139,7 +139,7 @@ def test_the_copy_path_writes_the_same_values_history_and_audit_as_the_generic_p
     region, user = county("汉滨区"), personas["county_a"]
     first = {i.code: {"value": str(100 + n)} for n, i in enumerate(indicators)}
     first[indicators[0].code], first[indicators[1].code] = {"value": "0"}, {"value": "-0"}  # equal, written apart
-    second = {**first, **{i.code: {"value": f"{200 + n}.5"} for n, i in enumerate(indicators[:10])},
+    second = {**first, **{i.code: {"value": f"{200 + n}"} for n, i in enumerate(indicators[:10])},
               "urban_new_jobs": {"value": "42"}}
     reason = "return:1\ttab\\back\nline"  # COPY's text format escapes these
     runs = {}

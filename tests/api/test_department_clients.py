@@ -75,7 +75,10 @@ def test_the_co_department_files_its_part_and_the_lead_its_report(dept_keys):
 
     report = post(lead, "/api/v1/task-reports/2024Q3/6/", FIELDS).json()
     assert report["state"] == "draft"
-    done = post(lead, "/api/v1/task-reports/2024Q3/6/submit/", {"version": report["version"]})
+    missing = post(lead, "/api/v1/task-reports/2024Q3/6/submit/", {"version": report["version"]})
+    assert missing.status_code == 400  # other co-responsible units' parts are missing: a reason is needed
+    done = post(lead, "/api/v1/task-reports/2024Q3/6/submit/", {"version": report["version"],
+                                                                "explanation": "其余配合单位本季度无相关工作"})
     assert done.status_code == 200 and done.json()["state"] == "submitted"
     listed = api(dept_keys["lead"]).get("/api/v1/task-reports/", {"period": "2024Q3"}).json()["results"]
     assert [(r["task"], r["state"]) for r in listed] == [(6, "submitted")]
@@ -108,7 +111,7 @@ def test_a_closed_period_and_bad_fields_are_refused(dept_keys):
     lead = api(dept_keys["lead"])
     with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 21)):
         closed = post(lead, "/api/v1/task-reports/2024Q3/6/", FIELDS)
-    assert closed.status_code == 409 and "2024Q3" in closed.json()["detail"]
+    assert closed.status_code == 409 and "2024年第三季度" in closed.json()["detail"]
     bad = post(lead, "/api/v1/task-reports/2024Q3/6/", {**FIELDS, "self_status": "great"})
     assert bad.status_code == 400 and "self_status" in bad.json()["errors"]
     assert post(lead, "/api/v1/task-reports/2024Q3/999/", FIELDS).status_code == 404

@@ -119,7 +119,7 @@ def test_every_list_exports_to_xlsx_and_csv(client_for, data, url, persona, key)
 def test_outsiders_and_anonymous_get_no_file(client_for, data, url, persona, key):
     assert client_for("anonymous").get(url_for(url, key, "csv")).status_code == 302
     response = client_for("outsider").get(url_for(url, key, "csv"))
-    if key in ("notifications", "registry"):  # pages that list what the user may see: for them, nothing
+    if key == "notifications":  # a page that lists what the user may see: for them, nothing
         assert response.status_code == 200 and len(csv_rows(response)) == 1
         return
     assert response.status_code in (302, 403, 404)
@@ -204,8 +204,8 @@ def test_every_formula_start_is_neutralised(text):
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"), newline="")))
     assert rows[1] == ["'" + text, "-3.5"] and rows[2] == ["", "-2"]
     ws = load_workbook(io.BytesIO(to_xlsx(table))).active
-    # (XML reads a carriage return back as a line feed)
-    assert ws["A2"].value == "'" + text.replace("\r", "\n") and ws["A2"].data_type == "s"
+    # (XML may read a carriage return back as a line feed: openpyxl's parser does, lxml's does not)
+    assert ws["A2"].value in ("'" + text, "'" + text.replace("\r", "\n")) and ws["A2"].data_type == "s"
     assert ws["B2"].value == -3.5 and ws["B3"].value == -2 and ws["A3"].value is None
     assert cell("汉滨区") == "汉滨区" and cell(D("-1")) == D("-1")
 

@@ -36,7 +36,7 @@ def test_backup_then_restore_into_an_empty_database_gives_back_returns_approvals
     need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
     county = make_user("backup_county", roles=[Role.COUNTY_OFFICER], county="汉滨区")
     county_return_open(region=county.region, period=ReportingPeriod.objects.get(year=2026, quarter=3), user=county)
-    for quarter, value in (("2023Q1", "1200.5"), ("2023Q2", "800")):
+    for quarter, value in (("2023Q1", "1201"), ("2023Q2", "800")):
         _approve("urban_new_jobs", "汉滨区", quarter, value=value)
     assert CountyReturn.objects.exists() and AuditEvent.objects.exists()
     assert IndicatorValue.objects.filter(status="approved").count() == 2

@@ -273,7 +273,8 @@ def test_derived_indicator_counts_come_from_a_registered_source(monkeypatch):
     run = rollup(indicator_codes=["municipal_fe_communities"], today=TODAY)
     assert run.status == "succeeded" and "skipped_without_source" not in run.scope
     c = snap("municipal_fe_communities", city(), "2024Q4")
-    assert (c.value, c.units_reported, c.target_value) == (D(67), 2, D(1500))  # a count at date, not a sum over time
+    # a count at date, not a sum over time; every county is counted (one with none counts as 0)
+    assert (c.value, c.units_reported, c.target_value) == (D(67), 10, D(1500))
     # 2024-12-31: 1,461 of 1,826 days → expected 1,200.16; 67 is far below → red
     assert c.expected_to_date == D("1200.1643") and c.status == "red"
     assert snap("municipal_fe_communities", city(), "2023Q4").value == D(40)
