@@ -123,3 +123,32 @@ def posted_action(data, actions) -> str:
     if not form.is_valid():
         raise Http404
     return form.cleaned_data["action"]
+
+
+_LARGEST_ID = 2**63 - 1  # the largest bigint: a larger id cannot be looked up (SQLite overflows, PostgreSQL errs)
+
+
+def _is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and int(text) <= _LARGEST_ID
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A record chosen by its id: anything that is not a whole number within the database's range
+    is an invalid choice (a field error), never a query that overflows."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):
+    """Several records chosen by their ids, with RecordChoiceField's rule for each."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not _is_id(pk):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return super()._check_values(value)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel.form_fields import RecordChoiceField, RecordsChoiceField
 from targets.models import IndicatorValue
 
 from .models import CountyReturn, PeriodException, SelfStatus, TaskReport
@@ -168,7 +169,7 @@ class ReviewForm(PageForm):
 class CorrectionDecisionForm(PageForm):
     """The office approves or rejects one correction of the return on the page."""
 
-    correction = forms.ModelChoiceField(label=gettext_lazy("correction"), queryset=None)
+    correction = RecordChoiceField(label=gettext_lazy("correction"), queryset=None)
     comment = forms.CharField(label=gettext_lazy("Comment (required to reject)"), required=False,
                               max_length=COMMENT_MAX_LENGTH)
     version = version_field(required=False)  # the page sends the return's; a correction has none
@@ -231,7 +232,7 @@ class ReportContentForm(PageForm):
 class PartReturnForm(PageForm):
     """The lead returns one submitted part of its task to its unit, with a comment."""
 
-    part = forms.ModelChoiceField(label=gettext_lazy("task report part"), queryset=None)
+    part = RecordChoiceField(label=gettext_lazy("task report part"), queryset=None)
     version = version_field()
     return_comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
                                      max_length=COMMENT_MAX_LENGTH)
@@ -244,7 +245,7 @@ class PartReturnForm(PageForm):
 class QuotePartsForm(PageForm):
     """The lead quotes submitted parts into its compiled report."""
 
-    quoted = forms.ModelMultipleChoiceField(label=gettext_lazy("Parts to quote"), queryset=None)
+    quoted = RecordsChoiceField(label=gettext_lazy("Parts to quote"), queryset=None)
     version = version_field()
 
     def __init__(self, data=None, *, parts, **kwargs):
@@ -264,7 +265,7 @@ class EvidenceRemoveForm(PageForm):
     """Which file of a report or part to remove (only that record's own files are offered; the
     service refuses once it is submitted)."""
 
-    evidence = forms.ModelChoiceField(label=gettext_lazy("Evidence"), queryset=None)
+    evidence = RecordChoiceField(label=gettext_lazy("Evidence"), queryset=None)
 
     def __init__(self, data=None, *, record, **kwargs):
         from .models import Evidence
@@ -282,8 +283,8 @@ class InstructionForm(PageForm):
     deadline = forms.DateField(label=gettext_lazy("Deadline"), input_formats=["%Y-%m-%d"], error_messages={
         "invalid": gettext_lazy("Give the date as YYYY-MM-DD."),
         "required": gettext_lazy("An instruction needs a deadline.")})
-    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("Departments"), required=False, queryset=None)
-    counties = forms.ModelMultipleChoiceField(label=gettext_lazy("Counties"), required=False, queryset=None)
+    departments = RecordsChoiceField(label=gettext_lazy("Departments"), required=False, queryset=None)
+    counties = RecordsChoiceField(label=gettext_lazy("Counties"), required=False, queryset=None)
 
     def __init__(self, data=None, **kwargs):
         from divisions.models import Region
@@ -309,7 +310,7 @@ class InstructionReplyForm(PageForm):
 class InstructionReviewForm(PageForm):
     """The office closes a unit's reply or returns it with a comment."""
 
-    addressee = forms.ModelChoiceField(label=gettext_lazy("responsible unit"), queryset=None)
+    addressee = RecordChoiceField(label=gettext_lazy("responsible unit"), queryset=None)
     comment = forms.CharField(label=gettext_lazy("Comment (required to return)"), required=False,
                               max_length=COMMENT_MAX_LENGTH)
     version = version_field()
@@ -335,7 +336,7 @@ class ExtensionRequestForm(PageForm):
 class ExtensionDecisionForm(PageForm):
     """The office approves or refuses one pending request."""
 
-    request = forms.ModelChoiceField(label=gettext_lazy("extension request"), queryset=None)
+    request = RecordChoiceField(label=gettext_lazy("extension request"), queryset=None)
     comment = forms.CharField(label=gettext_lazy("Comment (required to reject)"), required=False,
                               max_length=COMMENT_MAX_LENGTH)
 

@@ -69,7 +69,8 @@ PAGES: dict[str, Entry] = {
     "accounts:otp-setup": E("/accounts/otp/setup/", ok=SIGNED_IN, post="form"),
     "accounts:otp-verify": E("/accounts/otp/verify/", ok=SIGNED_IN, post="form"),
     # ---- the plan, targets
-    "plan:plan-current": E("/", ok=PLAN_READERS | {"auditor"}, note="the auditor is sent to the audit trail"),
+    "plan:plan-current": E("/", ok=PLAN_READERS | {"auditor", "security_admin"},
+                           note="the auditor is sent to the audit trail, the security administrator to the admin"),
     "plan:plan-detail": E("/plans/ankang-2022/", ok=PLAN_READERS),
     "plan:task-detail": E("/plans/ankang-2022/tasks/1/", ok=PLAN_READERS),
     "targets:target-list": E("/targets/", ok=PLAN_READERS),
@@ -91,7 +92,7 @@ PAGES: dict[str, Entry] = {
     # ---- the audit trail
     "audit:event-list": E("/audit/", ok={"auditor"}),
     # ---- reporting
-    "my_work:home": E("/reports/my/", ok=SIGNED_IN - {"outsider", "security_admin"}),
+    "my_work:home": E("/reports/my/", ok=SIGNED_IN - {"outsider"}, note="the security administrator is sent to the admin"),
     "reports:inbox": E("/reports/", ok={"city_admin", "leader", "county_a", "county_b"}),
     "reports:county-return": E("/reports/returns/610902000000/2024Q3/", ok=COUNTY_A),
     "reports:task-board": E("/reports/tasks/", ok=DEPARTMENTS),
