@@ -101,6 +101,20 @@ class BoundedBody:
                 declared = 0
             if declared > body_limit():
                 raise body_too_large(declared)
+            if len(request.body) > body_limit():  # the declared length was wrong
+                raise body_too_large(len(request.body))
+
+
+def _in_period(qs, label: str | None):
+    """``qs`` (rows with a reporting period) in the period ``label`` names, like 2024Q3; none for a
+    label that is not a quarter; all of them without one."""
+    if not label:
+        return qs
+    try:
+        quarter = Quarter.parse(label)
+    except ValueError:
+        return qs.none()
+    return qs.filter(period__year=quarter.year, period__quarter=quarter.number)
 
 
 class ReadView(RefusesNul, ConditionalRead, generics.ListAPIView):
@@ -263,12 +277,7 @@ class TaskReportList(SyncedList, ReadView):
 
     def get_queryset(self):
         qs = TaskReport.objects.for_user(self.request.user).select_related("task", "period")
-        if self.request.query_params.get("period"):
-            try:
-                quarter = Quarter.parse(self.request.query_params["period"])
-            except ValueError:
-                return qs.none()
-            qs = qs.filter(period__year=quarter.year, period__quarter=quarter.number)
+        qs = _in_period(qs, self.request.query_params.get("period"))
         return qs.order_by("period__year", "period__quarter", "task__number")
 
 
@@ -294,12 +303,7 @@ class CountyReturnList(SyncedList, ReadView):
 
     def get_queryset(self):
         qs = CountyReturn.objects.for_user(self.request.user).select_related("region", "period")
-        if self.request.query_params.get("period"):
-            try:
-                quarter = Quarter.parse(self.request.query_params["period"])
-            except ValueError:
-                return qs.none()
-            qs = qs.filter(period__year=quarter.year, period__quarter=quarter.number)
+        qs = _in_period(qs, self.request.query_params.get("period"))
         return qs.order_by("period__year", "period__quarter", "region__code")
 
 
@@ -377,8 +381,6 @@ class ReturnValues(BoundedBody, APIView):
                    parameters=[IDEMPOTENCY], operation_id="returns_values_push")
     @_idempotent
     def post(self, request, period: str):
-        if len(request.body) > body_limit():
-            raise body_too_large(len(request.body))
         period_obj = _period(period)
         data = serializers.bulk_values_validate(request.data)  # BulkValuesSerializer's result, fast for 10,000 values
         county = request.user.region
@@ -440,8 +442,6 @@ class ReturnValuesBackfill(BoundedBody, APIView):
                    parameters=[IDEMPOTENCY], operation_id="returns_values_backfill")
     @_idempotent
     def post(self, request):
-        if len(request.body) > body_limit():
-            raise body_too_large(len(request.body))
         payload = serializers.BackfillValuesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data, county, today = payload.validated_data, request.user.region, timezone.localdate()

@@ -122,21 +122,7 @@ def _dimensions_from_head(self) -> None:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    ReadOnlyWorksheet._get_size = _dimensions_from_head  # see above; read-only sheets are only read here
-    try:
-        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        # The formula pass is only needed when a sheet has formulas; without one it would read the
-        # same cells again (half the reading time of a 10,000-row file).
-        formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data)
-                    else values)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRefused(_("The workbook cannot be read (%(error)s); open it in Excel, save it again as .xlsx and "
-                            "upload that.") % {"error": type(exc).__name__}) from exc
+    values, formulas = _workbooks_open(data)
     try:
         sheet_f, sheet_v = formulas.worksheets[0], values.worksheets[0]
         table = _read_sheet(sheet_f, sheet_v, same=formulas is values)
@@ -156,19 +142,7 @@ def read_sheets(*, data: bytes) -> list[Table]:
     row, then the rows with anything in them), for imports whose file is a whole workbook (a plan).
     Each table keeps its sheet's name, so an error names the sheet; the template's ``_meta`` goes
     on the first table."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    ReadOnlyWorksheet._get_size = _dimensions_from_head  # as in _read_xlsx
-    try:
-        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data)
-                    else values)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRefused(_("The workbook cannot be read (%(error)s); open it in Excel, save it again as .xlsx and "
-                            "upload that.") % {"error": type(exc).__name__}) from exc
+    values, formulas = _workbooks_open(data)
     try:
         tables = []
         for sheet_v in values.worksheets:
@@ -192,6 +166,27 @@ def read_sheets(*, data: bytes) -> list[Table]:
     finally:
         formulas.close()
         values.close()
+
+
+def _workbooks_open(data: bytes):
+    """A gated workbook opened read-only twice: its cached values, and its formulas (the same
+    workbook when it has none). Refused (FileRefused) when it cannot be read."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _dimensions_from_head  # see above; read-only sheets are only read here
+    try:
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # The formula pass is only needed when a sheet has formulas; without one it would read the
+        # same cells again (half the reading time of a 10,000-row file).
+        formulas = (load_workbook(io.BytesIO(data), read_only=True, data_only=False) if _has_formulas(data)
+                    else values)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise FileRefused(_("The workbook cannot be read (%(error)s); open it in Excel, save it again as .xlsx and "
+                            "upload that.") % {"error": type(exc).__name__}) from exc
+    return values, formulas
 
 
 def _meta(workbook) -> dict[str, str]:

@@ -997,6 +997,15 @@ def _review(addressee: InstructionUnit, version: int, reviewer) -> InstructionUn
     return addressee
 
 
+def _decide(addressee: InstructionUnit, state: str, reviewer, comment: str, what: str) -> InstructionUnit:
+    """The office's decision on a reply (closed or returned): recorded, versioned, the unit told."""
+    addressee.state = state
+    addressee.reviewed_by, addressee.reviewed_at, addressee.review_comment = reviewer, timezone.now(), comment.strip()
+    record_touch(addressee, reviewer)
+    _tell_unit(addressee, what)
+    return addressee
+
+
 def _tell_unit(addressee: InstructionUnit, what: str) -> None:
     from .notifications import notify
 
@@ -1010,12 +1019,7 @@ def _tell_unit(addressee: InstructionUnit, what: str) -> None:
 @transaction.atomic
 def instruction_reply_close(*, addressee: InstructionUnit, version: int, reviewer, comment: str = "") -> InstructionUnit:
     """The office accepts the unit's reply: the instruction is closed for that unit (办结)."""
-    addressee = _review(addressee, version, reviewer)
-    addressee.state = InstructionUnit.State.CLOSED
-    addressee.reviewed_by, addressee.reviewed_at, addressee.review_comment = reviewer, timezone.now(), comment.strip()
-    record_touch(addressee, reviewer)
-    _tell_unit(addressee, "已办结")
-    return addressee
+    return _decide(_review(addressee, version, reviewer), InstructionUnit.State.CLOSED, reviewer, comment, "已办结")
 
 
 @transaction.atomic
@@ -1024,11 +1028,7 @@ def instruction_reply_return(*, addressee: InstructionUnit, version: int, review
     addressee = _review(addressee, version, reviewer)
     if not comment.strip():
         refuse(_("Say what is missing: a returned reply needs a comment."))
-    addressee.state = InstructionUnit.State.RETURNED
-    addressee.reviewed_by, addressee.reviewed_at, addressee.review_comment = reviewer, timezone.now(), comment.strip()
-    record_touch(addressee, reviewer)
-    _tell_unit(addressee, "被退回")
-    return addressee
+    return _decide(addressee, InstructionUnit.State.RETURNED, reviewer, comment, "被退回")
 
 
 @transaction.atomic
