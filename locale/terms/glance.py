@@ -11,3 +11,8 @@ ZH = {
     "Departments with task reports or parts missing": "任务报告或分报告未报的部门（缺报数）",
     "Instructions past their deadline": "逾期未办结的领导批示", "Not closed": "未办结",
 }
+ZH.update({
+    "Figures saved": "保存数据", "Government units set up": "设置政府单位", "Demo accounts set up": "设置演示账号",
+    "Measure figure cleared": "清除任务指标数据", "Final assessment checked": "终期评估核稿",
+    "Final assessment issued": "终期评估签发", "Recorded by the system": "系统记录",
+})
