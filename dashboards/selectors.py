@@ -506,7 +506,7 @@ class BehindPage:
         return len(self.overdue_counties) + len(self.overdue_departments)
 
 
-LAGGING_SHOWN = 4
+LAGGING_SHOWN = 3  # counties named per target: the row stays one line on a screen
 _STATUS_ORDER = {Snapshot.Status.RED: 0, Snapshot.Status.AMBER: 1}
 
 
