@@ -88,3 +88,23 @@ def test_the_page_in_one_screen_for_the_office_and_leaders_only(behind, client_f
         # the export of its table
         export = client_for("leader").get("/dashboards/behind/?export=behind&format=csv")
         assert export.status_code == 200 and "城镇新增就业" in export.content.decode("utf-8-sig")
+
+
+def test_bars_sorted_city_only_marked_and_the_quarter_in_every_heading(behind, client_for):
+    """The charts' specs ask for bars by value (best first: the largest share, the lowest rate under
+    a ceiling); a city-only figure says 仅全市 and has no county map; headings name the quarter."""
+    import re
+
+    from tests.dashboards.test_pages import chart_data
+
+    client = client_for("leader")
+    with frozen(TODAY):
+        jobs = client.get("/dashboards/targets/urban_new_jobs/")
+        assert chart_data(jobs)["bars"]["sort"] == "desc"
+        assert chart_data(client.get("/dashboards/targets/registered_unemployment_rate/"))["bars"]["sort"] == "asc"
+        html = jobs.content.decode()
+        headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+        assert headings and all("2024年第一季度" in h for h in headings), headings
+        surveyed = client.get("/dashboards/targets/surveyed_unemployment_rate/").content.decode()
+        assert "仅全市" in surveyed and 'data-chart="countyMap"' not in surveyed
+        assert "仅全市" in client.get("/dashboards/").content.decode()
