@@ -12,12 +12,56 @@ from collections import defaultdict
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
-from kernel.dates import date_text, moment_text
+from kernel.dates import date_text, moment_text, quarter_text
 
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CHOICE = re.compile(r"(.+)（[A-Za-z0-9_.-]+）")
+# a figure as IndicatorValue.describe names it: "<indicator> <region id> <year>Q<n> <component>=<value>"
+_FIGURE = re.compile(r"(?P<indicator>[\w-]+) (?P<region>\d+) (?P<year>\d{4})Q(?P<quarter>[1-4]) "
+                     r"(?P<component>[\w-]+)=(?P<value>.*)")
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
+
+
+def _reasons() -> dict[str, str]:
+    """Reasons the services record as a code when no person gave one, as people read them."""
+    return {"values_bulk_record": _("Figures saved"), "government_units_ensure": _("Government units set up"),
+            "demo_accounts_seed": _("Demo accounts set up"), "cleared": _("Measure figure cleared"),
+            "checked": _("Final assessment checked"), "issued": _("Final assessment issued")}
+
+
+def _reason_text(reason: str) -> str:
+    if not reason:
+        return reason
+    known = _reasons().get(reason)
+    if known is not None:
+        return known
+    return _("Recorded by the system") if _CODE.fullmatch(reason) else reason
+
+
+def _figure_names(events) -> None:
+    """Name each figure of the page's value events by its indicator, unit, quarter and item (the
+    stored name has the codes and the unit's id): three queries, whatever the page's length."""
+    figures = [(event, _FIGURE.fullmatch(event.object_repr or "")) for event in events
+               if event.model == "targets.indicatorvalue"]
+    figures = [(event, match) for event, match in figures if match]
+    if not figures:
+        return
+    indicator_model, component_model = _model("targets.indicator"), _model("targets.indicatorcomponent")
+    region_model = _model("divisions.region")
+    codes = {match["indicator"] for _event, match in figures}
+    indicators = dict(indicator_model._default_manager.filter(code__in=codes).values_list("code", "name"))
+    components = {(indicator, code): name for indicator, code, name in component_model._default_manager
+                  .filter(indicator__code__in=codes).values_list("indicator__code", "code", "name")}
+    regions = dict(region_model._default_manager.filter(pk__in={int(m["region"]) for _e, m in figures})
+                   .values_list("pk", "name"))
+    for event, match in figures:
+        event.object_repr = "{} · {} · {} · {}：{}".format(
+            indicators.get(match["indicator"], match["indicator"]), regions.get(int(match["region"]), match["region"]),
+            quarter_text(f"{match['year']}Q{match['quarter']}"),
+            components.get((match["indicator"], match["component"]), match["component"]), match["value"])
 
 
 def _model(label: str):
@@ -83,7 +127,9 @@ def readable_events(events) -> list:
         except Exception:  # noqa: BLE001 — a malformed stored key stays as written
             continue
         names[related] = {str(obj.pk): str(obj) for obj in related._default_manager.filter(pk__in=pks)}
+    _figure_names(events)
     for event, fields in plan:
+        event.reason = _reason_text(event.reason)
         actor = getattr(event, "actor", None)
         event.who = (actor.full_name or actor.username) if actor is not None else event.actor_username
         rows = []

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts.scoping import is_city_admin, officer_county_id
 from divisions.models import CommunityProfile, Region
 from divisions.services import community_profile_save
 from kernel.exports import respond
@@ -41,6 +42,8 @@ def registry_list(request):
     query = urlencode({name: value for name, value in params.items() if value})
     return render(request, "communities/registry.html", {
         "page": page, "params": params, "query": query, "tiers": tiers.values(),
+        # the import link only for who may import (imports.services.import_allowed: the office, a county's officer)
+        "can_import": is_city_admin(request.user) or officer_county_id(request.user) is not None,
         "counties": Region.objects.for_user(request.user).counties().order_by("code"),
         "towns": (Region.objects.for_user(request.user).filter(parent__code=params["county"]).order_by("code")
                   if params["county"] else []),

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Prefetch, Q, Subquery
 
 from accounts.roles import Role
 from accounts.scoping import can_read_plan, officer_county_id, sees_whole_city
 from communities.models import Certification, Tier
 from divisions.models import Region
 from kernel.quarters import Quarter, quarters_q
-from reports.access import can_see_task_reports
-from reports.models import CountyReturn, Instruction, ReportingPeriod, ReviewState, TaskReport
+from reports.access import can_see_task_reports, sees_every_unit
+from reports.models import CountyReturn, Instruction, InstructionUnit, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time, department_reporting
 from targets.models import Indicator, Quota, Snapshot, Target
 from targets.selectors import ranked
@@ -463,3 +463,125 @@ def _county_rankings(user, plan: Plan, quarter: Quarter) -> tuple[list[Target], 
         r.rank = i
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.county.code))
     return targets, rows
+
+
+# ---------------------------------------------------------------- 7. where we are behind (a leader's page)
+
+
+@dataclass
+class BehindTarget:
+    """A target behind its pace (red) or at risk (amber) city-wide, who answers for it and the
+    counties furthest behind on it."""
+
+    target: Target
+    snapshot: Snapshot
+    lead: object | None  # the lead department of the target's task (or of the task carrying its indicator)
+    task: Task | None
+    city_only: bool
+    lagging: list[Snapshot]  # counties behind or at risk, worst first
+    lagging_more: int = 0  # how many more than shown
+
+
+@dataclass
+class OverdueUnit:
+    """A county or a department with something past its deadline."""
+
+    unit: object
+    missing: int
+    kind: str  # "return" | "task" | "instruction"
+
+
+@dataclass
+class BehindPage:
+    quarter: Quarter | None
+    targets: list[BehindTarget]
+    overdue_period: ReportingPeriod | None
+    overdue_counties: list[OverdueUnit]
+    overdue_departments: list[OverdueUnit]
+    overdue_instructions: list[tuple[Instruction, list[object]]]  # the instruction, the units not closed
+    on_track: int = 0  # targets on pace (for the headline)
+
+    @property
+    def overdue_units(self) -> int:
+        return len(self.overdue_counties) + len(self.overdue_departments)
+
+
+LAGGING_SHOWN = 3  # counties named per target: the row stays one line on a screen
+_STATUS_ORDER = {Snapshot.Status.RED: 0, Snapshot.Status.AMBER: 1}
+
+
+def _worst_first(snapshot: Snapshot, direction: str):
+    """Red before amber; within a status, the furthest from the target first."""
+    percent = snapshot.percent_achieved
+    if direction == Target.Direction.AT_LEAST:
+        key = percent if percent is not None else Decimal(0)
+    else:  # a ceiling or a zero: the larger value is worse
+        key = -(snapshot.value if snapshot.value is not None else Decimal(0))
+    return (_STATUS_ORDER.get(snapshot.status, 2), key)
+
+
+def behind_page(*, user, plan: Plan, today: datetime.date, as_of: Quarter | None = None) -> BehindPage:
+    """Where the plan is behind and who is responsible, on one screen: every target of ``plan``
+    red or amber city-wide at its latest quarter up to ``as_of``, with its lead department (the
+    lead unit of its task, or of the task whose target carries the same indicator) and its counties
+    behind; the counties and departments whose returns, task reports or parts for the last quarter
+    that fell due are missing; the leaders' instructions past their deadline and the units that
+    have not closed them. For the office and the leaders (who see every unit)."""
+    if not sees_every_unit(user):
+        return BehindPage(None, [], None, [], [], [])
+    targets = list(Target.objects.for_user(user).filter(plan=plan, indicator__isnull=False)
+                   .select_related("indicator", "task").order_by("category", "order"))
+    latest = _latest_quarters(user, plan, {t.indicator_id for t in targets}, as_of)
+    snaps = _snapshots_at(user, plan, latest, None)
+    city = {s.indicator_id: s for s in snaps if s.region.level == Region.Level.CITY}
+    counties: dict[int, list[Snapshot]] = {}
+    for s in snaps:
+        if s.region.level == Region.Level.COUNTY:
+            counties.setdefault(s.indicator_id, []).append(s)
+    # who leads: the task of the target, else the task of a task-level target with the same indicator
+    task_of_indicator = {t.indicator_id: t.task for t in targets if t.task_id}
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=[t.pk for t in task_of_indicator.values()])
+             .prefetch_related(Prefetch("responsibilities",
+                                        queryset=Responsibility.objects.select_related("department")))}
+    rows, on_track = [], 0
+    for t in targets:
+        snapshot = city.get(t.indicator_id)
+        if snapshot is None:
+            continue
+        if snapshot.status not in _STATUS_ORDER:
+            on_track += snapshot.status == Snapshot.Status.GREEN
+            continue
+        task = tasks.get((t.task or task_of_indicator.get(t.indicator_id) or Task(pk=0)).pk)
+        behind = sorted((s for s in counties.get(t.indicator_id, []) if s.status in _STATUS_ORDER),
+                        key=lambda s: _worst_first(s, t.direction))
+        rows.append(BehindTarget(t, snapshot, task.lead if task else None, task,
+                                 t.indicator.kind == Indicator.Kind.CITY_ONLY, behind[:LAGGING_SHOWN],
+                                 max(len(behind) - LAGGING_SHOWN, 0)))
+    # a main target and a task-level target on the same indicator are one figure: keep the first
+    seen: set[int] = set()
+    rows = [r for r in rows if not (r.target.indicator_id in seen or seen.add(r.target.indicator_id))]
+    rows.sort(key=lambda r: _worst_first(r.snapshot, r.target.direction)[:1])
+    quarter = max(latest.values()) if latest else None
+
+    # the last quarter of this plan that fell due (a closed plan's last quarter, not today's)
+    overdue_period = next((period for period in ReportingPeriod.objects.filter(due_on__lt=today).order_by("-due_on")
+                           if plan.covers(period.as_quarter)), None)
+    overdue_counties: list[OverdueUnit] = []
+    overdue_departments: list[OverdueUnit] = []
+    if overdue_period is not None:
+        done = set(CountyReturn.objects.for_user(user).filter(period=overdue_period, state__in=SUBMITTED_STATES)
+                   .values_list("region_id", flat=True))
+        overdue_counties = [OverdueUnit(county, 1, "return") for county in
+                            Region.objects.for_user(user).counties().order_by("code") if county.pk not in done]
+        cards, _duties = department_reporting(
+            tasks=Task.objects.for_user(user).filter(plan=plan, kind=Task.Kind.TASK), period=overdue_period)
+        overdue_departments = sorted((OverdueUnit(card.unit, card.missing, "task") for card in cards.values()
+                                      if card.missing > 0), key=lambda u: (-u.missing, u.unit.order))
+    instructions = []
+    for instruction in (Instruction.objects.overdue_on(today).filter(task__plan=plan)
+                        .select_related("task", "author").prefetch_related(
+                            Prefetch("addressees", queryset=InstructionUnit.objects.select_related(
+                                "region", "department"))).order_by("deadline")):
+        units = [a.unit for a in instruction.addressees.all() if a.state in InstructionUnit.OPEN_STATES]
+        instructions.append((instruction, units))
+    return BehindPage(quarter, rows, overdue_period, overdue_counties, overdue_departments, instructions, on_track)

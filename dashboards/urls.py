@@ -10,4 +10,5 @@ urlpatterns = [
     path("tasks/", views.task_board, name="tasks"),
     path("certification/", views.certification, name="certification"),
     path("rankings/", views.rankings, name="rankings"),
+    path("behind/", views.behind, name="behind"),
 ]

@@ -20,10 +20,10 @@ from divisions.selectors import county_geojson
 from kernel.dates import quarter_text
 from kernel.exports import Table, respond
 from kernel.quarters import Quarter
-from reports.access import can_see_task_reports
+from reports.access import can_see_task_reports, sees_every_unit
 from reports.models import ReportingPeriod
 from reports.selectors import measure_rollups, overdue_instructions_of
-from targets.models import Snapshot, Target
+from targets.models import Indicator, Snapshot, Target
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
 from tasks.selectors import plan_as_of, plan_chosen_for_user
@@ -61,6 +61,7 @@ def _render(request, template: str, context: dict, tables: list[Table], stem: st
     if response is not None:
         return response
     context.setdefault("status_labels", STATUS_LABELS)
+    context.setdefault("sees_every_unit", sees_every_unit(request.user))
     context["tables"] = tables
     return render(request, template, context)
 
@@ -159,7 +160,9 @@ def target_page(request, code: str):
                   "pace": [_num(snapshot.expected_to_date) for snapshot in series], "unit": target.unit,
                   "urls": [_sources_url(plan, target, snapshot.region, snapshot.quarter_label) for snapshot in series],
                   "names": {"value": _("Actual"), "target": _("Target"), "pace": _("Pace line")}},
+        # best first: the largest share of quota, or the lowest rate under a ceiling
         "bars": {"categories": [snapshot.region.name for snapshot in counties], "horizontal": True,
+                 "sort": "desc" if by_percent else "asc",
                  "unit": "%" if by_percent else target.unit,
                  "series": [{"name": _("% achieved") if by_percent else target.name, "data": [
                      {"value": shown(row["snapshot"]), "status": row["snapshot"].status, "url": row["url"],
@@ -183,7 +186,9 @@ def target_page(request, code: str):
         trend_table.rows.append([snapshot.quarter_label, snapshot.value, snapshot.target_value,
                                  snapshot.expected_to_date, snapshot.percent_achieved, STATUS_LABELS[snapshot.status]])
     return _render(request, "dashboards/target.html", {
-        "plan": plan, "target": target, "detail": detail, "rows": rows, "charts": charts, "geo": county_geojson(),
+        "plan": plan, "target": target, "detail": detail, "rows": rows, "charts": charts,
+        "city_only": target.indicator.kind == Indicator.Kind.CITY_ONLY, "by_percent": by_percent,
+        "geo": None if target.indicator.kind == Indicator.Kind.CITY_ONLY else county_geojson(),
         "city_url": _sources_url(plan, target, detail.city.region, quarter_label) if detail.city else "",
     }, [table, trend_table], target.name)
 
@@ -201,7 +206,7 @@ def county_page(request, region_code: str):
     as_of = plan_as_of(plan, today)
     page = selectors.county_page(user=request.user, plan=plan, county=county, today=today, as_of=as_of)
     charts = {"bars": {
-        "categories": [row.target.name for row in page.rows], "horizontal": True, "unit": "%",
+        "categories": [row.target.name for row in page.rows], "horizontal": True, "unit": "%", "sort": "desc",
         "series": [{"name": _("% achieved"), "data": [
             {"value": _num(row.snapshot.percent_achieved) if row.snapshot else None,
              "status": row.snapshot.status if row.snapshot else "none",
@@ -281,6 +286,7 @@ def task_board(request):
         "states": {"categories": [state_labels[state] for state in selectors.CELL_STATES],
                    "series": [{"name": _("Task reports"), "data": [counts[state] for state in selectors.CELL_STATES]}]},
         "scorecard": {"categories": [card.department.name for card in cards], "horizontal": True, "unit": "%",
+                      "sort": "desc",
                       "series": [{"name": _("Timeliness"), "data": [_num(card.timeliness) for card in cards]},
                                  {"name": _("Completeness"), "data": [_num(card.completeness) for card in cards]}]},
     }
@@ -385,3 +391,31 @@ def rankings(request):
         "outside": "" if plan.covers(quarter) else outside_window_message(plan, quarter), "targets": targets, "county_rows": county_rows,
         "cards": cards, "charts": charts, "generated": timezone.localtime(),
     }, [county_table, department_table], f"{_('Rankings')}-{quarter.label}")
+
+
+# ---------------------------------------------------------------- 7. where we are behind (a leader's page)
+
+
+@require_safe
+@login_required
+def behind(request):
+    """A leader's one screen: which targets are behind and who answers for them, which counties
+    and departments are overdue, which instructions are past their deadline."""
+    plan = _plan(request)
+    if not sees_every_unit(request.user):
+        raise Http404
+    today = timezone.localdate()
+    page = selectors.behind_page(user=request.user, plan=plan, today=today, as_of=plan_as_of(plan, today))
+    table = Table("behind", _("Targets behind"), [
+        _("Target name"), _("Latest"), _("Unit"), _("% achieved"), _("Status"), _("Lead department"), _("Task"),
+        _("Counties behind"), _("Quarter")])
+    for row in page.targets:
+        snapshot = row.snapshot
+        table.rows.append([row.target.name, snapshot.value, row.target.unit, snapshot.percent_achieved,
+                           STATUS_LABELS[snapshot.status], row.lead.name if row.lead else None,
+                           row.task.number if row.task else None,
+                           "、".join(s.region.name for s in row.lagging), snapshot.quarter_label])
+    return _render(request, "dashboards/behind.html", {
+        "plan": plan, "page": page, "charts": {},
+        "counties": {c.pk for c in selectors.counties_for(request.user)},
+    }, [table], _("Where we are behind"))

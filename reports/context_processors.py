@@ -1,4 +1,4 @@
-from .access import can_see_returns, can_see_task_reports
+from .access import can_see_returns, can_see_task_reports, can_see_timeliness
 from .models import Notification
 
 
@@ -11,4 +11,5 @@ def reporting(request):
         "unread_notifications": unread,
         "can_see_returns": can_see_returns(user),
         "can_see_task_reports": can_see_task_reports(user),
+        "can_see_timeliness": can_see_timeliness(user),
     }

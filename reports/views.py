@@ -275,7 +275,7 @@ def _render_return(request, region: Region, period: ReportingPeriod, county_retu
         "region": region, "period": period, "county_return": county_return, "lines": lines, "editable": editable,
         "correctable": correctable, "corrections": corrections, "can_review": can_review,
         "reviewable": can_review and county_return is not None and county_return.state in UNDER_REVIEW,
-        "is_open": is_open, "posted": posted,
+        "is_open": is_open, "is_owner": is_owner, "posted": posted,
         "closed_message": "" if is_open else period_closed_message(period, timezone.localdate()),
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": list(errors), "has_field_errors": bool(figure_errors), "conflict": conflict,

@@ -14,7 +14,9 @@
  *              (label: the tooltip's text; short: printed under the name when there is no status)
  *              counties coloured by status (when given) or by value; stamped 示意图
  *   bar        {categories: [...], series: [{name, data: [number|{value, status?, url?}]}],
- *               horizontal?, unit?, target?}
+ *               horizontal?, unit?, target?, sort?}
+ *              (sort: "desc" orders the categories by the first series' value, largest first,
+ *               no-data last — a leader reads a ranking, not the code order)
  *   trend      {quarters: [...], value: [...], target: [...]|number, pace: [...], unit?,
  *               names?: {value, target, pace}, urls?: [...]}
  *   sparkline  {values: [...], quarters?: [...]}
@@ -129,27 +131,75 @@
       }]
     });
     if (byStatus) {
+      // the legend counts the counties in each status and gives the range of their figures
       var present = {};
-      data.forEach(function (d) { present[d.status || "none"] = true; });
+      data.forEach(function (d) {
+        var k = d.status || "none";
+        var p = present[k] || (present[k] = {count: 0, min: null, max: null, minText: "", maxText: ""});
+        p.count += 1;
+        if (isFinite(d.value)) {
+          if (p.min === null || d.value < p.min) { p.min = d.value; p.minText = d.display || fmt(d.value, spec.unit); }
+          if (p.max === null || d.value > p.max) { p.max = d.value; p.maxText = d.display || fmt(d.value, spec.unit); }
+        }
+      });
       option.legend = {show: false};
-      option.graphic = [{type: "text", right: 4, bottom: 4, style: {
-        text: Object.keys(STATUS).filter(function (k) { return present[k]; })
-          .map(function (k) { return statusOf(k, labels).text; }).join("  "),
-        fontSize: 11, fill: "#333", fontFamily: FONT}}];
+      var lines = Object.keys(STATUS).filter(function (k) { return present[k]; }).map(function (k) {
+        var p = present[k];
+        var range = p.min === null ? "" : (p.min === p.max ? "：" + p.minText : "：" + p.minText + "～" + p.maxText);
+        return statusOf(k, labels).text + " " + p.count + "个" + range;
+      });
+      option.graphic = [{type: "text", left: 4, bottom: 4, style: {
+        text: lines.join("\n"), lineHeight: 16, fontSize: 11, fill: "#333", fontFamily: FONT}}];
     } else if (values.length) {
       option.visualMap = {min: Math.min.apply(null, values), max: Math.max.apply(null, values),
                           left: "left", bottom: 0, calculable: false, itemHeight: 80,
-                          text: ["高", "低"], inRange: {color: ["#deebf7", "#6baed6", "#08519c"]}};
+                          text: [fmt(Math.max.apply(null, values), spec.unit), fmt(Math.min.apply(null, values), spec.unit)],
+                          inRange: {color: ["#deebf7", "#6baed6", "#08519c"]}};
     }
     chart.setOption(option);
   }
 
+  function valueOf(d) {
+    var v = (d !== null && typeof d === "object") ? d.value : d;
+    return (v === null || v === undefined || v === "" || !isFinite(Number(v))) ? null : Number(v);
+  }
+
+  function sorted(spec) {
+    // the categories by the first series' value, largest first; no data last; ties keep their order
+    var order = spec.categories.map(function (_, i) { return i; });
+    var first = spec.series[0].data;
+    order.sort(function (a, b) {
+      var va = valueOf(first[a]), vb = valueOf(first[b]);
+      if (va === null && vb === null) return a - b;
+      if (va === null) return 1;
+      if (vb === null) return -1;
+      return (spec.sort === "asc" ? va - vb : vb - va) || a - b;
+    });
+    var out = {};
+    for (var k in spec) if (Object.prototype.hasOwnProperty.call(spec, k)) out[k] = spec[k];
+    out.categories = order.map(function (i) { return spec.categories[i]; });
+    out.series = spec.series.map(function (s) {
+      var copy = {};
+      for (var k in s) if (Object.prototype.hasOwnProperty.call(s, k)) copy[k] = s[k];
+      copy.data = order.map(function (i) { return s.data[i]; });
+      return copy;
+    });
+    return out;
+  }
+
   function bar(chart, spec, el) {
+    if (spec.sort && spec.series.length) spec = sorted(spec);
     var horizontal = !!spec.horizontal;
     var labels = spec.statusLabels;
+    // labels never run over the axis or each other: long names are cut with an ellipsis (the
+    // tooltip has the whole name), vertical bars' names turn on a phone
+    var labelWidth = horizontal ? (narrow(el) ? 84 : 160) : (narrow(el) ? 64 : 96);
     var categoryAxis = {type: "category", data: spec.categories, inverse: horizontal,
-                        axisLabel: {interval: 0, fontSize: 11, rotate: !horizontal && narrow(el) ? 45 : 0}};
-    var valueAxis = {type: "value", name: spec.unit || "", axisLabel: {fontSize: 10}};
+                        axisLabel: {interval: 0, fontSize: 11, rotate: !horizontal && narrow(el) ? 45 : 0,
+                                    width: labelWidth, overflow: "truncate", ellipsis: "…"}};
+    var valueAxis = {type: "value", name: spec.unit || "", axisLabel: {fontSize: 10, hideOverlap: true},
+                     nameLocation: "end", nameGap: 6,
+                     nameTextStyle: horizontal ? {align: "right", verticalAlign: "top", padding: [14, 0, 0, 0]} : {}};
     if (spec.target !== undefined && spec.target !== null) {
       // keep the target line on the chart even when every bar falls short of it
       valueAxis.max = function (v) { return niceCeil(Math.max(v.max, Number(spec.target)) * 1.05); };
@@ -170,7 +220,8 @@
         }),
         markLine: spec.target !== undefined && spec.target !== null ? {
           symbol: "none", silent: true, lineStyle: {type: "dashed", color: "#333"},
-          label: {formatter: spec.targetLabel || "目标", fontSize: 10},
+          // the target's label at the far end of its line, clear of the axis labels
+          label: {formatter: spec.targetLabel || "目标", fontSize: 10, position: horizontal ? "start" : "end"},
           data: [horizontal ? {xAxis: Number(spec.target)} : {yAxis: Number(spec.target)}]
         } : undefined
       };
@@ -187,8 +238,8 @@
         return lines.join("<br>");
       }},
       legend: {show: spec.series.length > 1, top: 0},
-      grid: {left: 8, right: horizontal ? 56 : 16, top: spec.series.length > 1 ? 32 : 24, bottom: 8,
-             containLabel: true},
+      grid: {left: 8, right: horizontal ? 56 : 16, top: spec.series.length > 1 ? 40 : 24,
+             bottom: horizontal ? 24 : 8, containLabel: true},
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: series
@@ -213,7 +264,9 @@
       legend: {top: 0, itemWidth: 18, textStyle: {fontSize: 11}},
       grid: {left: 8, right: 16, top: 30, bottom: 8, containLabel: true},
       xAxis: {type: "category", data: spec.quarters, boundaryGap: false,
-              axisLabel: {fontSize: 10, hideOverlap: true, interval: narrow(el) ? "auto" : (n > 12 ? 1 : 0)}},
+              // the first and last quarters' names stay inside the chart, not cut at its edges
+              axisLabel: {fontSize: 10, hideOverlap: true, interval: narrow(el) ? "auto" : (n > 12 ? 1 : 0),
+                          alignMinLabel: "left", alignMaxLabel: "right"}},
       yAxis: {type: "value", name: spec.unit || "", scale: !!spec.scale, axisLabel: {fontSize: 10}},
       series: series
     }));
@@ -261,6 +314,23 @@
     });
   }
 
+  /** Each cell of the dashboards' tables (.dash-table) carries its column's name (data-label), so
+   *  a phone can show a row as a card (static/css/dashboards.css). */
+  function labelCells(root) {
+    (root || document).querySelectorAll("table.dash-table").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead tr:last-child th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        var column = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && names[column]) cell.setAttribute("data-label", names[column]);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
   function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
 
   var timer = null;
@@ -272,9 +342,10 @@
   global.addEventListener("beforeprint", resizeAll);
   global.addEventListener("afterprint", resizeAll);
 
-  global.AnkangCharts = {draw: draw, drawAll: drawAll, resizeAll: resizeAll, STATUS: STATUS,
+  global.AnkangCharts = {draw: draw, drawAll: drawAll, resizeAll: resizeAll, labelCells: labelCells, STATUS: STATUS,
                          status: statusOf, format: fmt, registerCountyMap: registerCountyMap};
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { drawAll(); });
-  else drawAll();
+  function start() { labelCells(); drawAll(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })(window);

@@ -128,6 +128,7 @@ PAGES: dict[str, Entry] = {
     "dashboards:tasks": E("/dashboards/tasks/", ok=DEPARTMENTS),
     "dashboards:certification": E("/dashboards/certification/", ok=PLAN_READERS),
     "dashboards:rankings": E("/dashboards/rankings/", ok=PLAN_READERS),
+    "dashboards:behind": E("/dashboards/behind/", ok=OFFICE),
     "packs:list": E("/packs/", ok=OFFICE),
     "assessments:page": E("/plans/ankang-2022/assessment/", ok=OFFICE),
     "assessments:version": E("/plans/ankang-2022/assessment/v999/", note="no such version: 404 for all; "
