@@ -34,7 +34,7 @@ from django.utils.module_loading import import_string
 log = logging.getLogger(__name__)
 
 # Mainland China mobile numbers: 11 digits, 1 then 3–9 (the numbering plan's mobile prefixes).
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: \d takes full-width ones too
 
 
 @dataclass(frozen=True)

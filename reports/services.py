@@ -1155,7 +1155,12 @@ def notification_preferences_save(*, user, email: str, mobile: str, email_all: b
         user.email = email
         user._change_reason = "notification e-mail address set by its owner"
         user.save(update_fields=["email"])
-    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    chosen = bool(mobile or email_all or email_kinds or sms_all or sms_kinds)
+    preference = NotificationPreference.objects.select_for_update().filter(user=user).first()
+    if preference is None:
+        if not chosen:
+            return NotificationPreference(user=user)  # the platform only, as without a row: nothing to write
+        preference = NotificationPreference(user=user)
     preference.mobile, preference.email_all, preference.sms_all = mobile, bool(email_all), bool(sms_all)
     preference.email_kinds, preference.sms_kinds = sorted(set(email_kinds)), sorted(set(sms_kinds))
     preference._change_reason = "notification channels set by their owner"

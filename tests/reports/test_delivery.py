@@ -310,6 +310,8 @@ def test_a_person_sets_their_channels_and_it_is_audited(personas, client_for):
     ({"mobile": "1380000000", "sms_all": "on"}, "11位"),
     ({"mobile": "+8613800000001"}, "11位"),
     ({"mobile": "138000000011"}, "11位"),
+    ({"mobile": "１３８０００００００１"}, "11位"),  # full-width digits
+    ({"mobile": "13800000001", "sms_kinds": ["returned", "overdue<script>"]}, "不在可用的选项中"),
     ({"email": "hanbin@", "email_all": "on"}, "电子邮箱地址"),
     ({"email": "汉滨区", "email_all": "on"}, "电子邮箱地址"),
     ({"sms_all": "on"}, "手机号码"),
@@ -341,3 +343,10 @@ def test_the_delivery_log_is_the_offices(personas, client_for):
     for persona in ("county_a", "leader", "auditor", "lead_officer"):
         assert client_for(persona).get(LOG_URL).status_code == 404
     assert client_for("city_admin").get(LOG_URL + "?state=bogus&channel=x&page=zz").status_code == 200
+
+
+def test_choosing_nothing_writes_nothing(personas, client_for):
+    response = client_for("county_a").post(SETTINGS_URL, {})
+    assert response.status_code == 302
+    assert not NotificationPreference.objects.exists()
+    assert not AuditEvent.objects.filter(model="reports.notificationpreference").exists()
