@@ -49,9 +49,11 @@ class SmsError(Exception):
     a refused connection, 5xx, 408/429); otherwise the request itself is wrong (other 4xx, a refusal
     in the answer) and retrying will not help."""
 
-    def __init__(self, message: str, *, retryable: bool = True, status: int | None = None):
+    # what went wrong, for a message people read: timeout, unreachable, status, refused, config
+    def __init__(self, message: str, *, retryable: bool = True, status: int | None = None, kind: str = "unreachable",
+                 detail: str = ""):
         super().__init__(message)
-        self.retryable, self.status = retryable, status
+        self.retryable, self.status, self.kind, self.detail = retryable, status, kind, detail
 
 
 class BaseSmsBackend:
@@ -143,7 +145,7 @@ class HttpJsonSmsBackend(BaseSmsBackend):
 
     def send(self, message: SmsMessage) -> str:
         if not self.url:
-            raise SmsError("SMS_GATEWAY_URL is not set", retryable=False)
+            raise SmsError("SMS_GATEWAY_URL is not set", retryable=False, kind="config")
         timestamp = int(time.time())
         payload = _fill(self.body_template, {"phone": message.phone, "text": message.text,
                                              "id": message.message_id, "timestamp": str(timestamp)})
@@ -155,11 +157,12 @@ class HttpJsonSmsBackend(BaseSmsBackend):
         except urllib.error.HTTPError as error:
             status = error.code
             retryable = status >= 500 or status in (408, 429)
-            raise SmsError(f"HTTP {status}", retryable=retryable, status=status) from None
+            raise SmsError(f"HTTP {status}", retryable=retryable, status=status, kind="status") from None
         except (OSError, ValueError) as exc:  # refused, timed out, DNS, TLS: all OSError
-            raise SmsError(f"{type(exc).__name__}: {exc}") from None
+            timed_out = isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
+            raise SmsError(f"{type(exc).__name__}: {exc}", kind="timeout" if timed_out else "unreachable") from None
         if not 200 <= status < 300:
-            raise SmsError(f"HTTP {status}", retryable=status >= 500, status=status)
+            raise SmsError(f"HTTP {status}", retryable=status >= 500, status=status, kind="status")
         try:
             answer = json.loads(raw.decode("utf-8")) if raw.strip() else {}
         except (UnicodeDecodeError, ValueError):
@@ -167,8 +170,9 @@ class HttpJsonSmsBackend(BaseSmsBackend):
         if self.success_field:
             value = _field(answer, self.success_field)
             if value is None or str(value) not in self.success_values:
-                raise SmsError(f"gateway refused: {self.success_field}={value!r} {raw[:300]!r}", retryable=False,
-                               status=status)
+                answer_text = raw[:300].decode("utf-8", "replace")
+                raise SmsError(f"gateway refused: {self.success_field}={value!r} {answer_text}", retryable=False,
+                               status=status, kind="refused", detail=answer_text)
         gateway_id = _field(answer, self.id_field) if self.id_field else None
         return str(gateway_id) if gateway_id is not None else ""
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -88,8 +88,25 @@ class _Failed(Exception):
         self.error, self.retryable = error, retryable
 
 
+def _sms_error_text(exc: SmsError) -> str:
+    """The gateway's failure as the office reads it, in Chinese, with the technical detail after it."""
+    if exc.kind == "timeout":
+        text = _("The SMS gateway did not answer within %(seconds)s seconds.") % {
+            "seconds": f"{settings.SMS_GATEWAY_TIMEOUT_SECONDS:g}"}
+    elif exc.kind == "status":
+        text = _("The SMS gateway answered with an error (HTTP %(status)s).") % {"status": exc.status}
+    elif exc.kind == "refused":
+        text = _("The SMS gateway refused the message: %(answer)s") % {"answer": exc.detail}
+    elif exc.kind == "config":
+        text = _("No SMS gateway is configured.")
+    else:
+        text = _("The SMS gateway could not be reached.")
+    return f"{text}（{exc}）"
+
+
 def _send(delivery: NotificationDelivery) -> str:
-    """One attempt; returns the gateway's id ('' if none), or raises _Failed."""
+    """One attempt; returns the gateway's id ('' if none), or raises _Failed (its error in Chinese,
+    whatever the worker's language: the log reads the same for every reader)."""
     notification = delivery.notification
     if delivery.channel == Channel.EMAIL:
         message = email_of(notification)
@@ -97,14 +114,16 @@ def _send(delivery: NotificationDelivery) -> str:
         try:
             message.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise _Failed(f"SMTPRecipientsRefused: {exc}", retryable=False) from None
+            text = _("The mail server refused the address.")
+            raise _Failed(f"{text}（{exc}）", retryable=False) from None
         except (smtplib.SMTPException, OSError) as exc:  # refused, timed out, TLS, auth, 4xx/5xx
-            raise _Failed(f"{type(exc).__name__}: {exc}", retryable=True) from None
+            text = _("The mail server could not be reached or did not take the message.")
+            raise _Failed(f"{text}（{type(exc).__name__}: {exc}）", retryable=True) from None
         return ""
     try:
         return sms_send(phone=delivery.address, text=sms_text_of(notification), message_id=f"n{delivery.pk}")
     except SmsError as exc:
-        raise _Failed(str(exc), retryable=exc.retryable) from None
+        raise _Failed(_sms_error_text(exc), retryable=exc.retryable) from None
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -116,7 +135,7 @@ def backoff(attempts: int) -> datetime.timedelta:
 def notification_deliver(*, delivery_id: int) -> str:
     """One attempt at a pending delivery; returns its state afterwards. Idempotent: a sent or
     failed one is left alone (the outbox sends a job at least once)."""
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         delivery = (NotificationDelivery.objects.select_for_update(of=("self",))
                     .select_related("notification").filter(pk=delivery_id).first())
         if delivery is None or delivery.state != NotificationDelivery.State.PENDING:

@@ -34,4 +34,11 @@ ZH = {
         "通过电子邮件和手机短信发出的通知：在产生通知的操作完成后发送，失败会自动重试。仍然失败的在此标为发送失败，请以其他方式告知收件人。",
     "message": "消息内容", "next attempt": "下次尝试",
     "Nothing has been sent outside the platform yet.": "尚无发往平台外的通知。",
+    "The SMS gateway did not answer within %(seconds)s seconds.": "短信平台在%(seconds)s秒内未应答。",
+    "The SMS gateway answered with an error (HTTP %(status)s).": "短信平台返回错误（HTTP %(status)s）。",
+    "The SMS gateway refused the message: %(answer)s": "短信平台拒绝了该短信：%(answer)s",
+    "No SMS gateway is configured.": "未配置短信平台。",
+    "The SMS gateway could not be reached.": "无法连接短信平台。",
+    "The mail server refused the address.": "邮件服务器拒绝了该收件地址。",
+    "The mail server could not be reached or did not take the message.": "邮件服务器无法连接或未接收该邮件。",
 }
