@@ -41,4 +41,5 @@ ZH = {
     "The SMS gateway could not be reached.": "无法连接短信平台。",
     "The mail server refused the address.": "邮件服务器拒绝了该收件地址。",
     "The mail server could not be reached or did not take the message.": "邮件服务器无法连接或未接收该邮件。",
+    "Notifications not sent by e-mail or text message": "未能通过邮件或短信发出的通知",
 }

@@ -352,3 +352,12 @@ def test_choosing_nothing_writes_nothing(personas, client_for):
     assert response.status_code == 302
     assert not NotificationPreference.objects.exists()
     assert not AuditEvent.objects.filter(model="reports.notificationpreference").exists()
+
+
+def test_the_office_sees_failed_deliveries_on_its_landing_page(personas, gateway, client_for):
+    gateway.script = [400]
+    choose(personas["county_a"], mobile="13800000001", sms_all=True)
+    tell(personas["county_a"])
+    html = client_for("city_admin").get("/reports/my/").content.decode()
+    assert "未能通过邮件或短信发出的通知" in html and "/reports/deliveries/?state=failed" in html
+    assert "未能通过邮件或短信发出的通知" not in client_for("leader").get("/reports/my/").content.decode()
