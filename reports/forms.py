@@ -20,7 +20,7 @@ from kernel.form_fields import RecordChoiceField, RecordsChoiceField
 from kernel.sms import MOBILE_RE
 from targets.models import IndicatorValue
 
-from .models import CountyReturn, Notification, PeriodException, SelfStatus, TaskReport
+from .models import CHOOSABLE_KINDS, CountyReturn, Notification, PeriodException, SelfStatus, TaskReport
 from .selectors import period_for_label
 from .services import EXTENSION_EXCEPTION_PREFIX, REPORT_FIELDS
 
@@ -366,7 +366,8 @@ class NotificationPreferenceForm(PageForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         for name in ("email_kinds", "sms_kinds"):
-            self.fields[name].choices = Notification.Kind.choices
+            self.fields[name].choices = [(value, label) for value, label in Notification.Kind.choices
+                                         if value in CHOOSABLE_KINDS]
 
     def clean_mobile(self) -> str:
         # people write numbers in groups (138 0000 0000, 138-0000-0000): spaces and hyphens are dropped

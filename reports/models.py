@@ -727,6 +727,11 @@ class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
 
 
+# The kinds a person may have sent outside: not delivery failures (the office reads those in the
+# platform; a failure to send is not itself sent, which could fail again).
+CHOOSABLE_KINDS = frozenset(Notification.Kind.values) - {Notification.Kind.DELIVERY}
+
+
 class NotificationPreference(models.Model):
     """One person's choice of channels: the platform always; e-mail and text messages when they opt
     in, for every kind of notification or for the kinds they pick. The e-mail address is the
@@ -752,6 +757,8 @@ class NotificationPreference(models.Model):
         return str(self.user)
 
     def wants(self, channel: str, kind: str) -> bool:
+        if kind not in CHOOSABLE_KINDS:
+            return False
         if channel == Channel.EMAIL:
             return self.email_all or kind in self.email_kinds
         return self.sms_all or kind in self.sms_kinds

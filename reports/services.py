@@ -45,6 +45,7 @@ from tasks.models import Department, TaskMeasure
 
 from . import access
 from .models import (
+    CHOOSABLE_KINDS,
     Correction,
     CorrectionItem,
     CountyReturn,
@@ -1136,7 +1137,7 @@ def notification_preferences_save(*, user, email: str, mobile: str, email_all: b
     addresses. Both the address change (the user's history) and the choice (the preference's) are
     in the audit trail. A channel chosen without its address, a malformed number or an unknown kind
     is refused."""
-    kinds = set(Notification.Kind.values)
+    kinds = CHOOSABLE_KINDS
     email, mobile = (email or "").strip(), (mobile or "").strip()
     if email:
         try:

@@ -320,6 +320,7 @@ def test_a_person_sets_their_channels_and_it_is_audited(personas, client_for):
     ({"sms_kinds": ["returned"]}, "手机号码"),
     ({"email_all": "on"}, "电子邮箱"),
     ({"email": "a@example.gov.cn", "email_kinds": ["nonsense"]}, "nonsense"),
+    ({"email": "a@example.gov.cn", "email_kinds": ["delivery"]}, "delivery"),  # failures stay in the platform
     ({"email": "a" * 250 + "@x.cn"}, "254"),
 ])
 def test_bad_numbers_and_addresses_are_refused_in_chinese(personas, client_for, data, message):
