@@ -143,7 +143,14 @@ def notification_deliver(*, delivery_id: int) -> str:
         delivery.attempts += 1
         now = timezone.now()
         try:
-            delivery.gateway_id = _send(delivery)[:100]
+            try:
+                delivery.gateway_id = _send(delivery)[:100]
+            except _Failed:
+                raise
+            except Exception as exc:  # a backend's own bug or misconfiguration: recorded and retried, not lost
+                log.exception("notification delivery %s: unexpected error", delivery.pk)
+                text = _("Unexpected error while sending.")
+                raise _Failed(f"{text}（{type(exc).__name__}: {exc}）", retryable=True) from None
         except _Failed as failure:
             delivery.last_error = failure.error[:500]
             if not failure.retryable or delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:

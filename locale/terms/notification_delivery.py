@@ -42,4 +42,5 @@ ZH = {
     "The mail server refused the address.": "邮件服务器拒绝了该收件地址。",
     "The mail server could not be reached or did not take the message.": "邮件服务器无法连接或未接收该邮件。",
     "Notifications not sent by e-mail or text message": "未能通过邮件或短信发出的通知",
+    "Unexpected error while sending.": "发送时出现意外错误。",
 }

@@ -362,3 +362,16 @@ def test_the_office_sees_failed_deliveries_on_its_landing_page(personas, gateway
     html = client_for("city_admin").get("/reports/my/").content.decode()
     assert "未能通过邮件或短信发出的通知" in html and "/reports/deliveries/?state=failed" in html
     assert "未能通过邮件或短信发出的通知" not in client_for("leader").get("/reports/my/").content.decode()
+
+
+def test_a_backend_that_breaks_is_recorded_and_retried_not_lost(personas, settings):
+    settings.SMS_BACKEND = "kernel.sms.NoSuchBackend"  # a misconfiguration
+    choose(personas["county_a"], mobile="13800000001", sms_all=True)
+    tell(personas["county_a"])
+    delivery = NotificationDelivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("pending", 1) and delivery.next_attempt_at
+    assert delivery.last_error.startswith("发送时出现意外错误。")
+    settings.SMS_BACKEND = "kernel.sms.LocmemSmsBackend"
+    retry_later(2)
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("sent", 2)
