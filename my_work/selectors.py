@@ -16,6 +16,7 @@ from reports.models import (
     Instruction,
     InstructionUnit,
     Notification,
+    NotificationDelivery,
     ReviewState,
     TaskReport,
 )
@@ -71,6 +72,9 @@ def work_summary(*, user, today: datetime.date) -> dict:
             "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
             "instruction_replies": InstructionUnit.objects.filter(state=InstructionUnit.State.REPLIED).count(),
         }
+    if access.reads_delivery_log(user):  # e-mails and text messages that could not be sent: tell them otherwise
+        context["failed_deliveries"] = NotificationDelivery.objects.for_user(user).filter(
+            state=NotificationDelivery.State.FAILED).count()
     # returned or unfinished work of earlier periods that is still the user's to do
     waiting = []
     if access.own_reporting_region_id(user):

@@ -69,6 +69,11 @@ def reviews_reporting(user) -> bool:
     return is_city_admin(user)
 
 
+def reads_delivery_log(user) -> bool:
+    """The city office reads the log of notifications sent by e-mail and SMS (what failed, why)."""
+    return is_city_admin(user)
+
+
 def gives_instructions(user) -> bool:
     """Leaders give instructions (领导批示) on tasks."""
     return _signed_in(user) and user.has_role(Role.LEADER)

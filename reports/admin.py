@@ -11,6 +11,8 @@ from .models import (
     Instruction,
     InstructionUnit,
     Notification,
+    NotificationDelivery,
+    NotificationPreference,
     PeriodException,
     ReportingPeriod,
     TaskReport,
@@ -118,6 +120,27 @@ class NotificationAdmin(CountyReturnAdmin):
     list_filter = ["kind", "emailed"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(CountyReturnAdmin):
+    """The delivery log (also /reports/deliveries/, with each message's text): the job alone writes it."""
+
+    list_display = ["created_at", "notification", "channel", "address", "state", "attempts", "next_attempt_at",
+                    "sent_at", "last_error"]
+    list_filter = ["state", "channel"]
+    search_fields = ["address", "notification__title", "notification__recipient__username"]
+    list_select_related = ["notification"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(CountyReturnAdmin):
+    """Each person sets their own channels on their notification settings page (audited)."""
+
+    list_display = ["user", "mobile", "email_all", "sms_all", "updated_at"]
+    list_filter = ["email_all", "sms_all"]
+    search_fields = ["user__username", "user__full_name"]
+    list_select_related = ["user"]
 
 
 @admin.register(Instruction)

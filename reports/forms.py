@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.form_fields import RecordChoiceField, RecordsChoiceField
+from kernel.sms import MOBILE_RE
 from targets.models import IndicatorValue
 
-from .models import CountyReturn, PeriodException, SelfStatus, TaskReport
+from .models import CHOOSABLE_KINDS, CountyReturn, Notification, PeriodException, SelfStatus, TaskReport
 from .selectors import period_for_label
 from .services import EXTENSION_EXCEPTION_PREFIX, REPORT_FIELDS
 
@@ -343,3 +344,43 @@ class ExtensionDecisionForm(PageForm):
     def __init__(self, data=None, *, requests, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["request"].queryset = requests
+
+
+# ---------------------------------------------------------------- notification channels
+
+
+class NotificationPreferenceForm(PageForm):
+    """One person's channels: e-mail and text messages are opt-in, for every notification or the
+    kinds ticked; the address of a chosen channel is required and checked."""
+
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), required=False, max_length=254, error_messages={
+        "invalid": gettext_lazy("Enter a valid e-mail address, such as zhangsan@ankang.gov.cn.")})
+    mobile = forms.CharField(label=gettext_lazy("Mobile number"), required=False, max_length=20)
+    email_all = forms.BooleanField(label=gettext_lazy("Every notification by e-mail"), required=False)
+    email_kinds = forms.MultipleChoiceField(label=gettext_lazy("By e-mail, only these kinds"), required=False,
+                                            widget=forms.CheckboxSelectMultiple, choices=())
+    sms_all = forms.BooleanField(label=gettext_lazy("Every notification by text message"), required=False)
+    sms_kinds = forms.MultipleChoiceField(label=gettext_lazy("By text message, only these kinds"), required=False,
+                                          widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        for name in ("email_kinds", "sms_kinds"):
+            self.fields[name].choices = [(value, label) for value, label in Notification.Kind.choices
+                                         if value in CHOOSABLE_KINDS]
+
+    def clean_mobile(self) -> str:
+        # people write numbers in groups (138 0000 0000, 138-0000-0000): spaces and hyphens are dropped
+        mobile = re.sub(r"[\s-]", "", self.cleaned_data.get("mobile") or "")
+        if mobile and not MOBILE_RE.fullmatch(mobile):
+            raise ValidationError(_("Enter a mainland mobile number of 11 digits starting with 13–19."),
+                                  code="mobile")
+        return mobile
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("email_all") or data.get("email_kinds")) and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("E-mail was chosen: give the address to send to."))
+        if (data.get("sms_all") or data.get("sms_kinds")) and not data.get("mobile") and "mobile" not in self.errors:
+            self.add_error("mobile", _("Text messages were chosen: give the mobile number to send to."))
+        return data

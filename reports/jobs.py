@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .deliveries import notification_deliver, notification_deliveries_retry
 from .notifications import instruction_reminders_send, reminders_send
 
 
@@ -15,3 +16,15 @@ def reminders_job() -> int:
 def instruction_reminders_job() -> int:
     """Daily (督办): reminders before an instruction's deadline, and overdue notices (each once)."""
     return instruction_reminders_send()
+
+
+@shared_task(name="reports.notification_deliver", ignore_result=True)
+def notification_deliver_job(delivery_id: int) -> str:
+    """One attempt at one e-mail or text message (written by the outbox; a failure schedules the next)."""
+    return notification_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="reports.notification_deliveries_retry", ignore_result=True)
+def notification_deliveries_retry_job() -> int:
+    """Beat runs this each minute: failed e-mails and text messages whose back-off has passed go again."""
+    return notification_deliveries_retry()

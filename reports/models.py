@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from divisions.models import Region
 from kernel.quarters import Quarter
+from kernel.sms import MOBILE_RE
 from tasks.models import Responsibility
 
 from . import access
@@ -441,6 +443,8 @@ class Notification(models.Model):
         SECURITY = "security", _("Security")
         # 督办: an instruction's deadline nears (units), a unit replied (office), a reply reviewed (unit)
         SUPERVISION = "supervision", _("Supervision")
+        # e-mails or text messages that could not be sent, for the office (reports/deliveries.py)
+        DELIVERY = "delivery", _("Delivery failures")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
@@ -708,3 +712,97 @@ class TaskMeasureFigure(VersionedRecord):
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.department} · {self.period}: {self.value}"
+
+
+# ---------------------------------------------------------------- notifications that leave the platform
+
+mobile_validator = RegexValidator(MOBILE_RE, _("Enter a mainland mobile number of 11 digits starting with 13–19."),
+                                  code="mobile")
+
+
+class Channel(models.TextChoices):
+    """Where a notification goes besides the platform (站内, always)."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+# The kinds a person may have sent outside: not delivery failures (the office reads those in the
+# platform; a failure to send is not itself sent, which could fail again).
+CHOOSABLE_KINDS = frozenset(Notification.Kind.values) - {Notification.Kind.DELIVERY}
+
+
+class NotificationPreference(models.Model):
+    """One person's choice of channels: the platform always; e-mail and text messages when they opt
+    in, for every kind of notification or for the kinds they pick. The e-mail address is the
+    user's own (``User.email``); the mobile number is kept here."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="notification_preference")
+    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
+    email_all = models.BooleanField(_("every notification by e-mail"), default=False)
+    email_kinds = models.JSONField(_("by e-mail"), default=list, blank=True)
+    sms_all = models.BooleanField(_("every notification by text message"), default=False)
+    sms_kinds = models.JSONField(_("by text message"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def wants(self, channel: str, kind: str) -> bool:
+        if kind not in CHOOSABLE_KINDS:
+            return False
+        if channel == Channel.EMAIL:
+            return self.email_all or kind in self.email_kinds
+        return self.sms_all or kind in self.sms_kinds
+
+
+class NotificationDeliveryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The delivery log is the city office's (it holds everyone's addresses and messages)."""
+        return self if access.reads_delivery_log(user) else self.none()
+
+
+class NotificationDelivery(models.Model):
+    """One notification sent on one outside channel, and what became of it: the delivery log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, not retried")
+
+    notification = models.ForeignKey(Notification, verbose_name=_("notification"), on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=254,
+                               help_text=_("The e-mail address or mobile number it was sent to."))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    gateway_id = models.CharField(_("gateway's message id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = NotificationDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"],
+                                               name="notification_delivery_unique_channel")]
+        indexes = [
+            # the retry job's query: pending deliveries whose next attempt is due
+            models.Index(fields=["state", "next_attempt_at"], name="notification_delivery_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.channel} ({self.state})"

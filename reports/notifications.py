@@ -1,4 +1,5 @@
-"""Notifications (督办): in the platform and by e-mail, each at most once per recipient and key."""
+"""Notifications (督办): in the platform, and by e-mail and text message for those who chose them
+(reports/deliveries.py), each at most once per recipient and key."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from divisions.models import Region
 from kernel.dates import date_text, quarter_text
 from tasks.models import Department, Plan, Responsibility
 
+from .deliveries import deliveries_queue
 from .models import CountyReturn, InstructionUnit, Notification, ReportingPeriod, TaskReport, TaskReportPart
 
 log = logging.getLogger(__name__)
@@ -40,30 +40,17 @@ def city_admins():
 
 
 def notify(*, users, kind: str, key: str, title: str, body: str = "", link: str = "") -> int:
-    """Create the notification for each user who has not had this key yet; e-mail it after the
-    commit to those with an address. Returns how many were new."""
+    """Create the notification for each user who has not had this key yet, and queue its e-mail
+    and text message (through the outbox, sent after the commit) to those who chose them
+    (reports/deliveries.py). Returns how many were new."""
     new = []
     for user in set(users):
         notification, created = Notification.objects.get_or_create(
             recipient=user, key=key, defaults={"kind": kind, "title": title, "body": body, "link": link})
         if created:
             new.append(notification)
-    if new:
-        ids = [n.pk for n in new]
-        transaction.on_commit(lambda: _email(ids))
+    deliveries_queue(new)
     return len(new)
-
-
-def _email(ids: list[int]) -> None:
-    for n in Notification.objects.filter(pk__in=ids, emailed=False).select_related("recipient"):
-        if not n.recipient.email:
-            continue
-        try:
-            send_mail(n.title, f"{n.body}\n\n{settings.SITE_URL}{n.link}", None, [n.recipient.email])
-        except Exception:  # a mail server down must not lose the in-platform notification
-            log.exception("e-mail for notification %s failed", n.pk)
-            continue
-        Notification.objects.filter(pk=n.pk).update(emailed=True)
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from kernel.numbers import figure
 from kernel.quarters import Quarter
 from kernel.refusals import Locked, refuse
 from kernel.security_log import security_event_on_commit
+from kernel.sms import MOBILE_RE
 from kernel.uploads import evidence_upload_check
 from kernel.versioning import record_touch, refuse_if_stale
 from targets.models import Indicator, IndicatorComponent, IndicatorValue
@@ -43,6 +45,7 @@ from tasks.models import Department, TaskMeasure
 
 from . import access
 from .models import (
+    CHOOSABLE_KINDS,
     Correction,
     CorrectionItem,
     CountyReturn,
@@ -51,6 +54,7 @@ from .models import (
     Instruction,
     InstructionUnit,
     Notification,
+    NotificationPreference,
     PeriodException,
     ReportingPeriod,
     ReviewState,
@@ -1120,3 +1124,46 @@ def evidence_remove(*, evidence: Evidence, user) -> None:
     stored = evidence.file
     evidence.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
+
+
+
+# ---------------------------------------------------------------- notification channels
+
+
+@transaction.atomic
+def notification_preferences_save(*, user, email: str, mobile: str, email_all: bool, email_kinds: list[str],
+                                  sms_all: bool, sms_kinds: list[str]) -> NotificationPreference:
+    """A person's own channels (the platform always; e-mail and text messages opt-in) and
+    addresses. Both the address change (the user's history) and the choice (the preference's) are
+    in the audit trail. A channel chosen without its address, a malformed number or an unknown kind
+    is refused."""
+    kinds = CHOOSABLE_KINDS
+    email, mobile = (email or "").strip(), (mobile or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            refuse(_("Enter a valid e-mail address, such as zhangsan@ankang.gov.cn."))
+    if mobile and not MOBILE_RE.fullmatch(mobile):
+        refuse(_("Enter a mainland mobile number of 11 digits starting with 13–19."))
+    if not set(email_kinds) <= kinds or not set(sms_kinds) <= kinds:
+        refuse(_("Unknown kind of notification."))
+    if (email_all or email_kinds) and not email:
+        refuse(_("E-mail was chosen: give the address to send to."))
+    if (sms_all or sms_kinds) and not mobile:
+        refuse(_("Text messages were chosen: give the mobile number to send to."))
+    if user.email != email:
+        user.email = email
+        user._change_reason = "notification e-mail address set by its owner"
+        user.save(update_fields=["email"])
+    chosen = bool(mobile or email_all or email_kinds or sms_all or sms_kinds)
+    preference = NotificationPreference.objects.select_for_update().filter(user=user).first()
+    if preference is None:
+        if not chosen:
+            return NotificationPreference(user=user)  # the platform only, as without a row: nothing to write
+        preference = NotificationPreference(user=user)
+    preference.mobile, preference.email_all, preference.sms_all = mobile, bool(email_all), bool(sms_all)
+    preference.email_kinds, preference.sms_kinds = sorted(set(email_kinds)), sorted(set(sms_kinds))
+    preference._change_reason = "notification channels set by their owner"
+    preference.save()
+    return preference

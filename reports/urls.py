@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import supervision_views, views
+from . import delivery_views, supervision_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("tasks/", views.task_board_view, name="task-board"),
     path("timeliness/", views.timeliness_view, name="timeliness"),
     path("notifications/", views.notifications_view, name="notifications"),
+    path("notifications/settings/", delivery_views.notification_settings_view, name="notification-settings"),
+    path("deliveries/", delivery_views.deliveries_view, name="deliveries"),
     path("extensions/", views.extensions_view, name="extensions"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("instructions/", supervision_views.instructions_view, name="instructions"),

@@ -493,7 +493,8 @@ def notifications_view(request):
         return response
     notes = list(mine[:100])
     mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "reports/notifications.html", {"notes": notes})
+    return render(request, "reports/notifications.html", {
+        "notes": notes, "reads_delivery_log": access.reads_delivery_log(request.user)})
 
 
 def _extension_form(request):

@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
     # Sent jobs are kept OUTBOX_KEEP_DAYS for inspection, then deleted (pending ones never).
     "outbox-prune": {"task": "outbox.prune", "schedule": crontab(hour=3, minute=15)},
     # Callbacks: failed deliveries retried once their backoff has passed; period events each morning.
+    # Notifications by e-mail and text message: failed deliveries retried once their back-off has passed.
+    "reports-notification-deliveries-retry": {"task": "reports.notification_deliveries_retry", "schedule": 60.0},
     "api-webhooks-retry": {"task": "api.webhooks_retry", "schedule": 60.0},
     "api-period-events": {"task": "api.period_events", "schedule": crontab(hour=8, minute=5)},
 }
@@ -343,6 +345,28 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="安康市就业工作平台 <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Outside deliveries of notifications (e-mail, SMS: reports/deliveries.py, docs/notifications.md):
+# through the outbox, never in the request; a failed attempt is retried after base × 2^(n−1)
+# seconds, up to NOTIFY_MAX_ATTEMPTS, then recorded as failed in the delivery log the office reads.
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)  # seconds: a hung SMTP server fails the attempt
+# SMS (kernel/sms.py): the backend class; with SMS_GATEWAY_URL set, the generic HTTP-JSON gateway.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_BACKEND = env.str("SMS_BACKEND", default="kernel.sms.HttpJsonSmsBackend" if SMS_GATEWAY_URL
+                      else "kernel.sms.ConsoleSmsBackend")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_AUTH_HEADER = env.str("SMS_GATEWAY_AUTH_HEADER", default="Authorization")
+SMS_GATEWAY_AUTH_SCHEME = env.str("SMS_GATEWAY_AUTH_SCHEME", default="Bearer")
+SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SMS_GATEWAY_TIMEOUT_SECONDS", default=5.0)
+# The JSON body posted, as JSON text: {phone}, {text}, {id}, {timestamp} are filled in.
+SMS_GATEWAY_BODY = env.json("SMS_GATEWAY_BODY", default={"phone": "{phone}", "text": "{text}", "id": "{id}"})
+# Success: HTTP 2xx and, if a field is named (dotted path into the JSON answer), one of these values.
+SMS_GATEWAY_SUCCESS_FIELD = env.str("SMS_GATEWAY_SUCCESS_FIELD", default="")
+SMS_GATEWAY_SUCCESS_VALUES = env.list("SMS_GATEWAY_SUCCESS_VALUES", default=["0", "ok", "OK", "true", "True"])
+SMS_GATEWAY_ID_FIELD = env.str("SMS_GATEWAY_ID_FIELD", default="id")  # the gateway's message id in its answer
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "outbox-sms"))
+SMS_MAX_CHARS = env.int("SMS_MAX_CHARS", default=300)  # longer texts are cut, ending with …
 
 # Task 8's tier counts: does a community holding a higher tier count toward the lower tiers'
 # targets too? Yes by default — each higher tier requires the one below, so a provincial

@@ -15,3 +15,10 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences Wh
 # base.py decides this before DEBUG is turned on here: the embedded default accepts a plain-http
 # callback (the demo's receiver on 127.0.0.1); production keeps requiring HTTPS (DEBUG off there).
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
+# Outgoing messages of the embedded default go to files a newcomer can read (README, "Notifications"):
+# e-mails to var/outbox-mail/ (Django's file backend), text messages to var/outbox-sms/.
+if not env.str("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "outbox-mail")  # noqa: F405
+if not env.str("SMS_BACKEND", default="") and not SMS_GATEWAY_URL:  # noqa: F405
+    SMS_BACKEND = "kernel.sms.FileSmsBackend"

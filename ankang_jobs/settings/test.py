@@ -18,3 +18,5 @@ REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ without collectstatic
 WHITENOISE_AUTOREFRESH = True
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405  (silences WhiteNoise's missing-root warning)
+# Text messages are kept in memory (kernel.sms.LocmemSmsBackend.outbox), as Django keeps e-mails.
+SMS_BACKEND = "kernel.sms.LocmemSmsBackend"

@@ -32,8 +32,10 @@ def period() -> ReportingPeriod:
 
 
 def test_due_soon_then_overdue_reminders_go_once_each(personas):
-    personas["county_a"].email = "hanbin@example.gov.cn"
-    personas["county_a"].save()
+    from reports.services import notification_preferences_save
+
+    notification_preferences_save(user=personas["county_a"], email="hanbin@example.gov.cn", mobile="",
+                                  email_all=False, email_kinds=["due_soon"], sms_all=False, sms_kinds=[])
     with TestCase.captureOnCommitCallbacks(execute=True):
         reminders_send(today=dt.date(2024, 10, 7))  # three days before
     due = Notification.objects.filter(recipient=personas["county_a"], kind="due_soon")

@@ -7,6 +7,7 @@ from seeding.demo.brands import demo_brands_seed
 from seeding.demo.certification import demo_applications_seed, demo_certifications_seed, demo_profiles_seed
 from seeding.demo.figures import demo_values_seed
 from seeding.demo.measures import demo_measures_seed
+from seeding.demo.notifications import demo_notification_channels_seed
 from seeding.demo.packs import demo_pack_seed
 from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
 from seeding.demo.successor import demo_successor_seed
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             demo_task_reports_seed(admin=admin)
             measured = demo_measures_seed(admin=admin, lead_user=next(u for u in users if u.username == "demo_lead"))
             demo_applications_seed(users={u.username: u for u in users})
+            # channels first: the instructions' notifications go out by e-mail and SMS (the delivery log)
+            demo_notification_channels_seed(users={u.username: u for u in users})
             demo_instructions_seed(users={u.username: u for u in users})
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
