@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 from kernel.security_log import security_event
 
 from .roles import SECOND_FACTOR_ROLES
+from .stash import form_stash
 
 STARTED = "auth_started_at"
 LAST_SEEN = "auth_last_seen_at"
 # last-seen is written at most this often, so a busy page does not save its session on every request
 TOUCH_EVERY_SECONDS = 60
+# the idle warning's status check (accounts.views.session_status): asking how long is left does
+# not count as activity; its POST ("stay signed in") does
+SESSION_STATUS_PATH = "/accounts/session/"
 
 
 def session_start(session) -> None:
@@ -42,7 +46,9 @@ class SessionLimitsMiddleware:
                 username = user.get_username()
                 logout(request)
                 security_event("session_expired", request=request, reason=expired, username=username)
-                if request.path.startswith("/api/"):
+                if request.method == "POST" and not request.path.startswith("/api/"):
+                    form_stash(request)  # shown back on the page once the user has signed in again
+                if request.path.startswith(("/api/", SESSION_STATUS_PATH)):
                     return JsonResponse({"detail": _("Your session has ended. Please log in again.")}, status=401)
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
@@ -59,7 +65,9 @@ class SessionLimitsMiddleware:
             return "idle"
         if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
             return "absolute"
-        if now - last_seen >= TOUCH_EVERY_SECONDS:
+        if request.path == SESSION_STATUS_PATH and request.method != "POST":
+            return ""
+        if now - last_seen >= TOUCH_EVERY_SECONDS or request.path == SESSION_STATUS_PATH:
             session[LAST_SEEN] = now
         return ""
 
