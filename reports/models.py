@@ -727,7 +727,7 @@ class ReviewStep(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         RESUBMITTED = "resubmitted", _("Resubmitted")
         OPENED = "opened", _("Opened by the reviewer")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the sender")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 

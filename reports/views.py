@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.stash import form_take
-
 from divisions.models import Region
 from kernel.exports import file_download, respond
 from kernel.form_fields import posted_action

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name='HistoricalReviewStep',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submitted', 'Submitted'), ('resubmitted', 'Resubmitted'), ('opened', 'Opened by the reviewer'), ('withdrawn', 'Withdrawn'), ('approved', 'Approved'), ('returned', 'Returned')], max_length=12, verbose_name='step')),
+                ('action', models.CharField(choices=[('submitted', 'Submitted'), ('resubmitted', 'Resubmitted'), ('opened', 'Opened by the reviewer'), ('withdrawn', 'Withdrawn by the sender'), ('approved', 'Approved'), ('returned', 'Returned')], max_length=12, verbose_name='step')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
             name='ReviewStep',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submitted', 'Submitted'), ('resubmitted', 'Resubmitted'), ('opened', 'Opened by the reviewer'), ('withdrawn', 'Withdrawn'), ('approved', 'Approved'), ('returned', 'Returned')], max_length=12, verbose_name='step')),
+                ('action', models.CharField(choices=[('submitted', 'Submitted'), ('resubmitted', 'Resubmitted'), ('opened', 'Opened by the reviewer'), ('withdrawn', 'Withdrawn by the sender'), ('approved', 'Approved'), ('returned', 'Returned')], max_length=12, verbose_name='step')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
