@@ -151,12 +151,16 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request, target)})
 
 
+@login_required
 def session_status(request):
     """The idle warning's endpoint (static/js/keep_work.js): GET says how many seconds are left
     before the idle logout without counting as activity; POST ("stay signed in") resets the idle
-    clock. A session that has already ended answers 401 (accounts.middleware)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"detail": _("Your session has ended. Please log in again.")}, status=401)
+    clock. A session that idled out answers 401 (accounts.middleware); the signed-out are sent to the
+    login page, as everywhere.
+
+    django-session-security would do this, but it configures itself with an inline script (refused
+    by the Content-Security-Policy) and replaces the platform's own idle and absolute limits; this
+    endpoint reuses them (accounts.middleware.SessionLimitsMiddleware)."""
     if request.method == "POST":
         if not StaySignedInForm(request.POST).is_valid():
             return JsonResponse({}, status=400)

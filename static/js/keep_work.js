@@ -168,10 +168,14 @@
     tickTimer = setTimeout(tick, 1000);
   }
 
+  function isJson(response) {
+    return (response.headers.get("Content-Type") || "").indexOf("json") >= 0;
+  }
+
   function check() {
     fetch(box.getAttribute("data-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
-        if (response.status === 401) { sessionEnded(); return; }
+        if (response.status === 401 || !isJson(response)) { sessionEnded(); return; }
         return response.json().then(function (answer) {
           if (answer.remaining > WARN_SECONDS + 5) {
             clearTimeout(tickTimer);
@@ -194,7 +198,7 @@
       fetch(box.getAttribute("data-url"), {method: "POST", body: data, credentials: "same-origin",
                                            headers: {"Accept": "application/json"}})
         .then(function (response) {
-          if (response.status === 401) { sessionEnded(); return; }
+          if (response.status === 401 || !isJson(response)) { sessionEnded(); return; }
           return response.json().then(function (answer) {
             clearTimeout(tickTimer);
             box.hidden = true;

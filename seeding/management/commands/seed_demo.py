@@ -8,7 +8,7 @@ from seeding.demo.certification import demo_applications_seed, demo_certificatio
 from seeding.demo.figures import demo_values_seed
 from seeding.demo.measures import demo_measures_seed
 from seeding.demo.packs import demo_pack_seed
-from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
+from seeding.demo.reporting import demo_returns_seed, demo_review_steps_seed, demo_task_reports_seed
 from seeding.demo.successor import demo_successor_seed
 from seeding.demo.supervision import demo_instructions_seed
 from targets.rollup import rollup
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             measured = demo_measures_seed(admin=admin, lead_user=next(u for u in users if u.username == "demo_lead"))
             demo_applications_seed(users={u.username: u for u in users})
             demo_instructions_seed(users={u.username: u for u in users})
+            demo_review_steps_seed(admin=admin)  # last of the reporting: every sent record has its steps
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         if successor is not None:
