@@ -8,7 +8,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from reports.models import CountyReturn, ReportingPeriod, ReviewStep, TaskReport, TaskReportPart
 from reports.services import (
@@ -125,7 +125,7 @@ def test_a_resubmitted_return_withdrawn_is_returned_again_with_its_comment(perso
 def test_only_the_countys_officer_withdraws(client_for, personas):
     r = submitted_return(personas)
     assert client_for("county_b").post(RETURN_URL, {"action": "withdraw", "version": r.version}).status_code == 404
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         county_return_withdraw(county_return=r, version=r.version, user=personas["county_b"])
     r.refresh_from_db()
     assert r.state == CountyReturn.State.SUBMITTED
