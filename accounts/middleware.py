@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,9 +45,13 @@ class SessionLimitsMiddleware:
             expired = self._expired(request)
             if expired:
                 username = user.get_username()
+                # a form posted after the idle logout is kept for the page — only the platform's own
+                # form (its CSRF token checked, with the cookie, before the session goes)
+                keep = (request.method == "POST" and not request.path.startswith("/api/")
+                        and CsrfViewMiddleware(self.get_response).process_view(request, None, (), {}) is None)
                 logout(request)
                 security_event("session_expired", request=request, reason=expired, username=username)
-                if request.method == "POST" and not request.path.startswith("/api/"):
+                if keep:
                     form_stash(request)  # shown back on the page once the user has signed in again
                 if request.path.startswith(("/api/", SESSION_STATUS_PATH)):
                     return JsonResponse({"detail": _("Your session has ended. Please log in again.")}, status=401)

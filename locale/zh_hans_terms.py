@@ -348,8 +348,8 @@ ZH.update({
     "Sent to the lead unit %(lead)s; waiting for it to be compiled into the task's report.":
         "已报送至牵头单位%(lead)s，等待汇总。",
     "Saved automatically at %(time)s.": "已自动保存（%(time)s）。", "You cannot change this.": "您无权修改此内容。",
-    "What you typed before you were signed out has been put back below. It is not saved yet: check it, then save or submit.":
-        "已恢复您退出登录前输入的内容，尚未保存：请核对后保存或报送。",
+    "What you typed before you were signed out has been put back below. It is not saved yet: check it (choose any file again), then save or submit.":
+        "已恢复您退出登录前输入的内容，尚未保存：请核对（如有附件请重新选择）后保存或报送。",
     "Last returned by the city": "上次市级退回意见", "Last returned by the office": "上次市就业办退回意见",
     "Submit this return to the office of the municipal employment leading group for review? You can withdraw it until the office opens it.":
         "确认将本季报报送至市就业工作领导小组办公室审核？办公室查阅之前可以撤回。",

@@ -146,7 +146,7 @@ def test_a_save_after_the_idle_logout_comes_back_after_signing_in(personas):
     assert login.status_code == 302 and login["Location"] == TASK_URL
     page = client.get(TASK_URL).content.decode()
     assert text in page and "问题一" in page
-    assert "尚未保存" in page  # said to be put back, not saved
+    assert "尚未保存" in page and "重新选择" in page  # put back, not saved; files are chosen again
     assert text not in client.get(TASK_URL).content.decode()  # shown back once
 
 
@@ -189,3 +189,21 @@ def test_every_page_of_a_signed_in_user_carries_the_warning(client_for):
     page = client_for("co_officer").get(TASK_URL).content.decode()
     assert 'id="session-warning"' in page and "js/keep_work.js" in page
     assert 'id="session-warning"' not in Client().get("/accounts/login/").content.decode()
+
+
+def test_a_form_posted_without_the_platforms_csrf_token_is_not_kept(personas):
+    client = Client(enforce_csrf_checks=True)
+    client.post("/accounts/login/", {"username": "co_officer", "password": PASSWORD,
+                                     "csrfmiddlewaretoken": _token(client, "/accounts/login/")})
+    idled_out(client)
+    client.post(TASK_URL, {"action": "part_save", "version": 0, "measures": "别人伪造的内容"})  # no token
+    client.post("/accounts/login/", {"username": "co_officer", "password": PASSWORD,
+                                     "csrfmiddlewaretoken": _token(client, "/accounts/login/")})
+    assert "别人伪造的内容" not in client.get(TASK_URL).content.decode()
+
+
+def _token(client: Client, path: str) -> str:
+    import re
+
+    page = client.get(path).content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
