@@ -359,6 +359,7 @@ ZH.update({
         "确认将本单位分报告报送至牵头单位%(lead)s？牵头单位查阅之前可以撤回。",
     "Sent; the office has not opened it yet.": "已报送，市就业办尚未查阅。",
     "Sent; the lead unit has not opened it yet.": "已报送，牵头单位尚未查阅。",
+    "The task's report is %(state)s: its parts can no longer be withdrawn.": "任务报告已处于“%(state)s”状态，分报告不能再撤回。",
     "Withdraw it? It becomes a draft again, to change and submit again.": "确认撤回？撤回后恢复为草稿，可修改后重新报送。",
     "Attach evidence (PDF, JPEG, PNG): saved with the text above": "附上佐证材料（PDF、JPEG、PNG），与上面的文字一并保存",
     "You have not used the platform for a while: you will be signed out in": "您已较长时间未操作，将在",

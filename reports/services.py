@@ -1193,6 +1193,8 @@ def withdrawable(record, user=None) -> bool:
     """Sent, and not yet opened by a reviewer (and, with ``user``, that user may withdraw it)."""
     if record is None or not _is_sent(record) or opened_since_sent(record):
         return False
+    if isinstance(record, TaskReportPart) and _compiled_report_sent(record) is not None:
+        return False
     if user is None:
         return True
     if isinstance(record, CountyReturn):
@@ -1202,11 +1204,20 @@ def withdrawable(record, user=None) -> bool:
     return access.writes_for_department(user, _lead_of(record.task))
 
 
+def _compiled_report_sent(part: TaskReportPart) -> TaskReport | None:
+    """The task's report, if the lead has already sent it on (its parts are then as the office saw them)."""
+    report = TaskReport.objects.filter(task=part.task, period=part.period).first()
+    return report if report is not None and not report.is_editable_state else None
+
+
 def _refuse_unless_withdrawable(record) -> None:
     if not _is_sent(record):
         refuse(_("Only a submitted item can be withdrawn (this one is %(state)s)."), state=record.get_state_display())
     if opened_since_sent(record):
         refuse(_("The reviewer has already opened it: it can no longer be withdrawn. Ask them to return it."))
+    if isinstance(record, TaskReportPart) and (report := _compiled_report_sent(record)) is not None:
+        refuse(_("The task's report is %(state)s: its parts can no longer be withdrawn."),
+               state=report.get_state_display())
 
 
 @transaction.atomic

@@ -179,3 +179,14 @@ def test_the_co_unit_cannot_withdraw_the_leads_report(client_for, personas):
                                                     "version": report.version}).status_code == 404
     report.refresh_from_db()
     assert report.state == TaskReport.State.SUBMITTED
+
+
+def test_a_part_is_not_withdrawn_once_the_lead_sent_the_report_on(client_for, personas):
+    part = submitted_part(personas)
+    submitted_report(personas)  # the lead sent the task's report (without opening the page)
+    co = client_for("co_officer")
+    assert 'value="part_withdraw"' not in co.get(TASK_URL).content.decode()
+    response = co.post(TASK_URL, {"action": "part_withdraw", "version": part.version})
+    assert response.status_code == 400 and "不能再撤回" in response.content.decode()
+    part.refresh_from_db()
+    assert part.state == TaskReportPart.State.SUBMITTED
