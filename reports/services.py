@@ -226,7 +226,7 @@ def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None
 @transaction.atomic
 def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[str, object]], version: int, user,
                        today: datetime.date | None = None, source: str = IndicatorValue.Source.FORM,
-                       source_ref: str = "", catalogue: RuleCatalogue | None = None) -> CountyReturn:
+                       source_ref: str = "", catalogue: RuleCatalogue | None = None, reason: str = "") -> CountyReturn:
     """Save figures as a draft. Blank indicators are allowed (a half-filled form is a draft); an
     indicator filled in part, or breaking a rule, refuses the whole save with a message per figure.
     ``source``/``source_ref`` say where the figures came from (an import names its batch);
@@ -268,6 +268,8 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
                        user=user, source=source, source_ref=source_ref or county_return.source_ref,
                        catalogue=catalogue)
+    if reason:  # the audit trail says why (an autosave: AUTOSAVE_REASON)
+        county_return._change_reason = reason
     record_touch(county_return, user)
     return county_return
 
@@ -477,6 +479,7 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
 
 # ---------------------------------------------------------------- department task reports
 
+AUTOSAVE_REASON = "自动保存"  # the audit trail's reason for a draft saved while the user typed (the pages' autosave)
 REPORT_FIELDS = ("measures", "progress", "problems", "next_steps", "self_status")
 REQUIRED_TO_SUBMIT = ("measures", "progress", "self_status")
 
@@ -525,7 +528,8 @@ def _on_behalf(user, department):
 
 @transaction.atomic
 def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int, user,
-                   today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReportPart:
+                   today: datetime.date | None = None, figures: dict[str, object] | None = None,
+                   reason: str = "") -> TaskReportPart:
     """Save a part as a draft: its text and (``figures``: measure code → value, "" to clear) its
     task measures' figures, validated whole."""
     _require_department_officer(user, part.department)
@@ -539,6 +543,8 @@ def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int
                       user=user)
     if part.department.kind == Department.Kind.GROUP:
         part.filed_by_department = _on_behalf(user, part.department)
+    if reason:
+        part._change_reason = reason
     record_touch(part, user)
     return part
 
@@ -676,7 +682,8 @@ def task_report_open(*, task, period: ReportingPeriod, user) -> TaskReport:
 
 @transaction.atomic
 def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int, user,
-                     today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReport:
+                     today: datetime.date | None = None, figures: dict[str, object] | None = None,
+                     reason: str = "") -> TaskReport:
     lead = _lead_of(report.task)
     _require_department_officer(user, lead)
     report = _lock(report, version)
@@ -687,6 +694,8 @@ def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int
     if figures:
         _figures_save(record=report, task=report.task, department=lead, period=report.period, figures=figures,
                       user=user)
+    if reason:
+        report._change_reason = reason
     record_touch(report, user)
     return report
 

@@ -80,6 +80,7 @@ from .selectors import (
     timeliness_total,
 )
 from .services import (
+    AUTOSAVE_REASON,
     correction_approve,
     correction_reject,
     corrections_request,
@@ -558,14 +559,14 @@ def task_report_autosave(request, number: int, period_label: str):
                                           user=user)
                     version = part.version
                 saved = task_part_save(part=part, fields=form.report_fields(), version=version, user=user,
-                                       figures=form.figures())
+                                       figures=form.figures(), reason=AUTOSAVE_REASON)
             else:
                 report, version = page["report"], data["version"]
                 if report is None:
                     report = task_report_open(task=page["task"], period=page["period"], user=user)
                     version = report.version
                 saved = task_report_save(report=report, fields=form.report_fields(), version=version, user=user,
-                                         figures=form.figures())
+                                         figures=form.figures(), reason=AUTOSAVE_REASON)
     except PermissionDenied:
         return JsonResponse({"error": _("You cannot change this."), "conflict": False}, status=403)
     except ValidationError as exc:
@@ -594,7 +595,8 @@ def county_return_autosave(request, region_code: str, period_label: str):
             if county_return is None:
                 county_return = county_return_open(region=region, period=period, user=user)
                 version = county_return.version
-            saved = county_return_save(county_return=county_return, figures=form.figures(), version=version, user=user)
+            saved = county_return_save(county_return=county_return, figures=form.figures(), version=version, user=user,
+                                       reason=AUTOSAVE_REASON)
     except PermissionDenied:
         return JsonResponse({"error": _("You cannot change this."), "conflict": False}, status=403)
     except ValidationError as exc:

@@ -50,6 +50,7 @@ def test_the_part_autosaves_while_typing_and_the_version_moves_on(client_for):
     second = co.post(AUTOSAVE, {"version": first.json()["version"], "measures": "开展招聘会3场，服务企业40家"})
     assert second.status_code == 200
     assert the_part().measures == "开展招聘会3场，服务企业40家" and second.json()["version"] == first.json()["version"] + 1
+    assert the_part().history.first().history_change_reason == "自动保存"  # the audit trail says so
 
 
 def test_an_autosave_on_a_stale_version_is_a_conflict_never_an_overwrite(client_for, personas):
