@@ -11,3 +11,8 @@ class TokenForm(forms.Form):
 
     token = forms.CharField(max_length=6, validators=[RegexValidator(r"^[0-9]{6}$")])
     next = forms.CharField(required=False, max_length=2000)
+
+
+class StaySignedInForm(forms.Form):
+    """"Stay signed in" under the idle warning: nothing to fill in (the POST itself, with its CSRF
+    token, is the activity that resets the idle clock)."""

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +14,15 @@ from django.utils.translation import gettext as _
 from kernel.security_log import security_event
 
 from .roles import SECOND_FACTOR_ROLES
+from .stash import form_stash
 
 STARTED = "auth_started_at"
 LAST_SEEN = "auth_last_seen_at"
 # last-seen is written at most this often, so a busy page does not save its session on every request
 TOUCH_EVERY_SECONDS = 60
+# the idle warning's status check (accounts.views.session_status): asking how long is left does
+# not count as activity; its POST ("stay signed in") does
+SESSION_STATUS_PATH = "/accounts/session/"
 
 
 def session_start(session) -> None:
@@ -40,9 +45,15 @@ class SessionLimitsMiddleware:
             expired = self._expired(request)
             if expired:
                 username = user.get_username()
+                # a form posted after the idle logout is kept for the page — only the platform's own
+                # form (its CSRF token checked, with the cookie, before the session goes)
+                keep = (request.method == "POST" and not request.path.startswith("/api/")
+                        and CsrfViewMiddleware(self.get_response).process_view(request, None, (), {}) is None)
                 logout(request)
                 security_event("session_expired", request=request, reason=expired, username=username)
-                if request.path.startswith("/api/"):
+                if keep:
+                    form_stash(request)  # shown back on the page once the user has signed in again
+                if request.path.startswith(("/api/", SESSION_STATUS_PATH)):
                     return JsonResponse({"detail": _("Your session has ended. Please log in again.")}, status=401)
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
@@ -59,7 +70,9 @@ class SessionLimitsMiddleware:
             return "idle"
         if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
             return "absolute"
-        if now - last_seen >= TOUCH_EVERY_SECONDS:
+        if request.path == SESSION_STATUS_PATH and request.method != "POST":
+            return ""
+        if now - last_seen >= TOUCH_EVERY_SECONDS or request.path == SESSION_STATUS_PATH:
             session[LAST_SEEN] = now
         return ""
 

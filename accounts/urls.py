@@ -10,4 +10,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("otp/setup/", views.otp_setup, name="otp-setup"),
     path("otp/verify/", views.otp_verify, name="otp-verify"),
+    path("session/", views.session_status, name="session"),
 ]

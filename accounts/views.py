@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from urllib.parse import urlencode
 
 import segno
@@ -11,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kernel.security_log import security_event
 
-from .forms import TokenForm
+from .forms import StaySignedInForm, TokenForm
+from .middleware import LAST_SEEN
 from .security import PASSWORD_CHANGE
 
 
@@ -146,3 +149,23 @@ def otp_verify(request):
         error = _("The code is wrong or has expired. Enter the current six-digit code.")
         security_event("otp_failed", request=request, outcome="failed", step="verify")
     return render(request, "accounts/otp_verify.html", {"error": error, "next": _next(request, target)})
+
+
+@login_required
+def session_status(request):
+    """The idle warning's endpoint (static/js/keep_work.js): GET says how many seconds are left
+    before the idle logout without counting as activity; POST ("stay signed in") resets the idle
+    clock. A session that idled out answers 401 (accounts.middleware); the signed-out are sent to the
+    login page, as everywhere.
+
+    django-session-security would do this, but it configures itself with an inline script (refused
+    by the Content-Security-Policy) and replaces the platform's own idle and absolute limits; this
+    endpoint reuses them (accounts.middleware.SessionLimitsMiddleware)."""
+    if request.method == "POST":
+        if not StaySignedInForm(request.POST).is_valid():
+            return JsonResponse({}, status=400)
+    elif request.method not in ("GET", "HEAD"):
+        return JsonResponse({}, status=405)
+    last_seen = request.session.get(LAST_SEEN) or time.time()
+    remaining = max(0, int(settings.SESSION_IDLE_TIMEOUT - (time.time() - last_seen)))
+    return JsonResponse({"remaining": remaining, "timeout": settings.SESSION_IDLE_TIMEOUT})

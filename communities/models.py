@@ -406,6 +406,17 @@ class ApplicationReview(models.Model):
     def __str__(self) -> str:
         return f"{self.application} · {self.get_decision_display()}"
 
+    @property
+    def actor(self):
+        """Who made the decision (the shared history list, templates/_steps.html)."""
+        return self.reviewer
+
+    @property
+    def what(self) -> str:
+        """The step and the decision, as the shared history list names them."""
+        decision = self.get_decision_display()
+        return f"{self.get_step_display()} · {decision}" if self.step else decision
+
 
 class ApplicationEvidence(models.Model):
     """A file attached to an application (meeting minutes, survey results, photos): PDF, JPEG or

@@ -335,6 +335,44 @@ def _more_terms() -> None:
 _more_terms()
 
 
+# issue 17, parts 1–2: never lose typed work; 流转记录 of returns, task reports and parts
+ZH.update({
+    "Opened by the reviewer": "审核方已查阅", "Withdrawn by the sender": "报送单位撤回", "step": "环节",
+    "review step": "流转记录", "review steps": "流转记录", "Processing record": "流转记录", "Withdraw": "撤回",
+    "Only a submitted item can be withdrawn (this one is %(state)s).": "只有已报送的材料才能撤回（当前为“%(state)s”）。",
+    "The reviewer has already opened it: it can no longer be withdrawn. Ask them to return it.":
+        "审核方已查阅，不能再撤回；如需修改，请联系审核方退回。",
+    "Sent to the office of the municipal employment leading group; waiting for review.":
+        "已报送至市就业工作领导小组办公室，等待审核。",
+    "Withdrawn: change it and submit it again.": "已撤回，可修改后重新报送。",
+    "Sent to the lead unit %(lead)s; waiting for it to be compiled into the task's report.":
+        "已报送至牵头单位%(lead)s，等待汇总。",
+    "Saved automatically at %(time)s.": "已自动保存（%(time)s）。", "You cannot change this.": "您无权修改此内容。",
+    "What you typed before you were signed out has been put back below. It is not saved yet: check it (choose any file again), then save or submit.":
+        "已恢复您退出登录前输入的内容，尚未保存：请核对（如有附件请重新选择）后保存或报送。",
+    "Last returned by the city": "上次市级退回意见", "Last returned by the office": "上次市就业办退回意见",
+    "Submit this return to the office of the municipal employment leading group for review? You can withdraw it until the office opens it.":
+        "确认将本季报报送至市就业工作领导小组办公室审核？办公室查阅之前可以撤回。",
+    "Send the report to the office of the municipal employment leading group for review? You can withdraw it until the office opens it.":
+        "确认将任务报告报送至市就业工作领导小组办公室审核？办公室查阅之前可以撤回。",
+    "Send our part to the lead unit %(lead)s? You can withdraw it until the lead unit opens it.":
+        "确认将本单位分报告报送至牵头单位%(lead)s？牵头单位查阅之前可以撤回。",
+    "Sent; the office has not opened it yet.": "已报送，市就业办尚未查阅。",
+    "Sent; the lead unit has not opened it yet.": "已报送，牵头单位尚未查阅。",
+    "The task's report is %(state)s: its parts can no longer be withdrawn.": "任务报告已处于“%(state)s”状态，分报告不能再撤回。",
+    "Withdraw it? It becomes a draft again, to change and submit again.": "确认撤回？撤回后恢复为草稿，可修改后重新报送。",
+    "Attach evidence (PDF, JPEG, PNG): saved with the text above": "附上佐证材料（PDF、JPEG、PNG），与上面的文字一并保存",
+    "You have not used the platform for a while: you will be signed out in": "您已较长时间未操作，将在",
+    "seconds.": "秒后自动退出登录。", "What you type is saved automatically.": "正在填写的报告会自动保存。",
+    "You were signed out after a long time without activity. Sign in again: this page comes back with what you typed.":
+        "因长时间未操作，您已退出登录。请重新登录，登录后回到本页并恢复已输入的内容。",
+    "Stay signed in": "继续使用（保持登录）", "Sign in again": "重新登录", "Saving…": "正在自动保存……",
+    "Not saved automatically: the platform cannot be reached. Keep this page open; it tries again as you type.":
+        "未能自动保存：无法连接平台。请勿关闭本页，继续输入时会再次尝试。",
+    "Signed out: sign in again, and this page comes back with what you typed.": "已退出登录：请重新登录，本页将恢复您输入的内容。",
+})
+
+
 def fill(path: str = "locale/zh_Hans/LC_MESSAGES/django.po") -> list[str]:
     import polib
 

@@ -167,6 +167,13 @@ class ReviewForm(PageForm):
                               max_length=COMMENT_MAX_LENGTH)
 
 
+class WithdrawForm(PageForm):
+    """The unit withdraws (撤回) what it sent, before a reviewer opens it; a reason is optional."""
+
+    version = version_field()
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=REASON_MAX_LENGTH)
+
+
 class CorrectionDecisionForm(PageForm):
     """The office approves or rejects one correction of the return on the page."""
 
@@ -197,6 +204,9 @@ class ReportContentForm(PageForm):
     version = version_field()
     missing_parts_reason = forms.CharField(label=TaskReport._meta.get_field("missing_parts_reason").verbose_name,
                                            required=False, max_length=REASON_MAX_LENGTH)
+    # evidence attached with the text, in the same form: saved together or not at all (the text is
+    # shown back if the file is refused)
+    file = forms.FileField(label=gettext_lazy("Evidence file"), required=False)
 
     def __init__(self, data=None, *, measures=(), **kwargs):
         super().__init__(data, **kwargs)

@@ -806,3 +806,59 @@ class NotificationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} → {self.channel} ({self.state})"
+
+class ReviewStepQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A step is seen by whoever sees the return, the report or the part it belongs to."""
+        return self.filter(models.Q(county_return__in=CountyReturn.objects.for_user(user))
+                           | models.Q(report__in=TaskReport.objects.for_user(user))
+                           | models.Q(part__in=TaskReportPart.objects.for_user(user)))
+
+
+class ReviewStep(models.Model):
+    """One step in the life of a return, a task report or a part (流转记录): who did what, when,
+    and the comment. Written by the services that make the step (reports.services), in order;
+    never edited, so a return's comment stays readable after the item is sent again."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        OPENED = "opened", _("Opened by the reviewer")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the sender")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    SENT = (Action.SUBMITTED, Action.RESUBMITTED)
+
+    county_return = models.ForeignKey(CountyReturn, verbose_name=_("county return"), null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="steps")
+    report = models.ForeignKey(TaskReport, verbose_name=_("task report"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="steps")
+    part = models.ForeignKey(TaskReportPart, verbose_name=_("task report part"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("step"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ReviewStepQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["at", "pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(county_return__isnull=False, report__isnull=True, part__isnull=True)
+            | models.Q(county_return__isnull=True, report__isnull=False, part__isnull=True)
+            | models.Q(county_return__isnull=True, report__isnull=True, part__isnull=False),
+            name="review_step_belongs_to_one_record")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.actor} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def what(self) -> str:
+        """The step as the history list names it (the shared partial _steps.html)."""
+        return self.get_action_display()

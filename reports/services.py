@@ -40,6 +40,7 @@ from targets.services import (
     values_bulk_record,
     values_send_back,
     values_submit,
+    values_withdraw,
 )
 from tasks.models import Department, TaskMeasure
 
@@ -58,6 +59,7 @@ from .models import (
     PeriodException,
     ReportingPeriod,
     ReviewState,
+    ReviewStep,
     TaskMeasureFigure,
     TaskReport,
     TaskReportPart,
@@ -228,7 +230,7 @@ def _require_open(period: ReportingPeriod, today: datetime.date, **unit) -> None
 @transaction.atomic
 def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[str, object]], version: int, user,
                        today: datetime.date | None = None, source: str = IndicatorValue.Source.FORM,
-                       source_ref: str = "", catalogue: RuleCatalogue | None = None) -> CountyReturn:
+                       source_ref: str = "", catalogue: RuleCatalogue | None = None, reason: str = "") -> CountyReturn:
     """Save figures as a draft. Blank indicators are allowed (a half-filled form is a draft); an
     indicator filled in part, or breaking a rule, refuses the whole save with a message per figure.
     ``source``/``source_ref`` say where the figures came from (an import names its batch);
@@ -270,6 +272,8 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
                        user=user, source=source, source_ref=source_ref or county_return.source_ref,
                        catalogue=catalogue)
+    if reason:  # the audit trail says why (an autosave: AUTOSAVE_REASON)
+        county_return._change_reason = reason
     record_touch(county_return, user)
     return county_return
 
@@ -407,6 +411,8 @@ def county_return_submit(*, county_return: CountyReturn, version: int, user, exp
     county_return.submitted_by, county_return.submitted_at = user, now
     county_return.first_submitted_at = county_return.first_submitted_at or now
     record_touch(county_return, user)
+    review_step(county_return, ReviewStep.Action.RESUBMITTED if was_returned else ReviewStep.Action.SUBMITTED, user,
+                comment=county_return.explanation, at=now)
     return county_return
 
 
@@ -428,6 +434,7 @@ def county_return_approve(*, county_return: CountyReturn, version: int, reviewer
     county_return.state = CountyReturn.State.APPROVED
     county_return.reviewed_by, county_return.reviewed_at, county_return.review_comment = reviewer, timezone.now(), ""
     record_touch(county_return, reviewer)
+    review_step(county_return, ReviewStep.Action.APPROVED, reviewer, at=county_return.reviewed_at)
     _tell_county(county_return, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="county_return", subject_id=county_return.pk)
     return_reviewed.send(sender=CountyReturn, county_return=county_return, event="approved", detail={})
@@ -466,6 +473,8 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
     county_return.reviewed_by, county_return.reviewed_at = reviewer, timezone.now()
     county_return.review_comment = comment.strip()
     record_touch(county_return, reviewer)
+    review_step(county_return, ReviewStep.Action.RETURNED, reviewer, comment=county_return.review_comment,
+                at=county_return.reviewed_at)
     _tell_county(county_return, Notification.Kind.RETURNED, "被退回")
     return_reviewed.send(sender=CountyReturn, county_return=county_return, event="returned",
                          detail={"comment": county_return.review_comment})
@@ -474,6 +483,7 @@ def county_return_send_back(*, county_return: CountyReturn, version: int, review
 
 # ---------------------------------------------------------------- department task reports
 
+AUTOSAVE_REASON = "自动保存"  # the audit trail's reason for a draft saved while the user typed (the pages' autosave)
 REPORT_FIELDS = ("measures", "progress", "problems", "next_steps", "self_status")
 REQUIRED_TO_SUBMIT = ("measures", "progress", "self_status")
 
@@ -522,7 +532,8 @@ def _on_behalf(user, department):
 
 @transaction.atomic
 def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int, user,
-                   today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReportPart:
+                   today: datetime.date | None = None, figures: dict[str, object] | None = None,
+                   reason: str = "") -> TaskReportPart:
     """Save a part as a draft: its text and (``figures``: measure code → value, "" to clear) its
     task measures' figures, validated whole."""
     _require_department_officer(user, part.department)
@@ -536,6 +547,8 @@ def task_part_save(*, part: TaskReportPart, fields: dict[str, str], version: int
                       user=user)
     if part.department.kind == Department.Kind.GROUP:
         part.filed_by_department = _on_behalf(user, part.department)
+    if reason:
+        part._change_reason = reason
     record_touch(part, user)
     return part
 
@@ -552,6 +565,8 @@ def task_part_submit(*, part: TaskReportPart, version: int, user, today: datetim
     part.state, part.submitted_by, part.submitted_at = TaskReportPart.State.SUBMITTED, user, timezone.now()
     part.first_submitted_at = part.first_submitted_at or part.submitted_at
     record_touch(part, user)
+    review_step(part, ReviewStep.Action.RESUBMITTED if part.returned_at else ReviewStep.Action.SUBMITTED, user,
+                at=part.submitted_at)
     _notices_clear(f"part:{part.pk}:")  # an earlier sending of it no longer waits: this one does
     on_behalf = f"（{part.filed_by_department}代填）" if part.filed_by_department_id else ""
     notify(users=officers_of(department=_lead_of(part.task)), kind=Notification.Kind.REVIEW,
@@ -578,6 +593,7 @@ def task_part_return(*, part: TaskReportPart, version: int, user, comment: str) 
     part.state = TaskReportPart.State.DRAFT
     part.returned_by, part.returned_at, part.return_comment = user, timezone.now(), comment.strip()
     record_touch(part, user)
+    review_step(part, ReviewStep.Action.RETURNED, user, comment=part.return_comment, at=part.returned_at)
     _notices_clear(f"part:{part.pk}:submitted:")  # decided: no longer waiting for any of the lead's officers
     notify(users=officers_of(department=part.department), kind=Notification.Kind.RETURNED,
            key=f"part:{part.pk}:returned:v{part.version}",
@@ -670,7 +686,8 @@ def task_report_open(*, task, period: ReportingPeriod, user) -> TaskReport:
 
 @transaction.atomic
 def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int, user,
-                     today: datetime.date | None = None, figures: dict[str, object] | None = None) -> TaskReport:
+                     today: datetime.date | None = None, figures: dict[str, object] | None = None,
+                     reason: str = "") -> TaskReport:
     lead = _lead_of(report.task)
     _require_department_officer(user, lead)
     report = _lock(report, version)
@@ -681,6 +698,8 @@ def task_report_save(*, report: TaskReport, fields: dict[str, str], version: int
     if figures:
         _figures_save(record=report, task=report.task, department=lead, period=report.period, figures=figures,
                       user=user)
+    if reason:
+        report._change_reason = reason
     record_touch(report, user)
     return report
 
@@ -744,6 +763,8 @@ def task_report_submit(*, report: TaskReport, version: int, user, today: datetim
     report.submitted_by, report.submitted_at = user, timezone.now()
     report.first_submitted_at = report.first_submitted_at or report.submitted_at
     record_touch(report, user)
+    review_step(report, ReviewStep.Action.RESUBMITTED if was_returned else ReviewStep.Action.SUBMITTED, user,
+                comment=report.missing_parts_reason, at=report.submitted_at)
     # the parts have been compiled: the lead's officers are no longer waiting on them
     for part_pk in TaskReportPart.objects.filter(task=report.task, period=report.period).values_list("pk", flat=True):
         _notices_clear(f"part:{part_pk}:submitted:")
@@ -761,6 +782,7 @@ def task_report_approve(*, report: TaskReport, version: int, reviewer) -> TaskRe
     report.state = TaskReport.State.APPROVED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), ""
     record_touch(report, reviewer)
+    review_step(report, ReviewStep.Action.APPROVED, reviewer, at=report.reviewed_at)
     _notices_clear(f"task_report:{report.pk}:submitted:")  # decided: no other reviewer is waited for
     _tell_lead(report, Notification.Kind.APPROVED, "已审核通过")
     security_event_on_commit("approval", user=reviewer, subject="task_report", subject_id=report.pk)
@@ -776,6 +798,7 @@ def task_report_send_back(*, report: TaskReport, version: int, reviewer, comment
     report.state = TaskReport.State.RETURNED
     report.reviewed_by, report.reviewed_at, report.review_comment = reviewer, timezone.now(), comment.strip()
     record_touch(report, reviewer)
+    review_step(report, ReviewStep.Action.RETURNED, reviewer, comment=report.review_comment, at=report.reviewed_at)
     _notices_clear(f"task_report:{report.pk}:submitted:")
     _tell_lead(report, Notification.Kind.RETURNED, "被退回")
     return report
@@ -1167,3 +1190,164 @@ def notification_preferences_save(*, user, email: str, mobile: str, email_all: b
     preference._change_reason = "notification channels set by their owner"
     preference.save()
     return preference
+
+# ---------------------------------------------------------------- 流转记录 (steps), reviewers opening, withdrawal
+
+
+def _step_owner(record) -> dict:
+    if isinstance(record, CountyReturn):
+        return {"county_return": record}
+    if isinstance(record, TaskReportPart):
+        return {"part": record}
+    return {"report": record}
+
+
+def review_step(record, action: str, user, *, comment: str = "", at=None) -> ReviewStep:
+    """Write one step of a return's, a report's or a part's history (流转记录): the one place the
+    services record who did what, when, with the comment."""
+    return ReviewStep.objects.create(action=action, actor=user, at=at or timezone.now(), comment=comment or "",
+                                     **_step_owner(record))
+
+
+def opened_since_sent(record) -> bool:
+    """Whether a reviewer (the office; the lead unit for a part) has opened the record since it was
+    last sent."""
+    for action in ReviewStep.objects.filter(**_step_owner(record)).order_by("-at", "-pk").values_list(
+            "action", flat=True):
+        if action == ReviewStep.Action.OPENED:
+            return True
+        if action in ReviewStep.SENT:
+            return False
+    return False
+
+
+def _is_sent(record) -> bool:
+    if isinstance(record, TaskReportPart):
+        return record.state == TaskReportPart.State.SUBMITTED
+    return record.state in (ReviewState.SUBMITTED, ReviewState.RESUBMITTED)
+
+
+def _reviews(user, record) -> bool:
+    """Who reviews the record: the office for returns and task reports, the lead unit for parts."""
+    if isinstance(record, TaskReportPart):
+        return access.writes_for_department(user, _lead_of(record.task))
+    return access.reviews_reporting(user)
+
+
+@transaction.atomic
+def review_opened(*, record, user) -> bool:
+    """A reviewer opened a sent record: recorded once per sending (from then on it can no longer
+    be withdrawn). Returns whether a step was written."""
+    if not _is_sent(record) or not _reviews(user, record) or opened_since_sent(record):
+        return False
+    review_step(record, ReviewStep.Action.OPENED, user)
+    return True
+
+
+def withdrawable(record, user=None) -> bool:
+    """Sent, and not yet opened by a reviewer (and, with ``user``, that user may withdraw it)."""
+    if record is None or not _is_sent(record) or opened_since_sent(record):
+        return False
+    if isinstance(record, TaskReportPart) and _compiled_report_sent(record) is not None:
+        return False
+    if user is None:
+        return True
+    if isinstance(record, CountyReturn):
+        return access.fills_in_return(user, record.region)
+    if isinstance(record, TaskReportPart):
+        return access.writes_for_department(user, record.department)
+    return access.writes_for_department(user, _lead_of(record.task))
+
+
+def _compiled_report_sent(part: TaskReportPart) -> TaskReport | None:
+    """The task's report, if the lead has already sent it on (its parts are then as the office saw them)."""
+    report = TaskReport.objects.filter(task=part.task, period=part.period).first()
+    return report if report is not None and not report.is_editable_state else None
+
+
+def _refuse_unless_withdrawable(record) -> None:
+    if not _is_sent(record):
+        refuse(_("Only a submitted item can be withdrawn (this one is %(state)s)."), state=record.get_state_display())
+    if opened_since_sent(record):
+        refuse(_("The reviewer has already opened it: it can no longer be withdrawn. Ask them to return it."))
+    if isinstance(record, TaskReportPart) and (report := _compiled_report_sent(record)) is not None:
+        refuse(_("The task's report is %(state)s: its parts can no longer be withdrawn."),
+               state=report.get_state_display())
+
+
+@transaction.atomic
+def county_return_withdraw(*, county_return: CountyReturn, version: int, user, today: datetime.date | None = None,
+                           reason: str = "") -> CountyReturn:
+    """Withdraw (撤回) a submitted return before the office opens it: a draft again (returned, if it
+    had been returned before), its figures drafts again."""
+    _require_county_officer(user, county_return.region)
+    county_return = _lock(county_return, version)
+    _refuse_unless_withdrawable(county_return)
+    _require_open(county_return.period, today or timezone.localdate(), region=county_return.region)
+    was_resubmitted = county_return.state == CountyReturn.State.RESUBMITTED
+    values_withdraw(values=[row for components in return_values(county_return).values() for row in components.values()],
+                    reason=f"{county_return.source_ref} withdrawn")
+    county_return.state = CountyReturn.State.RETURNED if was_resubmitted else CountyReturn.State.DRAFT
+    record_touch(county_return, user)
+    review_step(county_return, ReviewStep.Action.WITHDRAWN, user, comment=reason.strip())
+    return county_return
+
+
+@transaction.atomic
+def task_report_withdraw(*, report: TaskReport, version: int, user, today: datetime.date | None = None,
+                         reason: str = "") -> TaskReport:
+    """Withdraw (撤回) a submitted task report before the office opens it."""
+    lead = _lead_of(report.task)
+    _require_department_officer(user, lead)
+    report = _lock(report, version)
+    _refuse_unless_withdrawable(report)
+    _require_open(report.period, today or timezone.localdate(), department=lead)
+    was_resubmitted = report.state == TaskReport.State.RESUBMITTED
+    report.state = TaskReport.State.RETURNED if was_resubmitted else TaskReport.State.DRAFT
+    record_touch(report, user)
+    _notices_clear(f"task_report:{report.pk}:submitted:")
+    review_step(report, ReviewStep.Action.WITHDRAWN, user, comment=reason.strip())
+    return report
+
+
+@transaction.atomic
+def task_part_withdraw(*, part: TaskReportPart, version: int, user, today: datetime.date | None = None,
+                       reason: str = "") -> TaskReportPart:
+    """Withdraw (撤回) a part sent to the lead before the lead opens it."""
+    _require_department_officer(user, part.department)
+    part = _lock(part, version)
+    _refuse_unless_withdrawable(part)
+    _require_open(part.period, today or timezone.localdate(), department=part.department)
+    part.state = TaskReportPart.State.DRAFT
+    record_touch(part, user)
+    _notices_clear(f"part:{part.pk}:submitted:")
+    review_step(part, ReviewStep.Action.WITHDRAWN, user, comment=reason.strip())
+    return part
+
+
+def review_steps_backfill(*, county_return_model=CountyReturn, report_model=TaskReport, part_model=TaskReportPart,
+                          step_model=ReviewStep) -> int:
+    """The steps of records sent before steps were kept (and of bulk-seeded demo records), read from
+    their fields: the first sending, then the last review (approved, or returned with its comment).
+    Records that have steps are left alone. Used by the migration that added steps (with its
+    historical models) and by the demo seeding. Returns the number of steps written."""
+    action = step_model.Action if hasattr(step_model, "Action") else None
+    submitted, approved, returned = (action.SUBMITTED, action.APPROVED, action.RETURNED) if action else (
+        "submitted", "approved", "returned")
+    steps = []
+    for model, owner in ((county_return_model, "county_return"), (report_model, "report")):
+        for record in model.objects.filter(submitted_by__isnull=False, steps__isnull=True):
+            sent_at = record.first_submitted_at or record.submitted_at
+            steps.append(step_model(action=submitted, actor_id=record.submitted_by_id, at=sent_at, **{owner: record}))
+            if record.state in ("approved", "returned") and record.reviewed_by_id and record.reviewed_at:
+                steps.append(step_model(action=approved if record.state == "approved" else returned,
+                                        actor_id=record.reviewed_by_id, at=record.reviewed_at,
+                                        comment=record.review_comment, **{owner: record}))
+    for part in part_model.objects.filter(submitted_by__isnull=False, steps__isnull=True):
+        steps.append(step_model(action=submitted, actor_id=part.submitted_by_id,
+                                at=part.first_submitted_at or part.submitted_at, part=part))
+        if part.returned_by_id and part.returned_at:
+            steps.append(step_model(action=returned, actor_id=part.returned_by_id, at=part.returned_at,
+                                    comment=part.return_comment, part=part))
+    step_model.objects.bulk_create(steps, batch_size=500)
+    return len(steps)

@@ -6,6 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("returns/<str:region_code>/<str:period_label>/", views.county_return_view, name="county-return"),
+    path("returns/<str:region_code>/<str:period_label>/autosave/", views.county_return_autosave,
+         name="county-return-autosave"),
     path("tasks/", views.task_board_view, name="task-board"),
     path("timeliness/", views.timeliness_view, name="timeliness"),
     path("notifications/", views.notifications_view, name="notifications"),
@@ -16,4 +18,5 @@ urlpatterns = [
     path("instructions/", supervision_views.instructions_view, name="instructions"),
     path("instructions/<int:pk>/", supervision_views.instruction_view, name="instruction"),
     path("tasks/<int:number>/<str:period_label>/", views.task_report_view, name="task-report"),
+    path("tasks/<int:number>/<str:period_label>/autosave/", views.task_report_autosave, name="task-report-autosave"),
 ]

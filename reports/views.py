@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.stash import form_take
 from divisions.models import Region
 from kernel.exports import file_download, respond
 from kernel.form_fields import posted_action
@@ -43,6 +45,7 @@ from .forms import (
     ReportContentForm,
     ReturnFiguresForm,
     ReviewForm,
+    WithdrawForm,
     figure_field_name,
 )
 from .models import (
@@ -54,6 +57,7 @@ from .models import (
     Notification,
     ReportingPeriod,
     ReviewState,
+    ReviewStep,
     SelfStatus,
     TaskReport,
     TaskReportPart,
@@ -76,6 +80,7 @@ from .selectors import (
     timeliness_total,
 )
 from .services import (
+    AUTOSAVE_REASON,
     correction_approve,
     correction_reject,
     corrections_request,
@@ -85,6 +90,7 @@ from .services import (
     county_return_send_back,
     county_return_submit,
     county_return_warnings,
+    county_return_withdraw,
     evidence_attach,
     evidence_remove,
     extension_decide,
@@ -95,16 +101,20 @@ from .services import (
     period_closed_message,
     period_is_open_for,
     reported_indicators,
+    review_opened,
     task_part_open,
     task_part_return,
     task_part_save,
     task_part_submit,
+    task_part_withdraw,
     task_report_approve,
     task_report_open,
     task_report_quote_parts,
     task_report_save,
     task_report_send_back,
     task_report_submit,
+    task_report_withdraw,
+    withdrawable,
 )
 
 LEAD, CO = Responsibility.Role.LEAD, Responsibility.Role.CO
@@ -168,12 +178,18 @@ def county_return_view(request, region_code: str, period_label: str):
                        f"{region.name} {period.label}")
     if response is not None:
         return response
-    return _render_return(request, region, period, county_return)
+    if county_return is not None:
+        review_opened(record=county_return, user=user)  # the office opened it: no longer withdrawn
+    restored = form_take(request)  # what was typed when the session idled out, shown back
+    return _render_return(request, region, period, county_return, posted=restored, restored=restored is not None)
 
 
-RETURN_ACTIONS = ("save", "submit", "correct", "correction_approve", "correction_reject", "approve", "send_back")
+RETURN_ACTIONS = ("save", "submit", "correct", "correction_approve", "correction_reject", "approve", "send_back",
+                  "withdraw")
 TASK_REPORT_ACTIONS = ("part_save", "part_submit", "report_save", "report_submit", "part_evidence", "report_evidence",
-                       "part_evidence_remove", "report_evidence_remove", "instruct", "approve", "send_back", "part_return", "report_quote")
+                       "part_evidence_remove", "report_evidence_remove", "instruct", "approve", "send_back", "part_return",
+                       "report_quote", "part_withdraw", "report_withdraw")
+SENT_TO_OFFICE = gettext_lazy("Sent to the office of the municipal employment leading group; waiting for review.")
 EXTENSION_ACTIONS = ("request", "approve", "reject")
 
 
@@ -189,6 +205,8 @@ def _county_return_form(action: str, data, *, user, region: Region, county_retur
         return CorrectionDecisionForm(data, corrections=corrections)
     if action in ("approve", "send_back"):
         return ReviewForm(data)
+    if action == "withdraw" and county_return is not None:
+        return WithdrawForm(data)
     raise Http404
 
 
@@ -228,7 +246,10 @@ def _county_return_act(action: str, form, *, user, region: Region, period: Repor
             return _("Saved as a draft.")
         county_return_submit(county_return=county_return, version=county_return.version, user=user,
                              explanation=data["explanation"])
-        return _("Submitted for review.")
+        return str(SENT_TO_OFFICE)
+    if action == "withdraw":
+        county_return_withdraw(county_return=county_return, version=version, user=user, reason=data["reason"])
+        return _("Withdrawn: change it and submit it again.")
     if action == "correct":
         count = corrections_request(county_return=county_return, figures=form.figures(), reason=data["reason"],
                                     user=user)
@@ -247,7 +268,7 @@ def _county_return_act(action: str, form, *, user, region: Region, period: Repor
 
 
 def _render_return(request, region: Region, period: ReportingPeriod, county_return, *, errors=(),
-                   figure_errors=None, conflict=None, status=200, posted=None):
+                   figure_errors=None, conflict=None, status=200, posted=None, restored=False):
     user = request.user
     figure_errors = figure_errors or {}
     is_owner = access.fills_in_return(user, region)
@@ -279,7 +300,18 @@ def _render_return(request, region: Region, period: ReportingPeriod, county_retu
         "closed_message": "" if is_open else period_closed_message(period, timezone.localdate()),
         "warnings": county_return_warnings(county_return) if county_return else [],
         "errors": list(errors), "has_field_errors": bool(figure_errors), "conflict": conflict,
+        "restored": restored, "steps": _steps(county_return),
+        "withdrawable": withdrawable(county_return, user) if county_return else False,
     }, status=status)
+
+
+def _steps(record):
+    """The record's 流转记录, oldest first (templates/_steps.html)."""
+    if record is None:
+        return []
+    return list(ReviewStep.objects.filter(**{
+        "county_return" if isinstance(record, CountyReturn) else "part" if isinstance(record, TaskReportPart)
+        else "report": record}).select_related("actor"))
 
 
 # ---------------------------------------------------------------- department task reports
@@ -313,7 +345,11 @@ def _task_report_form(request, *, my_role: str, report, part, measures, parts):
     if action in ("part_return", "report_quote") and my_role != LEAD:
         raise PermissionDenied  # only the lead returns and quotes parts
     if action in ("part_save", "part_submit", "report_save", "report_submit"):
-        return ReportContentForm(request.POST, measures=measures)
+        return ReportContentForm(request.POST, files=request.FILES, measures=measures)
+    if action == "part_withdraw" and part is not None:
+        return WithdrawForm(request.POST)
+    if action == "report_withdraw" and report is not None and my_role == LEAD:
+        return WithdrawForm(request.POST)
     if action == "part_return":
         return PartReturnForm(request.POST, parts=parts)
     if action == "report_quote":
@@ -330,8 +366,8 @@ def _task_report_form(request, *, my_role: str, report, part, measures, parts):
 
 
 def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPeriod, report, part,
-                     acting_department) -> None:
-    """Do one valid action of the task report page."""
+                     acting_department, lead=None) -> str:
+    """Do one valid action of the task report page; returns the message saying what was done."""
     data = form.cleaned_data
     if action in ("part_save", "part_submit"):
         version = data["version"]
@@ -340,8 +376,12 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
             version = part.version
         part = task_part_save(part=part, fields=form.report_fields(), version=version, user=user,
                               figures=form.figures())
+        if data.get("file"):  # evidence attached with the text: both saved, or neither
+            evidence_attach(record=part, upload=data["file"], user=user)
         if action == "part_submit":
             task_part_submit(part=part, version=part.version, user=user)
+            return _("Sent to the lead unit %(lead)s; waiting for it to be compiled into the task's report.") % {
+                "lead": lead.name if lead else ""}
     elif action in ("report_save", "report_submit"):
         version = data["version"]
         if report is None:
@@ -349,9 +389,18 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
             version = report.version
         report = task_report_save(report=report, fields=form.report_fields(), version=version, user=user,
                                   figures=form.figures())
+        if data.get("file"):
+            evidence_attach(record=report, upload=data["file"], user=user)
         if action == "report_submit":
             task_report_submit(report=report, version=report.version, user=user,
                                missing_parts_reason=data["missing_parts_reason"])
+            return str(SENT_TO_OFFICE)
+    elif action == "part_withdraw":
+        task_part_withdraw(part=part, version=data["version"], user=user, reason=data["reason"])
+        return _("Withdrawn: change it and submit it again.")
+    elif action == "report_withdraw":
+        task_report_withdraw(report=report, version=data["version"], user=user, reason=data["reason"])
+        return _("Withdrawn: change it and submit it again.")
     elif action == "part_return":
         task_part_return(part=data["part"], version=data["version"], user=user, comment=data["return_comment"])
     elif action == "report_quote":
@@ -373,10 +422,12 @@ def _task_report_act(action: str, form, *, user, task: Task, period: ReportingPe
         task_report_approve(report=report, version=data["version"], reviewer=user)
     else:
         task_report_send_back(report=report, version=data["version"], reviewer=user, comment=data["comment"])
+    return _("Saved.")
 
 
-@login_required
-def task_report_view(request, number: int, period_label: str):
+def _task_page(request, number: int, period_label: str) -> dict:
+    """What the task report page and its autosave both need: the task, the user's duty on it, the
+    report and the user's part (a 404 for a task the user has no business with)."""
     user = request.user
     plan = plan_current_for_user(user)
     if plan is None or not access.can_see_task_reports(user):
@@ -395,17 +446,30 @@ def task_report_view(request, number: int, period_label: str):
     part = (TaskReportPart.objects.filter(task=task, period=period, department=my_department).first()
             if my_role == CO else None)
     my_measures = measures_entered_by(task=task, department=my_department, period=period) if my_duty else []
+    return {"plan": plan, "period": period, "task": task, "responsibilities": responsibilities, "lead": lead,
+            "my_role": my_role, "my_department": my_department, "report": report, "part": part,
+            "my_measures": my_measures}
+
+
+@login_required
+def task_report_view(request, number: int, period_label: str):
+    user = request.user
+    page = _task_page(request, number, period_label)
+    plan, period, task, lead = page["plan"], page["period"], page["task"], page["lead"]
+    my_role, my_department, report, part = page["my_role"], page["my_department"], page["report"], page["part"]
+    responsibilities, my_measures = page["responsibilities"], page["my_measures"]
     lead_parts = TaskReportPart.objects.filter(task=task, period=period) if my_role == LEAD else TaskReportPart.objects.none()
-    errors, conflict, status = [], [], 200
+    errors, conflict, status, posted = [], [], 200, None
     if request.method == "POST":
         form = _task_report_form(request, my_role=my_role, report=report, part=part, measures=my_measures,
                                  parts=lead_parts)
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    _task_report_act(posted_action(request.POST, TASK_REPORT_ACTIONS), form, user=user, task=task, period=period,
-                                     report=report, part=part, acting_department=my_department)
-                messages.success(request, _("Saved."))
+                    done = _task_report_act(posted_action(request.POST, TASK_REPORT_ACTIONS), form, user=user, task=task,
+                                            period=period, report=report, part=part, acting_department=my_department,
+                                            lead=lead)
+                messages.success(request, done)
                 return redirect("reports:task-report", number=task.number, period_label=period.label)
             except Conflict as exc:
                 conflict, status = exc.messages, 409
@@ -413,6 +477,10 @@ def task_report_view(request, number: int, period_label: str):
                 errors, status = exc.messages, 400
         else:
             errors, status = form.error_lines(), 400
+        posted = request.POST
+    else:
+        _reviewer_opens(user, report=report, parts=lead_parts)
+        posted = form_take(request)  # what was typed when the session idled out, shown back
     parts = TaskReportPart.objects.for_user(user).filter(task=task, period=period).select_related(
         "department", "submitted_by").order_by("department__order")
     today = timezone.localdate()
@@ -425,11 +493,15 @@ def task_report_view(request, number: int, period_label: str):
         "report_editable": my_role == LEAD and is_open and (report is None or report.is_editable_state),
         "part_editable": my_role == CO and is_open and (part is None or part.state == TaskReportPart.State.DRAFT),
         "reviewable": access.reviews_reporting(user) and report is not None and report.state in UNDER_REVIEW,
-        "errors": errors, "conflict": conflict, "posted": request.POST if request.method == "POST" else None,
+        "errors": errors, "conflict": conflict, "posted": posted,
+        "restored": request.method != "POST" and posted is not None,
+        "report_steps": _steps(report), "part_steps": _steps(part),
+        "report_withdrawable": my_role == LEAD and withdrawable(report, user),
+        "part_withdrawable": my_role == CO and withdrawable(part, user),
         "statuses": SelfStatus.choices, "can_instruct": access.gives_instructions(user),
         "instructions": Instruction.objects.for_user(user).filter(task=task).select_related("author"),
         "my_department": my_department, "my_measures": [
-            (m, request.POST.get(f"m__{m.code}", "") if request.method == "POST" else _shown(value))
+            (m, posted.get(f"m__{m.code}", "") if posted is not None else _shown(value))
             for m, value in measure_values_for_unit(measures=my_measures, department=my_department, period=period)],
         "part_states": part_states(task=task, period=period) if my_role != CO else [],
         "measure_entries": measure_entries(task=task, period=period) if my_role != CO else [],
@@ -438,6 +510,98 @@ def task_report_view(request, number: int, period_label: str):
         "rollup_years": range(plan.first_quarter.year, plan.last_quarter.year + 1), "approved_only": False,
         "instruction_form": InstructionForm() if access.gives_instructions(user) else None,
     }, status=status)
+
+
+def _reviewer_opens(user, *, report, parts) -> None:
+    """Opening the page is opening what waits there for the user's review: the office a sent
+    report, the lead its sent parts (from then on they can no longer be withdrawn)."""
+    if report is not None:
+        review_opened(record=report, user=user)
+    for part in parts.filter(state=TaskReportPart.State.SUBMITTED):
+        review_opened(record=part, user=user)
+
+
+# ---------------------------------------------------------------- autosave
+
+
+def _autosaved(version: int) -> JsonResponse:
+    return JsonResponse({"version": version, "message": _("Saved automatically at %(time)s.") % {
+        "time": timezone.localtime().strftime("%H:%M:%S")}})
+
+
+def _autosave_refused(exc: ValidationError) -> JsonResponse:
+    status = 409 if isinstance(exc, Conflict) else 400
+    return JsonResponse({"error": "；".join(exc.messages), "conflict": status == 409}, status=status)
+
+
+@login_required
+@require_POST
+def task_report_autosave(request, number: int, period_label: str):
+    """Autosave while typing (static/js/keep_work.js): the user's part or the lead's report saved as
+    a draft through the same form and services as "Save draft", versioned: a stale version is a
+    409 with who changed it (the page shows it and stops saving), never an overwrite. Answers JSON
+    with the new version."""
+    user = request.user
+    page = _task_page(request, number, period_label)
+    my_role = page["my_role"]
+    if my_role not in (LEAD, CO):
+        raise Http404
+    form = ReportContentForm(request.POST, measures=page["my_measures"])
+    if not form.is_valid():
+        return JsonResponse({"error": "；".join(form.error_lines()), "conflict": False}, status=400)
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if my_role == CO:
+                part, version = page["part"], data["version"]
+                if part is None:
+                    part = task_part_open(task=page["task"], department=page["my_department"], period=page["period"],
+                                          user=user)
+                    version = part.version
+                saved = task_part_save(part=part, fields=form.report_fields(), version=version, user=user,
+                                       figures=form.figures(), reason=AUTOSAVE_REASON)
+            else:
+                report, version = page["report"], data["version"]
+                if report is None:
+                    report = task_report_open(task=page["task"], period=page["period"], user=user)
+                    version = report.version
+                saved = task_report_save(report=report, fields=form.report_fields(), version=version, user=user,
+                                         figures=form.figures(), reason=AUTOSAVE_REASON)
+    except PermissionDenied:
+        return JsonResponse({"error": _("You cannot change this."), "conflict": False}, status=403)
+    except ValidationError as exc:
+        return _autosave_refused(exc)
+    return _autosaved(saved.version)
+
+
+@login_required
+@require_POST
+def county_return_autosave(request, region_code: str, period_label: str):
+    """Autosave of a return's figures while typing, through the return's form and county_return_save
+    (versioned like every save). An indicator filled in part is not saved yet (the answer says so;
+    the page keeps what was typed and saves it once the indicator is complete)."""
+    user = request.user
+    period = _period(period_label)
+    region = get_object_or_404(CountyReturn.objects.units_for(user), code=region_code)
+    if not access.fills_in_return(user, region):
+        raise Http404
+    county_return = CountyReturn.objects.for_user(user).filter(region=region, period=period).first()
+    form = ReturnFiguresForm(request.POST, indicators=reported_indicators(region))
+    if not form.is_valid():
+        return JsonResponse({"error": "；".join(form.error_lines()), "conflict": False}, status=400)
+    try:
+        with transaction.atomic():
+            version = form.cleaned_data.get("version")
+            if county_return is None:
+                county_return = county_return_open(region=region, period=period, user=user)
+                version = county_return.version
+            saved = county_return_save(county_return=county_return, figures=form.figures(), version=version, user=user,
+                                       reason=AUTOSAVE_REASON)
+    except PermissionDenied:
+        return JsonResponse({"error": _("You cannot change this."), "conflict": False}, status=403)
+    except ValidationError as exc:
+        return _autosave_refused(exc)
+    return _autosaved(saved.version)
 
 
 # ---------------------------------------------------------------- timeliness, notifications, extensions

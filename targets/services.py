@@ -431,3 +431,9 @@ def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, re
     for kind, rows in (("+", to_create), ("~", to_update)):
         copy_rows(history._meta.db_table, tracked, ([row[a] for a in tracked] for row in rows), constants={
             "history_date": when, "history_change_reason": reason, "history_type": kind, "history_user_id": user.pk})
+
+
+def values_withdraw(*, values: Iterable[IndicatorValue], reason: str) -> None:
+    """Figures of a return its unit withdrew before review (reports.services.county_return_withdraw):
+    drafts again."""
+    _values_status_set(values, IndicatorValue.Status.DRAFT, reason=reason)

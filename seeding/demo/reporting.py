@@ -145,3 +145,36 @@ def _demo_submission(county: Region, q: Quarter) -> datetime.datetime:
     due = q.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
     offset = (int(county.code[4:6]) * 7 + q.number * 3 + q.year) % 9 - 6  # −6 … +2 days
     return timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=offset), datetime.time(10)))
+
+
+@transaction.atomic
+def demo_review_steps_seed(*, admin) -> int:
+    """The 流转记录 of the demo's returns, task reports and parts. The two returned items show a
+    whole story — 石泉县's 2026Q3 return and task 2's 2026Q3 report: sent by the unit's demo officer,
+    opened by the office, returned with its comment — and every other sent record gets its steps
+    from its fields (reports.services.review_steps_backfill, as the migration did for real data)."""
+    from reports.models import ReviewStep
+    from reports.services import review_step, review_steps_backfill
+
+    if not settings.DEMO_MODE:
+        raise RuntimeError("demo review steps are only created with DEMO_MODE on (never in production)")
+    if ReviewStep.objects.exists():
+        return 0
+    written = 0
+    stories = [
+        (CountyReturn.objects.filter(region__name="石泉县", period__year=LAST.year, period__quarter=LAST.number,
+                                     state=CountyReturn.State.RETURNED).first(), "demo_shiquan",
+         "【演示】已按要求填报，请审核。"),
+        (TaskReport.objects.filter(task__number=2, period__year=LAST.year,
+                                   period__quarter=LAST.number, state=TaskReport.State.RETURNED).first(), "demo_lead", ""),
+    ]
+    for record, officer_name, note in stories:
+        officer = User.objects.filter(username=officer_name).first()
+        if record is None or officer is None or not record.reviewed_at:
+            continue
+        returned_at = record.reviewed_at
+        review_step(record, "submitted", officer, comment=note, at=returned_at - datetime.timedelta(days=2, hours=3))
+        review_step(record, "opened", admin, at=returned_at - datetime.timedelta(hours=5))
+        review_step(record, "returned", record.reviewed_by or admin, comment=record.review_comment, at=returned_at)
+        written += 3
+    return written + review_steps_backfill()

@@ -68,6 +68,8 @@ PAGES: dict[str, Entry] = {
     "accounts:password-change": E("/accounts/password/", ok=SIGNED_IN, post="form"),
     "accounts:otp-setup": E("/accounts/otp/setup/", ok=SIGNED_IN, post="form"),
     "accounts:otp-verify": E("/accounts/otp/verify/", ok=SIGNED_IN, post="form"),
+    "accounts:session": E("/accounts/session/", ok=SIGNED_IN, post="form",
+                          note="the idle warning: GET the seconds left, POST stay signed in (200 JSON)"),
     # ---- the plan, targets
     "plan:plan-current": E("/", ok=PLAN_READERS | {"auditor", "security_admin"},
                            note="the auditor is sent to the audit trail, the security administrator to the admin"),
@@ -95,6 +97,8 @@ PAGES: dict[str, Entry] = {
     "my_work:home": E("/reports/my/", ok=SIGNED_IN - {"outsider"}, note="the security administrator is sent to the admin"),
     "reports:inbox": E("/reports/", ok={"city_admin", "leader", "county_a", "county_b"}),
     "reports:county-return": E("/reports/returns/610902000000/2024Q3/", ok=COUNTY_A),
+    "reports:county-return-autosave": E("/reports/returns/610902000000/2024Q3/autosave/", ok={"county_a"},
+                                         methods="POST", note="only the county's own officer saves its return"),
     "reports:task-board": E("/reports/tasks/", ok=DEPARTMENTS),
     "reports:timeliness": E("/reports/timeliness/", ok=PLAN_READERS - {"town_officer"}),
     "reports:notifications": E("/reports/notifications/", ok=SIGNED_IN),
@@ -107,6 +111,8 @@ PAGES: dict[str, Entry] = {
                                                            "county_a", "county_b"}),
     "reports:instruction": E("/reports/instructions/999999/", note="per instruction: tests/reports/test_instruction_loop.py"),
     "reports:task-report": E("/reports/tasks/1/2024Q3/", ok=DEPARTMENTS),
+    "reports:task-report-autosave": E("/reports/tasks/1/2024Q3/autosave/", ok=OFFICERS, methods="POST",
+                                      note="the lead saves its report, a co-responsible unit its part"),
     # ---- imports
     "imports:communities": E("/imports/communities/", ok=COUNTIES | {"city_admin"}, note="each county its own"),
     "imports:return": E("/imports/returns/610902000000/2024Q3/", ok={"county_a"}),

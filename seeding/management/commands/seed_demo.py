@@ -9,7 +9,7 @@ from seeding.demo.figures import demo_values_seed
 from seeding.demo.measures import demo_measures_seed
 from seeding.demo.notifications import demo_notification_channels_seed
 from seeding.demo.packs import demo_pack_seed
-from seeding.demo.reporting import demo_returns_seed, demo_task_reports_seed
+from seeding.demo.reporting import demo_returns_seed, demo_review_steps_seed, demo_task_reports_seed
 from seeding.demo.successor import demo_successor_seed
 from seeding.demo.supervision import demo_instructions_seed
 from targets.rollup import rollup
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             # channels first: the instructions' notifications go out by e-mail and SMS (the delivery log)
             demo_notification_channels_seed(users={u.username: u for u in users})
             demo_instructions_seed(users={u.username: u for u in users})
+            demo_review_steps_seed(admin=admin)  # last of the reporting: every sent record has its steps
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         if successor is not None:
