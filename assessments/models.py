@@ -8,12 +8,12 @@ approved later changes the snapshots, never the assessment — the page shows it
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import is_city_admin, sees_whole_city
+from kernel.issuing import IssuedRecord
 
 
 def can_read_assessments(user) -> bool:
@@ -37,23 +37,10 @@ class FinalAssessmentQuerySet(models.QuerySet):
         return self.exclude(state=FinalAssessment.State.ISSUED)
 
 
-class FinalAssessment(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        CHECKED = "checked", _("Checked")
-        ISSUED = "issued", _("Signed and issued")
-
-    class Files(models.TextChoices):
-        NONE = "none", _("Not yet")
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Generating")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
+class FinalAssessment(IssuedRecord):
     plan = models.ForeignKey("tasks.Plan", verbose_name=_("plan"), on_delete=models.PROTECT,
                              related_name="+")
     version = models.PositiveIntegerField(_("version"))
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.DRAFT)
     title = models.CharField(_("title"), max_length=200)
     doc_number = models.CharField(_("document number"), max_length=100,
                                   help_text=_("The assessment's own 文号, e.g. 安就业办发〔2026〕1号."))
@@ -64,18 +51,6 @@ class FinalAssessment(models.Model):
     final_quarter = models.PositiveSmallIntegerField(_("final quarter"))
     content = models.JSONField(_("content"), default=dict, blank=True,
                                help_text=_("The frozen figures and records, as shown on the page."))
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT,
-                                   related_name="+")
-    drafted_at = models.DateTimeField(_("drafted at"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
-    files_state = models.CharField(_("files"), max_length=8, choices=Files.choices, default=Files.NONE)
-    files_started_at = models.DateTimeField(_("files started at"), null=True, blank=True)
     workbook = models.FileField(_("workbook"), upload_to="assessments/%Y/", blank=True)
     workbook_sha256 = models.CharField(_("workbook SHA-256"), max_length=64, blank=True)
     document = models.FileField(_("document"), upload_to="assessments/%Y/", blank=True)
@@ -98,10 +73,6 @@ class FinalAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
-
-    @property
-    def is_issued(self) -> bool:
-        return self.state == self.State.ISSUED
 
     @property
     def final_quarter_label(self) -> str:

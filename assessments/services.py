@@ -3,17 +3,18 @@ the Celery job that writes the issued files. An issued assessment is refused eve
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from kernel.issuing import check_step, files_claim, issue_step
 from kernel.refusals import Locked, refuse
 from outbox.services import job_enqueue
 from tasks.models import Plan
@@ -23,18 +24,12 @@ from .models import FinalAssessment, can_write_assessments
 from .selectors import assessment_content, plan_has_ended
 
 log = logging.getLogger(__name__)
-STALE_AFTER = datetime.timedelta(minutes=15)
 DEFAULT_ISSUER = "安康市就业工作领导小组办公室"
 
 
 def _require_writer(user) -> None:
     if not can_write_assessments(user):
         raise PermissionDenied(_("Only the city administrator drafts, checks and issues the final assessment."))
-
-
-def _refuse_if_issued(assessment: FinalAssessment) -> None:
-    if assessment.state == FinalAssessment.State.ISSUED:
-        refuse(_("This final assessment has been issued; an issued assessment does not change."), error=Locked)
 
 
 def default_title(plan: Plan) -> str:
@@ -75,23 +70,19 @@ def _locked(assessment: FinalAssessment) -> FinalAssessment:
     return FinalAssessment.objects.select_for_update().select_related("drafted_by").get(pk=assessment.pk)
 
 
+ISSUED = _lazy("This final assessment has been issued; an issued assessment does not change.")
+
+
+def _newer(assessment: FinalAssessment) -> bool:
+    return FinalAssessment.objects.filter(plan=assessment.plan_id, version__gt=assessment.version).exists()
+
+
 @transaction.atomic
 def assessment_check(*, assessment: FinalAssessment, user) -> FinalAssessment:
     """A second member of the office checks the draft (核稿): not the person who drafted it."""
     _require_writer(user)
     assessment = _locked(assessment)
-    _refuse_if_issued(assessment)
-    if assessment.state != FinalAssessment.State.DRAFT:
-        refuse(_("Only a draft can be checked; this version is %(state)s."), state=assessment.get_state_display())
-    if assessment.drafted_by_id == user.pk:
-        refuse(_("The person who drafted the assessment does not check it: another member of the office does."))
-    newer = FinalAssessment.objects.filter(plan=assessment.plan_id, version__gt=assessment.version).exists()
-    if newer:
-        refuse(_("A newer version has been drafted; check that one."))
-    assessment.state, assessment.checked_by, assessment.checked_at = FinalAssessment.State.CHECKED, user, timezone.now()
-    assessment._change_reason = "checked"
-    assessment.save()
-    return assessment
+    return check_step(assessment, user=user, newer=_newer(assessment), issued_message=str(ISSUED))
 
 
 @transaction.atomic
@@ -100,20 +91,7 @@ def assessment_issue(*, assessment: FinalAssessment, user) -> FinalAssessment:
     it. Its files (.xlsx, .docx) are written by a Celery job after the commit."""
     _require_writer(user)
     assessment = _locked(assessment)
-    _refuse_if_issued(assessment)
-    if assessment.state != FinalAssessment.State.CHECKED:
-        refuse(_("Only a checked assessment can be issued; this version is %(state)s."),
-               state=assessment.get_state_display())
-    if assessment.drafted_by_id == user.pk:
-        refuse(_("The person who drafted the assessment does not issue it."))
-    if FinalAssessment.objects.filter(plan=assessment.plan_id, version__gt=assessment.version).exists():
-        refuse(_("A newer version has been drafted; this one cannot be issued."))
-    now = timezone.now()
-    assessment.state, assessment.issued_by, assessment.issued_at = FinalAssessment.State.ISSUED, user, now
-    assessment.issued_on = timezone.localdate(now)
-    assessment.files_state = FinalAssessment.Files.QUEUED
-    assessment._change_reason = "issued"
-    assessment.save()
+    assessment = issue_step(assessment, user=user, newer=_newer(assessment), issued_message=str(ISSUED))
 
     from .jobs import assessment_files_job
 
@@ -126,12 +104,7 @@ def assessment_files_write(*, assessment_id: int) -> FinalAssessment | None:
     """Write an issued assessment's files once: claimed by a conditional UPDATE (queued → running),
     so a second delivery writes nothing (unless the first worker died: running for STALE_AFTER).
     A failure is kept (state failed, the error); the assessment itself stays issued as it was."""
-    now = timezone.now()
-    claimable = Q(files_state=FinalAssessment.Files.QUEUED) | Q(files_state=FinalAssessment.Files.RUNNING,
-                                                                files_started_at__lt=now - STALE_AFTER)
-    claimed = FinalAssessment.objects.filter(claimable, pk=assessment_id, state=FinalAssessment.State.ISSUED).update(
-        files_state=FinalAssessment.Files.RUNNING, files_started_at=now)
-    if not claimed:
+    if not files_claim(FinalAssessment, assessment_id):
         return None
     assessment = FinalAssessment.objects.select_related("plan").get(pk=assessment_id)
     try:
