@@ -223,3 +223,61 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
                        for r in tl["departments"] + tl["counties"]])
 
     return doc.finish(dated=date_text(assessment.issued_on) if assessment.issued_on else _("(not issued)"))
+
+
+# ---------------------------------------------------------------- the annual assessment's 通报
+
+RED_HEAD = "安康市就业工作领导小组办公室文件"
+GROUP_TITLES = {"counties": "县（市、区）考核结果", "departments": "市级部门考核结果"}
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def rank_text(row: dict) -> str:
+    if row.get("rank") is None:
+        return "—"
+    return f"{row['rank']}（并列）" if row.get("tied") else str(row["rank"])
+
+
+def previous_text(row: dict) -> str:
+    prev = row.get("previous")
+    if not prev or prev.get("total") is None:
+        return "—"
+    return f"{prev['total']}（第{prev['rank']}名）"
+
+
+def annual_docx(assessment, template: bytes | None = None) -> bytes:
+    """The 通报 as an official document: red head, its 文号, title, the ranked tables with each item's
+    score, the rules, 落款 and date, page numbers; written into the office's template if one is
+    uploaded (the latest), else the built-in layout."""
+    from .models import DocumentTemplate
+
+    if template is None:
+        latest = DocumentTemplate.objects.first()
+        if latest is not None:
+            with latest.file.open("rb") as f:
+                template = f.read()
+    c = assessment.content
+    doc = OfficialDocument(title=assessment.title, doc_number=assessment.doc_number, issuer=assessment.issuer,
+                           template=template)
+    doc.head(red_head=RED_HEAD, note=None if assessment.is_issued else _("Draft v%(version)d — not issued") % {
+        "version": assessment.version})
+    quarter = quarter_text(c["quarter"])
+    doc.paragraph("各县（市、区）人民政府，市级有关部门：")
+    doc.paragraph(f"根据{c['year']}年度高质量充分就业工作考核方案，市就业工作领导小组办公室依据平台记录（数据截至"
+                  f"{quarter}，{cutoff_text(assessment)}）对各县（市、区）和市级有关部门{c['year']}年度工作进行了考核。"
+                  f"现将考核结果通报如下。")
+    if not c.get("complete"):
+        doc.paragraph(f"说明：{c['year']}年第四季度数据尚未全部审核，本结果按{quarter}数据计算，仅供参考。")
+    for n, group in enumerate(c["groups"]):
+        doc.heading(f"{CN_ORDINALS[n]}、{GROUP_TITLES.get(group['audience'], group['audience'])}")
+        head = ["名次", "单位", "总分"] + [f"{i['name']}（{i['weight']}分）" for i in group["items"]] + ["上年总分（名次）"]
+        rows = []
+        for row in group["rows"]:
+            cells = ["不适用" if not cell["applicable"] else cell["score"] for cell in row["cells"]]
+            rows.append([rank_text(row), row["name"], row["total"] or "—", *cells, previous_text(row)])
+        doc.table(head, rows)
+        doc.paragraph("评分规则：")
+        for item in group["items"]:
+            doc.paragraph(f"{item['name']}（{item['weight']}分）：{item['rule']}", bullet=True)
+    doc.paragraph(c.get("total_rule", ""))
+    return doc.finish(dated=date_text(assessment.issued_on) if assessment.issued_on else _("(not issued)"))
