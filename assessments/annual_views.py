@@ -197,9 +197,8 @@ def annual_view(request, year: int, version: int | None = None):
     else:
         assessment = next((a for a in versions if a.is_issued), versions[0] if versions else None)
     issued = next((a for a in versions if a.is_issued), None)
-    later = [a for a in versions if issued and a.version > issued.version]
     context = {"year": year, "assessment": assessment, "versions": versions, "errors": errors,
-               "can_write": can_write_assessments(request.user), "issued": issued, "later": later,
+               "can_write": can_write_assessments(request.user), "issued": issued,
                "default_title": annual_default_title(year), "latest": versions[0] if versions else None,
                "schemes": {a: scheme_in_force(year, a) for a in Audience.values}}
     if assessment is not None:
