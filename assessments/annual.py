@@ -67,7 +67,7 @@ def _task_link(task: Task, period: ReportingPeriod, label: str) -> dict:
 
 
 def _on_time(first: datetime.datetime | None, due: datetime.date) -> bool:
-    return first is not None and timezone.localdate(first) <= due
+    return first is not None and timezone.localtime(first).date() <= due  # the deadline is a local date
 
 
 def _cell(weight: Decimal, share: Decimal | None, detail: str, records: list, applicable: bool = True) -> dict:
@@ -208,7 +208,7 @@ def _instruction_cell(item, rows: list[InstructionUnit], year: _Year) -> dict:
     if not due:
         return _cell(item.weight, None, "本年度无到期的领导批示，该项不适用。", links, applicable=False)
     on_time = sum(1 for r in rows if r.state == InstructionUnit.State.CLOSED and r.replied_at is not None
-                  and timezone.localdate(r.replied_at) <= r.instruction.deadline
+                  and timezone.localtime(r.replied_at).date() <= r.instruction.deadline
                   and (r.reviewed_at is None or r.reviewed_at <= year.cutoff))
     overdue = sum(1 for r in rows if r.state != InstructionUnit.State.CLOSED)
     return _cell(item.weight, Decimal(on_time) / due,

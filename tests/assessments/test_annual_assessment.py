@@ -84,9 +84,9 @@ def _snap(plan, code: str, name: str, value, *, target=None, expected=None):
                                    computed_at=timezone.now())
 
 
-def _returns(name: str, *, late=(), missing=()):
-    """The county's 2025 returns, first submitted on their due day (or a week late, or never)."""
-    for period in ReportingPeriod.objects.filter(year=2025).order_by("quarter"):
+def _returns(name: str, *, late=(), missing=(), year: int = 2025):
+    """The county's returns of the year, first submitted on their due day (or a week late, or never)."""
+    for period in ReportingPeriod.objects.filter(year=year).order_by("quarter"):
         if period.quarter in missing:
             continue
         day = period.due_on + dt.timedelta(days=7 if period.quarter in late else 0)
@@ -331,14 +331,16 @@ def test_the_office_replaces_the_template(plan, office, scheme, records, client_
 
 
 def test_year_on_year_comparison(plan, office, scheme, records):
-    last_year = _issued(office)
-    hanbin_2025 = _rows(last_year)["汉滨区"]
-    scheme_save(year=2026, audience="counties", plan=plan, items=_items()[2:] and [
-        ItemInput("timeliness", "报送及时", D(100), DEFAULT_RULES["timeliness"])], user=office[0])
-    this_year = annual_compute(year=2026, user=office[0], doc_number="安就业办发〔2027〕1号")
-    hanbin = _rows(this_year)["汉滨区"]
-    assert hanbin["previous"]["total"] == hanbin_2025["total"] == "100.00" and hanbin["previous"]["rank"] == 1
-    assert hanbin["change"] == f"{D(hanbin['total']) - D('100.00'):.2f}"
+    scheme_save(year=2024, audience="counties", plan=plan, user=office[0],
+                items=[ItemInput("timeliness", "报送及时", D(100), DEFAULT_RULES["timeliness"])])
+    _returns("汉滨区", late=(1, 2, 3, 4), year=2024)  # every 2024 return late: 0
+    _returns("平利县", year=2024)  # every one on time: 100
+    last_year = annual_compute(year=2024, user=office[0], doc_number="安就业办发〔2025〕3号")
+    assert _rows(last_year)["平利县"]["total"] == "100.00" and _rows(last_year)["汉滨区"]["total"] == "0.00"
+    this_year = annual_compute(year=2025, user=office[0], doc_number=DOC)
+    hanbin, pingli = _rows(this_year)["汉滨区"], _rows(this_year)["平利县"]
+    assert hanbin["previous"] == {"total": "0.00", "rank": 2, "version": 1, "issued": False}
+    assert hanbin["change"] == "100.00" and pingli["change"] == "-2.50"
 
 
 def test_approving_the_years_last_quarter_computes_a_draft(plan, office, scheme, monkeypatch):
