@@ -29,8 +29,7 @@ ZERO = Decimal(0)
 
 # How each kind of item is computed, in Chinese: shown beside the office's own rule.
 METHODS = {
-    ItemKind.TARGET: "按考核年度末季度的汇总快照：县（市、区）以其配额（按时序进度的应达值）为目标，部门以全市数据计入所牵头任务的牵头单位。"
-                     + ACHIEVEMENT_RULES["at_least"] + ACHIEVEMENT_RULES["at_most"] + ACHIEVEMENT_RULES["zero"] + NO_VALUE,
+    ItemKind.TARGET: "按考核年度末季度的汇总快照：县（市、区）以其配额（按时序进度的应达值）为目标，部门以全市数据计入所牵头任务的牵头单位。",
     ItemKind.TIMELINESS: "得分＝分值×按时报送数÷应报送数（以首次报送时间对照报送截止日；未报送的计为未按时）。",
     ItemKind.COMPLETENESS: "得分＝分值×已报送数÷应报送数。",
     ItemKind.SENT_BACK: "本年度报送材料每被退回一次扣分值的20%，扣完为止。",
@@ -48,6 +47,16 @@ DEFAULT_RULES = {
 }
 TOTAL_RULE = "总分＝各适用项得分之和÷各适用项分值之和×100（不适用的项不计入，保留两位小数）；按总分从高到低排名，总分相同的并列，其后名次顺延（如1、1、3）。"
 SENT_BACK_PENALTY = Decimal("0.2")
+
+
+def method_text(item, plan: Plan) -> str:
+    """How the item is computed, in Chinese; a target item's with the rule of its direction."""
+    text = METHODS[item.kind]
+    if item.kind == ItemKind.TARGET:
+        target = Target.objects.filter(plan=plan, indicator_id=item.indicator_id).first()
+        direction = target.direction if target is not None else "at_least"
+        text += ACHIEVEMENT_RULES.get(direction, ACHIEVEMENT_RULES["at_least"]) + NO_VALUE
+    return text
 
 
 def _s(value: Decimal | None) -> str | None:
@@ -326,7 +335,7 @@ def _group(scheme: AssessmentScheme, units: list, cells_of, previous: dict) -> d
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"] or "", r["name"]))
     return {"audience": scheme.audience, "scheme": {"id": scheme.pk, "version": scheme.version, "note": scheme.note},
             "items": [{"name": i.name, "kind": i.kind, "weight": _s(i.weight), "rule": i.rule,
-                       "method": METHODS[i.kind]} for i in items],
+                       "method": method_text(i, scheme.plan)} for i in items],
             "rows": rows}
 
 

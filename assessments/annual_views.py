@@ -19,7 +19,7 @@ from kernel.form_fields import form_errors, posted_action
 from targets.models import Indicator, Target
 from tasks.models import Plan
 
-from .annual import DEFAULT_RULES, METHODS, TOTAL_RULE
+from .annual import DEFAULT_RULES, TOTAL_RULE, method_text
 from .documents import RED_HEAD, annual_docx, cutoff_text, previous_text, rank_text
 from .forms import AnnualDraftForm, SchemeForm, SchemeItemFormSet, StepForm, TemplateForm
 from .models import (
@@ -137,7 +137,7 @@ def scheme_view(request, year: int, audience: str):
     items = list(scheme.items.all().select_related("indicator").order_by("order", "pk")) if scheme else []
     return render(request, "assessments/annual_scheme.html", {
         "year": year, "audience": audience, "audience_label": Audience(audience).label, "scheme": scheme,
-        "items": [{"item": i, "method": METHODS[i.kind]} for i in items], "versions": versions,
+        "items": [{"item": i, "method": method_text(i, scheme.plan)} for i in items], "versions": versions,
         "can_write": can_write and not fixed, "fixed": fixed, "form": form, "formset": formset, "errors": errors,
         "total_rule": TOTAL_RULE}, status=status)
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kernel.issuing import check_step, files_claim, issue_step
 from kernel.official_document import template_check
@@ -86,7 +86,7 @@ def _locked(assessment: FinalAssessment) -> FinalAssessment:
     return FinalAssessment.objects.select_for_update().select_related("drafted_by").get(pk=assessment.pk)
 
 
-ISSUED = _lazy("This final assessment has been issued; an issued assessment does not change.")
+ISSUED = gettext_lazy("This final assessment has been issued; an issued assessment does not change.")
 
 
 def _newer(assessment: FinalAssessment) -> bool:
@@ -144,7 +144,7 @@ def assessment_files_write(*, assessment_id: int) -> FinalAssessment | None:
 
 # ---------------------------------------------------------------- the annual assessment (年度考核)
 
-ANNUAL_ISSUED = _lazy("This annual assessment has been issued; an issued assessment does not change.")
+ANNUAL_ISSUED = gettext_lazy("This annual assessment has been issued; an issued assessment does not change.")
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 

@@ -14,8 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .refusals import Locked, refuse
 
@@ -23,17 +22,17 @@ STALE_AFTER = datetime.timedelta(minutes=15)  # a files job running longer than 
 
 
 class IssueState(models.TextChoices):
-    DRAFT = "draft", _lazy("Draft")
-    CHECKED = "checked", _lazy("Checked")
-    ISSUED = "issued", _lazy("Signed and issued")
+    DRAFT = "draft", gettext_lazy("Draft")
+    CHECKED = "checked", gettext_lazy("Checked")
+    ISSUED = "issued", gettext_lazy("Signed and issued")
 
 
 class FilesState(models.TextChoices):
-    NONE = "none", _lazy("Not yet")
-    QUEUED = "queued", _lazy("Queued")
-    RUNNING = "running", _lazy("Generating")
-    DONE = "done", _lazy("Ready")
-    FAILED = "failed", _lazy("Failed")
+    NONE = "none", gettext_lazy("Not yet")
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Generating")
+    DONE = "done", gettext_lazy("Ready")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 class IssuedRecord(models.Model):
@@ -42,19 +41,19 @@ class IssuedRecord(models.Model):
     State = IssueState
     Files = FilesState
 
-    state = models.CharField(_lazy("state"), max_length=8, choices=IssueState.choices, default=IssueState.DRAFT)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_lazy("drafted by"),
+    state = models.CharField(gettext_lazy("state"), max_length=8, choices=IssueState.choices, default=IssueState.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("drafted by"),
                                    on_delete=models.PROTECT, related_name="+")
-    drafted_at = models.DateTimeField(_lazy("drafted at"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_lazy("checked by"), null=True, blank=True,
+    drafted_at = models.DateTimeField(gettext_lazy("drafted at"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("checked by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    checked_at = models.DateTimeField(_lazy("checked at"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_lazy("issued by"), null=True, blank=True,
+    checked_at = models.DateTimeField(gettext_lazy("checked at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("issued by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(_lazy("issued at"), null=True, blank=True)
-    issued_on = models.DateField(_lazy("date of issue"), null=True, blank=True)
-    files_state = models.CharField(_lazy("files"), max_length=8, choices=FilesState.choices, default=FilesState.NONE)
-    files_started_at = models.DateTimeField(_lazy("files started at"), null=True, blank=True)
+    issued_at = models.DateTimeField(gettext_lazy("issued at"), null=True, blank=True)
+    issued_on = models.DateField(gettext_lazy("date of issue"), null=True, blank=True)
+    files_state = models.CharField(gettext_lazy("files"), max_length=8, choices=FilesState.choices, default=FilesState.NONE)
+    files_started_at = models.DateTimeField(gettext_lazy("files started at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -73,11 +72,11 @@ def check_step(record: IssuedRecord, *, user, newer: bool, issued_message: str) 
     """核稿: a draft, the latest version, by someone other than its drafter. ``record`` is locked."""
     refuse_if_issued(record, issued_message)
     if record.state != IssueState.DRAFT:
-        refuse(_("Only a draft can be checked; this version is %(state)s."), state=record.get_state_display())
+        refuse(gettext("Only a draft can be checked; this version is %(state)s."), state=record.get_state_display())
     if record.drafted_by_id == user.pk:
-        refuse(_("The person who drafted the assessment does not check it: another member of the office does."))
+        refuse(gettext("The person who drafted the assessment does not check it: another member of the office does."))
     if newer:
-        refuse(_("A newer version has been drafted; check that one."))
+        refuse(gettext("A newer version has been drafted; check that one."))
     record.state, record.checked_by, record.checked_at = IssueState.CHECKED, user, timezone.now()
     record._change_reason = "checked"
     record.save()
@@ -89,12 +88,12 @@ def issue_step(record: IssuedRecord, *, user, newer: bool, issued_message: str) 
     (the caller enqueues the job in the same transaction). ``record`` is locked."""
     refuse_if_issued(record, issued_message)
     if record.state != IssueState.CHECKED:
-        refuse(_("Only a checked assessment can be issued; this version is %(state)s."),
+        refuse(gettext("Only a checked assessment can be issued; this version is %(state)s."),
                state=record.get_state_display())
     if record.drafted_by_id == user.pk:
-        refuse(_("The person who drafted the assessment does not issue it."))
+        refuse(gettext("The person who drafted the assessment does not issue it."))
     if newer:
-        refuse(_("A newer version has been drafted; this one cannot be issued."))
+        refuse(gettext("A newer version has been drafted; this one cannot be issued."))
     now = timezone.now()
     record.state, record.issued_by, record.issued_at = IssueState.ISSUED, user, now
     record.issued_on = timezone.localdate(now)

@@ -87,6 +87,7 @@ ZH: dict[str, str] = {
     "their mean, each percent counted at most 100 (an over-achievement does not hide a shortfall); equal means share a "
     "rank (tied).": "各县（市、区）对分解到县的目标（须达到的数量）的配额完成百分比；按其平均值排名，每项完成率按不超过100%计"
                     "（超额完成不掩盖其他指标的不足）；平均值相同的并列。",
+    "Scoring rule": "评分规则",
     "Departments": "市级部门", "Counties": "县（市、区）",
     "This annual assessment has been issued; an issued assessment does not change.": "该年度考核已签发，已签发的考核不得更改。",
 }
