@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from kernel.exports import file_download
 from kernel.form_fields import form_errors, posted_action
@@ -62,8 +63,13 @@ def _default_plan(year: int) -> Plan | None:
 
 
 @login_required
+@require_GET
 def annual_list(request):
     _reader(request)
+    return _list_page(request)
+
+
+def _list_page(request, errors: list[str] | None = None, status: int = 200):
     rows = []
     for year in sorted({*AssessmentScheme.objects.values_list("year", flat=True),
                         *AnnualAssessment.objects.values_list("year", flat=True)}, reverse=True):
@@ -75,7 +81,8 @@ def annual_list(request):
                      "latest": versions[0] if versions else None})
     return render(request, "assessments/annual_list.html", {
         "rows": rows, "can_write": can_write_assessments(request.user), "years": YEARS,
-        "audiences": Audience.choices, "template": DocumentTemplate.objects.first()})
+        "audiences": Audience.choices, "template": DocumentTemplate.objects.first(), "errors": errors or []},
+        status=status)
 
 
 def _formset_initial(scheme: AssessmentScheme | None, audience: str, plan: Plan | None) -> list[dict]:
@@ -229,18 +236,14 @@ def template_view(request):
         raise Http404
     if request.method == "POST":
         form = TemplateForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                template_upload(name=upload.name, content=upload.read(), user=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("The template is replaced; the next 通报 is written into it."))
-        else:
-            for message in form_errors(form):
-                messages.error(request, message)
+        if not form.is_valid():
+            return _list_page(request, form_errors(form), 400)
+        upload = form.cleaned_data["file"]
+        try:
+            template_upload(name=upload.name, content=upload.read(), user=request.user)
+        except ValidationError as exc:
+            return _list_page(request, exc.messages, 400)
+        messages.success(request, _("The template is replaced; the next 通报 is written into it."))
         return redirect("annual:list")
     template = DocumentTemplate.objects.first()
     if template is None:
