@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,9 +88,10 @@ def _cell(weight: Decimal, share: Decimal | None, detail: str, records: list, ap
 
 
 def assessed_quarter(year: int, plan: Plan, today: datetime.date) -> Quarter:
-    """The year's last quarter, or, before its reporting is due, the latest one that is (a draft
-    computed in the year); never outside the plan's window."""
-    periods = list(ReportingPeriod.objects.filter(year=year, due_on__lt=today).order_by("-quarter"))
+    """The year's last quarter, or, before its returns are in, the latest one that is due and has
+    approved returns (a draft computed in the year); never outside the plan's window."""
+    periods = list(ReportingPeriod.objects.filter(year=year, due_on__lt=today).filter(
+        Exists(CountyReturn.objects.filter(period=OuterRef("pk"), state="approved"))).order_by("-quarter"))
     q = Quarter(year, periods[0].quarter) if periods else Quarter(year, 1)
     return max(min(q, plan.last_quarter), plan.first_quarter)
 
