@@ -64,8 +64,8 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else format(q2(value), "f")
 
 
-def _link(label: str, url: str) -> dict:
-    return {"label": label, "url": url}
+def _link(text: str, url: str) -> dict:
+    return {"text": text, "url": url}
 
 
 def _return_link(region: Region, period: ReportingPeriod, label: str) -> dict:

@@ -181,7 +181,7 @@ def _groups(content: dict) -> list[dict]:
         rows = [{**row, "rank_text": rank_text(row), "previous_text": previous_text(row),
                  "cells": [{**cell, "item": item} for cell, item in zip(row["cells"], group["items"], strict=True)]}
                 for row in group["rows"]]
-        groups.append({**group, "label": Audience(group["audience"]).label, "rows": rows})
+        groups.append({**group, "heading": Audience(group["audience"]).label, "rows": rows})
     return groups
 
 
