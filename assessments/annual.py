@@ -333,7 +333,7 @@ def _group(scheme: AssessmentScheme, units: list, cells_of, previous: dict) -> d
         row["rank"], row["tied"] = rank, rank is not None and counts[rank] > 1
         prev = row["previous"]
         if prev and prev.get("total") is not None and row["total"] is not None:
-            row["change"] = _s(Decimal(row["total"]) - Decimal(prev["total"]))
+            row["change"] = format(q2(Decimal(row["total"]) - Decimal(prev["total"])), "+f")
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"] or "", r["name"]))
     return {"audience": scheme.audience, "scheme": {"id": scheme.pk, "version": scheme.version, "note": scheme.note},
             "items": [{"name": i.name, "kind": i.kind, "weight": _s(i.weight), "rule": i.rule,

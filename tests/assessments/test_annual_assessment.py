@@ -340,7 +340,7 @@ def test_year_on_year_comparison(plan, office, scheme, records):
     this_year = annual_compute(year=2025, user=office[0], doc_number=DOC)
     hanbin, pingli = _rows(this_year)["汉滨区"], _rows(this_year)["平利县"]
     assert hanbin["previous"] == {"total": "0.00", "rank": 2, "version": 1, "issued": False}
-    assert hanbin["change"] == "100.00" and pingli["change"] == "-2.50"
+    assert hanbin["change"] == "+100.00" and pingli["change"] == "-2.50"
 
 
 def test_approving_the_years_last_quarter_computes_a_draft(plan, office, scheme, monkeypatch):
