@@ -45,6 +45,7 @@ from .services import (
 from .views import DOCX_TYPE
 
 YEARS = range(2021, 2031)
+ANNUAL_ACTIONS = ("compute", "check", "issue")
 
 
 def _reader(request) -> None:
@@ -152,7 +153,7 @@ def scheme_view(request, year: int, audience: str):
 def _annual_post(request, year: int):
     if not can_write_assessments(request.user):
         raise Http404
-    action = posted_action(request.POST, ["compute", "check", "issue"])
+    action = posted_action(request.POST, ANNUAL_ACTIONS)
     form = AnnualDraftForm(request.POST) if action == "compute" else StepForm(request.POST)
     if not form.is_valid():
         return form_errors(form)
