@@ -259,6 +259,7 @@ def annual_docx(assessment, template: bytes | None = None) -> bytes:
     c = assessment.content
     doc = OfficialDocument(title=assessment.title, doc_number=assessment.doc_number, issuer=assessment.issuer,
                            template=template)
+    doc.landscape()  # the ranked tables are wide
     doc.head(red_head=RED_HEAD, note=None if assessment.is_issued else _("Draft v%(version)d — not issued") % {
         "version": assessment.version})
     quarter = quarter_text(c["quarter"])

@@ -100,6 +100,18 @@ class OfficialDocument:
             style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT_EAST)
         self.doc.core_properties.title = title
         self.doc.core_properties.identifier = doc_number
+        self.templated = bool(template)
+
+    def landscape(self) -> None:
+        """Wide tables: the built-in layout turned to landscape (a template keeps its own page set-up)."""
+        from docx.enum.section import WD_ORIENT
+
+        if self.templated:
+            return
+        for section in self.doc.sections:
+            if section.orientation != WD_ORIENT.LANDSCAPE:
+                section.orientation = WD_ORIENT.LANDSCAPE
+                section.page_width, section.page_height = section.page_height, section.page_width
 
     # ---------------------------------------------------------------- the head
     def head(self, *, red_head: str | None = None, note: str | None = None) -> None:
