@@ -368,3 +368,18 @@ def test_counties_all_approved_is_the_years_last_quarter(plan):
     last.state = "approved"
     last.save()
     assert approval_completes_year(last)
+
+
+def test_a_correction_approved_after_the_issue_is_shown_beside(plan, office, scheme, records, client_for):
+    from reports.models import Correction
+
+    a = _issued(office)
+    hanbin_return = CountyReturn.objects.get(region=county("汉滨区"), period__year=2025, period__quarter=4)
+    Correction.objects.create(county_return=hanbin_return, indicator=Indicator.objects.get(code="urban_new_jobs"),
+                              reason="更正漏报", state="approved", requested_by=office[0],
+                              requested_at=a.data_cutoff + dt.timedelta(hours=1), reviewed_by=office[1],
+                              reviewed_at=a.data_cutoff + dt.timedelta(hours=2))
+    page = client_for("leader").get("/assessments/annual/2025/").content.decode()
+    assert "截止后有更正" in page and "更正漏报" in page
+    a.refresh_from_db()
+    assert _rows(a)["汉滨区"]["total"] == "100.00"  # the issued figures stay as they were
