@@ -216,11 +216,13 @@ def scheme_save(*, year: int, audience: str, plan: Plan, items: list[ItemInput],
                error=Conflict)
     scheme = AssessmentScheme(year=year, audience=audience, version=(last.version if last else 0) + 1, plan=plan,
                               note=note.strip(), created_by=user, created_at=timezone.now())
-    scheme._change_reason = f"scheme v{scheme.version}"
+    scheme._change_reason, scheme._history_user = f"scheme v{scheme.version}", user  # the office member, also from a job
     scheme.save()
     for order, item in enumerate(items, start=1):
-        SchemeItem.objects.create(scheme=scheme, order=order, kind=item.kind, name=item.name.strip()[:100],
-                                  weight=item.weight, rule=item.rule.strip(), indicator=item.indicator)
+        row = SchemeItem(scheme=scheme, order=order, kind=item.kind, name=item.name.strip()[:100],
+                         weight=item.weight, rule=item.rule.strip(), indicator=item.indicator)
+        row._history_user = user
+        row.save()
     return scheme
 
 
@@ -268,7 +270,7 @@ def annual_compute(*, year: int, user, doc_number: str, title: str = "", issuer:
         title=(title or annual_default_title(year))[:200], doc_number=doc_number[:100],
         issuer=(issuer or DEFAULT_ISSUER)[:100], data_cutoff=now, drafted_by=user, drafted_at=now,
         content=annual_content(year=year, plan=plan, county_scheme=county, department_scheme=dept, cutoff=now))
-    assessment._change_reason = f"computed v{assessment.version}"
+    assessment._change_reason, assessment._history_user = f"computed v{assessment.version}", user  # run by the job
     assessment.save()
     return assessment
 

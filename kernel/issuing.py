@@ -78,7 +78,7 @@ def check_step(record: IssuedRecord, *, user, newer: bool, issued_message: str) 
     if newer:
         refuse(gettext("A newer version has been drafted; check that one."))
     record.state, record.checked_by, record.checked_at = IssueState.CHECKED, user, timezone.now()
-    record._change_reason = "checked"
+    record._change_reason, record._history_user = "checked", user
     record.save()
     return record
 
@@ -98,7 +98,7 @@ def issue_step(record: IssuedRecord, *, user, newer: bool, issued_message: str) 
     record.state, record.issued_by, record.issued_at = IssueState.ISSUED, user, now
     record.issued_on = timezone.localdate(now)
     record.files_state = FilesState.QUEUED
-    record._change_reason = "issued"
+    record._change_reason, record._history_user = "issued", user
     record.save()
     return record
 

@@ -224,6 +224,11 @@ def test_the_scheme_page_validates_every_field_and_saves_a_new_version(plan, off
     latest = AssessmentScheme.objects.filter(year=2025, audience="counties").first()
     assert latest.version == 2 and [i.weight for i in latest.items.all()] == [D(60), D(40)]
     assert scheme.items.count() == 3  # version 1 kept as it was
+    from audit.models import AuditEvent
+
+    saved = AuditEvent.objects.filter(model="assessments.assessmentscheme", object_pk=str(latest.pk))
+    assert [(e.action, e.actor_username) for e in saved] == [("created", "city_admin")]
+    assert AuditEvent.objects.filter(model="assessments.schemeitem", actor_username="city_admin").count() == 5
     stale = client.post(url, {**data, "items-1-weight": "40"})  # based on version 1: someone saved since
     assert stale.status_code == 400 and "新版本" in stale.content.decode()
     assert client_for("leader").get(url).status_code == 200
