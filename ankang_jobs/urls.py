@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include((__import__("api.urls", fromlist=["v1"]).v1, "v1"))),
     path("api/", include("api.urls")),
     path("plans/<slug:code>/assessment/", include("assessments.urls")),
+    path("assessments/annual/", include("assessments.annual_urls")),
     path("", include("targets.plan_urls")),
 ]
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.dates import date_text, quarter_text
 from kernel.exports import Table, workbook_bytes
+from kernel.official_document import OfficialDocument
 from reports.models import ReviewState, SelfStatus
 from targets.models import Snapshot
 
@@ -143,46 +143,15 @@ def assessment_xlsx(assessment: FinalAssessment) -> bytes:
     return workbook_bytes(tables(assessment))
 
 
-def _table(doc, headers: list[str], rows: list[list]) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(header)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
-
-
 def assessment_docx(assessment: FinalAssessment) -> bytes:
     """The assessment as an official document (公文): title, 文号, body, 落款 and date."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
     c = assessment.content
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "FangSong", Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    doc.core_properties.title = assessment.title
-    doc.core_properties.identifier = assessment.doc_number
-
-    number_line = doc.add_paragraph(assessment.doc_number)
-    number_line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(assessment.title)
-    run.bold, run.font.size = True, Pt(18)
-    if not assessment.is_issued:
-        draft = doc.add_paragraph(_("Draft v%(version)d — not issued") % {"version": assessment.version})
-        draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc = OfficialDocument(title=assessment.title, doc_number=assessment.doc_number, issuer=assessment.issuer)
+    doc.head(note=None if assessment.is_issued else _("Draft v%(version)d — not issued") % {
+        "version": assessment.version})
 
     plan = c["plan"]
-    doc.add_paragraph(_(
+    doc.paragraph(_(
         "%(plan)s (%(number)s) set the city's targets and tasks for %(period)s. The period has ended; this is the "
         "final account of it. Figures are the official ones (approved values only) as they stood at the data "
         "cut-off, %(cutoff)s, for the plan's final quarter, %(quarter)s.") % {
@@ -193,40 +162,40 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
     main = [t for t in c["targets"] if t["category"] == "main"]
     task_level = [t for t in c["targets"] if t["category"] != "main"]
     met_count = sum(1 for t in main if t["final"]["met"] is True)
-    doc.add_heading(_("1. The main targets"), level=2)
-    doc.add_paragraph(_("%(met)d of the %(total)d main targets were met.") % {"met": met_count, "total": len(main)})
+    doc.heading(_("1. The main targets"))
+    doc.paragraph(_("%(met)d of the %(total)d main targets were met.") % {"met": met_count, "total": len(main)})
     head = [_("Target name"), _("Target value"), _("Final figure"), _("Met or not")] + years
-    _table(doc, head, [[t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
+    doc.table(head, [[t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
                         met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]] for t in main])
-    doc.add_heading(_("2. The task-level targets"), level=2)
-    _table(doc, [_("Task"), *head], [[t["task"], t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
+    doc.heading(_("2. The task-level targets"))
+    doc.table([_("Task"), *head], [[t["task"], t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
                                       met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]]
                                      for t in task_level])
-    doc.add_paragraph(_("Met or not is judged by the status rule of the targets engine at the plan's end: ") + " ".join(
+    doc.paragraph(_("Met or not is judged by the status rule of the targets engine at the plan's end: ") + " ".join(
         sorted({t["met_rule"] for t in c["targets"]})))
 
     later = _later(assessment)
     if later:
-        doc.add_paragraph(_("Corrections approved after the cut-off (not in the figures above):"))
+        doc.paragraph(_("Corrections approved after the cut-off (not in the figures above):"))
         for fix in later:
             changes = "；".join(f"{name} {shown(str(old))} → {shown(str(new))}" for name, old, new in fix.items)
-            doc.add_paragraph(f"{fix.county} {quarter_text(fix.quarter)} {fix.indicator}：{changes}（{fix.reason}）",
-                              style="List Bullet")
+            doc.paragraph(f"{fix.county} {quarter_text(fix.quarter)} {fix.indicator}：{changes}（{fix.reason}）",
+                              bullet=True)
 
-    doc.add_heading(_("3. The counties against their quotas"), level=2)
+    doc.heading(_("3. The counties against their quotas"))
     for t in main:
         if not t["counties"]:
             continue
-        doc.add_paragraph(f"{t['name']}（{t['display_value']}）")
-        _table(doc, [_("County"), _("Quota"), _("Final figure"), _("Met or not")],
+        doc.paragraph(f"{t['name']}（{t['display_value']}）")
+        doc.table([_("County"), _("Quota"), _("Final figure"), _("Met or not")],
                [[r["name"], shown(r["quota"]), shown(r["value"]), met_text(r["met"])] for r in t["counties"]])
 
-    doc.add_heading(_("4. Certified villages and communities at the end"), level=2)
+    doc.heading(_("4. Certified villages and communities at the end"))
     cert = c["certification"]
-    _table(doc, [_("Tier"), _("City")] + [r["name"] for r in (cert["tiers"][0]["counties"] if cert["tiers"] else [])],
+    doc.table([_("Tier"), _("City")] + [r["name"] for r in (cert["tiers"][0]["counties"] if cert["tiers"] else [])],
            [[tier["name"], tier["city"], *[r["count"] for r in tier["counties"]]] for tier in cert["tiers"]])
 
-    doc.add_heading(_("5. The tasks"), level=2)
+    doc.heading(_("5. The tasks"))
     for t in c["tasks"]:
         counts: dict[str, int] = {}
         for s in t["statuses"]:
@@ -234,7 +203,7 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
                 counts[self_status_text(s["status"])] = counts.get(self_status_text(s["status"]), 0) + 1
         summary = "，".join(_("%(status)s in %(count)d quarters") % {"status": k, "count": v}
                            for k, v in counts.items()) or _("no self-assessment reported")
-        doc.add_paragraph(_("%(number)s. %(title)s (lead unit: %(lead)s; co-responsible units: %(co)s). "
+        doc.paragraph(_("%(number)s. %(title)s (lead unit: %(lead)s; co-responsible units: %(co)s). "
                             "Self-assessed: %(summary)s.") % {
             "number": t["number"], "title": t["title"], "lead": t["lead"], "co": "、".join(t["co"]) or "—",
             "summary": summary})
@@ -242,21 +211,74 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
             h = i["handled"]
             handled = (_("answered in the report of %(quarter)s (%(state)s)") % {
                 "quarter": quarter_text(h["quarter"]), "state": h["state"]}) if h["quarter"] else _("no report since")
-            doc.add_paragraph(_("%(date)s, %(leader)s instructed: %(text)s (%(handled)s)") % {
+            doc.paragraph(_("%(date)s, %(leader)s instructed: %(text)s (%(handled)s)") % {
                 "date": _moment(i["given_at"]), "leader": i["author"], "text": i["text"], "handled": handled},
-                style="List Bullet")
+                bullet=True)
 
-    doc.add_heading(_("6. Reporting timeliness over the plan"), level=2)
+    doc.heading(_("6. Reporting timeliness over the plan"))
     head = [_("Unit"), _("Expected"), _("On time"), _("Late"), _("Missing"), _("Timeliness")]
     tl = c["timeliness"]
-    _table(doc, head, [[r["name"], r["expected"], r["on_time"], r["late"], r["missing"],
+    doc.table(head, [[r["name"], r["expected"], r["on_time"], r["late"], r["missing"],
                         "—" if r["timeliness"] is None else f"{r['timeliness']}%"]
                        for r in tl["departments"] + tl["counties"]])
 
-    doc.add_paragraph()
-    for text in (assessment.issuer, date_text(assessment.issued_on) if assessment.issued_on else _("(not issued)")):
-        line = doc.add_paragraph(text)
-        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return doc.finish(dated=date_text(assessment.issued_on) if assessment.issued_on else _("(not issued)"))
+
+
+# ---------------------------------------------------------------- the annual assessment's 通报
+
+RED_HEAD = "安康市就业工作领导小组办公室文件"
+GROUP_TITLES = {"counties": "县（市、区）考核结果", "departments": "市级部门考核结果"}
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def rank_text(row: dict) -> str:
+    if row.get("rank") is None:
+        return "—"
+    return f"{row['rank']}（并列）" if row.get("tied") else str(row["rank"])
+
+
+def previous_text(row: dict) -> str:
+    prev = row.get("previous")
+    if not prev or prev.get("total") is None:
+        return "—"
+    return f"{prev['total']}（第{prev['rank']}名）"
+
+
+def annual_docx(assessment, template: bytes | None = None) -> bytes:
+    """The 通报 as an official document: red head, its 文号, title, the ranked tables with each item's
+    score, the rules, 落款 and date, page numbers; written into the office's template if one is
+    uploaded (the latest), else the built-in layout."""
+    from .models import DocumentTemplate
+
+    if template is None:
+        latest = DocumentTemplate.objects.first()
+        if latest is not None:
+            with latest.file.open("rb") as f:
+                template = f.read()
+    c = assessment.content
+    doc = OfficialDocument(title=assessment.title, doc_number=assessment.doc_number, issuer=assessment.issuer,
+                           template=template)
+    doc.landscape()  # the ranked tables are wide
+    doc.head(red_head=RED_HEAD, note=None if assessment.is_issued else _("Draft v%(version)d — not issued") % {
+        "version": assessment.version})
+    quarter = quarter_text(c["quarter"])
+    doc.paragraph("各县（市、区）人民政府，市级有关部门：")
+    doc.paragraph(f"根据{c['year']}年度高质量充分就业工作考核方案，市就业工作领导小组办公室依据平台记录（数据截至"
+                  f"{quarter}，{cutoff_text(assessment)}）对各县（市、区）和市级有关部门{c['year']}年度工作进行了考核。"
+                  f"现将考核结果通报如下。")
+    if not c.get("complete"):
+        doc.paragraph(f"说明：{c['year']}年第四季度数据尚未全部审核，本结果按{quarter}数据计算，仅供参考。")
+    for n, group in enumerate(c["groups"]):
+        doc.heading(f"{CN_ORDINALS[n]}、{GROUP_TITLES.get(group['audience'], group['audience'])}")
+        head = ["名次", "单位", "总分"] + [f"{i['name']}（{i['weight']}分）" for i in group["items"]] + ["上年总分（名次）"]
+        rows = []
+        for row in group["rows"]:
+            cells = ["不适用" if not cell["applicable"] else cell["score"] for cell in row["cells"]]
+            rows.append([rank_text(row), row["name"], row["total"] or "—", *cells, previous_text(row)])
+        doc.table(head, rows)
+        doc.paragraph("评分规则：")
+        for item in group["items"]:
+            doc.paragraph(f"{item['name']}（{item['weight']}分）：{item['rule']}", bullet=True)
+    doc.paragraph(c.get("total_rule", ""))
+    return doc.finish(dated=date_text(assessment.issued_on) if assessment.issued_on else _("(not issued)"))

@@ -20,6 +20,7 @@ from reports.access import can_see_task_reports, sees_every_unit
 from reports.models import CountyReturn, Instruction, InstructionUnit, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time, department_reporting
 from targets.models import Indicator, Quota, Snapshot, Target
+from targets.scoring import capped_percent, competition_ranks
 from targets.selectors import ranked
 from tasks.models import Plan, Responsibility, Task
 
@@ -435,12 +436,14 @@ class CountyRanking:
     statuses: list[str]
     mean: Decimal | None
     rank: int | None = None
+    tied: bool = False
 
 
 def county_rankings(*, user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
     """Counties by quota completion in one quarter: for each main target with a county split
     (an amount to reach, so a percentage of the quota means something), the county's percent
-    achieved; ranked by the mean of those percentages. Cached per roll-up generation."""
+    achieved; ranked by the mean of those percentages, each capped at 100, equal means ranked
+    together (并列; targets.scoring). Cached per roll-up generation."""
     return per_generation("rankings", user=user, plan=plan, parts=(quarter.label,),
                           compute=lambda: _county_rankings(user, plan, quarter))
 
@@ -455,12 +458,15 @@ def _county_rankings(user, plan: Plan, quarter: Quarter) -> tuple[list[Target], 
     for county in counties:
         cells = [by_key.get((t.indicator_id, county.pk)) for t in targets]
         percents = [c.percent_achieved if c else None for c in cells]
-        known = [p for p in percents if p is not None]
+        # each percent counts capped at 100 (targets.scoring): over-achievement on one target does
+        # not hide a shortfall on another
+        known = [capped_percent(p) for p in percents if p is not None]
         mean = (sum(known, Decimal(0)) / len(known)).quantize(Decimal("0.1")) if known else None
         rows.append(CountyRanking(county, percents, [c.status if c else "none" for c in cells], mean))
-    ranked = sorted((r for r in rows if r.mean is not None), key=lambda r: -r.mean)
-    for i, r in enumerate(ranked, start=1):
-        r.rank = i
+    ranks = competition_ranks([r.mean for r in rows])  # equal means share a rank (并列): 1, 1, 3
+    for r, rank in zip(rows, ranks, strict=True):
+        r.rank = rank
+        r.tied = rank is not None and ranks.count(rank) > 1
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.county.code))
     return targets, rows
 

@@ -142,6 +142,14 @@ PAGES: dict[str, Entry] = {
     "assessments:version": E("/plans/ankang-2022/assessment/v999/", note="no such version: 404 for all; "
                              "tests/assessments for an issued one"),
     "assessments:download": E("/plans/ankang-2022/assessment/v999/docx/"),
+    "annual:list": E("/assessments/annual/", ok=OFFICE),
+    "annual:template": E("/assessments/annual/template/", note="no template uploaded: 404 for all; the office's "
+                         "upload and download in tests/assessments/test_annual_assessment.py"),
+    "annual:assessment": E("/assessments/annual/2025/", ok=OFFICE),
+    "annual:version": E("/assessments/annual/2025/v999/", note="no such version: 404 for all; "
+                        "tests/assessments/test_annual_assessment.py for one"),
+    "annual:download": E("/assessments/annual/2025/v999/docx/"),
+    "annual:scheme": E("/assessments/annual/2025/schemes/counties/", ok=OFFICE),
     "packs:download": E("/packs/999999/download/"),
     "packs:summary": E("/packs/999999/"),
     # ---- the API
@@ -199,6 +207,9 @@ ADMIN_MODELS: dict[str, dict[str, frozenset]] = {
     "api.webhook": EDITED,
     "api.webhookdelivery": READ_ONLY,
     "assessments.finalassessment": READ_ONLY,
+    "assessments.annualassessment": READ_ONLY,
+    "assessments.assessmentscheme": READ_ONLY,
+    "assessments.documenttemplate": READ_ONLY,
     "brands.labourbrand": EDITED,
     "audit.auditevent": {"view": frozenset({"auditor"}), "add": NOBODY},
     "axes.accessattempt": SECURITY,

@@ -26,7 +26,7 @@ from tests.targets_helpers import county
 pytestmark = pytest.mark.django_db
 
 PLATFORM_APPS = ["accounts", "audit", "outbox", "divisions", "tasks", "targets", "reports", "communities", "api",
-                 "imports", "dashboards", "my_work", "packs", "operations"]
+                 "imports", "dashboards", "my_work", "packs", "assessments", "operations"]
 MALFORMED = ["abc", "-1", "99999999999999999999", "１２", "2026-13-45", "", "长" * 5000]
 FUZZED_AS = ("city_admin", "county_a", "lead_officer")
 # the sign-in pages answer their own form with 200 (Django's); everything else refuses with a 4xx
@@ -77,7 +77,7 @@ def actions_of(module) -> set[str]:
 def actions() -> set[str]:
     found = form_actions(platform_forms())
     for app in PLATFORM_APPS:
-        for module_name in ("views", "pipeline_views", "registry_views"):
+        for module_name in ("views", "pipeline_views", "registry_views", "annual_views"):
             try:
                 found |= actions_of(importlib.import_module(f"{app}.{module_name}"))
             except ModuleNotFoundError:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from seeding.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_seed
+from seeding.demo.annual import demo_annual_seed
 from seeding.demo.api import demo_api_seed
 from seeding.demo.assessment import demo_assessment_seed
 from seeding.demo.brands import demo_brands_seed
@@ -55,6 +56,9 @@ class Command(BaseCommand):
         if assessment is not None:
             self.stdout.write(f"Final assessment {assessment.doc_number} v{assessment.version}: "
                               f"{assessment.state}, files {assessment.files_state}")
+        for annual in demo_annual_seed(drafter=admin, checker=by_name["demo_admin2"]):  # after the roll-up
+            self.stdout.write(f"Annual assessment {annual.year} {annual.doc_number} v{annual.version}: "
+                              f"{annual.state}, files {annual.files_state}")
         # last: after every other demo change, so no review event of the seeding reaches the callback
         demo_api = demo_api_seed(admin=admin)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
