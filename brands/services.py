@@ -12,6 +12,7 @@ from accounts.scoping import is_city_admin, officer_county_id
 from divisions.models import Region
 from kernel.numbers import whole_number
 from kernel.refusals import refuse
+from kernel.versioning import refuse_if_stale
 from targets.services import rollups_enqueue
 
 from .models import FIRST_YEAR, LabourBrand
@@ -22,15 +23,21 @@ FIELDS = ("name", "work_type", "county", "year_recognised", "workers_employed", 
 
 @transaction.atomic
 def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type: str, county: Region,
-                      year_recognised, workers_employed, note: str = "", user, is_demo: bool = False) -> LabourBrand:
+                      year_recognised, workers_employed, note: str = "", user, is_demo: bool = False,
+                      version: int | None = None) -> LabourBrand:
     """Record a county's labour brand (or change one): the city administrator for any county, a
     county officer for their own. Refused with the reason, nothing written: another county, a
     level other than a county, a year in the future or before 2000, a number of workers that is
-    not a whole number, a name the county already has. The counts are rolled up after the commit."""
+    not a whole number, a name the county already has, a change based on an older ``version`` (the
+    page's). The counts are rolled up after the commit."""
     if county.level != Region.Level.COUNTY:
         refuse(_("A labour brand belongs to a county."))
-    if brand is not None and not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
-        raise PermissionDenied
+    if brand is not None:
+        if not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
+            raise PermissionDenied
+        brand = LabourBrand.objects.select_for_update().select_related("updated_by").get(pk=brand.pk)
+        if version is not None:
+            refuse_if_stale(brand, version)
     if not (is_city_admin(user) or officer_county_id(user) == county.pk):
         raise PermissionDenied
     name, work_type = (name or "").strip(), (work_type or "").strip()
@@ -58,10 +65,15 @@ def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type:
 
 
 @transaction.atomic
-def labour_brand_delete(*, brand: LabourBrand, user) -> None:
-    """Remove a brand recorded by mistake (history and audit keep it)."""
+def labour_brand_delete(*, brand: LabourBrand, user, version: int | None = None) -> None:
+    """Remove a brand recorded by mistake (history and audit keep it); refused if it changed since
+    ``version`` (the page's)."""
     if not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
         raise PermissionDenied
+    brand = LabourBrand.objects.select_for_update().select_related("updated_by").get(pk=brand.pk)
+    if version is not None:
+        refuse_if_stale(brand, version)
+    brand._change_reason = f"labour brand removed by {user.username}"
     county_id = brand.county_id
     brand.delete()
     rollups_enqueue(indicator_codes=[INDICATOR_CODE], county_ids=[county_id], trigger="records")

@@ -9,3 +9,12 @@ ZH = {
     "%(community)s, %(name)s: %(value)s %(unit)s is more than the %(size)s %(unit)s the registry records for it.":
         "%(community)s，%(name)s：%(value)s%(unit)s，超过台账登记的%(size)s%(unit)s。",
 }
+ZH.update({
+    "Labour brands": "劳务品牌", "Task 11: each county builds 1–2 labour brands.": "任务11：每个县（市、区）打造1—2个劳务品牌。",
+    "%(meeting)s of %(total)s counties meet the target of 1–2 labour brands per county.":
+        "%(total)s个县（市、区）中有%(meeting)s个达到每县1—2个劳务品牌的目标。",
+    "Record a labour brand": "登记劳务品牌", "Brands": "品牌数", "Meets 1–2 per county": "达到每县1—2个",
+    "No labour brand recorded.": "尚未登记劳务品牌。", "Labour brand recorded.": "劳务品牌已登记。",
+    "Labour brand removed.": "劳务品牌已删除。", "Remove this labour brand": "删除该劳务品牌",
+    "Choose a county.": "请选择县（市、区）。",
+})

@@ -89,6 +89,9 @@ PAGES: dict[str, Entry] = {
     "registry:progress": E("/communities/progress/", ok=PLAN_READERS),
     "registry:criteria": E("/communities/criteria/", ok=PLAN_READERS),
     "registry:community": E("/communities/{village}/", ok=PLAN_READERS),
+    # ---- labour brands (task 11): every reader sees them; a county records its own
+    "brands:list": E("/brands/", ok=PLAN_READERS, note="POST: a county officer or the city administrator"),
+    "brands:brand": E("/brands/999999/", note="an existing brand: every reader; edited by its county"),
     # ---- the audit trail
     "audit:event-list": E("/audit/", ok={"auditor"}),
     # ---- reporting
