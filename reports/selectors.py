@@ -415,6 +415,7 @@ class PartState:
 
     department: Department
     part: TaskReportPart | None
+    members: list[str] = field(default_factory=list)  # a group's members, each with its chain
 
     @property
     def state(self) -> str:
@@ -425,7 +426,8 @@ def part_states(*, task: Task, period: ReportingPeriod) -> list[PartState]:
     """Every co-responsible unit of the task, in the document's order, with its part's state."""
     parts = {p.department_id: p for p in TaskReportPart.objects.filter(task=task, period=period).select_related(
         "department", "submitted_by", "returned_by", "filed_by_department")}
-    return [PartState(duty.department, parts.get(duty.department_id))
+    return [PartState(duty.department, parts.get(duty.department_id),
+                      duty.department.members_with_chains() if duty.department.kind == Department.Kind.GROUP else [])
             for duty in task.responsibilities.filter(role=Responsibility.Role.CO).select_related("department")
             .order_by("order")]
 

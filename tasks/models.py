@@ -133,6 +133,10 @@ class Department(models.Model):
         "self", verbose_name=_("members"), blank=True, symmetrical=False, related_name="groups",
         help_text=_("For a group of units: the departments the city names as its members."),
     )
+    chain = models.CharField(
+        _("key industry chain"), max_length=200, blank=True,
+        help_text=_("For a member of a group of chain leads (市重点产业链牵头单位): the key industry chain(s) it "
+                    "leads, e.g. 富硒食品."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -146,6 +150,15 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_with_chain(self) -> str:
+        """A group member as the group's lists show it: its name and the chain it leads."""
+        return f"{self.name}（{self.chain}）" if self.chain else self.name
+
+    def members_with_chains(self) -> list[str]:
+        """A group's members, each with its chain (the task report page, the admin)."""
+        return [m.name_with_chain for m in self.members.order_by("order", "name")]
 
 
 class DepartmentAlias(models.Model):

@@ -18,3 +18,9 @@ ZH.update({
     "Labour brand removed.": "劳务品牌已删除。", "Remove this labour brand": "删除该劳务品牌",
     "Choose a county.": "请选择县（市、区）。",
 })
+ZH.update({
+    "key industry chain": "牵头产业链",
+    "For a member of a group of chain leads (市重点产业链牵头单位): the key industry chain(s) it leads, e.g. 富硒食品.":
+        "作为市重点产业链牵头单位成员时，其牵头的重点产业链，如：富硒食品。",
+    "members (their chains)": "成员（牵头产业链）", "Members (the chains they lead)": "成员（牵头产业链）",
+})

@@ -30,7 +30,8 @@ from tasks.models import Department, TaskMeasure
 
 DEMO_NOTE = "【演示数据】"
 # The members of 市重点产业链牵头单位: each key chain's lead department (a demo reading of 推行产业链长制).
-CHAIN_LEADS = ["市工信局", "市富硒办", "市文旅广电局", "市商务局"]
+CHAIN_LEADS = {"市工信局": "新型材料、装备制造、电子信息", "市富硒办": "富硒食品", "市文旅广电局": "文化旅游",
+               "市商务局": "现代物流与商贸"}
 # A plausible quarterly size for each measure (city-wide, before the split between units).
 SIZES = {
     "t1_market_entities": 900, "t1_cluster_jobs": 62000, "t2_park_jobs": 48000, "t2_chain_jobs": 21000,
@@ -80,6 +81,9 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
         raise RuntimeError("demo measures are only created with DEMO_MODE on (never in production)")
     group = Department.objects.get(name="市重点产业链牵头单位")
     group.members.add(*Department.objects.filter(name__in=CHAIN_LEADS))
+    for member in Department.objects.filter(name__in=CHAIN_LEADS, chain=""):  # the chain it leads (a demo reading)
+        member.chain = CHAIN_LEADS[member.name]
+        member.save()  # through the history, so the audit trail has it
     if TaskMeasureFigure.objects.exists():
         return 0
     rnd = random.Random(2022)
