@@ -150,6 +150,8 @@ PAGES: dict[str, Entry] = {
     "v1:period-list": E("/api/v1/periods/", ok=API_READERS, api=True),
     "v1:snapshot-list": E("/api/v1/snapshots/", ok=API_READERS, api=True),
     "v1:task-report-list": E("/api/v1/task-reports/", ok=API_READERS, api=True),
+    "v1:task-measure-list": E("/api/v1/task-measures/", ok=API_READERS, api=True),
+    "v1:task-measure-figure-list": E("/api/v1/task-measure-figures/", ok=API_READERS, api=True),
     "v1:certification-list": E("/api/v1/certifications/", ok=API_READERS, api=True),
     "v1:return-list": E("/api/v1/returns/", ok=API_READERS, api=True),
     "v1:return-values": E("/api/v1/returns/2024Q3/values/", ok={"api_client"}, api=True, methods="POST"),
