@@ -309,6 +309,10 @@ class TaskMeasure(models.Model):
     target_scope = models.CharField(_("target scope"), max_length=12, choices=Scope.choices, blank=True)
     counted_from = models.CharField(_("counted from"), max_length=200, blank=True,
                                     help_text=_("Not entered in task reports: the records it is counted from."))
+    indicator_code = models.CharField(
+        _("indicator counted from"), max_length=60, blank=True,
+        help_text=_("The code of the plan indicator whose approved county figures this measure reads (the plan "
+                    "asks for the figure once, in the counties' returns), e.g. internship_posts."))
 
     objects = PlanDataQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[reporting_units])
@@ -326,6 +330,13 @@ class TaskMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.name}"
+
+    @property
+    def counted_elsewhere(self) -> str:
+        """What the task's pages show instead of a figure: the records it is counted from, for a
+        measure with no figure of its own (labour brands). One that reads a plan indicator has its
+        figures, rolled up like the others."""
+        return "" if self.indicator_code else self.counted_from
 
     @property
     def has_target(self) -> bool:

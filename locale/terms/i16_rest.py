@@ -24,3 +24,10 @@ ZH.update({
         "作为市重点产业链牵头单位成员时，其牵头的重点产业链，如：富硒食品。",
     "members (their chains)": "成员（牵头产业链）", "Members (the chains they lead)": "成员（牵头产业链）",
 })
+ZH.update({"At most 200 figures in one request.": "一次请求最多200个数值。"})
+ZH.update({
+    "indicator counted from": "取数指标",
+    "The code of the plan indicator whose approved county figures this measure reads (the plan asks for the figure once, in the counties' returns), e.g. internship_posts.":
+        "本任务指标读取的规划指标代码（取其县区审核通过的数值，同一数据只报送一次），如 internship_posts。",
+    "counted from %(source)s": "取自%(source)s",
+})
