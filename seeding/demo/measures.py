@@ -91,16 +91,13 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
     periods = {p.as_quarter: p for p in ReportingPeriod.objects.all()}
     every_quarter = list(Quarter.between(FIRST.start, LAST.end))
     # every plan's measures (the 2021–2025 plan's and the demo successor's, carried over by its
-    # import), each in the quarters of its own plan: the reports of a quarter are on the tasks of
-    # the plan in force then
+    # import), each in the quarters its task was reported on: a quarter's reports are on the tasks
+    # of the plan in force then (the successor's from 2026Q1 when it is there)
     reports = {(r.task_id, r.period_id): r for r in TaskReport.objects.all()}
     parts = {(p.task_id, p.department_id, p.period_id): p for p in TaskReportPart.objects.all()}
     measures = [m for m in TaskMeasure.objects.select_related("task__plan")
                 .prefetch_related("reporting_units", "task__responsibilities")
                 .order_by("task__plan__period_start", "task__number", "order") if m.is_entered]
-
-    def quarters_of(m: TaskMeasure) -> list[Quarter]:
-        return [q for q in every_quarter if m.task.plan.first_quarter <= q <= m.task.plan.last_quarter]
 
     new_parts, filer = [], Department.objects.get(name="市富硒办")  # files the group's parts
     for m in measures:
@@ -108,7 +105,7 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
         for unit in m.reporting_units.all():
             if unit.pk == lead_id:
                 continue
-            for q in quarters_of(m):
+            for q in every_quarter:
                 key = (m.task_id, unit.pk, periods[q].pk)
                 if key not in parts and (m.task_id, periods[q].pk) in reports:
                     parts[key] = TaskReportPart(
@@ -126,7 +123,7 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
         lead_id = next(r.department_id for r in m.task.responsibilities.all() if r.role == "lead")
         for unit_index, unit in enumerate(units):
             share = (len(units) - unit_index) / sum(range(1, len(units) + 1))  # the first-named unit the largest
-            for q in quarters_of(m):
+            for q in every_quarter:
                 i = every_quarter.index(q)  # the plans continue each other: growth over the whole run
                 period = periods[q]
                 if m.period == TaskMeasure.Period.YEAR and q.number != 4:
