@@ -4,12 +4,36 @@ naming the measure), and read the measures and the figures back."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from unittest import mock
 
+import pytest
+from django.utils import timezone
+
+from api.services import api_client_create
 from reports.models import TaskMeasureFigure, TaskReportPart
-from tests.api.test_department_clients import FIELDS, api, dept_keys, in_window, post  # noqa: F401
+from tasks.models import Department
+from tests.api.test_department_clients import FIELDS, api, post
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_window():
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 15)):
+        yield
+
+
+@pytest.fixture
+def dept_keys(personas) -> dict[str, str]:
+    """Task 6: lead 市工信局, co-responsible 市商务局 (read-write), and a read-only key of the lead."""
+    later = timezone.now() + dt.timedelta(days=30)
+    keys = {}
+    for name, department, access in [("lead", "市工信局", "read_write"), ("co", "市商务局", "read_write"),
+                                     ("lead_ro", "市工信局", "read")]:
+        _, keys[name] = api_client_create(name=f"{department}系统", department=Department.objects.get(name=department),
+                                          access=access, expires_at=later, created_by=personas["city_admin"])
+    return keys
 
 
 def test_the_co_department_pushes_its_parts_figures_and_reads_them_back(dept_keys):
