@@ -21,6 +21,23 @@ from .selectors import INDICATOR_CODE
 FIELDS = ("name", "work_type", "county", "year_recognised", "workers_employed", "note")
 
 
+def labour_brand_check(*, name: str, work_type: str, county: Region, year_recognised, workers_employed,
+                       exclude_pk: int | None = None) -> tuple[str, str, int, int]:
+    """The rules of a brand's fields, without writing (the save and the import's preview): a name
+    and a work type, a year from 2000 to this year, a whole number of workers ≥ 0, a name the
+    county does not already have. Returns the cleaned name, work type, year and workers."""
+    name, work_type = (name or "").strip(), (work_type or "").strip()
+    if not name or not work_type:
+        refuse(_("A labour brand needs its name and its work type."))
+    year = whole_number(year_recognised, label=_("year recognised"), minimum=FIRST_YEAR,
+                        maximum=timezone.localdate().year)
+    workers = whole_number(workers_employed, label=_("workers employed"), minimum=0)
+    duplicate = LabourBrand.objects.filter(county=county, name=name).exclude(pk=exclude_pk)
+    if duplicate.exists():
+        refuse(_("%(county)s already has a labour brand named %(name)s."), county=county.name, name=name)
+    return name, work_type, year, workers
+
+
 @transaction.atomic
 def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type: str, county: Region,
                       year_recognised, workers_employed, note: str = "", user, is_demo: bool = False,
@@ -40,15 +57,9 @@ def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type:
             refuse_if_stale(brand, version)
     if not (is_city_admin(user) or officer_county_id(user) == county.pk):
         raise PermissionDenied
-    name, work_type = (name or "").strip(), (work_type or "").strip()
-    if not name or not work_type:
-        refuse(_("A labour brand needs its name and its work type."))
-    year = whole_number(year_recognised, label=_("year recognised"), minimum=FIRST_YEAR,
-                        maximum=timezone.localdate().year)
-    workers = whole_number(workers_employed, label=_("workers employed"), minimum=0)
-    duplicate = LabourBrand.objects.filter(county=county, name=name).exclude(pk=getattr(brand, "pk", None))
-    if duplicate.exists():
-        refuse(_("%(county)s already has a labour brand named %(name)s."), county=county.name, name=name)
+    name, work_type, year, workers = labour_brand_check(
+        name=name, work_type=work_type, county=county, year_recognised=year_recognised,
+        workers_employed=workers_employed, exclude_pk=getattr(brand, "pk", None))
     changed_counties = {county.pk}
     if brand is None:
         brand = LabourBrand(is_demo=is_demo)

@@ -31,3 +31,9 @@ ZH.update({
         "本任务指标读取的规划指标代码（取其县区审核通过的数值，同一数据只报送一次），如 internship_posts。",
     "counted from %(source)s": "取自%(source)s",
 })
+ZH.update({
+    "Import labour brands": "导入劳务品牌", "Import the county's labour brands from Excel or CSV": "从Excel或CSV导入本县劳务品牌",
+    "%(county)s's labour brands, one row per brand: a name the county already has changes that brand, a new name adds one; brands the file does not name are kept.":
+        "%(county)s的劳务品牌，每行一个：本县已有的品牌名称将更新该品牌，新名称将新增品牌；文件中未列出的品牌保持不变。",
+    "%(name)s is also on row %(row)s": "%(name)s 在第%(row)s行也出现了", "it was removed after your preview": "预览后已被删除",
+})

@@ -110,6 +110,7 @@ PAGES: dict[str, Entry] = {
     "reports:task-report": E("/reports/tasks/1/2024Q3/", ok=DEPARTMENTS),
     # ---- imports
     "imports:communities": E("/imports/communities/", ok=COUNTIES | {"city_admin"}, note="each county its own"),
+    "imports:brands": E("/imports/brands/", ok=COUNTIES, note="each county its own labour brands"),
     "imports:return": E("/imports/returns/610902000000/2024Q3/", ok={"county_a"}),
     "imports:applications": E("/imports/applications/municipal/", ok=COUNTIES, note="each county its own"),
     "imports:task-reports": E("/imports/task-reports/2024Q3/", ok=OFFICERS, note="each department its own"),
