@@ -245,7 +245,7 @@ def batch_file(request, pk: int):
 
 SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv",
                 "applications": "hanbin_applications_municipal.csv", "task-reports": "task_reports_co.csv",
-                "plan": "successor_plan_2026.xlsx"}
+                "plan": "successor_plan_2026.xlsx", "brands": "hanbin_labour_brands.csv"}
 
 
 @login_required

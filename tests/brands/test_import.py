@@ -79,3 +79,17 @@ def test_only_a_county_officer_imports_and_only_their_own_county(personas, clien
     assert LabourBrand.objects.get().county == county("石泉县")  # the officer's county, never a column
     with pytest.raises(PermissionDenied):
         import_confirm(batch=batch, user=personas["county_a"])
+
+
+def test_the_sample_file_imports_for_hanbin(personas, client_for):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    sample = Path(settings.BASE_DIR) / "imports" / "samples" / "hanbin_labour_brands.csv"
+    assert client_for("county_a").get("/imports/samples/brands/").status_code == 200
+    batch = import_upload(user=personas["county_a"], kind=ImportBatch.Kind.LABOUR_BRANDS,
+                          upload=upload(sample.read_bytes(), sample.name))
+    assert batch.state == ImportBatch.State.READY and batch.summary["created"] == 4, batch.errors
+    assert import_confirm(batch=batch, user=personas["county_a"]).state == ImportBatch.State.APPLIED
+    assert LabourBrand.objects.filter(county=county("汉滨区")).count() == 4
