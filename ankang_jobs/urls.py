@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("regions/", include("divisions.urls")),
     path("communities/", include("communities.urls")),
+    path("brands/", include("brands.urls")),
     path("audit/", include("audit.urls")),
     path("targets/", include("targets.urls")),
     path("reports/my/", include("my_work.urls")),

@@ -17,9 +17,9 @@ from rest_framework.fields import empty
 from communities.models import Certification
 from divisions.models import Region
 from kernel.numbers import figure, whole_number
-from reports.models import CountyReturn, ReportingPeriod, SelfStatus, TaskReport, TaskReportPart
+from reports.models import CountyReturn, ReportingPeriod, SelfStatus, TaskMeasureFigure, TaskReport, TaskReportPart
 from targets.models import Indicator, IndicatorComponent, IndicatorValue, Snapshot, Target
-from tasks.models import Department, Plan, Task
+from tasks.models import Department, Plan, Task, TaskMeasure
 
 CHANGED_AT_HELP = "When the row last changed: pass the last one you received as updated_since next time."
 
@@ -366,24 +366,85 @@ class ReportContentInSerializer(serializers.Serializer):
     problems = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     next_steps = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     self_status = serializers.ChoiceField(SelfStatus.choices, required=False, allow_blank=True)
+    figures = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, allow_null=True, max_length=40), required=False,
+        help_text="Task measures (任务指标) the department enters for this task and quarter: measure code → figure "
+                  "as a string (\"1200\"; \"\" or null clears it). The same rules as the page: whole numbers for "
+                  "counts, two decimals for money, a part not above its whole; refused whole (400) naming each "
+                  "measure. A measure left out keeps its figure. GET /api/v1/task-measures/ lists the codes.")
+
+    def validate_figures(self, value):
+        if len(value) > 200:
+            raise serializers.ValidationError(_("At most 200 figures in one request."))
+        return value
+
+
+def _record_figures(record) -> dict[str, str]:
+    return {f.measure.code: f"{f.value:f}" for f in record.figures.select_related("measure").order_by(
+        "measure__order", "measure__code")}
 
 
 class TaskReportSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task.number", read_only=True)
     period = serializers.CharField(source="period.label", read_only=True)
+    figures = serializers.SerializerMethodField(help_text="The task measures' figures entered in this report.")
 
     class Meta:
         model = TaskReport
         fields = ["task", "period", "state", "version", "measures", "progress", "problems", "next_steps",
-                  "self_status", "submitted_at", "first_submitted_at", "reviewed_at", "review_comment"]
+                  "self_status", "submitted_at", "first_submitted_at", "reviewed_at", "review_comment", "figures"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_figures(self, report) -> dict[str, str]:
+        return _record_figures(report)
 
 
 class TaskReportPartSerializer(serializers.ModelSerializer):
     task = serializers.IntegerField(source="task.number", read_only=True)
     period = serializers.CharField(source="period.label", read_only=True)
     department = serializers.CharField(source="department.name", read_only=True)
+    figures = serializers.SerializerMethodField(help_text="The task measures' figures entered in this part.")
 
     class Meta:
         model = TaskReportPart
         fields = ["task", "period", "department", "state", "version", "measures", "progress", "problems",
-                  "next_steps", "self_status", "submitted_at", "first_submitted_at"]
+                  "next_steps", "self_status", "submitted_at", "first_submitted_at", "figures"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_figures(self, part) -> dict[str, str]:
+        return _record_figures(part)
+
+
+class TaskMeasureSerializer(serializers.ModelSerializer):
+    task = serializers.IntegerField(source="task.number", read_only=True)
+    reporting_units = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    entered = serializers.BooleanField(source="is_entered", read_only=True,
+                                       help_text="False: counted from other records or computed, not entered.")
+    kind = serializers.CharField(read_only=True, help_text="flow | stock | ratio")
+    period = serializers.CharField(read_only=True, help_text="quarter | year (entered in the fourth quarter)")
+
+    class Meta:
+        model = TaskMeasure
+        fields = ["code", "task", "name", "clause", "unit", "kind", "period", "reporting_units", "entered"]
+
+
+class TaskMeasureFigureSerializer(serializers.ModelSerializer):
+    measure = serializers.CharField(source="measure.code", read_only=True)
+    task = serializers.IntegerField(source="measure.task.number", read_only=True)
+    period = serializers.CharField(source="period.label", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+    value = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    entered_in = serializers.SerializerMethodField(help_text="report (the lead's) or part (a co-responsible unit's)")
+    state = serializers.SerializerMethodField(help_text="The state of the report or part it was entered in.")
+    changed_at = ChangedAt(allow_null=True)
+
+    class Meta:
+        model = TaskMeasureFigure
+        fields = ["measure", "task", "period", "department", "value", "entered_in", "state", "version",
+                  "changed_at"]
+
+    def get_entered_in(self, row) -> str:
+        return "part" if row.part_id else "report"
+
+    def get_state(self, row) -> str:
+        return (row.part or row.report).state

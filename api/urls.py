@@ -20,6 +20,8 @@ v1 = [
     path("task-report-parts/<str:period>/<int:task>/", views.TaskPartWrite.as_view(), name="task-part-save"),
     path("task-report-parts/<str:period>/<int:task>/submit/", views.TaskPartSubmit.as_view(),
          name="task-part-submit"),
+    path("task-measures/", views.TaskMeasureList.as_view(), name="task-measure-list"),
+    path("task-measure-figures/", views.TaskMeasureFigureList.as_view(), name="task-measure-figure-list"),
     path("certifications/", views.CertificationList.as_view(), name="certification-list"),
     path("returns/", views.CountyReturnList.as_view(), name="return-list"),
     path("values/", views.ValueList.as_view(), name="value-list"),

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from communities.models import Certification
 from divisions.models import Region
 from kernel.quarters import Quarter
-from reports.models import CountyReturn, ReportingPeriod, TaskReport, TaskReportPart
+from reports.models import CountyReturn, ReportingPeriod, TaskMeasureFigure, TaskReport, TaskReportPart
 from reports.services import (
     county_return_open,
     county_return_save,
@@ -40,7 +40,7 @@ from reports.services import (
 )
 from targets.models import Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 from targets.selectors import outside_window_message
-from tasks.models import Department, Plan, Responsibility, Task
+from tasks.models import Department, Plan, Responsibility, Task, TaskMeasure
 
 from . import serializers
 from .models import ApiClient, IdempotencyRecord
@@ -281,6 +281,44 @@ class TaskReportList(SyncedList, ReadView):
         return qs.order_by("period__year", "period__quarter", "task__number")
 
 
+@extend_schema(parameters=[_param("plan", PLAN_PARAM), _param("task", "task number")])
+class TaskMeasureList(ReadView):
+    """The task measures (任务指标) of a plan's tasks: what a department enters in ``figures``."""
+
+    serializer_class = serializers.TaskMeasureSerializer
+
+    def get_queryset(self):
+        qs = TaskMeasure.objects.filter(task__in=Task.objects.for_user(self.request.user),
+                                        task__plan=_plan_asked(self.request))
+        task = self.request.query_params.get("task")
+        if task is not None:
+            qs = qs.filter(task__number=int(task)) if task.isdigit() and len(task) < 6 else qs.none()
+        return qs.select_related("task").prefetch_related("reporting_units").order_by("task__number", "order")
+
+
+@extend_schema(parameters=[_param("period", "e.g. 2024Q3"), _param("task", "task number"),
+                           _param("measure", "measure code"), *SINCE_PARAMS])
+class TaskMeasureFigureList(SyncedList, ReadView):
+    """The task measures' figures the caller sees: its own department's in every state, and those
+    of the reports and parts it may read."""
+
+    serializer_class = serializers.TaskMeasureFigureSerializer
+    changed_at_expression = staticmethod(lambda: last_change(TaskMeasureFigure))
+
+    def get_queryset(self):
+        qs = TaskMeasureFigure.objects.for_user(self.request.user).select_related(
+            "measure__task", "period", "department", "part", "report")
+        params = self.request.query_params
+        qs = _in_period(qs, params.get("period"))
+        task = params.get("task")
+        if task is not None:
+            qs = qs.filter(measure__task__number=int(task)) if task.isdigit() and len(task) < 6 else qs.none()
+        if params.get("measure"):
+            qs = qs.filter(measure__code=params["measure"])
+        return qs.order_by("period__year", "period__quarter", "measure__task__number", "measure__order",
+                           "department__order", "pk")
+
+
 @extend_schema(parameters=[_param("county", "NBS code of the county"), _param("tier", "tier code"), *SINCE_PARAMS])
 class CertificationList(SyncedList, ReadView):
     serializer_class = serializers.CertificationSerializer
@@ -518,11 +556,12 @@ def _task(request, number: int) -> Task:
     return get_object_or_404(Task.objects.for_user(request.user), plan=plan, number=number)
 
 
-def _content(request) -> tuple[dict, int | None]:
+def _content(request) -> tuple[dict, int | None, dict | None]:
+    """The text fields, the version and the task measures' figures of a report or part."""
     payload = serializers.ReportContentInSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     data = dict(payload.validated_data)
-    return data, data.pop("version", None)
+    return data, data.pop("version", None), data.pop("figures", None)
 
 
 PLAN_QUERY = _param("plan", PLAN_PARAM)
@@ -540,12 +579,12 @@ class TaskReportWrite(BoundedBody, APIView):
     @_idempotent
     def post(self, request, period: str, task: int):
         period_obj, task_obj = _period(period), _task(request, task)
-        fields, version = _content(request)
+        fields, version, figures = _content(request)
         report = TaskReport.objects.filter(task=task_obj, period=period_obj).first()
         if report is None:
             report = task_report_open(task=task_obj, period=period_obj, user=request.user)
         report = task_report_save(report=report, fields=fields, version=report.version if version is None else version,
-                                  user=request.user)
+                                  user=request.user, figures=figures)
         return Response(serializers.TaskReportSerializer(report).data)
 
 
@@ -580,13 +619,13 @@ class TaskPartWrite(BoundedBody, APIView):
     @_idempotent
     def post(self, request, period: str, task: int):
         period_obj, task_obj = _period(period), _task(request, task)
-        fields, version = _content(request)
+        fields, version, figures = _content(request)
         department = request.user.department
         part = TaskReportPart.objects.filter(task=task_obj, period=period_obj, department=department).first()
         if part is None:
             part = task_part_open(task=task_obj, department=department, period=period_obj, user=request.user)
         part = task_part_save(part=part, fields=fields, version=part.version if version is None else version,
-                              user=request.user)
+                              user=request.user, figures=figures)
         return Response(serializers.TaskReportPartSerializer(part).data)
 
 

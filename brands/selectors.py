@@ -54,3 +54,9 @@ def brands_by_county(*, user) -> list[tuple[Region, list]]:
     for brand in LabourBrand.objects.for_user(user).select_related("county"):
         brands.setdefault(brand.county_id, []).append(brand)
     return [(county, brands.get(county.pk, [])) for county in Region.objects.for_user(user).counties().order_by("code")]
+
+
+def counties_meeting(rows: list[tuple[Region, list]]) -> tuple[int, int]:
+    """Of ``brands_by_county``'s counties, how many have at least one brand (task 11: 1–2 per
+    county; a county with more also meets it), and how many counties there are."""
+    return sum(1 for _county, brands in rows if brands), len(rows)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from accounts.scoping import is_city_admin, officer_county_id
-from divisions.models import Region
+from divisions.models import CommunityProfile, Region
 from kernel.loading import LoadSummary, upsert
 from kernel.refusals import refuse
 from kernel.security_log import security_event_on_commit
@@ -30,6 +30,7 @@ from kernel.uploads import evidence_upload_check
 from kernel.versioning import refuse_if_stale
 from reports.models import Notification
 from reports.notifications import notify
+from targets.models import COUNT_UNITS
 
 from .models import (
     Application,
@@ -132,7 +133,13 @@ def application_create(*, community: Region, tier: Tier, user, summary: str = ""
     return application
 
 
-def _number(raw, criterion: Criterion) -> Decimal | None:
+def checklist_figure(raw, criterion: Criterion, community: Region) -> Decimal | None:
+    """A checklist answer's figure (a measured condition), by the platform's rules for counts: a
+    number, not negative; a count of people, households or posts (``targets.models.COUNT_UNITS``)
+    a whole number and, where the registry records the community's size, not above it (people ≤
+    its population, households ≤ its households); a percentage at most 100. The form, the import of
+    applications and any other channel come here; each refusal names the community, the figure and
+    the reason."""
     raw = ("" if raw is None else str(raw)).strip()
     if raw == "":
         return None
@@ -144,6 +151,19 @@ def _number(raw, criterion: Criterion) -> Decimal | None:
         refuse(_("%(name)s: %(value)s is not a number."), name=criterion.name, value=raw)
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
         refuse(_("%(name)s: %(value)s is not a figure that can be recorded."), name=criterion.name, value=raw)
+    shown = f"{value.normalize():f}"
+    if criterion.unit in COUNT_UNITS and value != value.to_integral_value():
+        refuse(_("%(community)s, %(name)s: %(value)s is a count (%(unit)s) and must be a whole number."),
+               community=community.name, name=criterion.name, value=shown, unit=criterion.unit)
+    if criterion.unit == "%" and value > 100:
+        refuse(_("%(community)s, %(name)s: %(value)s%% is more than 100%%."), community=community.name,
+               name=criterion.name, value=shown)
+    profile = CommunityProfile.objects.filter(region_id=community.pk).first()
+    size = {"人": getattr(profile, "population", None), "户": getattr(profile, "households", None)}.get(criterion.unit)
+    if size is not None and value > size:
+        refuse(_("%(community)s, %(name)s: %(value)s %(unit)s is more than the %(size)s %(unit)s the registry "
+                 "records for it."), community=community.name, name=criterion.name, value=shown,
+               unit=criterion.unit, size=size)
     return value.quantize(Decimal("0.01"))
 
 
@@ -165,7 +185,7 @@ def application_checklist_save(*, application: Application, answers: dict[int, d
         check = checks[criterion_id]
         met, value, note = answer.get("met"), answer.get("value"), (answer.get("note") or "").strip()[:300]
         if check.criterion.kind == Criterion.Kind.MEASURE:
-            met, value = None, _number(value, check.criterion)
+            met, value = None, checklist_figure(value, check.criterion, application.community)
         else:
             value = None
         if (check.met, check.value, check.note) != (met, value, note):

@@ -308,7 +308,7 @@ def task_board(request):
                                                       _("In the quarter"), _("Plan period"), _("Met")])
     for r in rollups:
         measures.rows.append([r.measure.task.number, r.measure.name, r.measure.unit, r.target_text, r.quarter,
-                              r.measure.counted_from or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
+                              r.measure.counted_elsewhere or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
     return _render(request, "dashboards/tasks.html", {
         "plan": plan, "rows": rows, "periods": periods, "grid_periods": periods[::-1], "period": period,
         "cards": cards, "charts": charts, "rollups": rollups,

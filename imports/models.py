@@ -17,6 +17,7 @@ class ImportBatch(models.Model):
         APPLICATIONS = "applications", _("Certification applications")
         TASK_REPORTS = "task_reports", _("Department task reports")
         PLAN = "plan", _("A plan (successor plan workbook)")
+        LABOUR_BRANDS = "labour_brands", _("Labour brands")
 
     class State(models.TextChoices):
         REFUSED = "refused", _("Refused")  # the file gate or the rows refused it; nothing can be applied

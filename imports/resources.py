@@ -26,7 +26,7 @@ from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from communities.models import Application
-from communities.pipeline import application_can_open
+from communities.pipeline import application_can_open, checklist_figure
 from divisions.models import CommunityProfile
 from reports.models import SelfStatus, TaskReport, TaskReportPart
 from targets.models import IndicatorValue
@@ -526,11 +526,12 @@ class ApplicationResource(VillageRowsMixin, ServiceResource):
             if cleaned is None:
                 answers[str(criterion.pk)] = previous
             elif criterion.kind == "measure":
-                if cleaned < 0 or cleaned >= Decimal("1e10"):
-                    errors.append((name, _("%(name)s: %(value)s is not a figure that can be recorded.") % {
-                        "name": criterion.name, "value": cleaned}))
+                try:  # the checklist's rules for a figure (whole counts, within the registry's size)
+                    value = checklist_figure(cleaned, criterion, region)
+                except ValidationError as exc:
+                    errors.append((name, " ".join(exc.messages)))
                     continue
-                answers[str(criterion.pk)] = {**previous, "value": str(cleaned.quantize(Decimal("0.01")))}
+                answers[str(criterion.pk)] = {**previous, "value": str(value)}
             else:
                 answers[str(criterion.pk)] = {**previous, "met": cleaned}
         if not instance.summary:  # an empty 申请说明 keeps what the application says

@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import is_city_admin, officer_county_id, officer_department_id, officer_reporting_region_id
 from audit.services import audit_bulk_load
+from brands.models import LabourBrand
 from communities.models import Application
 from divisions.models import CommunityProfile
 from kernel.loading import LoadSummary
@@ -35,7 +36,10 @@ from reports.models import TaskReportPart
 from targets.models import IndicatorValue
 from tasks.models import Plan
 
-from . import plan_kind  # noqa: F401  (registers the successor-plan workbook's kind in IMPORTERS)
+from . import (
+    brand_kind,  # noqa: F401  (registers the labour brands' kind in IMPORTERS)
+    plan_kind,  # noqa: F401  (registers the successor-plan workbook's kind in IMPORTERS)
+)
 from .gate import FileRefused, gate, gate_size
 from .kinds import IMPORTERS, ImportFailed
 from .models import ImportBatch
@@ -49,7 +53,7 @@ MAX_SHOWN_ERRORS = 1000  # a file with more errors than this is not worth listin
 def import_allowed(*, user, kind: str, region=None) -> bool:
     """Who may import what: village and community data — a county officer (their county) or the
     city administrator (any county); a county return and certification applications — that
-    county's officer only (the city's own return: the city's statistics officer); task reports — a department's officer (their department's)."""
+    county's officer only (the city's own return: the city's statistics officer); task reports — a department's officer (their department's); labour brands — a county officer (their county's)."""
     if not (user.is_authenticated and user.is_active):
         return False
     county_id = officer_county_id(user)
@@ -64,6 +68,8 @@ def import_allowed(*, user, kind: str, region=None) -> bool:
         return officer_department_id(user) is not None
     if kind == ImportBatch.Kind.PLAN:
         return is_city_admin(user)
+    if kind == ImportBatch.Kind.LABOUR_BRANDS:  # a county officer, their own county's brands
+        return bool(county_id)
     return False
 
 
@@ -279,7 +285,7 @@ def _audit(batch: ImportBatch, result: dict) -> None:
 
     model = {ImportBatch.Kind.COMMUNITY_PROFILES: CommunityProfile, ImportBatch.Kind.COUNTY_RETURN: IndicatorValue,
              ImportBatch.Kind.APPLICATIONS: Application, ImportBatch.Kind.TASK_REPORTS: TaskReportPart,
-             ImportBatch.Kind.PLAN: Plan}[batch.kind]
+             ImportBatch.Kind.PLAN: Plan, ImportBatch.Kind.LABOUR_BRANDS: LabourBrand}[batch.kind]
     summary = LoadSummary()
     for status in ("created", "updated"):
         if result.get(status):

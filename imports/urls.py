@@ -5,6 +5,7 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("communities/", views.community_upload, name="communities"),
+    path("brands/", views.brands_upload, name="brands"),
     path("returns/<str:region_code>/<str:period_label>/", views.return_upload, name="return"),
     path("applications/<slug:tier_code>/", views.applications_upload, name="applications"),
     path("task-reports/<str:period_label>/", views.task_reports_upload, name="task-reports"),

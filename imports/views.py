@@ -61,6 +61,14 @@ def community_upload(request):
 
 
 @login_required
+def brands_upload(request):
+    """A county officer's labour brands (task 11), one row per brand."""
+    return _upload(request, kind=ImportBatch.Kind.LABOUR_BRANDS, template="imports/upload_brands.html",
+                   context={"recent": ImportBatch.objects.for_user(request.user).filter(
+                       kind=ImportBatch.Kind.LABOUR_BRANDS).select_related("created_by")[:10]})
+
+
+@login_required
 def return_upload(request, region_code: str, period_label: str):
     period = _period(period_label)
     region = get_object_or_404(Region.objects.for_user(request.user), code=region_code,
@@ -176,6 +184,7 @@ def batch_detail(request, pk: int):
                 batch.scope_region.code, batch.period.label]),
             ImportBatch.Kind.APPLICATIONS: lambda: reverse("imports:applications", args=[batch.options.get("tier")]),
             ImportBatch.Kind.TASK_REPORTS: lambda: reverse("imports:task-reports", args=[batch.period.label]),
+            ImportBatch.Kind.LABOUR_BRANDS: lambda: reverse("brands:list"),
             ImportBatch.Kind.PLAN: lambda: (reverse("plan:plan-detail", args=[batch.summary["plan"]])
                                             if batch.summary.get("plan") else reverse("imports:plan")),
             }.get(batch.kind, lambda: reverse("registry:list"))()
@@ -236,7 +245,7 @@ def batch_file(request, pk: int):
 
 SAMPLE_FILES = {"communities": "hanbin_communities.csv", "return": "county_return_2026Q4.csv",
                 "applications": "hanbin_applications_municipal.csv", "task-reports": "task_reports_co.csv",
-                "plan": "successor_plan_2026.xlsx"}
+                "plan": "successor_plan_2026.xlsx", "brands": "hanbin_labour_brands.csv"}
 
 
 @login_required

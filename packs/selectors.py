@@ -131,7 +131,7 @@ def pack_content(*, user, plan: Plan, quarter: Quarter) -> PackContent:
         m = r.measure
         measures.rows.append([m.task.number, m.name, m.unit, m.get_kind_display(), r.target_text or _("tracked, no target"),
                               r.quarter, r.years.get(min(quarter.year, plan.last_quarter.year)),
-                              m.counted_from or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
+                              m.counted_elsewhere or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
 
     return PackContent(quarter, [pace, counties, tasks, certification, rankings, dept, county_t, measures],
                        _latest(computed), details)

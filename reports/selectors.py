@@ -327,14 +327,39 @@ def measure_rollups(*, plan: Plan, task: Task | None = None, upto: Quarter | Non
         if first <= q <= last:
             by_measure[measure_id][q] = total
     rollups = {m.pk: _rollup(m, by_measure.get(m.pk, {}), first, last, quarter) for m in measures if m.is_entered}
+    read_from = [m for m in measures if m.indicator_code]
+    if read_from:
+        by_indicator = _indicator_quarters({m.indicator_code for m in read_from}, first, last, approved_only,
+                                           approved_as_of)
+        rollups |= {m.pk: _rollup(m, by_indicator.get(m.indicator_code, {}), first, last, quarter) for m in read_from}
     out = []
     for m in measures:
-        if m.is_entered:
+        if m.pk in rollups:
             out.append(rollups[m.pk])
         elif m.kind == TaskMeasure.Kind.RATIO:
             out.append(_ratio(m, rollups.get(m.numerator_id), rollups.get(m.denominator_id)))
         else:  # counted from other records (labour brands): listed, with its target, counted there
             out.append(MeasureRollup(m, years=dict.fromkeys(range(first.year, last.year + 1))))
+    return out
+
+
+def _indicator_quarters(codes: set[str], first: Quarter, last: Quarter, approved_only: bool,
+                        approved_as_of: datetime.datetime | None) -> dict[str, dict[Quarter, Decimal]]:
+    """The counties' figures of the plan indicators ``codes`` summed by quarter (a measure that reads
+    an indicator the counties report, rather than asking the departments for it again): approved
+    ones (by ``approved_as_of``), or every submitted or approved one."""
+    values = IndicatorValue.objects.filter(indicator__code__in=codes, region__level=Region.Level.COUNTY,
+                                           component__code="value").filter(quarters_q(first, last))
+    if approved_only:
+        values = values.filter(status=IndicatorValue.Status.APPROVED)
+        if approved_as_of is not None:
+            values = values.filter(approved_at__lte=approved_as_of)
+    else:
+        values = values.exclude(status=IndicatorValue.Status.DRAFT)
+    out: dict[str, dict[Quarter, Decimal]] = defaultdict(dict)
+    for code, year, number, total in values.order_by().values_list(
+            "indicator__code", "year", "quarter").annotate(total=Sum("value")):
+        out[code][Quarter(year, number)] = total
     return out
 
 
@@ -415,6 +440,7 @@ class PartState:
 
     department: Department
     part: TaskReportPart | None
+    members: list[str] = field(default_factory=list)  # a group's members, each with its chain
 
     @property
     def state(self) -> str:
@@ -425,7 +451,8 @@ def part_states(*, task: Task, period: ReportingPeriod) -> list[PartState]:
     """Every co-responsible unit of the task, in the document's order, with its part's state."""
     parts = {p.department_id: p for p in TaskReportPart.objects.filter(task=task, period=period).select_related(
         "department", "submitted_by", "returned_by", "filed_by_department")}
-    return [PartState(duty.department, parts.get(duty.department_id))
+    return [PartState(duty.department, parts.get(duty.department_id),
+                      duty.department.members_with_chains() if duty.department.kind == Department.Kind.GROUP else [])
             for duty in task.responsibilities.filter(role=Responsibility.Role.CO).select_related("department")
             .order_by("order")]
 

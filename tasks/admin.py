@@ -96,15 +96,27 @@ class AliasInline(RoleScopedInline, admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(RoleScopedAdmin):
-    list_display = ["name", "name_en", "kind", "region", "aliases_list", "led_tasks"]
+    list_display = ["name", "name_en", "kind", "region", "chain", "members_list", "aliases_list", "led_tasks"]
     list_filter = ["kind"]
-    search_fields = ["name", "name_en", "full_name", "aliases__name"]
+    search_fields = ["name", "name_en", "full_name", "chain", "aliases__name"]
     filter_horizontal = ["members"]
     inlines = [AliasInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region").prefetch_related(
-            "aliases", "responsibilities__task")
+            "aliases", "responsibilities__task", "members")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """The group's members are chosen by name and chain (市工信局（新型材料）)."""
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "members" and field is not None:
+            field.label_from_instance = lambda department: department.name_with_chain
+        return field
+
+    @admin.display(description=_("members (their chains)"))
+    def members_list(self, dept: Department):
+        members = sorted(dept.members.all(), key=lambda m: (m.order, m.name))
+        return "、".join(m.name_with_chain for m in members) or "—"
 
     @admin.display(description=_("aliases"))
     def aliases_list(self, dept: Department):

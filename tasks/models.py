@@ -133,6 +133,10 @@ class Department(models.Model):
         "self", verbose_name=_("members"), blank=True, symmetrical=False, related_name="groups",
         help_text=_("For a group of units: the departments the city names as its members."),
     )
+    chain = models.CharField(
+        _("key industry chain"), max_length=200, blank=True,
+        help_text=_("For a member of a group of chain leads (市重点产业链牵头单位): the key industry chain(s) it "
+                    "leads, e.g. 富硒食品."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -146,6 +150,15 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_with_chain(self) -> str:
+        """A group member as the group's lists show it: its name and the chain it leads."""
+        return f"{self.name}（{self.chain}）" if self.chain else self.name
+
+    def members_with_chains(self) -> list[str]:
+        """A group's members, each with its chain (the task report page, the admin)."""
+        return [m.name_with_chain for m in self.members.order_by("order", "name")]
 
 
 class DepartmentAlias(models.Model):
@@ -296,6 +309,10 @@ class TaskMeasure(models.Model):
     target_scope = models.CharField(_("target scope"), max_length=12, choices=Scope.choices, blank=True)
     counted_from = models.CharField(_("counted from"), max_length=200, blank=True,
                                     help_text=_("Not entered in task reports: the records it is counted from."))
+    indicator_code = models.CharField(
+        _("indicator counted from"), max_length=60, blank=True,
+        help_text=_("The code of the plan indicator whose approved county figures this measure reads (the plan "
+                    "asks for the figure once, in the counties' returns), e.g. internship_posts."))
 
     objects = PlanDataQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[reporting_units])
@@ -313,6 +330,13 @@ class TaskMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.number} · {self.name}"
+
+    @property
+    def counted_elsewhere(self) -> str:
+        """What the task's pages show instead of a figure: the records it is counted from, for a
+        measure with no figure of its own (labour brands). One that reads a plan indicator has its
+        figures, rolled up like the others."""
+        return "" if self.indicator_code else self.counted_from
 
     @property
     def has_target(self) -> bool:

@@ -236,7 +236,43 @@ def plan_create(*, plan: dict, sections: list[dict], tasks: list[dict], reason: 
             r = Responsibility(task=task, department=department, role=role, order=order)
             r._change_reason = reason
             r.save()
+    measures_carry_over(plan=new, tasks=created, reason=reason)
     return new, created
+
+
+def measures_carry_over(*, plan: Plan, tasks: dict[int, Task], reason: str) -> int:
+    """A new plan's task measures (任务指标), carried over from the plan it follows (the latest plan of
+    its series ending before it starts): a measure of task N is copied to the new task N when the
+    new task's text still holds the measure's clause word for word — the extractor's rule, so a
+    task the new document rewrites starts without measures, to be defined for it (admin → 任务指标).
+    The reporting units are those of the new task's units; a ratio only with both its parts.
+    Returns how many were copied."""
+    series = plan_series(plan.code)
+    source = next((p for p in Plan.objects.filter(period_end__lt=plan.period_start).order_by("-period_end")
+                   if plan_series(p.code) == series), None)
+    if source is None:
+        return 0
+    by_number = {t.number: t for t in tasks.values()}
+    copies: dict[int, TaskMeasure] = {}
+    for m in (TaskMeasure.objects.filter(task__plan=source).select_related("task")
+              .prefetch_related("reporting_units").order_by("task__number", "order")):
+        task = by_number.get(m.task.number)
+        if task is None or joined_text(m.clause) not in joined_text(task.clause):
+            continue
+        if m.kind == TaskMeasure.Kind.RATIO and not (m.numerator_id in copies and m.denominator_id in copies):
+            continue
+        units = set(task.responsibilities.values_list("department_id", flat=True))
+        old_pk, reporting = m.pk, [d for d in m.reporting_units.all() if d.pk in units]
+        m.pk, m.task = None, task
+        m._prefetched_objects_cache = {}  # else set() below would compare with the source's units
+        m.numerator = copies.get(m.numerator_id) if m.numerator_id else None
+        m.denominator = copies.get(m.denominator_id) if m.denominator_id else None
+        m._change_reason = reason
+        m.full_clean()
+        m.save()
+        m.reporting_units.set(reporting)
+        copies[old_pk] = m
+    return len(copies)
 
 
 def _measures_clone(tasks: dict[int, Task]) -> None:
@@ -301,7 +337,7 @@ def task_measures_load(*, plan: Plan, path: Path = MEASURES_2022_FILE, summary: 
             "target_value": Decimal(target["value"]) if target.get("value") is not None else None,
             "target_value_max": Decimal(target["value_max"]) if target.get("value_max") is not None else None,
             "target_span": target.get("span", ""), "target_scope": target.get("scope", ""),
-            "counted_from": m.get("counted_from", ""),
+            "counted_from": m.get("counted_from", ""), "indicator_code": m.get("indicator", ""),
         }, reason)
         wanted = {units[name].pk for name in m["reporting_units"]}
         if set(measure.reporting_units.values_list("pk", flat=True)) != wanted:

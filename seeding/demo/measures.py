@@ -26,11 +26,12 @@ from reports.models import (
 )
 from reports.notifications import notify, officers_of
 from seeding.demo.figures import FIRST, LAST
-from tasks.models import Department, TaskMeasure
+from tasks.models import Department, Plan, Task, TaskMeasure
 
 DEMO_NOTE = "【演示数据】"
 # The members of 市重点产业链牵头单位: each key chain's lead department (a demo reading of 推行产业链长制).
-CHAIN_LEADS = ["市工信局", "市富硒办", "市文旅广电局", "市商务局"]
+CHAIN_LEADS = {"市工信局": "新型材料、装备制造、电子信息", "市富硒办": "富硒食品", "市文旅广电局": "文化旅游",
+               "市商务局": "现代物流与商贸"}
 # A plausible quarterly size for each measure (city-wide, before the split between units).
 SIZES = {
     "t1_market_entities": 900, "t1_cluster_jobs": 62000, "t2_park_jobs": 48000, "t2_chain_jobs": 21000,
@@ -80,24 +81,31 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
         raise RuntimeError("demo measures are only created with DEMO_MODE on (never in production)")
     group = Department.objects.get(name="市重点产业链牵头单位")
     group.members.add(*Department.objects.filter(name__in=CHAIN_LEADS))
+    for member in Department.objects.filter(name__in=CHAIN_LEADS, chain=""):  # the chain it leads (a demo reading)
+        member.chain = CHAIN_LEADS[member.name]
+        member.save()  # through the history, so the audit trail has it
     if TaskMeasureFigure.objects.exists():
         return 0
     rnd = random.Random(2022)
     now = timezone.now()
     periods = {p.as_quarter: p for p in ReportingPeriod.objects.all()}
-    quarters = list(Quarter.between(FIRST.start, LAST.end))
-    reports = {(r.task_id, r.period_id): r for r in TaskReport.objects.filter(task__plan__code="ankang-2022")}
+    every_quarter = list(Quarter.between(FIRST.start, LAST.end))
+    # every plan's measures (the 2021–2025 plan's and the demo successor's, carried over by its
+    # import), each in the quarters its task was reported on: a quarter's reports are on the tasks
+    # of the plan in force then (the successor's from 2026Q1 when it is there)
+    reports = {(r.task_id, r.period_id): r for r in TaskReport.objects.all()}
     parts = {(p.task_id, p.department_id, p.period_id): p for p in TaskReportPart.objects.all()}
-    measures = [m for m in TaskMeasure.objects.filter(task__plan__code="ankang-2022").select_related("task")
-                .prefetch_related("reporting_units", "task__responsibilities").order_by("task__number", "order")
-                if m.is_entered]
+    measures = [m for m in TaskMeasure.objects.select_related("task__plan")
+                .prefetch_related("reporting_units", "task__responsibilities")
+                .order_by("task__plan__period_start", "task__number", "order") if m.is_entered]
+
     new_parts, filer = [], Department.objects.get(name="市富硒办")  # files the group's parts
     for m in measures:
         lead_id = next(r.department_id for r in m.task.responsibilities.all() if r.role == "lead")
         for unit in m.reporting_units.all():
             if unit.pk == lead_id:
                 continue
-            for q in quarters:
+            for q in every_quarter:
                 key = (m.task_id, unit.pk, periods[q].pk)
                 if key not in parts and (m.task_id, periods[q].pk) in reports:
                     parts[key] = TaskReportPart(
@@ -115,7 +123,8 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
         lead_id = next(r.department_id for r in m.task.responsibilities.all() if r.role == "lead")
         for unit_index, unit in enumerate(units):
             share = (len(units) - unit_index) / sum(range(1, len(units) + 1))  # the first-named unit the largest
-            for i, q in enumerate(quarters):
+            for q in every_quarter:
+                i = every_quarter.index(q)  # the plans continue each other: growth over the whole run
                 period = periods[q]
                 if m.period == TaskMeasure.Period.YEAR and q.number != 4:
                     continue
@@ -124,7 +133,7 @@ def demo_measures_seed(*, admin, lead_user=None) -> int:
                 if next(iter(record.values())) is None:
                     continue  # not reported this quarter (tasks 17 and 19 in 2026Q3)
                 figures.append(TaskMeasureFigure(measure=m, period=period, department=unit,
-                                                 value=_value(m, q, i, len(quarters), share, rnd), note=DEMO_NOTE,
+                                                 value=_value(m, q, i, len(every_quarter), share, rnd), note=DEMO_NOTE,
                                                  updated_by=admin, updated_at=now, **record))
     TaskMeasureFigure.objects.bulk_create(figures, batch_size=1000)
     _returned_part(admin=admin, lead_user=lead_user or admin)
@@ -135,7 +144,7 @@ def _returned_part(*, admin, lead_user) -> None:
     """Task 2's 2026Q3 part from 市商务局, returned by its lead 市工信局 with a comment and reopened
     for 市商务局 for a week: demo_dept fixes and resends it, demo_lead sees it come back."""
     period = ReportingPeriod.objects.get(year=LAST.year, quarter=LAST.number)
-    task = TaskMeasure.objects.get(task__plan__code="ankang-2022", code="t2_park_jobs").task
+    task = Task.objects.get(plan=Plan.objects.current(LAST.end), number=2)  # the plan in force in 2026Q3
     now = timezone.now()
     part, _created = TaskReportPart.objects.get_or_create(
         task=task, period=period, department=Department.objects.get(name="市商务局"), defaults={

@@ -94,6 +94,7 @@ OPERATIONS = {
     ("GET", "/api/v1/indicators/"): "read", ("GET", "/api/v1/targets/"): "read",
     ("GET", "/api/v1/periods/"): "read", ("GET", "/api/v1/snapshots/"): "read",
     ("GET", "/api/v1/task-reports/"): "read", ("GET", "/api/v1/certifications/"): "read",
+    ("GET", "/api/v1/task-measures/"): "read", ("GET", "/api/v1/task-measure-figures/"): "read",
     ("GET", "/api/v1/returns/"): "read", ("GET", "/api/v1/values/"): "read",
     ("POST", PUSH): "write", ("POST", "/api/v1/returns/values/"): "write",
     ("POST", "/api/v1/task-reports/2024Q3/6/"): "dept_write", ("POST", "/api/v1/task-reports/2024Q3/6/submit/"): "dept_write",

@@ -29,6 +29,8 @@ OPERATION_IDS = {
     ("post", "/api/v1/task-report-parts/{period}/{task}/"): "task_report_parts_save",
     ("post", "/api/v1/task-report-parts/{period}/{task}/submit/"): "task_report_parts_submit",
     ("get", "/api/v1/tasks/"): "tasks_list",
+    ("get", "/api/v1/task-measures/"): "task_measures_list",
+    ("get", "/api/v1/task-measure-figures/"): "task_measure_figures_list",
     ("get", "/api/v1/values/"): "values_list",
 }
 # Components a client's code names (its model classes): they stay.
@@ -37,7 +39,8 @@ COMPONENTS = {"BulkValues", "BackfillValues", "BackfillValueIn", "ValueIn", "Imp
               "Department", "Region", "RegionDetail", "Indicator", "Component", "Target", "Period",
               "PaginatedValueList", "PaginatedCountyReturnList", "PaginatedSnapshotList",
               "PaginatedTaskReportStateList", "PaginatedCertificationList", "ReviewStateEnum", "ValueStatusEnum",
-              "SnapshotStatusEnum", "SelfStatusEnum", "ReportContentIn", "TaskReport", "TaskReportPart"}
+              "SnapshotStatusEnum", "SelfStatusEnum", "ReportContentIn", "TaskReport", "TaskReportPart",
+              "TaskMeasure", "TaskMeasureFigure", "PaginatedTaskMeasureList", "PaginatedTaskMeasureFigureList"}
 
 
 @pytest.fixture(scope="module")

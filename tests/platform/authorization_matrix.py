@@ -91,6 +91,9 @@ PAGES: dict[str, Entry] = {
     "registry:progress": E("/communities/progress/", ok=PLAN_READERS),
     "registry:criteria": E("/communities/criteria/", ok=PLAN_READERS),
     "registry:community": E("/communities/{village}/", ok=PLAN_READERS),
+    # ---- labour brands (task 11): every reader sees them; a county records its own
+    "brands:list": E("/brands/", ok=PLAN_READERS, note="POST: a county officer or the city administrator"),
+    "brands:brand": E("/brands/999999/", note="an existing brand: every reader; edited by its county"),
     # ---- the audit trail
     "audit:event-list": E("/audit/", ok={"auditor"}),
     # ---- reporting
@@ -115,6 +118,7 @@ PAGES: dict[str, Entry] = {
                                       note="the lead saves its report, a co-responsible unit its part"),
     # ---- imports
     "imports:communities": E("/imports/communities/", ok=COUNTIES | {"city_admin"}, note="each county its own"),
+    "imports:brands": E("/imports/brands/", ok=COUNTIES, note="each county its own labour brands"),
     "imports:return": E("/imports/returns/610902000000/2024Q3/", ok={"county_a"}),
     "imports:applications": E("/imports/applications/municipal/", ok=COUNTIES, note="each county its own"),
     "imports:task-reports": E("/imports/task-reports/2024Q3/", ok=OFFICERS, note="each department its own"),
@@ -164,6 +168,8 @@ PAGES: dict[str, Entry] = {
     "v1:period-list": E("/api/v1/periods/", ok=API_READERS, api=True),
     "v1:snapshot-list": E("/api/v1/snapshots/", ok=API_READERS, api=True),
     "v1:task-report-list": E("/api/v1/task-reports/", ok=API_READERS, api=True),
+    "v1:task-measure-list": E("/api/v1/task-measures/", ok=API_READERS, api=True),
+    "v1:task-measure-figure-list": E("/api/v1/task-measure-figures/", ok=API_READERS, api=True),
     "v1:certification-list": E("/api/v1/certifications/", ok=API_READERS, api=True),
     "v1:return-list": E("/api/v1/returns/", ok=API_READERS, api=True),
     "v1:return-values": E("/api/v1/returns/2024Q3/values/", ok={"api_client"}, api=True, methods="POST"),

@@ -25,8 +25,8 @@ from tests.targets_helpers import county
 
 pytestmark = pytest.mark.django_db
 
-PLATFORM_APPS = ["accounts", "audit", "outbox", "divisions", "tasks", "targets", "reports", "communities", "api",
-                 "imports", "dashboards", "my_work", "packs", "assessments", "operations"]
+PLATFORM_APPS = ["accounts", "audit", "outbox", "divisions", "tasks", "targets", "reports", "communities", "brands",
+                 "api", "imports", "dashboards", "my_work", "packs", "assessments", "operations"]
 MALFORMED = ["abc", "-1", "99999999999999999999", "１２", "2026-13-45", "", "长" * 5000]
 FUZZED_AS = ("city_admin", "county_a", "lead_officer")
 # the sign-in pages answer their own form with 200 (Django's); everything else refuses with a 4xx

@@ -39,5 +39,5 @@ def test_the_demo_reports_every_tasks_measures_in_every_quarter(settings, plan):
                                           period__year=2026, period__quarter=3)
     assert returned.state == "draft" and returned.return_comment and returned.returned_by == lead
     rollups = {r.measure.code: r for r in measure_rollups(plan=plan)}
-    assert rollups["t12_skills_training"].total > 0 and rollups["t14_internship_posts"].years[2025] > 0
+    assert rollups["t12_skills_training"].total > 0 and rollups["t14_medical_interns"].years[2025] > 0
     assert rollups["t19_urban_circle"].total is not None

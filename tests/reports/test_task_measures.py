@@ -26,6 +26,7 @@ from reports.services import (
 )
 from tasks.models import Department, Task
 from tests.conftest import make_user
+from tests.targets_helpers import approve
 
 pytestmark = pytest.mark.django_db
 FIELDS = {"measures": "开展用工调查", "progress": "按计划推进", "self_status": "on_track"}
@@ -69,7 +70,8 @@ def test_each_unit_enters_the_measures_it_reports(plan):
     assert co == ["t6_demand_surveys", "t6_demand_list_enterprises"]
     hr = [m.code for m in measures_entered_by(task=task(14), department=Department.objects.get(name="市人社局"),
                                               period=period())]
-    assert "t14_internship_posts" in hr and "t14_vacancies" not in hr  # a yearly measure: in Q4 only
+    assert "t14_vacancies" not in hr  # a yearly measure: in Q4 only
+    assert "t14_internship_posts" not in hr  # read from the counties' returns (internship_posts), never typed twice
     assert "t14_vacancy_share" not in hr  # a ratio is computed, never typed in
     q4 = [m.code for m in measures_entered_by(task=task(14), department=Department.objects.get(name="市人社局"),
                                               period=period(2024, 4))]
@@ -143,11 +145,11 @@ def test_a_yearly_target_is_judged_each_year_and_a_ratio_from_its_parts(plan):
     admin = make_user("office", roles=[Role.CITY_ADMIN], department="市人社局")
     for year, posts, vacancies, graduates in ((2023, "1500", "200", "150"), (2024, "2100", "300", "180")):
         for quarter, share in ((3, "1000"), (4, str(int(posts) - 1000))):
+            # internship posts: the counties' returns (the plan indicator), not the task report
+            approve("internship_posts", "汉滨区" if quarter == 3 else "石泉县", f"{year}Q{quarter}", value=share)
             p = period(year, quarter)
             report = task_report_open(task=task(14), period=p, user=officer)
-            figures = {"t14_internship_posts": share}
-            if quarter == 4:
-                figures |= {"t14_vacancies": vacancies, "t14_vacancies_graduates": graduates}
+            figures = {"t14_vacancies": vacancies, "t14_vacancies_graduates": graduates} if quarter == 4 else {}
             report = task_report_save(report=report, fields=FIELDS, version=report.version, user=officer,
                                       today=in_window(p), figures=figures)
             report = task_report_submit(report=report, version=report.version, user=officer, today=in_window(p),
