@@ -28,7 +28,6 @@ the row by row engine on the same data).
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,7 +39,7 @@ from django.utils import timezone
 from kernel.quarters import Quarter
 
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Target, YearlyAllocation
-from .pace import CEILING_GREEN, HUNDRED, PACE_AMBER, RATE_AMBER, RULES, elapsed_share, q2, q4, rule_for
+from .pace import CEILING_GREEN, HUNDRED, PACE_AMBER, RATE_AMBER, RULES, elapsed_share, q2, rule_for
 
 Key = tuple[int, int]
 
@@ -290,7 +289,7 @@ WITH f AS (
            CASE WHEN v IS NULL THEN %(rule_none)s ELSE %(rule)s END
              || CASE WHEN has_obs AND units < units_expected
                      THEN '（' || units || '/' || units_expected || ' 个单位已报）' ELSE '' END AS status_reason,
-           round({projected}, 4) AS projected_end_value,
+           CASE WHEN v IS NOT NULL THEN round({projected}, 4) END AS projected_end_value,
            {"CASE WHEN v IS NOT NULL AND tv IS NOT NULL AND qrem > 0 AND NOT ended THEN round(greatest(0, tv - v) / qrem, 4) END"
             if pace else "NULL::numeric"} AS required_run_rate,
            units AS units_reported, units_expected, as_of AS data_as_of,
@@ -323,4 +322,4 @@ def since_of(value) -> Quarter | None:
     return Quarter(int(year), int(number))
 
 
-__all__ = ["Prepared", "handles", "rollup_indicator", "since_of", "statement", "datetime"]
+
