@@ -143,8 +143,10 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
         raise
     finally:
         run.finished_at = timezone.now()
+        # pages cached under the last generation compute again (even after a failure: it may have
+        # written); before the run is recorded as finished, so that whoever sees it finished sees it
+        generation_bump()
         run.save()
-        generation_bump()  # pages cached under the last generation compute again (even after a failure: it may have written)
     return run
 
 

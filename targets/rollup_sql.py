@@ -92,7 +92,7 @@ def rollup_indicator(indicator: Indicator, ctx, prepared: Prepared, counties: li
     targets = prepared.targets.get(indicator.pk, {})
     plans = [p for p in ctx.plans if p.pk in targets]
     city_only = indicator.kind == Indicator.Kind.CITY_ONLY
-    regions = [ctx.city_id] if city_only else (counties or ctx.county_ids) + [ctx.city_id]
+    regions = [ctx.city_id] if city_only else [r for r in (counties or ctx.county_ids) if r != ctx.city_id] + [ctx.city_id]
     now = Quarter.of_date(ctx.today)
     derived = None
     if indicator.kind == Indicator.Kind.DERIVED:
