@@ -299,11 +299,20 @@ WITH f AS (
     DELETE FROM targets_snapshot s
     WHERE s.indicator_id = %(indicator)s AND s.region_id = ANY(%(regions)s::int[])
       AND (s.year, s.quarter) >= (%(since_y)s, %(since_q)s)
-      AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.plan_id = s.plan_id AND c.region_id = s.region_id
-                      AND c.year = s.year AND c.quarter = s.quarter)
+      -- what ``computed`` yields for these regions: every frame of every plan (``f``, a few dozen rows)
+      AND NOT EXISTS (SELECT 1 FROM f WHERE NOT f.before AND f.plan_id = s.plan_id AND f.y = s.year
+                      AND f.q = s.quarter)
+), changed AS (
+    -- compared with what is stored before writing: ON CONFLICT … DO UPDATE … WHERE locks (and so
+    -- writes to) every conflicting row even when its WHERE is false, so a warm run would touch them all
+    SELECT c.* FROM computed c
+    LEFT JOIN targets_snapshot s ON s.plan_id = c.plan_id AND s.indicator_id = c.indicator_id
+        AND s.region_id = c.region_id AND s.year = c.year AND s.quarter = c.quarter
+    WHERE s.id IS NULL
+       OR ({", ".join(f"s.{c}" for c in _COMPARED)}) IS DISTINCT FROM ({", ".join(f"c.{c}" for c in _COMPARED)})
 ), written AS (
     INSERT INTO targets_snapshot AS s ({", ".join(_COLUMNS)})
-    SELECT {", ".join(_COLUMNS)} FROM computed
+    SELECT {", ".join(_COLUMNS)} FROM changed
     ON CONFLICT (plan_id, indicator_id, region_id, year, quarter)
     DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[5:])}
     WHERE ({", ".join(f"s.{c}" for c in _COMPARED)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _COMPARED)})
