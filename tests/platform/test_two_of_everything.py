@@ -228,6 +228,8 @@ def _figure(html: str) -> float | None:
     start = html.index('<script id="chart-data" type="application/json">') + len(
         '<script id="chart-data" type="application/json">')
     trend = json.loads(html[start:html.index("</script>", start)])["trend"]
+    if "2024年第三季度" not in trend["quarters"]:
+        return None  # no figure for the quarter yet
     return trend["value"][trend["quarters"].index("2024年第三季度")]
 
 
