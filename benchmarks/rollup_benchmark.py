@@ -143,8 +143,8 @@ def measure(scale: str, n: int) -> dict:
         with connection.cursor() as cursor:  # what autovacuum does soon after a bulk load: plans need statistics
             cursor.execute("ANALYZE")
     cold = timed(lambda: (Snapshot.objects.all().delete(), rollup(today=TODAY, trigger="bench")), 1)
-    warm = timed(lambda: rollup(today=TODAY, trigger="bench"), 3)
-    sql = timed(raw_sql, 5)
+    warm = timed(lambda: rollup(today=TODAY, trigger="bench"), 2)
+    sql = timed(raw_sql, 3)
     county = Region.objects.filter(level="county").order_by("code")[n // 2]
     row = IndicatorValue.objects.filter(indicator__code="urban_new_jobs", region=county, year=2024, quarter=3).first()
 
@@ -154,7 +154,7 @@ def measure(scale: str, n: int) -> dict:
         rollup(indicator_codes=["urban_new_jobs"], county_ids=[county.pk], since=Quarter(2024, 3), today=TODAY,
                trigger="bench")
 
-    incremental = timed(one_approval, 7)
+    incremental = timed(one_approval, 5)
     return {"scale": scale, "counties": n, "values": values,
             "indicators": Indicator.objects.count(), "certifications": Certification.objects.count(), "snapshots": Snapshot.objects.count(),
             "full_cold": cold, "full_warm": warm, "sql": sql, "incremental": incremental}
