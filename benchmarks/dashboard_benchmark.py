@@ -49,7 +49,7 @@ from targets.generation import generation_bump  # noqa: E402
 from targets.rollup import rollup  # noqa: E402
 from tasks.models import Plan, Task  # noqa: E402
 
-REPEAT = 9
+REPEAT = 3  # cold and warm each; the whole of run_all.py's roll-up and dashboards within ~10 minutes
 
 
 def pages(county_code: str) -> dict[str, str]:

@@ -139,17 +139,22 @@ def raw_sql() -> None:
 
 def measure(scale: str, n: int) -> dict:
     values = build(n)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # what autovacuum does soon after a bulk load: plans need statistics
+            cursor.execute("ANALYZE")
     cold = timed(lambda: (Snapshot.objects.all().delete(), rollup(today=TODAY, trigger="bench")), 1)
-    warm = timed(lambda: rollup(today=TODAY, trigger="bench"), 3)
-    sql = timed(raw_sql, 5)
+    warm = timed(lambda: rollup(today=TODAY, trigger="bench"), 2)
+    sql = timed(raw_sql, 3)
     county = Region.objects.filter(level="county").order_by("code")[n // 2]
     row = IndicatorValue.objects.filter(indicator__code="urban_new_jobs", region=county, year=2024, quarter=3).first()
 
     def one_approval():
         IndicatorValue.objects.filter(pk=row.pk).update(value=row.value + Decimal(int(time.time() * 1000) % 97 + 1))
-        rollup(indicator_codes=["urban_new_jobs"], county_ids=[county.pk], today=TODAY, trigger="bench")
+        # what an approval's job asks for: its indicator, its county (and the city), from its quarter on
+        rollup(indicator_codes=["urban_new_jobs"], county_ids=[county.pk], since=Quarter(2024, 3), today=TODAY,
+               trigger="bench")
 
-    incremental = timed(one_approval, 7)
+    incremental = timed(one_approval, 5)
     return {"scale": scale, "counties": n, "values": values,
             "indicators": Indicator.objects.count(), "certifications": Certification.objects.count(), "snapshots": Snapshot.objects.count(),
             "full_cold": cold, "full_warm": warm, "sql": sql, "incremental": incremental}
@@ -164,6 +169,7 @@ def main() -> None:
         results = [measure(scale, n) for scale, n in SCALES.items()]
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"nproc {os.cpu_count()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"database: {connection.vendor}; quarters: {QUARTERS[0]}–{QUARTERS[-1]}; "
           f"indicators rolled up: {results[0]['indicators']} (4 derived from certification records: "
           f"{results[0]['certifications']:,} / {results[1]['certifications']:,} records)")
@@ -179,7 +185,7 @@ def main() -> None:
           f"full warm ×{province['full_warm'] / city['full_warm']:.1f}, raw SQL ×{province['sql'] / city['sql']:.1f}, "
           f"incremental ×{province['incremental'] / city['incremental']:.1f}")
     print(f"goals: full ≤ 2× raw SQL: {'met' if province['full_warm'] <= 2 * province['sql'] else 'NOT met'}; "
-          f"incremental < 50 ms at province scale: {'met' if province['incremental'] < 0.05 else 'NOT met'}; "
+          f"incremental ≤ 20 ms at province scale: {'met' if province['incremental'] <= 0.02 else 'NOT met'}; "
           f"growth no worse than linear: {'met' if province['full_cold'] / city['full_cold'] <= 10 else 'NOT met'}")
 
 

@@ -165,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         result = subprocess.run([PYTHON, str(ROOT / "benchmarks" / script), *extra], cwd=ROOT, capture_output=True,
                                 text=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test"})
         (logs / f"{name}.txt").write_text(result.stdout + "\n--- stderr ---\n" + result.stderr[-20000:])
-        print(f"{time.perf_counter() - start:.0f} s{'' if result.returncode == 0 else ' — FAILED'}", flush=True)
+        load = os.getloadavg()
+        print(f"{time.perf_counter() - start:.0f} s{'' if result.returncode == 0 else ' — FAILED'} "
+              f"(nproc {os.cpu_count()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})", flush=True)
         try:
             parsed = parse(result.stdout)
         except (KeyError, TypeError, ValueError):

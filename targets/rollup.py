@@ -97,10 +97,14 @@ def runs_abandoned_close() -> int:
 
 
 def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable[int] | None = None,
-           trigger: str = "full", today: datetime.date | None = None) -> RollupRun:
+           trigger: str = "full", today: datetime.date | None = None, since: Quarter | None = None) -> RollupRun:
     """Recompute snapshots, for every plan each indicator counts toward. With ``county_ids`` only
     those counties and the city are recomputed (what one approval can change); otherwise every
-    county and the city."""
+    county and the city. With ``since`` (the earliest quarter whose values changed) only that
+    quarter and the ones after it are rewritten on PostgreSQL (nothing earlier depends on it; the
+    row by row path of SQLite recomputes every quarter of the regions, which is as correct)."""
+    from .rollup_sql import Prepared, handles, rollup_indicator
+
     codes = sorted(set(indicator_codes)) if indicator_codes else None
     counties = sorted(set(county_ids)) if county_ids else None
     runs_abandoned_close()
@@ -112,6 +116,9 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
         indicators = Indicator.objects.order_by("order")
         if codes:
             indicators = indicators.filter(code__in=codes)
+        indicators = list(indicators)
+        # PostgreSQL: one statement per indicator (rollup_sql.py); SQLite: the row by row engine below
+        prepared = Prepared.load([i.pk for i in indicators]) if connection.vendor == "postgresql" else None
         skipped = []
         for indicator in indicators:
             if indicator.kind == Indicator.Kind.DERIVED and indicator.code not in DERIVED_SOURCES:
@@ -120,7 +127,10 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
             with transaction.atomic():
                 # One roll-up at a time per indicator: the second waits here, then sees fresh data.
                 Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
-                created, updated, unchanged = _rollup_indicator(indicator, ctx, counties, run)
+                if prepared is not None and handles(indicator, prepared.targets.get(indicator.pk, {})):
+                    created, updated, unchanged = rollup_indicator(indicator, ctx, prepared, counties, since, run)
+                else:
+                    created, updated, unchanged = _rollup_indicator(indicator, ctx, counties, run)
             run.created += created
             run.updated += updated
             run.unchanged += unchanged
@@ -133,8 +143,10 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
         raise
     finally:
         run.finished_at = timezone.now()
+        # pages cached under the last generation compute again (even after a failure: it may have
+        # written); before the run is recorded as finished, so that whoever sees it finished sees it
+        generation_bump()
         run.save()
-        generation_bump()  # pages cached under the last generation compute again (even after a failure: it may have written)
     return run
 
 

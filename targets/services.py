@@ -238,27 +238,34 @@ def values_approve(*, values: list[IndicatorValue], approver) -> int:
         row.status, row.approved_by, row.approved_at = IndicatorValue.Status.APPROVED, approver, now
         row.save()
     affected: dict[str, set[int]] = {}
+    earliest: dict[str, Quarter] = {}
     for row in rows:
         affected.setdefault(row.indicator.code, set()).add(row.region.county_id or row.region_id)
+        quarter = Quarter(row.year, row.quarter)
+        earliest[row.indicator.code] = min(earliest.get(row.indicator.code, quarter), quarter)
     for code, county_ids in affected.items():
-        rollups_enqueue(indicator_codes=[code], county_ids=county_ids, trigger="approval")
+        rollups_enqueue(indicator_codes=[code], county_ids=county_ids, trigger="approval", since=earliest[code])
     return len(rows)
 
 
 def rollups_enqueue(*, indicator_codes: Iterable[str] | None, trigger: str,
-                    county_ids: Iterable[int] | None = None) -> None:
+                    county_ids: Iterable[int] | None = None, since: Quarter | None = None) -> None:
     """The one way to ask for a roll-up: write a ``targets.rollup`` job to the outbox, in the
     caller's transaction, so it is sent after the commit (or when the broker is back if it is down:
     outbox/models.py) and never for a change that rolled back.
 
     ``indicator_codes``: the indicators to recompute (None: all); ``county_ids``: the counties whose
     figures changed (None or empty: every county, e.g. a new quota set changes every county's
-    target); ``trigger``: why, recorded on the run (approval, quota, certification, admin)."""
+    target); ``trigger``: why, recorded on the run (approval, quota, certification, admin);
+    ``since``: the earliest quarter whose values changed (with ``county_ids``: only it and the
+    quarters after it are recomputed; nothing earlier depends on it)."""
 
     codes = list(indicator_codes) if indicator_codes is not None else None
     counties = sorted(county_ids) if county_ids is not None else []
-    job_enqueue(job="targets.rollup", kwargs={"indicator_codes": codes, "county_ids": counties or None,
-                                               "trigger": trigger})
+    kwargs = {"indicator_codes": codes, "county_ids": counties or None, "trigger": trigger}
+    if since is not None and counties:
+        kwargs["since"] = [since.year, since.number]
+    job_enqueue(job="targets.rollup", kwargs=kwargs)
 
 
 @transaction.atomic
