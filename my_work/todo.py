@@ -67,7 +67,7 @@ class Item:
                 return _("due today")
             return _("%(days)s days overdue") % {"days": -self.days}
         if self.since is not None:
-            waited = (today - timezone.localdate(self.since)).days
+            waited = (today - timezone.localtime(self.since).date()).days
             return _("waiting %(days)s days") % {"days": waited} if waited > 0 else _("since today")
         return ""
 

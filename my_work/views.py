@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_read_audit, can_read_plan, is_security_admin
+from reports import access
 
 from .selectors import work_summary
 from .todo import todo_sections
@@ -23,5 +24,6 @@ def home(request):
         return render(request, "accounts/no_role.html", status=403)
     today = timezone.localdate()
     context = work_summary(user=user, today=today)
+    context["can_see_timeliness"] = access.can_see_timeliness(user)  # only links the role can open
     context["todo"] = todo_sections(user=user, today=today, period=context["period"])  # 待办, with days left
     return render(request, "my_work/home.html", context)
