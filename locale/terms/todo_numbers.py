@@ -26,3 +26,8 @@ ZH = {
     "This quarter at a glance": "本季度概况",
     "%(percent)s of the target": "完成目标的%(percent)s", "%(percent)s of the time elapsed": "时间已过%(percent)s",
 }
+
+ZH.update({  # Django admin's msgids its own zh_Hans catalogue lacks (ankang_jobs/admin_terms.py)
+    "Model name": "数据类型", "Add link": "新增", "Change or view list link": "修改或查看列表",
+    "After you’ve created a user, you’ll be able to edit more user options.": "创建用户后，可以继续编辑用户的其他信息。",
+})
