@@ -92,8 +92,8 @@ def test_department_officers_have_reports_to_compile_and_parts_to_file(personas,
 def test_the_office_sees_what_waits_oldest_first(personas, client_for):
     first = submitted(personas, "石泉县")
     second = submitted(personas, "汉滨区")
-    CountyReturn.objects.filter(pk=first.pk).update(submitted_at=dt.datetime(2024, 10, 1, 9, tzinfo=dt.timezone.utc))
-    CountyReturn.objects.filter(pk=second.pk).update(submitted_at=dt.datetime(2024, 10, 3, 9, tzinfo=dt.timezone.utc))
+    CountyReturn.objects.filter(pk=first.pk).update(submitted_at=dt.datetime(2024, 10, 1, 9, tzinfo=dt.UTC))
+    CountyReturn.objects.filter(pk=second.pk).update(submitted_at=dt.datetime(2024, 10, 3, 9, tzinfo=dt.UTC))
     text = todo_of(client_for("city_admin"))
     assert text.index("石泉县2024年第三季度季度报表") < text.index("汉滨区2024年第三季度季度报表")
     assert "已等待4天" in text and "已等待2天" in text
@@ -117,7 +117,7 @@ def test_a_town_officer_has_the_applications_at_the_town(personas, client_for):
     application = Application.objects.create(
         community=community, county=community.county, tier=Tier.objects.get(code="municipal"), state="in_review",
         step="town", steps="town,county,city", created_by=personas["county_a"], submitted_by=personas["county_a"],
-        submitted_at=dt.datetime(2024, 10, 2, 9, tzinfo=dt.timezone.utc))
+        submitted_at=dt.datetime(2024, 10, 2, 9, tzinfo=dt.UTC))
     text = todo_of(client_for("town_officer"))
     assert community.name in text and "已等待3天" in text
     assert f"/communities/applications/{application.pk}/" in links_of(client_for("town_officer"))
