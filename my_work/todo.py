@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from communities.models import Application
 from communities.selectors import review_queue
-from kernel.dates import quarter_text
+from kernel.dates import date_text, quarter_text
+from kernel.numbers import figure_text
 from reports import access
 from reports.models import (
     Correction,
@@ -126,6 +127,20 @@ def returns_to_file(*, user, today: datetime.date) -> Section | None:
             _("%(unit)s %(quarter)s quarterly return") % {"unit": unit.name, "quarter": quarter_text(period)},
             reverse("reports:county-return", args=[unit.code, period.label]),
             state=_("Not started"), due=_deadline(period, today, region=unit)))
+    for county_return in (CountyReturn.objects.for_user(user).filter(region_id=region_id, state__in=UNDER_REVIEW)
+                          .select_related("period").order_by("period__year", "period__quarter")):
+        items.append(Item(
+            _("%(unit)s %(quarter)s quarterly return") % {"unit": unit.name, "quarter": quarter_text(county_return.period)},
+            reverse("reports:county-return", args=[unit.code, county_return.period.label]),
+            state=county_return.get_state_display(), since=county_return.submitted_at,
+            note=_("sent; waiting for the office's review")))
+    # the next quarter, not yet open: when it opens and when it is due
+    coming = next((period for period in _candidate_periods(today) if period.is_not_yet_open_on(today)), None)
+    if coming is not None and not period_is_open_for(period=coming, today=today, region=unit):
+        items.append(Item(
+            _("%(unit)s %(quarter)s quarterly return") % {"unit": unit.name, "quarter": quarter_text(coming)},
+            reverse("reports:county-return", args=[unit.code, coming.label]),
+            state=_("Opens on %(day)s") % {"day": date_text(coming.opens_on)}, due=coming.due_on))
     return Section(_("Quarterly returns to file"), items, empty=_("Every open quarter's return has been sent."))
 
 
@@ -288,9 +303,7 @@ def watch_list(*, user, today: datetime.date, period: ReportingPeriod | None) ->
         sections.append(Section(_("Targets behind pace"), [
             Item(target.name, reverse("targets:target-detail", args=[plan.code, target.code]),
                  state=snapshot.get_status_display(), urgent=snapshot.status == Snapshot.Status.RED,
-                 note=_("%(achieved)s%% achieved, %(elapsed)s%% of the time elapsed · %(quarter)s") % {
-                     "achieved": _pct(snapshot.percent_achieved), "elapsed": _pct(snapshot.percent_time_elapsed),
-                     "quarter": quarter_text(snapshot.quarter_label)})
+                 note=_watch_note(target, snapshot))
             for target, snapshot in behind], empty=_("No target is behind pace.")))
     if period is not None:
         overdue = [Item(_("%(unit)s %(quarter)s quarterly return") % {
@@ -328,10 +341,16 @@ def watch_list(*, user, today: datetime.date, period: ReportingPeriod | None) ->
     return sections
 
 
-def _pct(value) -> str:
-    from kernel.numbers import figure_text
-
-    return figure_text(value, "%", suffix=False)
+def _watch_note(target, snapshot) -> str:
+    """Where a target stands: its achievement against the time elapsed, or (a rate kept under a
+    ceiling, which has no achievement) its figure against the target."""
+    if snapshot.percent_achieved is None:
+        return _("now %(value)s, target %(target)s · %(quarter)s") % {
+            "value": figure_text(snapshot.value, target.unit), "target": target.display_value,
+            "quarter": quarter_text(snapshot.quarter_label)}
+    return _("%(achieved)s achieved, %(elapsed)s of the time elapsed · %(quarter)s") % {
+        "achieved": figure_text(snapshot.percent_achieved, "%"),
+        "elapsed": figure_text(snapshot.percent_time_elapsed, "%"), "quarter": quarter_text(snapshot.quarter_label)}
 
 
 def todo_sections(*, user, today: datetime.date, period: ReportingPeriod | None) -> list[Section]:

@@ -18,8 +18,7 @@ ZH = {
     "Reply to an instruction: %(unit)s · task %(task)s": "批示办理反馈：%(unit)s · 任务%(task)s",
     "Waiting for the office's decision (oldest first)": "待市就业办处理（按等待时间排序，最早的在前）",
     "Nothing waits for review.": "暂无待审核事项。",
-    "Targets behind pace": "进度滞后的目标", "%(achieved)s%% achieved, %(elapsed)s%% of the time elapsed · %(quarter)s":
-        "完成%(achieved)s%%，时间已过%(elapsed)s%% · %(quarter)s",
+    "Targets behind pace": "进度滞后的目标",
     "No target is behind pace.": "暂无进度滞后的目标。", "Overdue units": "逾期未报的单位", "No unit is overdue.": "暂无逾期单位。",
     "Completeness and timeliness": "报送完整率和及时率", "Instructions I gave, not yet closed": "我作出的未办结批示",
     "Every instruction you gave is closed.": "您作出的批示均已办结。", "All instructions": "全部批示",
@@ -30,4 +29,10 @@ ZH = {
 ZH.update({  # Django admin's msgids its own zh_Hans catalogue lacks (ankang_jobs/admin_terms.py)
     "Model name": "数据类型", "Add link": "新增", "Change or view list link": "修改或查看列表",
     "After you’ve created a user, you’ll be able to edit more user options.": "创建用户后，可以继续编辑用户的其他信息。",
+})
+
+ZH.update({
+    "now %(value)s, target %(target)s · %(quarter)s": "现为%(value)s，目标%(target)s · %(quarter)s",
+    "%(achieved)s achieved, %(elapsed)s of the time elapsed · %(quarter)s": "完成%(achieved)s，时间已过%(elapsed)s · %(quarter)s",
+    "sent; waiting for the office's review": "已报送，等待市就业办审核", "Opens on %(day)s": "%(day)s开放填报",
 })
