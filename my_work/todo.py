@@ -161,7 +161,7 @@ def corrections_of_unit(*, user, today: datetime.date) -> Section | None:
                   note=correction.review_comment, urgent=correction.state == Correction.State.REJECTED)
              for correction in corrections.select_related("indicator", "county_return__region",
                                                           "county_return__period").order_by("requested_at")]
-    return Section(_("Corrections"), items) if items else None
+    return Section(_("Correction requests"), items) if items else None
 
 
 def applications_to_do(*, user, today: datetime.date) -> Section | None:

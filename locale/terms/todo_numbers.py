@@ -1,12 +1,12 @@
 """Issue 17 parts 3–4: each role's to-do list (待办) and the one number format."""
 
 ZH = {
-    "To do": "待办事项", "Item": "事项", "State": "状态", "Days remaining": "剩余天数", "Nothing to do.": "暂无待办事项。",
+    "To do": "待办事项", "To-do item": "事项", "State": "状态", "Days remaining": "剩余天数", "Nothing to do.": "暂无待办事项。",
     "%(days)s days left": "还剩%(days)s天", "due today": "今天到期", "%(days)s days overdue": "已逾期%(days)s天",
     "waiting %(days)s days": "已等待%(days)s天", "since today": "今天提交",
     "%(unit)s %(quarter)s quarterly return": "%(unit)s%(quarter)s季度报表", "Not started": "未开始",
     "Quarterly returns to file": "待填报的季度报表", "Every open quarter's return has been sent.": "各开放季度的报表均已报送。",
-    "Corrections": "更正申请", "Certification applications": "认定申请", "All applications": "全部申请",
+    "Correction requests": "更正申请", "Certification applications": "认定申请", "All applications": "全部申请",
     "%(in)s of %(of)s parts in": "已收到%(in)s/%(of)s个分报告", "returned by the lead": "牵头单位已退回",
     "Task reports to compile (we lead)": "待汇总报送的任务进展报告（我牵头）",
     "Every task report we lead has been sent for this quarter.": "我牵头的任务进展报告均已报送。",
