@@ -20,7 +20,7 @@ OTHER_FORMATTING = re.compile(r"\|\s*(?:floatformat|intcomma|intword)\b|\|\s*num
 FIGURE_FIELD = re.compile(
     r"\.(?:value|values|total|quota|quotas|amount|percent\w*|numerator|denominator|households|population"
     r"|workers_employed|previous|cumulative|expected_to_date|projected_end_value|required_run_rate|old_value"
-    r"|new_value|target_value|period_value|mean)$")
+    r"|new_value|target_value|period_value|mean|completeness|timeliness|\w*_rate)$")
 VARIABLE = re.compile(r"{{\s*(.*?)\s*}}")
 MACHINE_ATTRIBUTES = re.compile(r"""\b(?:value|href|action|src|data-[\w-]+|name|id|for|style|aria-value\w+)="[^"]*$""")
 NOT_A_FIGURE = ("form.", "field.", "choice.", "option.", "change.label", "f.value")
