@@ -194,16 +194,22 @@ def task_work(*, user, today: datetime.date) -> list[Section]:
     plan = plan_current_for_user(user)
     if not department_id or plan is None:
         return []
-    department = {"department": Department.objects.get(pk=department_id)}
+    # the department and any group it files for (市重点产业链牵头单位): a period open to either counts
+    departments = list(Department.objects.filter(pk__in=access.acting_department_ids(user) | {department_id}))
+
+    def deadline(period):
+        return max(_deadline(period, today, department=unit) for unit in departments)
+
+    open_periods = {period.pk: period for unit in departments for period in _open_periods(today, department=unit)}
     lead, parts, seen = [], [], set()
     for report in (TaskReport.objects.editable_by(user).filter(state=ReviewState.RETURNED)
                    .select_related("task", "period")):
         seen.add(("lead", report.task_id, report.period_id))
         lead.append(Item(f"{report.task.number}. {report.task.title} · {quarter_text(report.period)}",
                          reverse("reports:task-report", args=[report.task.number, report.period.label]),
-                         state=report.get_state_display(), due=_deadline(report.period, today, **department),
+                         state=report.get_state_display(), due=deadline(report.period),
                          note=report.review_comment, urgent=True))
-    for period in _open_periods(today, **department):
+    for period in sorted(open_periods.values(), key=lambda period: (period.year, period.quarter)):
         for row in task_board(user=user, plan=plan, period=period):
             link = reverse("reports:task-report", args=[row.task.number, period.label])
             what = f"{row.task.number}. {row.task.title} · {quarter_text(period)}"
@@ -211,7 +217,7 @@ def task_work(*, user, today: datetime.date) -> list[Section]:
                 state = row.report.state if row.report else None
                 if state in (None, ReviewState.DRAFT):
                     lead.append(Item(what, link, state=row.report.get_state_display() if row.report else _("Not started"),
-                                     due=_deadline(period, today, **department),
+                                     due=deadline(period),
                                      note=_("%(in)s of %(of)s parts in") % {"in": row.parts_submitted,
                                                                              "of": row.parts_expected}
                                      if row.parts_expected else ""))
@@ -219,13 +225,27 @@ def task_work(*, user, today: datetime.date) -> list[Section]:
                 returned = bool(row.my_part and TaskReportPart.objects.filter(pk=row.my_part).exclude(
                     return_comment="").exists())
                 parts.append(Item(what, link, state=_("Draft") if row.my_part_state else _("Not started"),
-                                  due=_deadline(period, today, **department), urgent=returned,
+                                  due=deadline(period), urgent=returned,
                                   note=_("returned by the lead") if returned else ""))
+    # the next quarter, not yet open to the department: how many reports and parts, when it opens
+    coming = next((period for period in _candidate_periods(today) if period.is_not_yet_open_on(today)), None)
+    if coming is not None and coming.pk not in open_periods:
+        rows = task_board(user=user, plan=plan, period=coming)
+        opens = _("Opens on %(day)s") % {"day": date_text(coming.opens_on)}
+        board = reverse("reports:task-board") + f"?period={coming.label}"
+        led = sum(row.my_role == Responsibility.Role.LEAD for row in rows)
+        owed = sum(row.my_role == Responsibility.Role.CO for row in rows)
+        if led:
+            lead.append(Item(_("%(quarter)s: %(n)s task reports we lead") % {"quarter": quarter_text(coming), "n": led},
+                             board, state=opens, due=coming.due_on))
+        if owed:
+            parts.append(Item(_("%(quarter)s: %(n)s parts of other units' tasks") % {
+                "quarter": quarter_text(coming), "n": owed}, board, state=opens, due=coming.due_on))
     return [Section(_("Task reports to compile (we lead)"), lead,
                     empty=_("Every task report we lead has been sent for this quarter."),
                     more=(_("Task board"), reverse("reports:task-board"))),
             Section(_("Parts to file for other units' tasks"), parts,
-                    empty=_("Every part we owe has been sent.")) if parts or _co_anywhere(department_id) else None]
+                    empty=_("No part to file in an open quarter.")) if parts or _co_anywhere(department_id) else None]
 
 
 def _co_anywhere(department_id: int) -> bool:
