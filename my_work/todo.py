@@ -209,6 +209,13 @@ def task_work(*, user, today: datetime.date) -> list[Section]:
                          reverse("reports:task-report", args=[report.task.number, report.period.label]),
                          state=report.get_state_display(), due=deadline(report.period),
                          note=report.review_comment, urgent=True))
+    for part in (TaskReportPart.objects.editable_by(user).filter(state=TaskReportPart.State.DRAFT)
+                 .exclude(return_comment="").select_related("task", "period")):  # returned by the lead
+        seen.add(("co", part.task.number, part.period_id))
+        parts.append(Item(f"{part.task.number}. {part.task.title} · {quarter_text(part.period)}",
+                          reverse("reports:task-report", args=[part.task.number, part.period.label]),
+                          state=_("returned by the lead"), due=deadline(part.period), note=part.return_comment,
+                          urgent=True))
     for period in sorted(open_periods.values(), key=lambda period: (period.year, period.quarter)):
         for row in task_board(user=user, plan=plan, period=period):
             link = reverse("reports:task-report", args=[row.task.number, period.label])
@@ -221,7 +228,8 @@ def task_work(*, user, today: datetime.date) -> list[Section]:
                                      note=_("%(in)s of %(of)s parts in") % {"in": row.parts_submitted,
                                                                              "of": row.parts_expected}
                                      if row.parts_expected else ""))
-            elif row.my_role == Responsibility.Role.CO and row.my_part_state != TaskReportPart.State.SUBMITTED:
+            elif (row.my_role == Responsibility.Role.CO and row.my_part_state != TaskReportPart.State.SUBMITTED
+                  and ("co", row.task.number, period.pk) not in seen):
                 returned = bool(row.my_part and TaskReportPart.objects.filter(pk=row.my_part).exclude(
                     return_comment="").exists())
                 parts.append(Item(what, link, state=_("Draft") if row.my_part_state else _("Not started"),
