@@ -230,6 +230,17 @@ class SecurityAdminOnly(admin.ModelAdmin):
         """The record as the page's subtitle (the libraries' own __str__ is English, in UTC)."""
         return str(obj)
 
+    def get_deleted_objects(self, objs, request):
+        """The delete (unlock, reset) confirmation lists the records by the platform's words, not
+        the libraries' English __str__ ("Attempted Access: …")."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return ([f"{self.menu_name}：{self.describe(obj)}" for obj in objs], counts, perms_needed, protected)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {"object": _Described(obj.pk, self.describe(obj))} if obj is not None else {}
+        return super().delete_view(request, object_id, {**extra, **(extra_context or {})})
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         extra = {"subtitle": self.describe(obj)} if obj is not None else {}
@@ -265,6 +276,16 @@ class SecurityAdminOnly(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class _Described:
+    """A record on the delete confirmation: its key for the links, the platform's words for its name."""
+
+    def __init__(self, pk, text: str):
+        self.pk, self.text = pk, text
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _shown(field: str):
     """A column showing ``field`` as a person reads it (times local, to the second; yes/no)."""
     import datetime
@@ -273,6 +294,8 @@ def _shown(field: str):
 
     def show(self, obj):
         value = getattr(obj, field)
+        if value is None or value == "":
+            return "—"
         if isinstance(value, datetime.datetime):
             return moment_text(value)
         if isinstance(value, bool):

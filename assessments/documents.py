@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kernel.dates import date_text, quarter_text
 from kernel.exports import Table, workbook_bytes
+from kernel.numbers import figure_text
 from kernel.official_document import OfficialDocument
 from reports.models import ReviewState, SelfStatus
 from targets.models import Snapshot
@@ -24,13 +25,10 @@ def number(value: str | None) -> decimal.Decimal | None:
     return None if value in (None, "") else decimal.Decimal(value)
 
 
-def shown(value: str | None) -> str:
-    """A frozen number as a person reads it: thousands separated, no trailing zeros; — for none."""
-    n = number(value)
-    if n is None:
-        return "—"
-    n = n.normalize()
-    return f"{n:,f}" if n == n.to_integral_value() else f"{n:f}"
+def shown(value: str | None, unit: str | None = None, *, suffix: bool = False) -> str:
+    """A frozen number as a person reads it, by the platform's one rule (kernel.numbers.figure_text):
+    thousands separated, the unit's fixed decimals (a rate 3.85, a count 1,150); — for none."""
+    return figure_text(number(value), unit, suffix=suffix)
 
 
 def met_text(value: bool | None) -> str:
@@ -165,11 +163,11 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
     doc.heading(_("1. The main targets"))
     doc.paragraph(_("%(met)d of the %(total)d main targets were met.") % {"met": met_count, "total": len(main)})
     head = [_("Target name"), _("Target value"), _("Final figure"), _("Met or not")] + years
-    doc.table(head, [[t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
-                        met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]] for t in main])
+    doc.table(head, [[t["name"], t["display_value"], shown(t['final']['value'], t['unit'], suffix=True),
+                        met_text(t["final"]["met"]), *[shown(p["value"], t["unit"]) for p in t["path"]]] for t in main])
     doc.heading(_("2. The task-level targets"))
-    doc.table([_("Task"), *head], [[t["task"], t["name"], t["display_value"], f"{shown(t['final']['value'])} {t['unit']}",
-                                      met_text(t["final"]["met"]), *[shown(p["value"]) for p in t["path"]]]
+    doc.table([_("Task"), *head], [[t["task"], t["name"], t["display_value"], shown(t['final']['value'], t['unit'], suffix=True),
+                                      met_text(t["final"]["met"]), *[shown(p["value"], t["unit"]) for p in t["path"]]]
                                      for t in task_level])
     doc.paragraph(_("Met or not is judged by the status rule of the targets engine at the plan's end: ") + " ".join(
         sorted({t["met_rule"] for t in c["targets"]})))
@@ -188,7 +186,7 @@ def assessment_docx(assessment: FinalAssessment) -> bytes:
             continue
         doc.paragraph(f"{t['name']}（{t['display_value']}）")
         doc.table([_("County"), _("Quota"), _("Final figure"), _("Met or not")],
-               [[r["name"], shown(r["quota"]), shown(r["value"]), met_text(r["met"])] for r in t["counties"]])
+               [[r["name"], shown(r["quota"], t["unit"]), shown(r["value"], t["unit"]), met_text(r["met"])] for r in t["counties"]])
 
     doc.heading(_("4. Certified villages and communities at the end"))
     cert = c["certification"]

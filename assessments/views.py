@@ -67,13 +67,13 @@ def _rows(assessment: FinalAssessment, user) -> tuple[list, list]:
     now = current_figures(plan=assessment.plan, user=user) if later else {}
     main, task_level = [], []
     for t in assessment.content.get("targets", []):
-        row = {**t, "final_shown": shown(t["final"]["value"]), "met_text": met_text(t["final"]["met"]),
+        row = {**t, "final_shown": shown(t["final"]["value"], t["unit"], suffix=True), "met_text": met_text(t["final"]["met"]),
                "status_text": status_text(t["final"]["status"]),
-               "path_shown": [shown(p["value"]) for p in t["path"]],
+               "path_shown": [shown(p["value"], t["unit"]) for p in t["path"]],
                "later": later.get(t["indicator"], []),
-               "now_shown": shown(str(now[t["indicator"]])) if now.get(t["indicator"]) is not None else "—",
-               "counties_shown": [{**r, "quota_shown": shown(r["quota"]), "value_shown": shown(r["value"]),
-                                   "met_text": met_text(r["met"]), "path_shown": [shown(v) for v in r["path"]]}
+               "now_shown": shown(str(now[t["indicator"]]), t["unit"], suffix=True) if now.get(t["indicator"]) is not None else "—",
+               "counties_shown": [{**r, "quota_shown": shown(r["quota"], t["unit"]), "value_shown": shown(r["value"], t["unit"]),
+                                   "met_text": met_text(r["met"]), "path_shown": [shown(v, t["unit"]) for v in r["path"]]}
                                   for r in t["counties"]]}
         (main if t["category"] == "main" else task_level).append(row)
     return main, task_level

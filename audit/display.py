@@ -101,9 +101,26 @@ def _text(value):
     return value
 
 
+def _same(old, new) -> bool:
+    """Nothing a person would call a change: both empty, or the same once shown (a moment to the
+    second, 1.0000 and 1)."""
+    empty = (None, "", [])
+    if old in empty and new in empty:
+        return True
+    if old in empty or new in empty:
+        return False
+    try:
+        from decimal import Decimal
+
+        return Decimal(str(old)) == Decimal(str(new))
+    except Exception:  # noqa: BLE001 — not numbers: compare as shown
+        return str(old) == str(new)
+
+
 def readable_events(events) -> list:
     """Each event of a page with ``who`` (the person's name) and ``rows`` — (label, old, new) per
-    change, related records named; two queries per related model on the page, whatever its length."""
+    field that changed (a new record: its filled-in fields), related records named; two queries per
+    related model on the page, whatever its length."""
     events = list(events)
     wanted: dict[type, set] = defaultdict(set)
     plan = []
@@ -143,6 +160,8 @@ def readable_events(events) -> list:
                 new = names.get(related, {}).get(str(new), new) if new not in (None, "") else new
             else:
                 old, new = _text(old), _text(new)
+            if _same(old, new):
+                continue  # only what changed: a field left empty when created, a time equal to the second
             rows.append((label, old, new))
         event.rows = rows
     return events

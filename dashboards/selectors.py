@@ -116,7 +116,7 @@ def plan_progress(plan: Plan, today: datetime.date) -> dict:
     total = (plan.period_end - plan.period_start).days or 1
     elapsed = min(max((today - plan.period_start).days, 0), total)
     return {"start": plan.period_start, "end": plan.period_end, "today": today,
-            "percent": round(100 * elapsed / total, 1), "days_left": max((plan.period_end - today).days, 0)}
+            "percent": round(100 * elapsed / total, 2), "days_left": max((plan.period_end - today).days, 0)}
 
 
 # ---------------------------------------------------------------- 1. city overview

@@ -3,7 +3,6 @@ data once (json_script) and offers each of its tables as .xlsx and .csv (?export
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from divisions.models import Region
 from divisions.selectors import county_geojson
 from kernel.dates import quarter_text
 from kernel.exports import Table, respond
+from kernel.numbers import figure_text
 from kernel.quarters import Quarter
 from reports.access import can_see_task_reports, sees_every_unit
 from reports.models import ReportingPeriod
@@ -88,7 +88,7 @@ def _url_template(viewname: str, count: int) -> str:
 
 
 def _pct(value) -> str:
-    return "—" if value is None else f"{Decimal(value):.1f}%"
+    return figure_text(value, "%")  # the platform's one number rule (kernel.numbers)
 
 
 # ---------------------------------------------------------------- 1. city overview
@@ -150,8 +150,7 @@ def target_page(request, code: str):
         return _num(snapshot.percent_achieved) if by_percent else _num(snapshot.value)
 
     def display(snapshot):
-        return _pct(snapshot.percent_achieved) if by_percent else (
-            "—" if snapshot.value is None else f"{snapshot.value.normalize():f} {target.unit}")
+        return _pct(snapshot.percent_achieved) if by_percent else figure_text(snapshot.value, target.unit)
 
     charts = {
         "trend": {"quarters": [quarter_text(snapshot.quarter_label) for snapshot in series],
@@ -331,7 +330,9 @@ def certification(request):
         "series": [{"name": _("% achieved"), "data": [
             {"value": _num(column.city.percent_achieved) if column.city else None,
              "status": column.city.status if column.city else "none",
-             "display": (f"{column.city.value:.0f} / {column.target.value:.0f}" if column.city and column.target
+             "display": (f"{figure_text(column.city.value, column.target.unit, suffix=False)} / "
+                         f"{figure_text(column.target.value, column.target.unit)}"
+                         if column.city and column.target
                          and column.city.value is not None else "—"),
              "url": (_sources_url(plan, column.target, column.city.region, quarter_label)
                      if column.city and column.target else None)}
@@ -353,7 +354,8 @@ def _certified_of_quota(snapshot, quota) -> str:
     """A county's count at one tier against its quota, as the table shows it: 12/20, 12 or —."""
     if snapshot is None or snapshot.value is None:
         return "—"
-    return f"{snapshot.value:.0f}/{quota:.0f}" if quota is not None else f"{snapshot.value:.0f}"
+    count = figure_text(snapshot.value, "个", suffix=False)  # a count of villages and communities: whole, grouped
+    return f"{count}/{figure_text(quota, '个', suffix=False)}" if quota is not None else count
 
 
 # ---------------------------------------------------------------- 6. rankings (通报)

@@ -54,3 +54,47 @@ def whole_number(raw, *, label: str, minimum: int | None = 0, maximum: int = 2**
         refuse(_("%(label)s: %(value)s is out of range (%(minimum)s to %(maximum)s)."), label=label, value=value,
                minimum=minimum if minimum is not None else "…", maximum=maximum)
     return value
+
+
+# ---- Showing a figure: the one rule every page follows (the ``num`` template filter) -------------
+# Decimals per unit, fixed: counts are whole, rates and money have two decimals. A unit not listed
+# shows at most two decimals, trailing zeros dropped (a figure whose unit the page does not name).
+# Thousands are grouped with a comma (100,000); a percentage takes its sign without a space
+# (3.85%), other units follow after a space (100,000 人); a missing figure is "—".
+COUNT_UNITS = ("人", "人次", "户", "个", "家", "所", "条", "次", "场", "项", "名", "村", "社区", "期", "批")
+UNIT_PLACES: dict[str, int] = {**{unit: 0 for unit in COUNT_UNITS},
+                               "%": 2, "‰": 2, "万人": 2, "万人次": 2, "元": 2, "万元": 2, "亿元": 2}
+DEFAULT_PLACES = 2
+MISSING = "—"
+
+
+def places_for(unit: str | None) -> int | None:
+    """The fixed decimals of ``unit``, or None for a unit without a rule (at most two, trimmed)."""
+    return UNIT_PLACES.get((unit or "").strip())
+
+
+def figure_text(value, unit: str | None = None, *, suffix: bool = True) -> str:
+    """``value`` as every page shows it: 100,000 人 · 3.85% · 1,234.50 万元 · 12.5 · —."""
+    from decimal import ROUND_HALF_UP, InvalidOperation
+
+    if value is None or value == "" or isinstance(value, bool):
+        return MISSING
+    try:
+        number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return MISSING
+    unit = (unit or "").strip()
+    places = places_for(unit)
+    fixed = places is not None
+    places = DEFAULT_PLACES if places is None else places
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if number == 0:
+        number = abs(number)  # never "-0"
+    text = f"{number:,.{places}f}"
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if not suffix or not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
-
-from communities.selectors import review_queue
-from kernel.dates import quarter_text
 from reports import access
 from reports.models import (
     Correction,
@@ -20,7 +16,7 @@ from reports.models import (
     ReviewState,
     TaskReport,
 )
-from reports.selectors import overdue_instructions_of, period_as_of, returns_board, task_board
+from reports.selectors import period_as_of, returns_board, task_board
 from tasks.models import Responsibility
 from tasks.selectors import plan_current_for_user
 
@@ -36,9 +32,9 @@ def _state_counts(states: list[str]) -> list[tuple[str, int]]:
 
 
 def work_summary(*, user, today: datetime.date) -> dict:
-    """The landing page's content: this quarter's returns and task reports with counts per state,
-    what waits for the city office's review, earlier work still open, certification applications
-    waiting at a step the user decides, and the latest unread notifications."""
+    """The landing page's counts: this quarter's returns and task reports per state, what waits for
+    the city office's review, and the latest unread notifications (the items themselves, with their
+    deadlines, are the to-do list: my_work.todo)."""
     period = period_as_of(user=user, today=today)
     plan = plan_current_for_user(user)
     department_id = access.own_department_id(user)
@@ -57,13 +53,6 @@ def work_summary(*, user, today: datetime.date) -> dict:
             context["my_parts"] = _state_counts([row.my_part_state or MISSING for row in rows
                                                  if row.my_role == Responsibility.Role.CO])
             context["instructions"] = Instruction.objects.for_user(user).select_related("task", "author")[:5]
-    # 督办: the instructions the user's unit must still reply to; a leader's own overdue ones
-    if access.own_county_id(user) or department_id:
-        context["to_reply"] = list(InstructionUnit.objects.for_user(user).filter(
-            state__in=(InstructionUnit.State.OPEN, InstructionUnit.State.RETURNED)).select_related(
-            "instruction__task").order_by("instruction__deadline")[:10])
-    if access.gives_instructions(user):
-        context["overdue_instructions"] = overdue_instructions_of(user=user, today=today)
     if access.reviews_reporting(user):
         context["awaiting"] = {
             "returns": CountyReturn.objects.filter(state__in=UNDER_REVIEW).count(),
@@ -75,24 +64,5 @@ def work_summary(*, user, today: datetime.date) -> dict:
     if access.reads_delivery_log(user):  # e-mails and text messages that could not be sent: tell them otherwise
         context["failed_deliveries"] = NotificationDelivery.objects.for_user(user).filter(
             state=NotificationDelivery.State.FAILED).count()
-    # returned or unfinished work of earlier periods that is still the user's to do
-    waiting = []
-    if access.own_reporting_region_id(user):
-        waiting += [(f"{county_return.region.name} {quarter_text(county_return.period)} · "
-                     f"{county_return.get_state_display()}",
-                     reverse("reports:county-return", args=[county_return.region.code, county_return.period.label]))
-                    for county_return in CountyReturn.objects.for_user(user).filter(state__in=UNFINISHED)
-                    .exclude(period=period).select_related("region", "period")]
-    if department_id:
-        waiting += [(f"{report.task.number}. {report.task.title} {quarter_text(report.period)} · {report.get_state_display()}",
-                     reverse("reports:task-report", args=[report.task.number, report.period.label]))
-                    for report in TaskReport.objects.editable_by(user).filter(state__in=UNFINISHED)
-                    .exclude(period=period).select_related("task", "period")]
-    # certification applications waiting at a step this user decides
-    context["applications_waiting"] = [
-        (f"{application.county.name} · {application.community.name} · {application.tier.name} · "
-         f"{application.get_step_display()}",
-         reverse("registry:application", args=[application.pk])) for application in review_queue(user=user)[:20]]
-    context["waiting"] = waiting
     context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
     return context

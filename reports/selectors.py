@@ -161,11 +161,11 @@ class Timeliness:
 
     @property
     def completeness(self) -> float | None:
-        return round(100 * self.submitted / self.expected, 1) if self.expected else None
+        return round(100 * self.submitted / self.expected, 2) if self.expected else None
 
     @property
     def timeliness(self) -> float | None:
-        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+        return round(100 * self.on_time / self.expected, 2) if self.expected else None
 
 
 def _on_time(first_submitted_at, due_on) -> bool:

@@ -204,17 +204,15 @@ class Target(models.Model):
 
     @property
     def display_value(self) -> str:
-        """The target as the plan would say it: ≥ 100,000 人, ≤ 4 %, 0 户, 1–2 个."""
-        def fmt(v) -> str:
-            n = v.normalize()
-            return f"{n:,f}" if n == n.to_integral() else f"{n:f}"
+        """The target as the plan would say it, by the platform's one number rule: ≥ 100,000 人, ≤ 4.00%, 1–2 个."""
+        from kernel.numbers import figure_text
 
         if self.direction == self.Direction.ZERO:
-            return f"0 {self.unit}"
+            return figure_text(0, self.unit)
         if self.value_max is not None:
-            return f"{fmt(self.value)}–{fmt(self.value_max)} {self.unit}"
+            return f"{figure_text(self.value, self.unit, suffix=False)}–{figure_text(self.value_max, self.unit)}"
         sign = "≥" if self.direction == self.Direction.AT_LEAST else "≤"
-        return f"{sign} {fmt(self.value)} {self.unit}"
+        return f"{sign} {figure_text(self.value, self.unit)}"
 
 
 class QuotaSet(models.Model):

@@ -1,6 +1,6 @@
 """``{% load cn %}``: ``{{ period|quarter_cn }}`` → 2026年第三季度, ``{{ day|date_cn }}`` →
 2026年11月30日, ``{{ moment|moment_cn }}`` → 2026年11月30日 14:05:09 (kernel/dates.py);
-``{% as_of quarter %}`` → the line saying which quarter a page shows (数据截至2026年第三季度), with
+``{{ value|num:unit }}`` → 100,000 人 / 3.85% (kernel/numbers.py); ``{% as_of quarter %}`` → the line saying which quarter a page shows (数据截至2026年第三季度), with
 未到期 while that quarter's reporting is not yet due."""
 
 import datetime
@@ -13,11 +13,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.dates import as_quarter, date_text, moment_text, quarter_text
+from kernel.numbers import figure_text
 
 register = template.Library()
 register.filter("quarter_cn", quarter_text)
 register.filter("date_cn", date_text)
 register.filter("moment_cn", moment_text)
+
+
+@register.filter
+def num(value, unit=None) -> str:
+    """The one way a page shows a figure (kernel.numbers.figure_text): ``{{ v|num:"人" }}`` →
+    100,000 人, ``{{ v|num:"%" }}`` → 3.85%, ``{{ v|num }}`` → 12.5 (at most two decimals), — if none.
+    The decimals follow the unit, decided once in kernel.numbers.UNIT_PLACES."""
+    return figure_text(value, None if unit is None else str(unit))
 
 
 _FILE_KINDS = {

@@ -16,7 +16,7 @@ ZH = {
     "Set up the second factor": "设置第二重认证",
     "Your role needs a one-time code at every login. Scan this QR code with an authenticator app (TOTP), or type "
     "the key in by hand, then enter the six-digit code it shows.":
-        "您的角色每次登录都需要一次性验证码。请用身份验证器应用（TOTP）扫描此二维码，或手工输入密钥，然后输入应用显示的六位验证码。",
+        "您的角色每次登录都需要一次性验证码。请用身份验证器应用（动态口令）扫描此二维码，或手工输入密钥，然后输入应用显示的六位验证码。",
     "QR code for the authenticator app": "身份验证器应用二维码",
     "Key": "密钥", "Six-digit code": "六位验证码", "Confirm": "确认", "Second factor": "第二重认证",
     "Enter the six-digit code your authenticator app shows for this platform.": "请输入身份验证器应用为本平台显示的六位验证码。",

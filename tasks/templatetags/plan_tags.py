@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from kernel.templatetags.cn import num
+
 register = template.Library()
 
 
@@ -15,16 +17,9 @@ def tr(obj, field: str):
     return getattr(obj, field)
 
 
-@register.filter
-def num(value, places: int = 2):
-    """A figure for people: thousands grouped, at most ``places`` decimals, no trailing zeros."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    if value is None or value == "":
-        return "—"
-    d = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
-    text = f"{d:,.{int(places)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+# ``{{ value|num }}`` / ``{{ value|num:unit }}``: the platform's one number filter (kernel.numbers,
+# also in ``{% load cn %}``), here too for the pages that load plan_tags.
+register.filter("num", num)
 
 
 STATUS_SYMBOLS = {"green": "●", "amber": "▲", "red": "■"}

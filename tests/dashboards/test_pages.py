@@ -100,7 +100,7 @@ def test_overview_card_equals_the_snapshot_and_a_hand_computed_sum(client_for, f
     cards = {c.target.code: c for c in response.context["overview"].cards}
     assert cards["urban_new_jobs"].snapshot.pk == s.pk
     html = response.content.decode()
-    assert "1,500" in html and ">1.5%<" in html
+    assert "1,500" in html and ">1.50%<" in html
     spark = chart_data(response)[f"spark{list(cards).index('urban_new_jobs')}"]
     assert spark["values"][-1] == 1500.0 and spark["quarters"][-1] == "2024年第一季度"
 

@@ -32,8 +32,8 @@ def test_each_persona_sees_its_own_work(client_for):
     assert "/reports/returns/" not in main  # a department files no county return
     admin = client_for("city_admin").get("/reports/my/").content.decode()
     assert "待市就业办审核" in admin
-    response = client_for("leader").get("/reports/my/")  # a leader's landing page is the overview
-    assert response.status_code == 302 and response["Location"] == "/dashboards/"
+    leader = client_for("leader").get("/reports/my/")  # a leader's landing page: the watch list (my_work.todo)
+    assert leader.status_code == 200 and "逾期未报的单位" in leader.content.decode()
     response = client_for("auditor").get("/reports/my/")
     assert response.status_code == 302 and response["Location"] == "/audit/"
     assert client_for("outsider").get("/reports/my/").status_code == 403
@@ -47,7 +47,8 @@ def test_returned_work_of_an_earlier_period_is_on_the_landing_page(client_for, p
     CountyReturn.objects.create(region=county("汉滨区"), period=ReportingPeriod.objects.get(year=2024, quarter=1),
                                 state="returned", review_comment="请核实")
     html = client_for("county_a").get("/reports/my/").content.decode()
-    assert "汉滨区 2024年第一季度 · 已退回" in html and "/reports/returns/610902000000/2024Q1/" in html
+    assert "汉滨区2024年第一季度季度报表" in html and "已退回" in html
+    assert "/reports/returns/610902000000/2024Q1/" in html
     assert "2024年第一季度" not in client_for("county_b").get("/reports/my/").content.decode()
 
 

@@ -60,3 +60,22 @@ def test_the_audit_trail_names_people_and_records_in_local_time(personas, client
     submitter = [new for label, _old, new in changes if label == "报送人" and new]
     assert submitter and all(str(value).startswith("county_a") for value in submitter), changes
     assert not any(isinstance(new, str) and SNAKE.fullmatch(new) for _label, _old, new in changes), changes
+
+
+def test_the_audit_trail_shows_only_the_fields_that_changed(personas):
+    from audit.display import _same
+
+    county_return = submitted(personas)
+    created = AuditEvent.objects.filter(model="reports.countyreturn", object_pk=str(county_return.pk),
+                                        action="created").first()
+    changed = AuditEvent.objects.filter(model="reports.countyreturn", object_pk=str(county_return.pk),
+                                        action="changed").last()
+    assert created is not None and changed is not None
+    empty_at_creation = [c["field"] for c in created.changes if c["new"] in (None, "")]
+    assert empty_at_creation  # stored as written (the hash chain covers it) …
+    [shown] = readable_events(AuditEvent.objects.filter(pk=created.pk))
+    assert all(new not in (None, "") for _label, _old, new in shown.rows)  # … but not shown
+    [shown] = readable_events(AuditEvent.objects.filter(pk=changed.pk))
+    assert shown.rows and all(not _same(old, new) for _label, old, new in shown.rows)
+    assert len(shown.rows) <= len(changed.changes)  # a time changed within the same second is no change to read
+    assert _same("1.0000", "1") and _same(None, "") and not _same(None, "0") and not _same("a", "b")

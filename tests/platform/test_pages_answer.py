@@ -26,7 +26,7 @@ def test_first_page_shows_the_whole_plan_in_chinese(client_for, persona):
     for title in ["增强市场吸纳就业能力", "建立企业用工保障机制", "扩大基层就业规模", "创新智慧就业服务内容", "营造浓厚氛围"]:
         assert title in html
     assert "牵头 · 市工信局" in html  # task 2's and task 6's lead, labelled
-    assert "主要目标" in html and "≥ 100,000 人" in html and "≤ 4 %" in html and "≤ 5.5 %" in html
+    assert "主要目标" in html and "≥ 100,000 人" in html and "≤ 4.00%" in html and "≤ 5.50%" in html
     assert "实施意见" in html and "退出" in html  # the UI itself is Chinese despite an English browser
 
 

@@ -47,3 +47,21 @@ def test_a_county_officer_is_not_linked_to_other_counties(client_for):
         assert links <= {f"/dashboards/counties/{own}/"}, (url, links)
         for href in links:
             assert client.get(href).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["city_admin", "lead_officer", "co_officer", "county_a", "town_officer",
+                                     "city_stats", "leader"])
+def test_every_link_on_a_landing_page_opens_for_its_persona(client_for, persona):
+    """Each role's landing page (its to-do list and counts) links only to pages the role can open."""
+    import datetime as dt
+    from unittest import mock
+
+    client = client_for(persona)
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 15)):
+        landing = client.get("/reports/my/")
+        assert landing.status_code == 200
+        main = landing.content.decode().split("<main")[1].split("</main>")[0]
+        links = set(re.findall(r'href="(/[^"#?]*)', main))
+        assert links, persona
+        for href in sorted(links):
+            assert client.get(href).status_code in (200, 302), href

@@ -191,7 +191,7 @@ def test_timeliness_on_a_hand_made_quarter(personas, client_for):
     counties = {t.unit.name: t for t in county_timeliness(user=personas["city_admin"], period=p)}
     assert (counties["汉滨区"].on_time, counties["石泉县"].late, counties["紫阳县"].missing) == (1, 1, 1)
     html = client_for("leader").get("/reports/timeliness/?period=2024Q3").content.decode()
-    assert "市工信局" in html and "12.5%" in html and "汉滨区" in html
+    assert "市工信局" in html and "12.50%" in html and "汉滨区" in html
     county_view = client_for("county_b").get("/reports/timeliness/?period=2024Q3").content.decode()
     assert "石泉县" in county_view and "汉滨区" not in county_view
     assert client_for("outsider").get("/reports/timeliness/").status_code == 404

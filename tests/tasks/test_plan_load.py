@@ -181,7 +181,7 @@ def test_main_targets_are_the_nine_of_the_document(plan):
     assert set(plan.targets.filter(category="task").values_list("task__number", flat=True)) == {8, 11, 14, 17, 18, 19}
     brands = plan.targets.get(code="labour_brands_per_county")
     assert (brands.value, brands.value_max, brands.scope, brands.display_value) == (1, 2, "per_county", "1–2 个")
-    assert plan.targets.get(code="registered_unemployment_rate").display_value == "≤ 4 %"
+    assert plan.targets.get(code="registered_unemployment_rate").display_value == "≤ 4.00%"
     assert plan.targets.get(code="urban_new_jobs").display_value == "≥ 100,000 人"
 
 
