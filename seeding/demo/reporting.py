@@ -62,7 +62,7 @@ def demo_returns_seed(*, admin) -> int:
 
 def _demo_open_early(*, admin, **unit) -> None:
     """The quarter in progress opens for entry only when it ends; the demo opens it early for one
-    unit (汉滨区, 市工信局), recorded as an exception, so starting it can be tried — every other
+    unit (汉滨区, 市工信局, 市重点产业链牵头单位), recorded as an exception, so starting it can be tried — every other
     unit's page says when it opens."""
     running = LAST.next()
     period = ReportingPeriod.objects.filter(year=running.year, quarter=running.number).first()
@@ -129,6 +129,8 @@ def demo_task_reports_seed(*, admin) -> int:
                                    open_until=timezone.localdate() + datetime.timedelta(days=7),
                                    reason="【演示】退回修改，延长填报一周")
     _demo_open_early(admin=admin, department=Department.objects.get(name="市工信局"))
+    # the group of chain leads too, so demo_chain (市富硒办, a member) can file the group's 2026Q4 part
+    _demo_open_early(admin=admin, department=Department.objects.get(name="市重点产业链牵头单位"))
     return len(reports)
 
 
