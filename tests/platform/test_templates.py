@@ -15,6 +15,7 @@ QUARTER_CODE = re.compile(r"(?:\.label|\bquarter_label)\b")
 NOT_A_QUARTER = ("change.label", "field.label")  # the audit trail's and a form's field names
 MACHINE_ATTRIBUTES = re.compile(r"""\b(?:value|href|action|src|data-[\w-]+|name|id|for)="[^"]*$""")
 VARIABLE = re.compile(r"{{\s*(.*?)\s*}}")
+HAND_MADE_QUARTER = re.compile(r"}}\s*Q\s*{{")  # {{ value.year }}Q{{ value.quarter }}
 BLOCK_WITH = re.compile(r"{%\s*blocktrans(?:late)?\b[^%]*?\bwith\b(.*?)%}")
 
 
@@ -22,6 +23,8 @@ def violations_in(text: str) -> list[str]:
     """What in one template's text shows a quarter code or a date without the cn filters."""
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
+        if HAND_MADE_QUARTER.search(line):
+            found.append(f"{number}: a quarter's code put together by hand")
         for match in VARIABLE.finditer(line):
             expression = match.group(1)
             before = line[:match.start()]
@@ -48,6 +51,7 @@ def _bad(expression: str) -> bool:
 def test_the_scanner_catches_raw_quarters_and_dates_and_leaves_codes_in_urls():
     assert violations_in("<h1>{{ period.label }}</h1>")
     assert violations_in("<td>{{ snapshot.quarter_label }}</td>")
+    assert violations_in("<td>{{ value.year }}Q{{ value.quarter }}</td>")
     assert violations_in("<span>{{ period.due_on|date:\"Y-m-d\" }}</span>")
     assert violations_in('<a title="{{ column.label }}">')
     assert violations_in("{% blocktranslate with quarter=period.label %}x {{ quarter }}{% endblocktranslate %}")
