@@ -332,7 +332,8 @@ def watch_list(*, user, today: datetime.date, period: ReportingPeriod | None) ->
             Item(target.name, reverse("targets:target-detail", args=[plan.code, target.code]),
                  state=snapshot.get_status_display(), urgent=snapshot.status == Snapshot.Status.RED,
                  note=_watch_note(target, snapshot))
-            for target, snapshot in behind], empty=_("No target is behind pace.")))
+            for target, snapshot in behind], more=(_("Where we are behind"), reverse("dashboards:behind")),
+            empty=_("No target is behind pace.")))
     if period is not None:
         overdue = [Item(_("%(unit)s %(quarter)s quarterly return") % {
                         "unit": row.region.name, "quarter": quarter_text(period)},
