@@ -95,10 +95,8 @@ def score_figure(*, direction: str, value: Decimal | None, goal: Decimal | None,
     """Score ``value`` against ``goal`` by the rule of ``direction`` (``achievement``), with the detail
     shown beside the score: no value → 0 (NO_VALUE); a value with no goal → not applicable."""
     share = achievement(direction=direction, value=value, target=goal)
-    if value is None and (goal is not None or direction == "zero"):
+    if value is None:
         return Scored(None, goal, True, NO_VALUE)
-    if value is None:  # nothing to score against and nothing reported (an amount with no quota here)
-        return Scored(None, goal, False, "无配额目标，该项不适用。")
     if share is None:
         return Scored(None, goal, False, f"实际值{_plain(value)}{unit}，无配额目标，该项不适用。")
     sign = {"at_least": "目标", "at_most": "上限", "zero": "目标"}[direction]

@@ -69,8 +69,8 @@ def test_the_rankings_score_by_hand(plan, personas, case):
         assert (row.mean, row.rank) == (mean, rank), name
         assert row.tied == (rank == 1), name
     assert [r.county.name for r in rows[:6]] == ["汉滨区", "平利县", "岚皋县", "石泉县", "汉阴县", "紫阳县"]
-    # counties with no figure to score at all are not ranked, and come last
-    assert all(r.rank is None and r.mean is None for r in rows[6:]) and len(rows) == 10
+    # counties with no figures at all score 0 on each target, ranked last together
+    assert all((r.rank, r.mean, r.tied) == (7, D("0.00"), True) for r in rows[6:]) and len(rows) == 10
     shiquan = by_name["石泉县"].cells
     assert shiquan[1].scored.detail == "实际值4.4%，上限4%，完成率90.91%"
     assert by_name["汉滨区"].cells[0].scored.detail == "实际值1,200万人，目标1,000万人，完成率100.00%（实际完成120.00%）" \
@@ -87,7 +87,8 @@ def test_one_rule_with_the_annual_assessment():
     assert score_figure(direction="at_most", value=D("4.4"), goal=D(4), unit="%").share == D(4) / D("4.4")
     assert score_figure(direction="at_least", value=D(1200), goal=D(1000), unit="人").share == 1
     assert score_figure(direction="zero", value=None, goal=D(0), unit="人").percent == D("0.00")
-    assert score_figure(direction="at_least", value=None, goal=None, unit="人").applicable is False
+    assert score_figure(direction="at_least", value=D(5), goal=None, unit="人").applicable is False
+    assert score_figure(direction="at_least", value=None, goal=None, unit="人").percent == D("0.00")  # unreported
 
 
 def test_the_page_shows_ties_rules_and_links_to_the_figures(client_for, case):
