@@ -119,3 +119,12 @@ def test_the_export_holds_the_scores(client_for, case):
     assert response.status_code == 200 and "csv" in response["Content-Type"]
     lines = response.content.decode("utf-8-sig").splitlines()
     assert "石泉县,90.00,90.91,90.45" in [line.split(",", 1)[1] for line in lines[1:]]
+
+
+def test_a_county_officer_reads_the_rankings_and_every_link_opens(client_for, case):
+    client = client_for("county_a")  # 汉滨区
+    html = client.get(f"/dashboards/rankings/?quarter={QUARTER}").content.decode()
+    links = set(re.findall(r'href="(/targets/[^"]+/sources/[^"]+)"', html))
+    assert len(links) == 11  # every scored cell of the case (汉阴县's jobs, with no quota, is 不适用, unlinked)
+    for url in links:
+        assert client.get(url).status_code == 200, url
