@@ -70,8 +70,8 @@ def goal_of(*, direction: str, target_value: Decimal | None, expected_to_date: D
 
 
 def _plain(value: Decimal) -> str:
-    value = value.normalize()
-    return f"{value:,f}" if value == value.to_integral_value() else f"{value:f}"
+    """1200 → 1,200; 3897.0427 (a quota to date) → 3,897.04; 4.4 → 4.4; 0.004 → 0.004."""
+    return f"{(q2(value) if abs(value) >= 1 else value).normalize():,f}"
 
 
 class Scored:

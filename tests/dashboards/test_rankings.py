@@ -88,6 +88,8 @@ def test_one_rule_with_the_annual_assessment():
     assert score_figure(direction="at_least", value=D(1200), goal=D(1000), unit="人").share == 1
     assert score_figure(direction="zero", value=None, goal=D(0), unit="人").percent == D("0.00")
     assert score_figure(direction="at_least", value=D(5), goal=None, unit="人").applicable is False
+    assert score_figure(direction="at_least", value=D(300), goal=D("3897.0427"), unit="人").detail == \
+        "实际值300人，目标3,897.04人，完成率7.70%（实际完成7.70%）"  # a quota to date, shown to the cent
     assert score_figure(direction="at_least", value=None, goal=None, unit="人").percent == D("0.00")  # unreported
 
 
