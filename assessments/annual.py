@@ -21,7 +21,16 @@ from kernel.quarters import Quarter
 from reports.models import CountyReturn, InstructionUnit, ReportingPeriod, TaskReport, TaskReportPart
 from reports.selectors import measure_rollups
 from targets.models import Snapshot, Target
-from targets.scoring import ACHIEVEMENT_RULES, NO_VALUE, achievement, competition_ranks, q2
+from targets.scoring import (
+    ACHIEVEMENT_RULES,
+    NO_VALUE,
+    TOTAL_RULE,
+    competition_ranks,
+    goal_of,
+    q2,
+    score_figure,
+    total_percent,
+)
 from tasks.models import Department, Plan, Responsibility, Task, TaskMeasure
 
 from .models import AnnualAssessment, AssessmentScheme, Audience, ItemKind
@@ -46,7 +55,6 @@ DEFAULT_RULES = {
     ItemKind.INSTRUCTIONS: "领导批示在截止日前反馈并办结的为按期办结，按按期办结比例计分；无到期批示的不计。",
     ItemKind.MEASURES: "牵头任务的任务指标按本年度达标比例计分；无可判定指标的不计。",
 }
-TOTAL_RULE = "总分＝各适用项得分之和÷各适用项分值之和×100（不适用的项不计入，保留两位小数）；按总分从高到低排名，总分相同的并列，其后名次顺延（如1、1、3）。"
 SENT_BACK_PENALTY = Decimal("0.2")
 
 
@@ -115,30 +123,14 @@ def _target_cell(item, target: Target | None, snap: Snapshot | None, plan: Plan,
     value = snap.value if snap is not None else None
     goal = None
     if snap is not None:
-        goal = snap.expected_to_date if (direction == "at_least" and snap.expected_to_date is not None) \
-            else snap.target_value
+        goal = goal_of(direction=direction, target_value=snap.target_value, expected_to_date=snap.expected_to_date)
     if goal is None and direction != "zero" and region.level == Region.Level.CITY:
         goal = target.value
-    share = achievement(direction=direction, value=value, target=goal)
-    if value is None:
-        detail = NO_VALUE
-    elif share is None:
-        return _cell(weight, None, f"实际值{_num(value)}{target.unit}，无配额目标，该项不适用。", links, applicable=False)
-    else:
-        sign = {"at_least": "目标", "at_most": "上限", "zero": "目标"}[direction]
-        raw = ""
-        if direction == "at_least" and goal:
-            raw = f"（实际完成{_s(value / goal * 100)}%）"
-        detail = (f"实际值{_num(value)}{target.unit}，{sign}{_num(goal) if goal is not None else '0'}{target.unit}，"
-                  f"完成率{_s(share * 100)}%{raw}")
+    scored = score_figure(direction=direction, value=value, goal=goal, unit=target.unit)
+    share, detail = scored.share, scored.detail
+    if not scored.applicable:
+        return _cell(weight, None, detail, links, applicable=False)
     return _cell(weight, share, detail, links)
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    value = value.normalize()
-    return f"{value:,f}" if value == value.to_integral_value() else f"{value:f}"
 
 
 # ---------------------------------------------------------------- the units' records in the year
@@ -311,10 +303,7 @@ def _department_cells(item, dept: Department, year: _Year, rollups: dict) -> dic
 
 
 def _total(cells: list[dict]) -> Decimal | None:
-    weights = sum((Decimal(c["weight"]) for c in cells if c["applicable"]), ZERO)
-    if not weights:
-        return None
-    return q2(sum((Decimal(c["score"]) for c in cells if c["applicable"]), ZERO) / weights * 100)
+    return total_percent([(Decimal(c["score"]), Decimal(c["weight"])) for c in cells if c["applicable"]])
 
 
 def _group(scheme: AssessmentScheme, units: list, cells_of, previous: dict) -> dict:

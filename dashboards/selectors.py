@@ -20,7 +20,7 @@ from reports.access import can_see_task_reports, sees_every_unit
 from reports.models import CountyReturn, Instruction, InstructionUnit, ReportingPeriod, ReviewState, TaskReport
 from reports.selectors import Timeliness, _on_time, department_reporting
 from targets.models import Indicator, Quota, Snapshot, Target
-from targets.scoring import capped_percent, competition_ranks
+from targets.scoring import Scored, competition_ranks, goal_of, score_figure, total_percent
 from targets.selectors import ranked
 from tasks.models import Plan, Responsibility, Task
 
@@ -430,39 +430,75 @@ def county_snapshots(*, user, plan: Plan, indicator_ids, quarter: Quarter) -> li
 
 
 @dataclass
+class RankingCell:
+    """One county's figure on one ranked target, scored by targets.scoring (the annual assessment's
+    rule): ``scored.percent`` is the completion as it counts (capped; 0 without a figure; None
+    where the rule does not apply), ``scored.detail`` the Chinese figures behind it."""
+
+    snapshot: Snapshot | None
+    scored: Scored
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.scored.percent
+
+    @property
+    def status(self) -> str:
+        return self.snapshot.status if self.snapshot is not None else "none"
+
+
+@dataclass
 class CountyRanking:
     county: Region
-    percents: list[Decimal | None]  # per ranked target
-    statuses: list[str]
+    cells: list[RankingCell]  # per ranked target
     mean: Decimal | None
     rank: int | None = None
     tied: bool = False
 
+    @property
+    def percents(self) -> list[Decimal | None]:
+        return [c.percent for c in self.cells]
+
+    @property
+    def statuses(self) -> list[str]:
+        return [c.status for c in self.cells]
+
 
 def county_rankings(*, user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
-    """Counties by quota completion in one quarter: for each main target with a county split
-    (an amount to reach, so a percentage of the quota means something), the county's percent
-    achieved; ranked by the mean of those percentages, each capped at 100, equal means ranked
-    together (并列; targets.scoring). Cached per roll-up generation."""
+    """Counties by target completion in one quarter, scored by the annual assessment's rule
+    (targets.scoring): every main target the counties have a figure to be scored against (a quota,
+    a rate to reach, a ceiling such as registered unemployment ≤ 4%, a figure each county must
+    meet), each county's completion capped at 100%, an "at most" target full when at or under its
+    ceiling, else ceiling ÷ value, no figure counting 0; ranked by the mean of the applicable
+    completions, equal means ranked together (并列). Cached per roll-up generation."""
     return per_generation("rankings", user=user, plan=plan, parts=(quarter.label,),
                           compute=lambda: _county_rankings(user, plan, quarter))
 
 
+def _score_cell(target: Target, snapshot: Snapshot | None) -> RankingCell:
+    value = snapshot.value if snapshot is not None else None
+    goal = None if snapshot is None else goal_of(direction=target.direction, target_value=snapshot.target_value,
+                                                 expected_to_date=snapshot.expected_to_date)
+    return RankingCell(snapshot, score_figure(direction=target.direction, value=value, goal=goal, unit=target.unit))
+
+
 def _county_rankings(user, plan: Plan, quarter: Quarter) -> tuple[list[Target], list[CountyRanking]]:
-    targets = [t for t in _main_targets(user, plan) if t.direction == Target.Direction.AT_LEAST
-               and t.indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK, Indicator.Kind.DERIVED)]
-    snaps = county_snapshots(user=user, plan=plan, indicator_ids=[t.indicator_id for t in targets], quarter=quarter)
+    main = [t for t in _main_targets(user, plan) if t.indicator.kind != Indicator.Kind.CITY_ONLY]
+    snaps = county_snapshots(user=user, plan=plan, indicator_ids=[t.indicator_id for t in main], quarter=quarter)
     by_key = {(s.indicator_id, s.region_id): s for s in snaps}
+    # ranked: the targets with a county figure to score against (a quota, a rate, a ceiling, zero)
+    targets_of = {t.indicator_id: t for t in main}
+    scorable = {s.indicator_id for s in snaps
+                if goal_of(direction=targets_of[s.indicator_id].direction, target_value=s.target_value,
+                           expected_to_date=s.expected_to_date) is not None}
+    targets = [t for t in main if t.indicator_id in scorable]
     counties = list(Region.objects.for_user(user).counties().order_by("code"))
     rows = []
     for county in counties:
-        cells = [by_key.get((t.indicator_id, county.pk)) for t in targets]
-        percents = [c.percent_achieved if c else None for c in cells]
-        # each percent counts capped at 100 (targets.scoring): over-achievement on one target does
-        # not hide a shortfall on another
-        known = [capped_percent(p) for p in percents if p is not None]
-        mean = (sum(known, Decimal(0)) / len(known)).quantize(Decimal("0.1")) if known else None
-        rows.append(CountyRanking(county, percents, [c.status if c else "none" for c in cells], mean))
+        cells = [_score_cell(t, by_key.get((t.indicator_id, county.pk))) for t in targets]
+        # equal weights: the annual assessment's total with every applicable target weighing 1
+        mean = total_percent([(c.scored.share or Decimal(0), Decimal(1)) for c in cells if c.scored.applicable])
+        rows.append(CountyRanking(county, cells, mean))
     ranks = competition_ranks([r.mean for r in rows])  # equal means share a rank (并列): 1, 1, 3
     for r, rank in zip(rows, ranks, strict=True):
         r.rank = rank

@@ -24,6 +24,7 @@ from reports.access import can_see_task_reports, sees_every_unit
 from reports.models import ReportingPeriod
 from reports.selectors import measure_rollups, overdue_instructions_of
 from targets.models import Indicator, Snapshot, Target
+from targets.scoring import ACHIEVEMENT_RULES, NO_VALUE, RANKING_RULE
 from targets.selectors import outside_window_message, target_detail
 from tasks.models import Plan
 from tasks.selectors import plan_as_of, plan_chosen_for_user
@@ -387,10 +388,17 @@ def rankings(request):
     for rank, card in enumerate(cards, start=1):
         department_table.rows.append([rank, card.department.name, card.expected, card.on_time, card.late,
                                       card.missing, card.timeliness, card.completeness, card.returned])
-    county_rows = [(ranking, list(zip(ranking.percents, ranking.statuses, strict=True))) for ranking in counties]
+    # each score links to the figures behind it (the snapshot's sources, as the target pages link)
+    county_rows = [(ranking, [(cell, _sources_url(plan, target, ranking.county, cell.snapshot.quarter_label)
+                               if cell.snapshot is not None else "")
+                              for target, cell in zip(targets, ranking.cells, strict=True)])
+                   for ranking in counties]
+    directions = {target.direction for target in targets}
+    rules = [RANKING_RULE] + [rule for direction, rule in ACHIEVEMENT_RULES.items() if direction in directions] + [NO_VALUE]
     return _render(request, "dashboards/rankings.html", {
         "plan": plan, "quarter": quarter, "periods": periods,
         "outside": "" if plan.covers(quarter) else outside_window_message(plan, quarter), "targets": targets, "county_rows": county_rows,
+        "rules": rules,
         "cards": cards, "charts": charts, "generated": timezone.localtime(),
     }, [county_table, department_table], f"{_('Rankings')}-{quarter.label}")
 

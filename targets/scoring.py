@@ -59,3 +59,63 @@ def competition_ranks(scores: list[Decimal | None]) -> list[int | None]:
     for position, score in enumerate(known, start=1):
         first.setdefault(score, position)
     return [None if s is None else first[s] for s in scores]
+
+
+def goal_of(*, direction: str, target_value: Decimal | None, expected_to_date: Decimal | None) -> Decimal | None:
+    """What a snapshot's figure is scored against: an amount's quota to date (its pace line) where
+    there is one, else its target (a county's quota, the rate to reach, the ceiling)."""
+    if direction == "at_least" and expected_to_date is not None:
+        return expected_to_date
+    return target_value
+
+
+def _plain(value: Decimal) -> str:
+    """1200 → 1,200; 3897.0427 (a quota to date) → 3,897.04; 4.4 → 4.4; 0.004 → 0.004."""
+    return f"{(q2(value) if abs(value) >= 1 else value).normalize():,f}"
+
+
+class Scored:
+    """A figure scored against its goal: ``share`` (0–1, capped; None when no value, which counts
+    0), whether the rule applies at all (a value with no goal does not), and the Chinese detail."""
+
+    __slots__ = ("share", "goal", "applicable", "detail")
+
+    def __init__(self, share: Decimal | None, goal: Decimal | None, applicable: bool, detail: str) -> None:
+        self.share, self.goal, self.applicable, self.detail = share, goal, applicable, detail
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The completion as it counts, in percent (0 without a value); None if not applicable."""
+        if not self.applicable:
+            return None
+        return q2((self.share if self.share is not None else Decimal(0)) * HUNDRED)
+
+
+def score_figure(*, direction: str, value: Decimal | None, goal: Decimal | None, unit: str) -> Scored:
+    """Score ``value`` against ``goal`` by the rule of ``direction`` (``achievement``), with the detail
+    shown beside the score: no value → 0 (NO_VALUE); a value with no goal → not applicable."""
+    share = achievement(direction=direction, value=value, target=goal)
+    if value is None:
+        return Scored(None, goal, True, NO_VALUE)
+    if share is None:
+        return Scored(None, goal, False, f"实际值{_plain(value)}{unit}，无配额目标，该项不适用。")
+    sign = {"at_least": "目标", "at_most": "上限", "zero": "目标"}[direction]
+    raw = f"（实际完成{q2(value / goal * HUNDRED):f}%）" if direction == "at_least" and goal else ""
+    return Scored(share, goal, True, f"实际值{_plain(value)}{unit}，{sign}{_plain(goal) if goal is not None else '0'}"
+                                     f"{unit}，完成率{q2(share * HUNDRED):f}%{raw}")
+
+
+def total_percent(scores: list[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Σ scores ÷ Σ weights × 100 over the applicable items, two decimals (``TOTAL_RULE``); None
+    when nothing applies. ``scores`` are (score, weight) pairs."""
+    weights = sum((w for _, w in scores), Decimal(0))
+    if not weights:
+        return None
+    return q2(sum((s for s, _ in scores), Decimal(0)) / weights * HUNDRED)
+
+
+TOTAL_RULE = ("总分＝各适用项得分之和÷各适用项分值之和×100（不适用的项不计入，保留两位小数）；"
+              "按总分从高到低排名，总分相同的并列，其后名次顺延（如1、1、3）。")
+RANKING_RULE = ("各县（市、区）每项指标的完成率按年度考核的同一规则计算（见下）：总量类以截至本季度的配额应达值为目标，"
+                "比率类以目标值或上限为准；各项完成率等权平均（不适用的项不计入，保留两位小数），"
+                "按平均完成率从高到低排名，相同的并列，其后名次顺延（如1、1、3）。")

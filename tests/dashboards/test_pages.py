@@ -133,12 +133,20 @@ def test_county_page_shows_rank_and_returns(client_for, figures):
     assert rows["registered_unemployment_rate"].rank == 2  # a ceiling: the lower rate ranks first
 
 
-def test_rankings_rank_counties_by_mean_completion(client_for, figures):
+def test_rankings_rank_counties_by_the_assessment_rule(client_for, figures):
+    """Rates and ceilings count too (tests/dashboards/test_rankings.py has the case by hand): 石泉县's
+    1 % under the ≤ 4 % ceiling scores 100 %, 汉滨区's 10 % scores 4 ÷ 10 = 40 %."""
     response = client_for("leader").get("/dashboards/rankings/?quarter=2024Q1")
+    targets = [t.indicator.code for t in response.context["targets"]]
     counties = response.context["county_rows"]
-    assert [r.county.name for r, _ in counties[:2]] == ["汉滨区", "石泉县"]
-    first = counties[0][0]
-    assert first.rank == 1 and first.mean == snap("urban_new_jobs", "汉滨区", "2024Q1").percent_achieved.quantize(D("0.1"))
+    assert [r.county.name for r, _ in counties[:2]] == ["石泉县", "汉滨区"]
+    rate = targets.index("registered_unemployment_rate")
+    shiquan, hanbin = counties[0][0], counties[1][0]
+    assert (shiquan.percents[rate], hanbin.percents[rate]) == (D("100.00"), D("40.00"))
+    jobs = targets.index("urban_new_jobs")
+    expected = snap("urban_new_jobs", "汉滨区", "2024Q1").expected_to_date
+    assert hanbin.percents[jobs] == (D(1200) / expected * 100).quantize(D("0.01"))
+    assert shiquan.rank == 1 and hanbin.rank == 2 and not shiquan.tied
 
 
 def test_certification_page_reads_the_tier_snapshots(client_for, db):
