@@ -52,7 +52,7 @@ def labour_brand_save(*, brand: LabourBrand | None = None, name: str, work_type:
     if brand is not None:
         if not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
             raise PermissionDenied
-        brand = LabourBrand.objects.select_for_update().select_related("updated_by").get(pk=brand.pk)
+        brand = LabourBrand.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=brand.pk)
         if version is not None:
             refuse_if_stale(brand, version)
     if not (is_city_admin(user) or officer_county_id(user) == county.pk):
@@ -81,7 +81,7 @@ def labour_brand_delete(*, brand: LabourBrand, user, version: int | None = None)
     ``version`` (the page's)."""
     if not LabourBrand.objects.editable_by(user).filter(pk=brand.pk).exists():
         raise PermissionDenied
-    brand = LabourBrand.objects.select_for_update().select_related("updated_by").get(pk=brand.pk)
+    brand = LabourBrand.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=brand.pk)
     if version is not None:
         refuse_if_stale(brand, version)
     brand._change_reason = f"labour brand removed by {user.username}"
