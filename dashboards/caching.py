@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -65,17 +65,19 @@ def per_generation(name: str, *, user, plan, parts: tuple = (), compute: Callabl
 
 @dataclass
 class CachedPage:
-    """What a dashboard page computed, ready to serve: its body (the ``dashboard`` block, rendered),
-    its chart data (the ``<script type="application/json">`` elements), its tables (for the
-    exports) and the few objects its frame names (the plan for the switcher, the title's target,
-    county or quarter). The navigation, the notifications badge and the plan switcher are each
-    reader's own: rendered around it on every request, never cached."""
+    """What a dashboard page computed, ready to serve: its body (the ``dashboard`` block, rendered,
+    as UTF-8 bytes spliced into the response as they are), its chart data (the ``<script
+    type="application/json">`` elements, likewise), the few objects its frame names (the plan for
+    the switcher, the title's target, county or quarter) and its tables (for the exports: kept in
+    an entry of their own, read only when a file is asked for). The navigation, the notifications
+    badge and the plan switcher are each reader's own: rendered around it on every request, never
+    cached."""
 
-    body: str
-    scripts: str
-    tables: list
+    body: bytes
+    scripts: bytes
     stem: str
     frame: dict
+    tables: list | None = None
 
 
 IGNORED_PARAMS = ("export", "format")  # an export reads the tables of the page's own entry
@@ -95,12 +97,19 @@ def page_key(request, name: str, *, per_user: bool = False) -> str:
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_page(request, name: str, compute: Callable[[], CachedPage], *, per_user: bool = False) -> CachedPage:
-    """The page from the cache, or ``compute()`` (which may raise Http404: nothing is cached then)."""
+def cached_page(request, name: str, compute: Callable[[], CachedPage], *, per_user: bool = False,
+                tables: bool = False) -> CachedPage:
+    """The page from the cache (with its tables if ``tables``), or ``compute()`` (which may raise
+    Http404: nothing is cached then)."""
     key = page_key(request, name, per_user=per_user)
-    found = cache.get(key)
-    if found is not None:
-        return found
+    if tables:
+        found = cache.get_many([key, key + ":tables"])
+        if len(found) == 2:
+            return replace(found[key], tables=found[key + ":tables"])
+    else:
+        found = cache.get(key)
+        if found is not None:
+            return found
     page = compute()
-    cache.set(key, page, TIMEOUT)
+    cache.set_many({key: replace(page, tables=None), key + ":tables": page.tables}, TIMEOUT)
     return page

@@ -6,10 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template import RequestContext
+from django.template import Context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
@@ -19,13 +20,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts.context_processors import roles
 from accounts.scoping import can_read_plan
 from divisions.models import Region
 from divisions.selectors import county_geojson
 from kernel.dates import quarter_text
-from kernel.exports import Table, respond
+from kernel.exports import Table, requested, respond
 from kernel.quarters import Quarter
-from reports.access import can_see_task_reports, gives_instructions, sees_every_unit
+from reports.access import (
+    can_see_returns,
+    can_see_task_reports,
+    can_see_timeliness,
+    gives_instructions,
+    sees_every_unit,
+)
 from reports.models import ReportingPeriod
 from reports.selectors import measure_rollups, overdue_instructions_of
 from targets.models import Indicator, Snapshot, Target
@@ -69,33 +77,51 @@ def _render(request, template: str, context: dict, tables: list[Table], stem: st
     scripts = [json_script(context.get("charts", {}), "chart-data")]
     if context.get("geo"):
         scripts.append(json_script(context["geo"], "county-geo"))
-    return CachedPage(body=_render_block(request, template, context, "dashboard"), scripts="\n".join(scripts),
-                      tables=tables, stem=stem, frame={key: context[key] for key in FRAME if key in context})
+    return CachedPage(body=_render_block(request, template, context, "dashboard").encode(),
+                      scripts="\n".join(scripts).encode(), tables=tables, stem=stem,
+                      frame={key: context[key] for key in FRAME if key in context})
 
 
 FRAME = ("plan", "target", "county", "quarter")  # what the page's frame (title, plan switcher) names
 
 
 def _render_block(request, template: str, context: dict, name: str) -> str:
-    """One block of ``template`` rendered alone, with the request's context (its processors run)."""
+    """One block of ``template`` rendered alone, for every reader of the same scope and roles: its
+    context holds the view's figures, the request (for the export links) and the menu flags the
+    reader's roles decide, but nothing of the reader's own (no user, no notifications count, no plan
+    switcher: the context processors do not run), so nothing of one reader can reach another."""
     compiled = get_template(template).template
-    bound = RequestContext(request, context)
+    user = request.user
+    bound = Context({"request": request, "PLATFORM_NAME": settings.PLATFORM_NAME, **roles(request),
+                     "can_see_returns": can_see_returns(user), "can_see_task_reports": can_see_task_reports(user),
+                     "can_see_timeliness": can_see_timeliness(user), **context})
     with bound.bind_template(compiled):
         block = next(node for node in compiled.nodelist.get_nodes_by_type(BlockNode) if node.name == name)
         return block.render(bound)
 
 
+# where the cached body and chart data go in the frame's response (a NUL: no page text holds one)
+BODY, SCRIPTS = "\x00dashboard-body\x00", "\x00dashboard-scripts\x00"
+
+
 def _serve(request, template: str, compute, *, per_user: bool = False):
     """The page (or one of its tables as a file when ?export= names it) from what was computed for
     this reader's scope since the last roll-up and the last change of a reporting record
-    (dashboards/caching.py); the navigation, badge and plan switcher around it are the reader's own."""
-    page = cached_page(request, template, compute, per_user=per_user)
-    response = respond(request, page.tables, page.stem)
-    if response is not None:
-        return response
-    return render(request, template, {**page.frame, "dash_body": mark_safe(page.body),  # noqa: S308 (rendered by us)
-                                      "dash_scripts": mark_safe(page.scripts),  # noqa: S308
-                                      "sees_every_unit": sees_every_unit(request.user)})
+    (dashboards/caching.py); the navigation, badge and plan switcher around it are the reader's own.
+    The cached body and chart data are spliced into the rendered frame as bytes, so serving a
+    province's page costs about what a city's does."""
+    page = cached_page(request, template, compute, per_user=per_user, tables=requested(request) is not None)
+    if page.tables is not None:
+        response = respond(request, page.tables, page.stem)
+        if response is not None:
+            return response
+    response = render(request, template, {**page.frame, "dash_body": mark_safe(BODY),  # noqa: S308 (a constant)
+                                          "dash_scripts": mark_safe(SCRIPTS),  # noqa: S308
+                                          "sees_every_unit": sees_every_unit(request.user)})
+    head, rest = response.content.split(BODY.encode(), 1)
+    middle, tail = rest.split(SCRIPTS.encode(), 1)
+    response.content = b"".join((head, page.body, middle, page.scripts, tail))
+    return response
 
 
 def _sources_url(plan: Plan, target: Target, region: Region, quarter_label: str) -> str:
