@@ -10,8 +10,9 @@ Creates a throw-away test database. Each page is requested through Django's test
 whole stack: middleware, session, view, template) after one warm-up; medians are
 printed. Each page is measured cold (the first request after a roll-up, which computes and fills
 the cache) and warm (served from the cache): REPEAT cold requests, WARM_AFTER_EACH warm ones
-after each. Goals (issue 19): warm median ≤ 10 ms at both scales with province ≤ 1.2× city; cold ≤ 100 ms at city scale. Set REDIS_URL to
-measure with the Redis cache the platform runs with (without it: Django's in-process cache).
+after each. Goals (issue 19): warm median ≤ 10 ms at both scales with province ≤ 1.2× city; cold
+≤ 100 ms at city scale. Set REDIS_URL to measure with the Redis cache the platform runs with
+(without it: Django's in-process cache).
 """
 
 from __future__ import annotations
