@@ -7,20 +7,28 @@ plan, the reader's scope (the whole city, one county, or one role's view), the l
 whatever the page was asked for, so a county officer's entry is never another county's, and a
 page in English never serves the Chinese one.
 
-Reporting records that no roll-up follows (returns submitted, task reports, deadlines) are not
-cached: the pages read them live.
+Whole pages (``cached_page``) are cached the same way under two generations: the roll-up's and
+the reporting records' (kernel/generations.py: a return submitted, a task report reviewed, an
+instruction closed, a certification granted moves it; dashboards/apps.py connects it), and the
+day, since what is due or overdue changes with it. A warm request then costs the reader's own
+lookups (session, user, roles, notifications badge, plan switcher), one read of both generations
+and one read of the page.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.scoping import officer_county_id, sees_whole_city
+from kernel.generations import RECORDS, generations_current
+from targets.generation import KEY as ROLLUP_KEY
 from targets.generation import generation_current
 
 T = TypeVar("T")
@@ -50,3 +58,58 @@ def per_generation(name: str, *, user, plan, parts: tuple = (), compute: Callabl
     value = compute()
     cache.set(key, value, TIMEOUT)
     return value
+
+
+# ---------------------------------------------------------------- whole pages: the body, its charts and tables
+
+
+@dataclass
+class CachedPage:
+    """What a dashboard page computed, ready to serve: its body (the ``dashboard`` block, rendered,
+    as UTF-8 bytes spliced into the response as they are), its chart data (the ``<script
+    type="application/json">`` elements, likewise), the few objects its frame names (the plan for
+    the switcher, the title's target, county or quarter) and its tables (for the exports: kept in
+    an entry of their own, read only when a file is asked for). The navigation, the notifications
+    badge and the plan switcher are each reader's own: rendered around it on every request, never
+    cached."""
+
+    body: bytes
+    scripts: bytes
+    stem: str
+    frame: dict
+    tables: list | None = None
+
+
+IGNORED_PARAMS = ("export", "format")  # an export reads the tables of the page's own entry
+
+
+def page_key(request, name: str, *, per_user: bool = False) -> str:
+    """The roll-up's and the reporting records' generations, the day (what is due or overdue
+    changes with it), the reader's scope and roles (what the page may show them), the language
+    and the address asked for (its plan, quarter, period…); the reader's own id only where the page
+    shows something of theirs (``per_user``)."""
+    rollup, records = generations_current(ROLLUP_KEY, RECORDS)
+    user = request.user
+    params = sorted((k, v) for k, values in request.GET.lists() if k not in IGNORED_PARAMS for v in values)
+    raw = "|".join(str(p) for p in (
+        name, rollup, records, timezone.localdate().isoformat(), scope_of(user), ",".join(sorted(user.role_codes)),
+        user.pk if per_user else "", get_language() or "", request.path, params))
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_page(request, name: str, compute: Callable[[], CachedPage], *, per_user: bool = False,
+                tables: bool = False) -> CachedPage:
+    """The page from the cache (with its tables if ``tables``), or ``compute()`` (which may raise
+    Http404: nothing is cached then)."""
+    key = page_key(request, name, per_user=per_user)
+    if tables:
+        found = cache.get_many([key, key + ":tables"])
+        if len(found) == 2:
+            return replace(found[key], tables=found[key + ":tables"])
+    else:
+        found = cache.get(key)
+        if found is not None:
+            return found
+    page = compute()
+    cache.set_many({key: replace(page, tables=None), key + ":tables": page.tables}, TIMEOUT)
+    return page

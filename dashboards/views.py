@@ -5,22 +5,35 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template import Context
+from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from accounts.context_processors import roles
 from accounts.scoping import can_read_plan
 from divisions.models import Region
 from divisions.selectors import county_geojson
 from kernel.dates import quarter_text
-from kernel.exports import Table, respond
+from kernel.exports import Table, requested, respond
 from kernel.numbers import figure_text
 from kernel.quarters import Quarter
-from reports.access import can_see_task_reports, sees_every_unit
+from reports.access import (
+    can_see_returns,
+    can_see_task_reports,
+    can_see_timeliness,
+    gives_instructions,
+    sees_every_unit,
+)
 from reports.models import ReportingPeriod
 from reports.selectors import measure_rollups, overdue_instructions_of
 from targets.models import Indicator, Snapshot, Target
@@ -30,7 +43,7 @@ from tasks.models import Plan
 from tasks.selectors import plan_as_of, plan_chosen_for_user
 
 from . import selectors
-from .caching import per_generation
+from .caching import CachedPage, cached_page, per_generation
 
 STATUS_LABELS = {key: str(label) for key, label in Snapshot.Status.choices}
 
@@ -56,15 +69,60 @@ def _quarter(request) -> Quarter | None:
         raise Http404 from exc
 
 
-def _render(request, template: str, context: dict, tables: list[Table], stem: str):
-    """The page, or one of its tables as a file when ?export= names it."""
-    response = respond(request, tables, stem)
-    if response is not None:
-        return response
+def _render(request, template: str, context: dict, tables: list[Table], stem: str) -> CachedPage:
+    """The page's computed part, ready to cache: its ``dashboard`` block rendered, its chart data
+    as JSON script elements, its tables (for ?export=) and what its frame names."""
     context.setdefault("status_labels", STATUS_LABELS)
     context.setdefault("sees_every_unit", sees_every_unit(request.user))
     context["tables"] = tables
-    return render(request, template, context)
+    scripts = [json_script(context.get("charts", {}), "chart-data")]
+    if context.get("geo"):
+        scripts.append(json_script(context["geo"], "county-geo"))
+    return CachedPage(body=_render_block(request, template, context, "dashboard").encode(),
+                      scripts="\n".join(scripts).encode(), tables=tables, stem=stem,
+                      frame={key: context[key] for key in FRAME if key in context})
+
+
+FRAME = ("plan", "target", "county", "quarter")  # what the page's frame (title, plan switcher) names
+
+
+def _render_block(request, template: str, context: dict, name: str) -> str:
+    """One block of ``template`` rendered alone, for every reader of the same scope and roles: its
+    context holds the view's figures, the request (for the export links) and the menu flags the
+    reader's roles decide, but nothing of the reader's own (no user, no notifications count, no plan
+    switcher: the context processors do not run), so nothing of one reader can reach another."""
+    compiled = get_template(template).template
+    user = request.user
+    bound = Context({"request": request, "PLATFORM_NAME": settings.PLATFORM_NAME, **roles(request),
+                     "can_see_returns": can_see_returns(user), "can_see_task_reports": can_see_task_reports(user),
+                     "can_see_timeliness": can_see_timeliness(user), **context})
+    with bound.bind_template(compiled):
+        block = next(node for node in compiled.nodelist.get_nodes_by_type(BlockNode) if node.name == name)
+        return block.render(bound)
+
+
+# where the cached body and chart data go in the frame's response (a NUL: no page text holds one)
+BODY, SCRIPTS = "\x00dashboard-body\x00", "\x00dashboard-scripts\x00"
+
+
+def _serve(request, template: str, compute, *, per_user: bool = False):
+    """The page (or one of its tables as a file when ?export= names it) from what was computed for
+    this reader's scope since the last roll-up and the last change of a reporting record
+    (dashboards/caching.py); the navigation, badge and plan switcher around it are the reader's own.
+    The cached body and chart data are spliced into the rendered frame as bytes, so serving a
+    province's page costs about what a city's does."""
+    page = cached_page(request, template, compute, per_user=per_user, tables=requested(request) is not None)
+    if page.tables is not None:
+        response = respond(request, page.tables, page.stem)
+        if response is not None:
+            return response
+    response = render(request, template, {**page.frame, "dash_body": mark_safe(BODY),  # noqa: S308 (a constant)
+                                          "dash_scripts": mark_safe(SCRIPTS),  # noqa: S308
+                                          "sees_every_unit": sees_every_unit(request.user)})
+    head, rest = response.content.split(BODY.encode(), 1)
+    middle, tail = rest.split(SCRIPTS.encode(), 1)
+    response.content = b"".join((head, page.body, middle, page.scripts, tail))
+    return response
 
 
 def _sources_url(plan: Plan, target: Target, region: Region, quarter_label: str) -> str:
@@ -98,6 +156,10 @@ def _pct(value) -> str:
 @require_safe
 @login_required
 def overview(request):
+    return _serve(request, "dashboards/overview.html", lambda: _overview(request), per_user=gives_instructions(request.user))
+
+
+def _overview(request) -> CachedPage:
     plan = _plan(request)
     today = timezone.localdate()
     as_of = plan_as_of(plan, today)
@@ -129,6 +191,10 @@ def overview(request):
 @require_safe
 @login_required
 def target_page(request, code: str):
+    return _serve(request, "dashboards/target.html", lambda: _target_page(request, code))
+
+
+def _target_page(request, code: str) -> CachedPage:
     plan = _plan(request)
     target = get_object_or_404(Target.objects.for_user(request.user).select_related("plan", "indicator", "task"),
                                plan=plan, code=code, indicator__isnull=False)
@@ -199,6 +265,10 @@ def target_page(request, code: str):
 @require_safe
 @login_required
 def county_page(request, region_code: str):
+    return _serve(request, "dashboards/county.html", lambda: _county_page(request, region_code))
+
+
+def _county_page(request, region_code: str) -> CachedPage:
     plan = _plan(request)
     # someone else's county answers like a missing one
     county = get_object_or_404(selectors.counties_for(request.user), code=region_code)
@@ -264,6 +334,10 @@ def _period(request, periods: list[ReportingPeriod], as_of: Quarter) -> Reportin
 @require_safe
 @login_required
 def task_board(request):
+    return _serve(request, "dashboards/tasks.html", lambda: _task_board(request))
+
+
+def _task_board(request) -> CachedPage:
     plan = _plan(request)
     if not can_see_task_reports(request.user):
         raise Http404
@@ -322,6 +396,10 @@ def task_board(request):
 @require_safe
 @login_required
 def certification(request):
+    return _serve(request, "dashboards/certification.html", lambda: _certification(request))
+
+
+def _certification(request) -> CachedPage:
     plan = _plan(request)
     page = selectors.certification_page(user=request.user, plan=plan,
                                         as_of=_quarter(request) or plan_as_of(plan, timezone.localdate()))
@@ -365,6 +443,10 @@ def _certified_of_quota(snapshot, quota) -> str:
 @require_safe
 @login_required
 def rankings(request):
+    return _serve(request, "dashboards/rankings.html", lambda: _rankings(request))
+
+
+def _rankings(request) -> CachedPage:
     plan = _plan(request)
     today = timezone.localdate()
     periods = selectors.board_periods(plan, today)
@@ -409,6 +491,10 @@ def rankings(request):
 @require_safe
 @login_required
 def behind(request):
+    return _serve(request, "dashboards/behind.html", lambda: _behind(request))
+
+
+def _behind(request) -> CachedPage:
     """A leader's one screen: which targets are behind and who answers for them, which counties
     and departments are overdue, which instructions are past their deadline."""
     plan = _plan(request)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.services import audit_bulk_load, audit_events_bulk, changes_created, changes_updated
+from kernel.generations import RECORDS, generation_bump
 from kernel.loading import LoadSummary
 from kernel.refusals import refuse
 from kernel.versioning import refuse_if_stale
@@ -107,6 +108,7 @@ def divisions_load(*, path: Path = DIVISIONS_FILE, vintage: str = "2023") -> Loa
                 bulk_update_with_history(stale, Region, ["county_id"], default_change_reason=reason)
     if summary.changed:
         audit_bulk_load(model=Region, source=path.name, summary=summary, when=timezone.now())
+        generation_bump(RECORDS)  # bulk writes send no save signals: the dashboards' cached pages read regions
     return summary
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.caching import key_for, per_generation, scope_of
@@ -94,3 +95,123 @@ def test_a_county_cached_view_never_reaches_another_county(client_for, personas,
                           compute=lambda: calls.append("b") or "B's") == "B's"
     assert per_generation("probe", user=personas["county_a"], plan=plan, compute=lambda: "never") == "A's"
     assert calls == ["a", "b"]
+
+
+# ---------------------------------------------------------------- whole pages: O(1) queries warm, still correct
+
+# A warm (cached) page costs only the reader's own lookups: the session, the user, their roles,
+# the notifications badge and the plan switcher, plus the request's savepoint and its release
+# (ATOMIC_REQUESTS). Nothing about the page itself: no snapshot, region, target or report is read.
+WARM_QUERIES = 7
+OWN_TABLES = ("django_session", "accounts_user", "accounts_roleassignment", "reports_notification", "tasks_plan")
+EVERY_PAGE = ["/dashboards/", "/dashboards/targets/urban_new_jobs/", "/dashboards/targets/registered_unemployment_rate/",
+              TARGET, f"/dashboards/counties/{HANBIN}/", "/dashboards/tasks/", "/dashboards/certification/",
+              "/dashboards/rankings/?quarter=2024Q1", "/dashboards/behind/"]
+
+
+def main_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def _tables_read(captured) -> set[str]:
+    import re
+
+    return {m for q in captured for m in re.findall(r'FROM "(\w+)"', q["sql"])}
+
+
+@pytest.mark.parametrize("url", EVERY_PAGE)
+def test_a_warm_page_reads_only_the_readers_own_rows(client_for, figures, django_assert_max_num_queries, url):
+    leader = client_for("leader")
+    cold = leader.get(url)
+    assert cold.status_code == 200
+    with django_assert_max_num_queries(WARM_QUERIES) as warm_queries:
+        warm = leader.get(url)
+    assert warm.status_code == 200
+    assert _tables_read(warm_queries.captured_queries) <= set(OWN_TABLES), url
+    # the same page: body and chart data
+    assert chart_data(warm) == chart_data(cold) and main_of(warm) == main_of(cold)
+
+
+@pytest.mark.parametrize("url", [f"/dashboards/counties/{HANBIN}/", "/dashboards/", TARGET])
+def test_a_county_officers_warm_page_costs_as_little(client_for, figures, django_assert_max_num_queries, url):
+    officer = client_for("county_a")
+    assert officer.get(url).status_code == 200
+    with django_assert_max_num_queries(WARM_QUERIES):
+        assert officer.get(url).status_code == 200
+
+
+def test_an_export_is_served_from_the_pages_entry(client_for, figures, django_assert_max_num_queries):
+    leader = client_for("leader")
+    leader.get(TARGET)
+    with django_assert_max_num_queries(WARM_QUERIES):
+        response = leader.get(TARGET + "&export=counties&format=csv")
+    assert response.status_code == 200 and "汉滨区" in response.content.decode("utf-8-sig")
+
+
+def test_a_county_officers_cached_overview_never_reaches_another_county(client_for, figures):
+    county_a, county_b = client_for("county_a"), client_for("county_b")
+    page_a = county_a.get("/dashboards/").content.decode()  # fills 汉滨区's entry first
+    assert f"/dashboards/counties/{HANBIN}/" in page_a and f"/dashboards/counties/{SHIQUAN}/" not in page_a
+    page_b = county_b.get("/dashboards/").content.decode()
+    assert f"/dashboards/counties/{SHIQUAN}/" in page_b and f"/dashboards/counties/{HANBIN}/" not in page_b
+    # and a cached county page is still refused to the other county's officer
+    assert county_a.get(f"/dashboards/counties/{HANBIN}/").status_code == 200
+    assert county_b.get(f"/dashboards/counties/{HANBIN}/").status_code == 404
+
+
+def test_a_reporting_record_changed_without_a_roll_up_shows_on_the_next_request(client_for, plan, figures):
+    """Task reports, returns and instructions move the records' generation when saved (no roll-up
+    follows them): the cached task board is not served after one changed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.models import ReportingPeriod, TaskReport
+    from tasks.models import Task
+
+    leader = client_for("leader")
+    url = "/dashboards/tasks/?period=2023Q1"
+    period = ReportingPeriod.objects.get(year=2023, quarter=1)
+    task = Task.objects.get(plan=plan, number=2)
+
+    first = leader.get(url)
+    assert first.status_code == 200 and "rows" in first.context  # computed
+    second = leader.get(url)
+    assert "rows" not in second.context and main_of(second) == main_of(first)  # served from the cache
+    due = datetime.datetime.combine(period.due_on, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    TaskReport.objects.create(task=task, period=period, state="approved", first_submitted_at=due)
+    after = leader.get(url)
+    rows = {row.task.number: row for row in after.context["rows"]}  # computed afresh: the context is there
+    col = [p.pk for p in after.context["grid_periods"]].index(period.pk)
+    assert rows[2].cells[col][1] == "approved"
+
+
+def test_the_readers_own_parts_stay_their_own_on_a_shared_page(client_for, personas, plan, figures):
+    """Two leaders share the city's cached pages, but the badge, the name in the navigation and the
+    instructions a leader gave (the overview's 督办 list) are each one's own."""
+    import datetime
+
+    from accounts.roles import Role
+    from divisions.models import Region
+    from reports.models import Instruction, InstructionUnit, Notification
+    from tasks.models import Task
+    from tests.conftest import make_user
+
+    other = make_user("leader_two", roles=[Role.LEADER])
+    first, second = client_for("leader"), Client()
+    second.force_login(other)
+    instruction = Instruction.objects.create(task=Task.objects.get(plan=plan, number=2), author=personas["leader"],
+                                             text="限期完成督办事项", deadline=datetime.date(2020, 1, 1))
+    InstructionUnit.objects.create(instruction=instruction, region=Region.objects.get(level="county", name="汉滨区"))
+    for url in ("/dashboards/", TARGET):
+        assert first.get(url).status_code == 200  # fills the city's entry
+        Notification.objects.create(recipient=other, kind=Notification.Kind.REVIEW, key="t", title="请审核")
+        html = second.get(url).content.decode()
+        assert f">{other}<" in html and f">{personas['leader']}<" not in html
+        assert 'text-bg-warning ms-1">1<' in html  # the other leader's unread notification
+        assert "限期完成督办事项" not in html  # not theirs
+        mine = first.get(url).content.decode()
+        assert 'text-bg-warning ms-1">' not in mine
+        assert ("限期完成督办事项" in mine) == (url == "/dashboards/")
+        Notification.objects.filter(recipient=other).delete()
