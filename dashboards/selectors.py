@@ -487,9 +487,11 @@ def _county_rankings(user, plan: Plan, quarter: Quarter) -> tuple[list[Target], 
     snaps = county_snapshots(user=user, plan=plan, indicator_ids=[t.indicator_id for t in main], quarter=quarter)
     by_key = {(s.indicator_id, s.region_id): s for s in snaps}
     # ranked: the targets with a county figure to score against (a quota, a rate, a ceiling, zero)
+    # that some county reports this quarter — a figure no county has is not a county's shortfall
     targets_of = {t.indicator_id: t for t in main}
-    scorable = {s.indicator_id for s in snaps
-                if goal_of(direction=targets_of[s.indicator_id].direction, target_value=s.target_value,
+    reported = {s.indicator_id for s in snaps if s.value is not None}
+    scorable = {s.indicator_id for s in snaps if s.indicator_id in reported
+                and goal_of(direction=targets_of[s.indicator_id].direction, target_value=s.target_value,
                            expected_to_date=s.expected_to_date) is not None}
     targets = [t for t in main if t.indicator_id in scorable]
     counties = list(Region.objects.for_user(user).counties().order_by("code"))

@@ -130,3 +130,21 @@ def test_a_county_officer_reads_the_rankings_and_every_link_opens(client_for, ca
     assert len(links) == 11  # every scored cell of the case (汉阴县's jobs, with no quota, is 不适用, unlinked)
     for url in links:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_target_no_county_reports_is_not_ranked(plan, personas, case):
+    """A rate every county has a goal for but none reports this quarter is left out, not scored 0
+    for all ten counties (which would pull every mean down by the same amount and say nothing)."""
+    q = Quarter.parse(QUARTER)
+    jobs = Target.objects.get(plan=plan, indicator__code="urban_new_jobs")
+    rate = (Target.objects.filter(plan=plan, indicator__kind=Indicator.Kind.RATIO)
+            .exclude(indicator__code="registered_unemployment_rate").exclude(indicator__kind=Indicator.Kind.CITY_ONLY)
+            .select_related("indicator").first())
+    if rate is None or rate.pk == jobs.pk:
+        pytest.fail("the plan has no second county rate to leave unreported")
+    for name in ("汉滨区", "平利县", "岚皋县"):
+        Snapshot.objects.create(plan=plan, indicator=rate.indicator, region=county(name), target=rate, year=q.year,
+                                quarter=q.number, value=None, target_value=D("90"), computed_at=timezone.now())
+    targets, rows = county_rankings(user=personas["leader"], plan=plan, quarter=q)
+    assert [t.indicator.code for t in targets] == ["urban_new_jobs", "registered_unemployment_rate"]
+    assert {r.county.name: r.mean for r in rows}["岚皋县"] == D("97.50")
