@@ -53,7 +53,7 @@ def test_internship_posts_are_read_from_the_counties_returns_once(plan):
 def test_the_task_page_shows_the_counties_figure_and_where_it_comes_from(plan, client_for):
     approve("internship_posts", "汉滨区", "2024Q2", value=1500)
     page = client_for("leader").get("/reports/tasks/14/2024Q3/").content.decode()
-    assert "取自县（市、区）季报：公开征集见习岗位数" in page and "1500" in page
+    assert "取自县（市、区）季报：公开征集见习岗位数" in page and "1,500 个" in page  # the one number format
 
 
 def _import_successor(admin, rows=None) -> Plan:

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 
+from kernel.numbers import figure_text
 from reports.models import CountyReturn
 from tests.reports.test_county_returns import full_figures
 
@@ -120,5 +121,6 @@ def test_correction_in_the_browser(client_for):
                                 "version": CountyReturn.objects.get().version})
     assert response.status_code == 302 and Correction.objects.get().state == "approved"
     html = county_client.get(URL).content.decode()
-    assert "<del>10</del>" in html and "<strong>14</strong>" in html
+    unit = Correction.objects.get().items.get().value.component.unit  # shown by the one number format: 10 人
+    assert f"<del>{figure_text(10, unit)}</del>" in html and f"<strong>{figure_text(14, unit)}</strong>" in html
     assert client_for("county_b").post(URL, {"action": "correction_approve", "correction": correction.pk}).status_code == 404
