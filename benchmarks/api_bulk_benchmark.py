@@ -84,7 +84,7 @@ def _phases():
 
     return {
         "validate": (api.serializers, "bulk_values_validate"),
-        "check": (api.views.ReturnValues, "_check"),
+        "check": (api.views, "return_values_check"),  # the rules, before any write
         "save": (api.views, "county_return_save"),  # lock, rules again, read, write, audit
         "save: write": (targets.services, "_values_write_copy"),  # values and history rows
         "save: audit": (targets.services, "_values_audit"),
