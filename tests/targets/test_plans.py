@@ -141,9 +141,14 @@ def test_the_dashboards_read_the_plan_in_force(client_for, two_plans):
     county_page = client.get("/dashboards/counties/610902000000/").context["county_page"]
     row = next(r for r in county_page.rows if r.target.code == "urban_new_jobs")
     assert row.snapshot.plan.code == "ankang-2026" and row.snapshot.value == D(5432)
+    # a county reports the zero-employment households (a must-reach-zero target of both plans): the
+    # rankings score the successor's target, the plan in force (a target no county reports is not ranked)
+    approve("zero_employment_households", "汉滨区", "2025Q4", value=0)
+    rollup(today=TODAY)
     rankings = client.get("/dashboards/rankings/?quarter=2025Q4")
     assert rankings.context["outside"] == ""
-    assert {t.plan.code for t in rankings.context["targets"]} == {"ankang-2026"}
+    assert {(t.plan.code, t.indicator.code) for t in rankings.context["targets"]} == {
+        ("ankang-2026", "zero_employment_households")}
     rankings = client.get("/dashboards/rankings/?quarter=2025Q2")  # before the successor began
     assert "2025Q2不在本规划期（2025-07-01至2030-12-31）内，无数据" in rankings.content.decode()
     assert all(r.mean is None for r, _cells in rankings.context["county_rows"])
