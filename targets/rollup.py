@@ -103,7 +103,7 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
     county and the city. With ``since`` (the earliest quarter whose values changed) only that
     quarter and the ones after it are rewritten on PostgreSQL (nothing earlier depends on it; the
     row by row path of SQLite recomputes every quarter of the regions, which is as correct)."""
-    from .rollup_sql import Prepared, handles, rollup_indicator
+    from .rollup_sql import Prepared, handles, rollup_indicators
 
     codes = sorted(set(indicator_codes)) if indicator_codes else None
     counties = sorted(set(county_ids)) if county_ids else None
@@ -117,20 +117,26 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
         if codes:
             indicators = indicators.filter(code__in=codes)
         indicators = list(indicators)
-        # PostgreSQL: one statement per indicator (rollup_sql.py); SQLite: the row by row engine below
-        prepared = Prepared.load([i.pk for i in indicators]) if connection.vendor == "postgresql" else None
-        skipped = []
-        for indicator in indicators:
-            if indicator.kind == Indicator.Kind.DERIVED and indicator.code not in DERIVED_SOURCES:
-                skipped.append(indicator.code)
-                continue
+        skipped = [i.code for i in indicators if i.kind == Indicator.Kind.DERIVED and i.code not in DERIVED_SOURCES]
+        indicators = [i for i in indicators if i.code not in skipped]
+        if connection.vendor == "postgresql":
+            # One statement for every indicator (rollup_sql.py), under a row lock on each: a second
+            # run waits here for the first to commit, then computes from the data as it is by then.
+            # Locked in primary-key order, so that two runs never wait on each other.
             with transaction.atomic():
-                # One roll-up at a time per indicator: the second waits here, then sees fresh data.
-                Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
-                if prepared is not None and handles(indicator, prepared.targets.get(indicator.pk, {})):
-                    created, updated, unchanged = rollup_indicator(indicator, ctx, prepared, counties, since, run)
-                else:
-                    created, updated, unchanged = _rollup_indicator(indicator, ctx, counties, run)
+                list(Indicator.objects.select_for_update().filter(pk__in=[i.pk for i in indicators])
+                     .order_by("pk").values_list("pk"))
+                prepared = Prepared.load([i.pk for i in indicators])
+                by_sql = [i for i in indicators if handles(i, prepared.targets.get(i.pk, {}))]
+                counts = [rollup_indicators(by_sql, ctx, prepared, counties, since, run)] if by_sql else []
+                counts += [_rollup_indicator(i, ctx, counties, run) for i in indicators if i not in by_sql]
+        else:  # SQLite: the row by row engine below, an indicator at a time
+            counts = []
+            for indicator in indicators:
+                with transaction.atomic():
+                    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+                    counts.append(_rollup_indicator(indicator, ctx, counties, run))
+        for created, updated, unchanged in counts:
             run.created += created
             run.updated += updated
             run.unchanged += unchanged
