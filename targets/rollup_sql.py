@@ -265,7 +265,7 @@ WITH ind AS ({_unnest("ind")}
 ), al AS ({_unnest("al", _RENAMED)}
 ), cov AS ({_unnest("cov", _RENAMED)}
 ), tg AS ({_unnest("tg", {"ind": "tg_ind", "plan": "tg_plan"})}
-), obs AS (
+), obs AS MATERIALIZED (
     -- each unit's own approved values (a city-only figure's are the city's; a county's, in an
     -- incremental run, only the changed counties' unless every county is needed)
     SELECT v.indicator_id AS ind, v.region_id, v.year AS y, v.quarter AS q,
@@ -293,9 +293,11 @@ WITH ind AS ({_unnest("ind")}
     -- derived counts, counted by the app that keeps their records
     SELECT ind, region, y, q, val, NULL::numeric, NULL::numeric, units, NULL::timestamptz
     FROM ({_unnest("o")}) o
-), base AS (
-    -- kept narrow: every column here is sorted twice and kept once for tens of thousands of rows
-    SELECT f.ind, f.plan_id, f.target_id, pr.region_id, f.y, f.q, f.qend, f.ss, f.se, f.qrem, f.share, f.pte,
+), base AS NOT MATERIALIZED (
+    -- kept narrow: every column here is sorted and kept for tens of thousands of rows. ``windowed``:
+    -- the figures that need the quarters before them (a flow's running total, a count's or a
+    -- stock's trend, "lower than last quarter"); a rate's is its quarter's alone
+    SELECT (ind.kind NOT IN ('ratio', 'city_only') OR ind.rule = 'zero') AS windowed, f.ind, f.plan_id, f.target_id, pr.region_id, f.y, f.q, f.qend, f.ss, f.se, f.qrem, f.share, f.pte,
            f.before, f.percounty, f.tvalue, ind.kind, pr.tv, pr.units_expected, al.override,
            o.ind IS NOT NULL AS has_obs, coalesce(o.units, 0) AS units, o.latest,
            CASE WHEN ind.kind = 'ratio' THEN NULL ELSE o.val END AS period_value,
@@ -313,24 +315,24 @@ WITH ind AS ({_unnest("ind")}
            CASE WHEN kind = 'flow' THEN sum(CASE WHEN qend <= se THEN period_value END) OVER run ELSE level END AS value,
            CASE WHEN kind = 'flow' THEN max(CASE WHEN period_value IS NOT NULL AND qend <= se THEN latest END) OVER run
                 ELSE latest END AS as_of
-    FROM base
+    FROM base WHERE windowed
     WINDOW run AS (PARTITION BY ind, plan_id, region_id, ss ORDER BY y, q ROWS UNBOUNDED PRECEDING)
+), lagged AS (
+    -- ordered by the window's start as well: the same order as ``run``'s (a window starts no
+    -- earlier than the one before it), so the rows are sorted once for both
+    SELECT valued.*, {_LAGS} FROM valued
+    WINDOW hist AS (PARTITION BY ind, plan_id, region_id ORDER BY ss, y, q)
 ), assessed AS (
     SELECT ind, plan_id, target_id, region_id, y, q, qend, se, qrem, share, pte, before, percounty, tvalue, tv,
            units_expected, override, has_obs, units, as_of, period_value, numerator, denominator, level,
-           value AS v, qend >= se AS ended, lag(value) OVER hist AS previous,
-           CASE WHEN lag(value, 4) OVER hist IS NOT NULL AND lag(qend, 4) OVER hist >= ss THEN lag(qend, 4) OVER hist
-                WHEN lag(value, 3) OVER hist IS NOT NULL AND lag(qend, 3) OVER hist >= ss THEN lag(qend, 3) OVER hist
-                WHEN lag(value, 2) OVER hist IS NOT NULL AND lag(qend, 2) OVER hist >= ss THEN lag(qend, 2) OVER hist
-                WHEN lag(value, 1) OVER hist IS NOT NULL AND lag(qend, 1) OVER hist >= ss THEN lag(qend, 1) OVER hist
-           END AS tend,
-           CASE WHEN lag(value, 4) OVER hist IS NOT NULL AND lag(qend, 4) OVER hist >= ss THEN lag(value, 4) OVER hist
-                WHEN lag(value, 3) OVER hist IS NOT NULL AND lag(qend, 3) OVER hist >= ss THEN lag(value, 3) OVER hist
-                WHEN lag(value, 2) OVER hist IS NOT NULL AND lag(qend, 2) OVER hist >= ss THEN lag(value, 2) OVER hist
-                WHEN lag(value, 1) OVER hist IS NOT NULL AND lag(qend, 1) OVER hist >= ss THEN lag(value, 1) OVER hist
-           END AS tval
-    FROM valued
-    WINDOW hist AS (PARTITION BY ind, plan_id, region_id ORDER BY y, q)
+           value AS v, qend >= se AS ended, l1v AS previous, CASE {_TREND_END} END AS tend,
+           CASE {_TREND_VALUE} END AS tval
+    FROM lagged
+    UNION ALL
+    SELECT ind, plan_id, target_id, region_id, y, q, qend, se, qrem, share, pte, before, percounty, tvalue, tv,
+           units_expected, override, has_obs, units, latest, period_value, numerator, denominator, level,
+           level, qend >= se, NULL, NULL, NULL
+    FROM base WHERE NOT windowed AND NOT before
 ), current AS (
     SELECT * FROM assessed WHERE (y, q) >= (%(since_y)s, %(since_q)s) AND NOT before
 ), meeting AS (
@@ -391,7 +393,10 @@ WITH ind AS ({_unnest("ind")}
     WHERE ({", ".join(f"s.{c}" for c in _COMPARED)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in _COMPARED)})
     RETURNING (s.xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), (SELECT count(*) FROM computed)
+-- how many rows ``computed`` yields, counted on ``current`` (one each) so that ``computed`` is read
+-- once, streamed into the comparison rather than kept
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+       (SELECT count(*) FROM current WHERE %(n)s > 0 OR NOT (percounty AND region_id = %(city)s))
 FROM written
 """
 
