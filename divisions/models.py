@@ -62,6 +62,10 @@ class Region(models.Model):
             models.Index(fields=["parent", "code"], name="region_parent_code_idx"),
             # a county officer's scope: all units of one county at one level
             models.Index(fields=["county", "level"], name="region_county_level_idx"),
+            # the city and its counties, read by every roll-up (a handful of rows among tens of
+            # thousands of villages at province scale)
+            models.Index(fields=["level"], name="region_city_county_idx",
+                         condition=models.Q(level__in=["city", "county"])),
         ]
         constraints = [
             models.CheckConstraint(

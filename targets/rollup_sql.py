@@ -31,6 +31,9 @@ the row by row engine on the same data).
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -175,14 +178,22 @@ def rollup_indicators(indicators: list[Indicator], ctx, prepared: Prepared, coun
         for name, _type in names:
             params[f"{table}_{name}"] = array_literal(cols[table].get(name, []))
     with connection.cursor() as cursor:
-        # The arrays carry no statistics: PostgreSQL guesses a few rows for their joins and would
-        # then look up each of tens of thousands of stored snapshots one by one: hash joins. The
-        # statement sorts and hashes a row per snapshot: enough memory to do it without spilling
-        # to disk (4 MB by default; this is one statement per run, not per request).
-        cursor.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'")
-        cursor.execute(STATEMENT, params)
-        created, updated, total = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL work_mem TO DEFAULT")
+        if counties is None:
+            # A full run: tens of thousands of rows. The arrays carry no statistics: PostgreSQL
+            # guesses a few rows for their joins and would then look up each stored snapshot one by
+            # one: hash joins. The statement sorts and hashes a row per snapshot: enough memory to do
+            # it without spilling to disk (4 MB by default; one statement per run, not per request).
+            cursor.execute("SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'")
+            cursor.execute(STATEMENT, params)
+            created, updated, total = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_nestloop TO DEFAULT; SET LOCAL work_mem TO DEFAULT")
+        else:
+            # An approval's run: a few dozen rows, where planning the statement costs as much as
+            # running it. Prepared once per database connection, run with its generic plan.
+            _prepare(cursor)
+            cursor.execute(f"SET LOCAL plan_cache_mode = force_generic_plan; EXECUTE {PREPARED} "
+                           f"({', '.join(['%s'] * len(_POSITIONAL))})", [params[name] for name in _POSITIONAL])
+            created, updated, total = cursor.fetchone()
     return created, updated, total - created - updated
 
 
@@ -399,6 +410,26 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
        (SELECT count(*) FROM current WHERE %(n)s > 0 OR NOT (percounty AND region_id = %(city)s))
 FROM written
 """
+
+
+# The statement with positional parameters, for PREPARE: the arrays go as text (cast in the
+# statement), the rest with their types.
+_SCALARS = {"city": "int", "n": "int", "since_y": "int", "since_q": "int", "now": "timestamptz", "run": "int",
+            "rule_none": "text"}
+_POSITIONAL = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", STATEMENT)))
+PREPARED = "targets_rollup_" + hashlib.sha1(STATEMENT.encode()).hexdigest()[:12]
+_PREPARE = (f"PREPARE {PREPARED} ({', '.join(_SCALARS.get(name, 'text') for name in _POSITIONAL)}) AS "
+            + re.sub(r"%\((\w+)\)s", lambda m: f"${_POSITIONAL.index(m.group(1)) + 1}", STATEMENT))
+_prepared_on: weakref.WeakSet = weakref.WeakSet()  # the driver's connections it is prepared on
+
+
+def _prepare(cursor) -> None:
+    """PREPARE the statement on this database connection, once (a prepared statement lasts as long
+    as the connection, whatever becomes of the transaction that prepared it)."""
+    raw = connection.connection
+    if raw not in _prepared_on:
+        cursor.execute(_PREPARE)
+        _prepared_on.add(raw)
 
 
 def since_of(value) -> Quarter | None:
