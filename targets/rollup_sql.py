@@ -175,8 +175,8 @@ def rollup_indicators(indicators: list[Indicator], ctx, prepared: Prepared, coun
         "now": timezone.now(), "run": run.pk, "rule_none": RULES["none"],
     }
     for table, names in ARRAYS.items():
-        for name, _type in names:
-            params[f"{table}_{name}"] = array_literal(cols[table].get(name, []))
+        for name, kind in names:
+            params[f"{table}_{name}"] = array_literal(cols[table].get(name, []), kind)
     with connection.cursor() as cursor:
         if counties is None:
             # A full run: tens of thousands of rows. The arrays carry no statistics: PostgreSQL
@@ -197,23 +197,22 @@ def rollup_indicators(indicators: list[Indicator], ctx, prepared: Prepared, coun
     return created, updated, total - created - updated
 
 
-def array_literal(values: list) -> str:
+def _text_element(value) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ELEMENT = {  # how one element of an array of each type is written (NULL for None)
+    "int": str, "numeric": str, "date": datetime.date.isoformat, "bool": lambda v: "t" if v else "f",
+    "text": _text_element,
+}
+
+
+def array_literal(values: list, kind: str) -> str:
     """A list as PostgreSQL's array text (``{1,NULL,"文本"}``), sent as one string and cast in the
     statement: psycopg2 would send ``ARRAY[…]`` with a node per element, which PostgreSQL takes
     longer to parse and plan than to run the statement (tens of thousands of elements)."""
-
-    def element(value) -> str:
-        if value is None:
-            return "NULL"
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, int | Decimal):
-            return str(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    return "{" + ",".join(map(element, values)) + "}"
+    write = _ELEMENT[kind]
+    return "{" + ",".join(["NULL" if v is None else write(v) for v in values]) + "}"
 
 
 ARRAYS = {

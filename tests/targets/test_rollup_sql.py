@@ -106,3 +106,20 @@ def test_an_incremental_run_from_the_changed_quarter_ends_where_a_full_run_does(
     incremental = _state()
     assert rollup(today=TODAY).updated == 0  # a full run finds nothing left to change
     assert _state() == incremental
+
+
+def test_arrays_sent_as_text_arrive_as_sent():
+    """The statement's arrays go as PostgreSQL's array text: every type, NULLs, quotes, backslashes
+    and Chinese come back from the database as they were."""
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    cases = [
+        ([1, None, -3], "int"),
+        ([D("1.50"), None, D("1E+2"), D("-0.0001")], "numeric"),
+        ([datetime.date(2021, 3, 31), None], "date"),
+        ([True, False, None], "bool"),
+        (['引"号', "反\\斜杠", "逗,号{}", "NULL", "", None], "text"),
+    ]
+    with connection.cursor() as cursor:
+        for values, kind in cases:
+            cursor.execute(f"SELECT %s::{kind}[]", [rollup_sql.array_literal(values, kind)])
+            assert cursor.fetchone()[0] == values, kind
