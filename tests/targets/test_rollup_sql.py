@@ -123,3 +123,38 @@ def test_arrays_sent_as_text_arrive_as_sent():
         for values, kind in cases:
             cursor.execute(f"SELECT %s::{kind}[]", [rollup_sql.array_literal(values, kind)])
             assert cursor.fetchone()[0] == values, kind
+
+
+def test_a_target_each_county_must_meet_is_counted_as_the_row_by_row_engine_counts_it(personas, monkeypatch):
+    """Labour brands (1–2 per county, task 11): each county against its target and the city's row
+    counting the counties that meet it — value, target, total, percentage, status and its reason
+    — the same from the set-based statement as from the row by row engine; also after an
+    incremental run for one county (every county is read and written again: the city's count needs
+    them all)."""
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    from brands.services import labour_brand_save
+
+    successor(start=datetime.date(2025, 7, 1))
+    counties = list(Region.objects.filter(level="county").order_by("code"))
+    for i, c in enumerate(counties[:9]):  # 0, 1 or 2 brands a county, recognised in different years
+        for k in range(i % 3):
+            labour_brand_save(name=f"品牌{i}-{k}", work_type="家政", county=c, year_recognised=2021 + (i + k) % 5,
+                              workers_employed=10, user=personas["city_admin"])
+    rollup(indicator_codes=["labour_brands"], today=TODAY)
+    by_sql = _state()
+    city_rows = [v for k, v in by_sql.items() if k[2] == Region.objects.get(level="city").pk]
+    assert {v[SNAPSHOT_FIELDS.index("status")] for v in city_rows} >= {"red", "amber"}
+    Snapshot.objects.all().delete()
+    with monkeypatch.context() as m:
+        _row_by_row(m)
+        rollup(indicator_codes=["labour_brands"], today=TODAY)
+    assert _state() == by_sql
+    labour_brand_save(name="新品牌", work_type="建筑", county=counties[9], year_recognised=2024, workers_employed=5,
+                      user=personas["city_admin"])
+    rollup(indicator_codes=["labour_brands"], county_ids=[counties[9].pk], since=Quarter(2024, 1), today=TODAY)
+    incremental = _state()
+    Snapshot.objects.all().delete()
+    with monkeypatch.context() as m:
+        _row_by_row(m)
+        rollup(indicator_codes=["labour_brands"], today=TODAY)
+    assert _state() == incremental != by_sql
