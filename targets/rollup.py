@@ -242,7 +242,6 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
     """Approved values by region and quarter (of ``values``, a scoped queryset, when given); the
     city's row is the database's sum over counties. A derived indicator is counted at the end of
     each of ``quarters``."""
-    roles = dict(indicator.components.values_list("id", "role"))
     out: dict[int, dict[Key, Observed]] = defaultdict(lambda: defaultdict(Observed))
     if indicator.kind == Indicator.Kind.DERIVED:
         counted = DERIVED_SOURCES[indicator.code].counts(quarters=quarters)
@@ -250,15 +249,21 @@ def _observations(indicator: Indicator, ctx: Context, counties: list[int] | None
             by_quarter = counted.setdefault(region_id, {})
             for quarter in quarters:
                 by_quarter.setdefault((quarter.year, quarter.number), 0)
+        totals: dict[Key, Decimal] = defaultdict(Decimal)  # the city's count is its counties' counts added up
+        units: dict[Key, int] = defaultdict(int)
         for region_id, by_quarter in counted.items():
             if region_id == ctx.city_id:
                 continue  # the city is always its counties' sum, even in an incremental run
+            row = out[region_id]
             for key, count in by_quarter.items():
-                out[region_id][key] = Observed(roles={"value": Decimal(count)}, units=1)
-                city = out[ctx.city_id][key]  # the city's count is its counties' counts added up
-                city.roles["value"] = city.roles.get("value", Decimal(0)) + Decimal(count)
-                city.units += 1
+                row[key] = Observed(roles={"value": Decimal(count)}, units=1)
+                totals[key] += count
+                units[key] += 1
+        city = out[ctx.city_id]
+        for key, total in totals.items():
+            city[key] = Observed(roles={"value": Decimal(total)}, units=units[key])
         return out
+    roles = dict(indicator.components.values_list("id", "role"))
     approved = (IndicatorValue.objects if values is None else values).filter(indicator=indicator, status__in=statuses)
     own = approved if indicator.kind == Indicator.Kind.CITY_ONLY else (
         approved.filter(region_id__in=counties) if counties else approved)
