@@ -286,7 +286,9 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
                            catalogue=catalogue, checked=checked is not None)
         if reason:  # the audit trail says why (an autosave: AUTOSAVE_REASON)
             county_return._change_reason = reason
-        record_touch(county_return, user)
+        # the return itself is only counted: its figures are the values' rows (re-read under the
+        # lock above, nothing else of it changed), and no dashboard shows its version (dashboards/apps.py)
+        record_touch(county_return, user, only=True)
     return county_return
 
 
