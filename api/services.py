@@ -79,7 +79,7 @@ def api_client_revoke(*, client: ApiClient, revoked_by) -> ApiClient:
 def api_client_for_key(key: str) -> ApiClient | None:
     """The usable client holding ``key``, or None (unknown, wrong, revoked or expired alike)."""
     prefix = key.split(".", 1)[0]
-    client = ApiClient.objects.select_related("user", "region").filter(key_prefix=prefix).first()
+    client = ApiClient.objects.select_related("user", "user__region", "region").filter(key_prefix=prefix).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)) or not client.is_usable:
         return None
     return client

@@ -425,6 +425,8 @@ class ReturnValues(BoundedBody, APIView):
         # a period closed or not yet open: the same refusal for a dry run as for the real request
         period_entry_check(period=period_obj, today=timezone.localdate(), region=county)
         existing = CountyReturn.objects.filter(region=county, period=period_obj).first()
+        if existing is not None:  # the county and period just read, not read again
+            existing.region, existing.period = county, period_obj
         results, figures, catalogue = return_values_check(values=data["values"], county=county, period=period_obj,
                                                           existing=existing)
         outcomes = Counter(result["outcome"] for result in results)
@@ -438,7 +440,9 @@ class ReturnValues(BoundedBody, APIView):
             return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_400_BAD_REQUEST)
         if data["dry_run"] or not (summary["created"] or summary["updated"]):
             return Response(body)
-        with transaction.atomic():  # all or nothing: a refused save leaves no newly opened return behind
+        # All or nothing: a refused save leaves no newly opened return behind. Inside the request's
+        # transaction (ATOMIC_REQUESTS) no savepoint of its own: a refusal rolls the whole request back.
+        with transaction.atomic(savepoint=False):
             county_return = existing or county_return_open(region=county, period=period_obj, user=request.user)
             version = data.get("version", county_return.version)
             county_return = county_return_save(county_return=county_return, figures=figures, version=version,

@@ -69,8 +69,9 @@ def _record(instance, history_instance, history_user) -> None:
     action = _ACTIONS[history_instance.history_type]
     history_fields = {f.name for f in history_instance._meta.fields}
     tracked = [f for f in model._meta.concrete_fields if f.name in history_fields]
-    if action == AuditEvent.Action.CHANGED and history_instance.prev_record is not None:
-        delta = history_instance.diff_against(history_instance.prev_record)
+    previous = history_instance.prev_record if action == AuditEvent.Action.CHANGED else None  # a query each read
+    if previous is not None:
+        delta = history_instance.diff_against(previous)
         changes = [{"field": c.field, "label": _label(model, c.field), "old": _plain(c.old, _field(model, c.field)),
                     "new": _plain(c.new, _field(model, c.field))} for c in delta.changes]
         if not changes:

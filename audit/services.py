@@ -3,21 +3,124 @@
 from __future__ import annotations
 
 import datetime
+import json
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import models, transaction
 
 from kernel.loading import LoadSummary
 from kernel.pgcopy import copy_rows
 
-from .chain import chain
+from .chain import canonical, chain
 from .models import AuditEvent
 
 
 def audit_append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chain and insert ``events`` (the one way audit events are written)."""
+    """Chain and insert ``events`` (the one way audit events are written). Inside
+    ``audit_deferred`` they are gathered and written at the block's end instead (without ids)."""
+    if _pending() is not None:
+        _defer([_Pending(occurred_at=e.occurred_at, actor_id=e.actor_id, actor_username=e.actor_username,
+                         action=e.action, model=e.model, model_verbose_name=e.model_verbose_name,
+                         object_pk=e.object_pk, object_repr=e.object_repr, changes_text=canonical(e.changes),
+                         reason=e.reason) for e in events])
+        return events
     with transaction.atomic():
         chain(events)
         return AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+# ---- deferred chaining: one short hold of the chain head per transaction
+
+_deferred = threading.local()
+
+
+@dataclass
+class _Pending:
+    """An audit event gathered by ``audit_deferred``, with its changes as canonical JSON text."""
+
+    occurred_at: datetime.datetime
+    actor_id: int | None
+    actor_username: str
+    action: str
+    model: str
+    model_verbose_name: str
+    object_pk: str
+    object_repr: str
+    changes_text: str
+    reason: str
+    prev_hash: str = ""
+    row_hash: str = ""
+
+
+class _Marker:
+    """A no-op on-commit callback standing for a batch of gathered events: Django drops the
+    callbacks registered inside a savepoint that is rolled back, so a batch whose marker is gone
+    belongs to a change that was undone, and its events are not written."""
+
+    def __call__(self) -> None:
+        pass
+
+
+def _pending() -> list | None:
+    return getattr(_deferred, "pending", None)
+
+
+def _defer(events: list[_Pending]) -> None:
+    if not events:
+        return
+    marker = _Marker()
+    transaction.on_commit(marker)
+    _deferred.pending.append((marker, events))
+
+
+@contextmanager
+def audit_deferred():
+    """Within the block, audit events (``audit_append``, ``audit_events_insert``) are gathered,
+    not written; at its end, still inside the caller's transaction, they are chained and written
+    together, in the order they were made: the same events, hashes and order as writing each at
+    once, but the chain head (audit/chain.py), which serialises every audited write in the
+    platform, is locked only from the block's end to the commit instead of from the first
+    audited write, and once instead of once per batch. Events of a change rolled back to a
+    savepoint inside the block are dropped with it; an exception leaving the block writes nothing
+    (the transaction rolls back). Must run inside a transaction (``transaction.atomic``); nested
+    blocks leave the writing to the outermost."""
+    if _pending() is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are chained inside the transaction that writes them")
+    _deferred.pending = []
+    try:
+        yield
+        batches = _deferred.pending
+    finally:
+        _deferred.pending = None
+    _write_pending(batches)
+
+
+def _write_pending(batches: list[tuple[_Marker, list[_Pending]]]) -> None:
+    connection = transaction.get_connection()
+    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    events = [e for marker, batch in batches if id(marker) in alive for e in batch]
+    if not events:
+        return
+    chain(events)  # ids come from the sequence in COPY / INSERT order, which is the chain's order
+    if connection.vendor == "postgresql":
+        copy_rows(AuditEvent._meta.db_table, _PENDING_COLUMNS,
+                  ((e.occurred_at, e.actor_id, e.actor_username, e.action, e.model, e.model_verbose_name, e.object_pk,
+                    e.object_repr, e.changes_text, e.reason, e.prev_hash, e.row_hash) for e in events))
+    else:
+        AuditEvent.objects.bulk_create([AuditEvent(
+            occurred_at=e.occurred_at, actor_id=e.actor_id, actor_username=e.actor_username, action=e.action,
+            model=e.model, model_verbose_name=e.model_verbose_name, object_pk=e.object_pk, object_repr=e.object_repr,
+            changes=json.loads(e.changes_text), reason=e.reason, prev_hash=e.prev_hash, row_hash=e.row_hash)
+            for e in events], batch_size=2000)
+
+
+_PENDING_COLUMNS = ("occurred_at", "actor_id", "actor_username", "action", "model", "model_verbose_name", "object_pk",
+                    "object_repr", "changes", "reason", "prev_hash", "row_hash")
 
 
 def audit_bulk_load(*, model: type[models.Model], source: str, summary: LoadSummary, when: datetime.datetime,
@@ -59,7 +162,6 @@ _AS_IS = (int, str, type(None))
 def changes_created_json(model, rows: list[dict[str, object]]) -> list[str]:
     """``changes_created_row`` of each row as JSON text, for a COPY: a field with the same value
     in every row (the unit, the quarter, the status, the source…) is encoded once, not per row."""
-    from .chain import canonical
     from .receivers import _plain
 
     parts: list[tuple[str, str | None]] = []  # (constant fragment, or the attname to encode per row)
@@ -163,14 +265,18 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
     actor_id = getattr(actor, "pk", None)
     username = getattr(actor, "username", "") or ""
     reason = reason[:300]
+    if _pending() is not None:
+        _defer([_Pending(occurred_at=when, actor_id=actor_id, actor_username=username, action=action, model=label,
+                         model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300],
+                         changes_text=changes if isinstance(changes, str) else canonical(changes), reason=reason)
+                for pk, text, action, changes in rows if changes])
+        return
     if not copy:
         audit_append([AuditEvent(occurred_at=when, actor_id=actor_id, actor_username=username, action=action,
                                  model=label, model_verbose_name=verbose_name, object_pk=str(pk),
                                  object_repr=text[:300], changes=changes, reason=reason)
                       for pk, text, action, changes in rows if changes])
         return
-
-    from .chain import canonical
 
     events = []
     for pk, text, action, changes in rows:

@@ -226,6 +226,34 @@ def report(results: dict[str, list[tuple[float, int]]], seconds: float) -> None:
     print("answers: " + ", ".join(f"{s or 'no answer'} × {n}" for s, n in sorted(statuses.items())))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system, from /proc; 0 if it is gone or not Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_snapshot(server_pid: int, db_name: str) -> dict[str, float]:
+    """CPU seconds so far of gunicorn (master and workers), of the test database's PostgreSQL
+    backends and of this process (the load client): where the machine's cores went."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the benchmark's own backend is counted as the client's
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name])
+        backends = [row[0] for row in cursor.fetchall()]
+    return {"gunicorn": sum(_cpu_seconds(p) for p in [server_pid, *_children(server_pid)]),
+            "postgres": sum(_cpu_seconds(p) for p in backends), "client": time.process_time()}
+
+
 def gunicorn_config() -> dict[str, str]:
     """What gunicorn.conf.py sets (worker class and counts), as gunicorn itself reads it."""
     import re
@@ -251,9 +279,14 @@ def main(argv: list[str] | None = None) -> dict:
         dashboard_pages = list(pages(keys[len(keys) // 2][1]).values())
         for path in dashboard_pages:  # warm every worker's imports and caches a little
             httpx.get(base + path, cookies={"sessionid": session}, timeout=60)
+        from django.db import connection
+
+        db_name = connection.settings_dict["NAME"]
+        cpu_before = cpu_snapshot(server.pid, db_name)
         started = time.perf_counter()
         results = asyncio.run(run_load(base, session, keys, args.clients, args.seconds, dashboard_pages))
         elapsed = time.perf_counter() - started
+        cpu_after = cpu_snapshot(server.pid, db_name)
         cell = asyncio.run(one_cell(base, keys[0][0], keys[0][1]))
     finally:
         if server is not None:
@@ -268,6 +301,11 @@ def main(argv: list[str] | None = None) -> dict:
           f"{len(figures('x', 0))} figures) for {elapsed:.0f} s; nproc {os.cpu_count()}, load average "
           f"{os.getloadavg()[0]:.1f}")
     report(results, elapsed)
+    requests = sum(len(rows) for rows in results.values())
+    cpu = {k: cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after}
+    print("CPU during the run (s of CPU, ms per request; PostgreSQL: the backends alive at its end): "
+          + ", ".join(f"{k} {v:.1f} s ({v * 1000 / max(requests, 1):.1f} ms)" for k, v in cpu.items())
+          + f"; together {sum(cpu.values()) / elapsed:.2f} of {os.cpu_count()} cores for {elapsed:.0f} s")
     ok, conflicts = cell.count(200), cell.count(409)
     print(f"one cell, {len(cell)} writers with the same version: {ok} × 200, {conflicts} × 409, "
           f"other {len(cell) - ok - conflicts} → {'PASS' if (ok, conflicts) == (1, len(cell) - 1) else 'FAIL'}")

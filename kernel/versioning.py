@@ -21,8 +21,16 @@ def refuse_if_stale(record, version: int) -> None:
                          "yours were not saved.") % {"who": who, "when": when})
 
 
-def record_touch(record, user) -> None:
-    """Count a change: the next version, by ``user``, now."""
+# What ``record_touch`` changes: a record's bookkeeping, not what it says.
+BOOKKEEPING = ("version", "updated_by", "updated_at")
+
+
+def record_touch(record, user, *, only: bool = False) -> None:
+    """Count a change: the next version, by ``user``, now. ``only``: the record has no other
+    unsaved change (its contents are elsewhere, e.g. a return's figures), so only these three
+    fields are written — and the save's signals say so (``update_fields``), so what caches the
+    record's other fields need not be thrown away (dashboards/apps.py). The history row and the
+    audit event are the same either way."""
     record.version += 1
     record.updated_by, record.updated_at = user, timezone.now()
-    record.save()
+    record.save(update_fields=BOOKKEEPING if only else None)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
+from audit.services import audit_deferred
 from divisions.models import Region
 from kernel.dates import date_text, quarter_text
 from kernel.loading import LoadSummary
@@ -201,6 +202,10 @@ def _lock(record, version: int):
     fresh = type(record).objects.select_for_update(of=("self",)).select_related("updated_by", "period").get(
         pk=record.pk)
     refuse_if_stale(fresh, version)
+    for field in type(record)._meta.concrete_fields:  # the units it belongs to, as the caller read them
+        if (field.many_to_one and field.is_cached(record) and not field.is_cached(fresh)
+                and getattr(fresh, field.attname) == getattr(record, field.attname)):
+            field.set_cached_value(fresh, field.get_cached_value(record))
     return fresh
 
 
@@ -246,14 +251,17 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
     unknown = [code for code in figures if code not in reported]
     if unknown:
         raise ValidationError({"__all__": [not_in_return_message(code, county_return.region) for code in unknown]})
-    to_save, cleared = {}, []
-    for code, components in figures.items():
-        filled = {k: v for k, v in components.items() if v not in (None, "")}
-        if filled:
-            to_save[code] = filled
-        else:
-            cleared.append(code)
-    to_save, unreadable = _figures_read(to_save)
+    # the preview's figures (CheckedFigures), checked by the same rules a moment ago: not read nor checked again
+    checked = figures.checked_for(county_return) if isinstance(figures, CheckedFigures) else None
+    to_save, cleared, unreadable = checked or {}, [], {}
+    if checked is None:
+        for code, components in figures.items():
+            filled = {k: v for k, v in components.items() if v not in (None, "")}
+            if filled:
+                to_save[code] = filled
+            else:
+                cleared.append(code)
+        to_save, unreadable = _figures_read(to_save)
     if unreadable:  # every error at once: the other indicators' hard rules too, and nothing written
         for code, components in to_save.items():
             try:
@@ -263,19 +271,46 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
             except ValidationError as exc:
                 unreadable[code] = exc.messages
         raise ValidationError(unreadable)
-    if cleared:  # a cleared indicator: its draft figures go
-        existing = return_values(county_return)
-        for code in cleared:
-            for row in existing.get(code, {}).values():
-                row._change_reason = f"{county_return.source_ref} cleared"
-                row.delete()
-    values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
-                       user=user, source=source, source_ref=source_ref or county_return.source_ref,
-                       catalogue=catalogue)
-    if reason:  # the audit trail says why (an autosave: AUTOSAVE_REASON)
-        county_return._change_reason = reason
-    record_touch(county_return, user)
+    # The save's audit events (the figures', the return's) are chained together at the end: the
+    # chain head, which every audited write in the platform waits for, is held from there to the
+    # commit rather than from the first figure written (audit.services.audit_deferred).
+    with audit_deferred():
+        if cleared:  # a cleared indicator: its draft figures go
+            existing = return_values(county_return)
+            for code in cleared:
+                for row in existing.get(code, {}).values():
+                    row._change_reason = f"{county_return.source_ref} cleared"
+                    row.delete()
+        values_bulk_record(region=county_return.region, quarter=county_return.period.as_quarter, figures=to_save,
+                           user=user, source=source, source_ref=source_ref or county_return.source_ref,
+                           catalogue=catalogue, checked=checked is not None)
+        if reason:  # the audit trail says why (an autosave: AUTOSAVE_REASON)
+            county_return._change_reason = reason
+        # the return itself is only counted: its figures are the values' rows (re-read under the
+        # lock above, nothing else of it changed), and no dashboard shows its version (dashboards/apps.py)
+        record_touch(county_return, user, only=True)
     return county_return
+
+
+class CheckedFigures(dict):
+    """``ReturnPreview.figures()``: what to give ``county_return_save`` (indicator → component →
+    figure as text, each indicator complete), remembering that the preview checked these very
+    figures with ``figures_validate`` for its unit and period, and their Decimals; the save then
+    skips reading and checking them again (``checked_for``)."""
+
+    def __init__(self, text: dict[str, dict[str, str]], *, validated: dict[str, dict[str, Decimal]], region_id: int,
+                 period_id: int):
+        super().__init__(text)
+        self.validated, self.region_id, self.period_id = validated, region_id, period_id
+
+    def checked_for(self, county_return: CountyReturn) -> dict[str, dict[str, Decimal]] | None:
+        """The checked Decimals, if these are still the figures checked (as text: nobody changed
+        the dict since) and ``county_return`` is the preview's unit and period; else None."""
+        if (county_return.region_id, county_return.period_id) != (self.region_id, self.period_id):
+            return None
+        if {code: {c: str(v) for c, v in values.items()} for code, values in self.validated.items()} != dict(self):
+            return None
+        return self.validated
 
 
 @dataclass
@@ -288,12 +323,18 @@ class ReturnPreview:
     refused: dict[str, list[str]]  # per indicator whose figures break a rule (figures_validate): why
     validated: dict[str, dict[str, Decimal]]  # per accepted indicator: its figures as they would be saved
     outcomes: dict[str, dict[str, str]]  # per accepted indicator, per figure given: created, updated or unchanged
+    region_id: int | None = None
+    period_id: int | None = None
 
     def figures(self, codes=None) -> dict[str, dict[str, str]]:
         """What to give ``county_return_save``: each accepted indicator (or those of ``codes``)
-        complete, as text."""
-        return {code: {c: str(v) for c, v in self.merged[code].items()}
-                for code in (self.validated if codes is None else codes)}
+        complete, as text (``CheckedFigures``: the save need not check them again)."""
+        codes = list(self.validated if codes is None else codes)
+        text = {code: {c: str(v) for c, v in self.merged[code].items()} for code in codes}
+        if self.region_id is None or any(code not in self.validated for code in codes):
+            return text
+        return CheckedFigures(text, validated={code: self.validated[code] for code in codes},
+                              region_id=self.region_id, period_id=self.period_id)
 
 
 def county_return_preview(*, region: Region, period: ReportingPeriod, county_return: CountyReturn | None,
@@ -313,13 +354,15 @@ def county_return_preview(*, region: Region, period: ReportingPeriod, county_ret
                 indicator__reported_by=reported_by(region)).order_by().values_list(
                 "indicator__code", "component__code", "value"):
             current.setdefault(code, {})[component] = value
-    preview = ReturnPreview(current=current, merged={}, refused={}, validated={}, outcomes={})
+    preview = ReturnPreview(current=current, merged={}, refused={}, validated={}, outcomes={}, region_id=region.pk,
+                            period_id=period.pk)
+    registry: dict[str, int] = {}
     for code, given in figures.items():
         merged = preview.merged[code] = {**current.get(code, {}), **given}
         try:
             validated = figures_validate(indicator=catalogue.indicators[code], region=region, components=merged,
                                          expected={c: role for c, (_pk, role) in catalogue.components[code].items()},
-                                         counts=catalogue.counts.get(code, {}))
+                                         counts=catalogue.counts.get(code, {}), registry=registry)
         except ValidationError as exc:
             preview.refused[code] = exc.messages
             continue

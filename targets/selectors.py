@@ -14,7 +14,7 @@ from kernel.quarters import Quarter, quarters_q
 from tasks.models import Plan, Responsibility, Section, Task
 
 from .derived import derived_counting_note
-from .models import COUNT_UNITS, Indicator, IndicatorComponent, IndicatorValue, QuotaSet, Snapshot, Target
+from .models import COUNT_UNITS, Indicator, IndicatorValue, QuotaSet, Snapshot, Target
 
 
 def snapshot_sources(*, snapshot: Snapshot, user) -> QuerySet[IndicatorValue]:
@@ -237,21 +237,25 @@ class RuleCatalogue:
 
 
 def rule_catalogue(*, reported_by: str | None = None) -> RuleCatalogue:
-    """The indicator catalogue as the rules need it, in two queries of plain rows (all of it, or the
-    indicators one kind of unit reports). The catalogue is small and changes only by a load."""
+    """The indicator catalogue as the rules need it, in one query of plain rows (all of it, or the
+    indicators one kind of unit reports): each indicator joined to its components (an indicator
+    without any: one row of nulls). The catalogue is small and changes only by a load."""
     indicators = Indicator.objects.all() if reported_by is None else Indicator.objects.filter(reported_by=reported_by)
-    by_code = {row[1]: RuleIndicator(*row) for row in indicators.order_by().values_list(*RuleIndicator._fields)}
-    codes = {i.id: i.code for i in by_code.values()}
-    components: dict[str, dict[str, tuple[int, str]]] = {code: {} for code in by_code}
-    rows = IndicatorComponent.objects.order_by()
-    if reported_by is not None:
-        rows = rows.filter(indicator__reported_by=reported_by)
-    counts: dict[str, dict[str, str]] = {code: {} for code in by_code}
-    for pk, indicator_id, code, role, unit in rows.values_list("id", "indicator_id", "code", "role", "unit"):
-        if indicator_id in codes:
-            components[codes[indicator_id]][code] = (pk, role)
+    by_code: dict[str, RuleIndicator] = {}
+    components: dict[str, dict[str, tuple[int, str]]] = {}
+    counts: dict[str, dict[str, str]] = {}
+    width = len(RuleIndicator._fields)
+    for row in indicators.order_by().values_list(*RuleIndicator._fields, "components__id", "components__code",
+                                                 "components__role", "components__unit"):
+        code = row[1]
+        if code not in by_code:
+            by_code[code] = RuleIndicator(*row[:width])
+            components[code], counts[code] = {}, {}
+        pk, component, role, unit = row[width:]
+        if pk is not None:
+            components[code][component] = (pk, role)
             if unit in COUNT_UNITS:
-                counts[codes[indicator_id]][code] = unit
+                counts[code][component] = unit
     return RuleCatalogue(indicators=by_code, components=components, counts=counts)
 
 

@@ -125,6 +125,17 @@ REGISTRY_BOUNDS = {"fe_campaign_villages": (Region.Level.VILLAGE, "村（社区�
                    "fe_campaign_towns": (Region.Level.TOWN, "乡镇（街道）")}
 
 
+def registry_counts(region: Region) -> dict[str, int]:
+    """How many units of each level bounded by the registry (REGISTRY_BOUNDS) ``region`` has,
+    in one query: level → count (a level it has none of: 0)."""
+    from django.db.models import Count
+
+    levels = sorted({level for level, _what in REGISTRY_BOUNDS.values()})
+    counts = dict(Region.objects.filter(county_id=region.pk, level__in=levels).order_by().values_list("level")
+                  .annotate(n=Count("id")).values_list("level", "n"))
+    return {level: counts.get(level, 0) for level in levels}
+
+
 def _component_names(indicator) -> dict[str, str]:
     """Component code → its name as users know it (read only when a figure is refused)."""
     return dict(IndicatorComponent.objects.filter(indicator_id=indicator.pk).values_list("code", "name"))
@@ -137,13 +148,16 @@ def _component_label(indicator, code: str) -> str:
 
 
 def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, components: dict[str, object],
-                     expected: dict[str, str] | None = None, counts: dict[str, str] | None = None) -> dict[str, Decimal]:
+                     expected: dict[str, str] | None = None, counts: dict[str, str] | None = None,
+                     registry: dict[str, int] | None = None) -> dict[str, Decimal]:
     """The hard rules for one unit's figures of one indicator: who may report it, every component,
     numbers, not negative, counts whole, counts within the registry, a non-zero denominator, a part
     not above its whole. Returns the figures as Decimals; raises ValidationError (in Chinese) on the
     first broken rule. The one place these rules live: the return's form, its import and the API
     push all come here. ``counts``: component code → unit of the components that are counts (bulk
-    callers pass it from the catalogue; read from the indicator otherwise)."""
+    callers pass it from the catalogue; read from the indicator otherwise). ``registry``: a dict
+    the caller keeps for ``region`` across calls (bulk callers): filled with ``registry_counts``
+    on first need, so the registry is counted once per save, not once per indicator."""
     if indicator.kind == Indicator.Kind.DERIVED:
         refuse(_("%(name)s is counted from records and cannot be entered."), name=indicator.name)
     if indicator.reported_by == Indicator.ReportedBy.CITY and region.level != Region.Level.CITY:
@@ -180,7 +194,12 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
                    value=f"{values[code].normalize():f}")
     if indicator.code in REGISTRY_BOUNDS and region.level == Region.Level.COUNTY:
         level, what = REGISTRY_BOUNDS[indicator.code]
-        registered = Region.objects.filter(county_id=region.pk, level=level).count()
+        if registry is None:
+            registered = Region.objects.filter(county_id=region.pk, level=level).count()
+        else:
+            if not registry:
+                registry.update(registry_counts(region))
+            registered = registry[level]
         for value in values.values():
             if value > registered:
                 refuse(_("%(name)s: %(value)s is more than the %(registered)s %(what)s %(region)s has in the "
@@ -290,10 +309,13 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     return quota_set
 
 
-@transaction.atomic
+# No savepoint of its own: its one caller (reports.services.county_return_save) holds one, and a
+# refusal raised here leaves through it; called alone it opens its own transaction.
+@transaction.atomic(savepoint=False)
 def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, dict[str, object]], user,
                        source: str = IndicatorValue.Source.FORM, source_ref: str = "",
-                       catalogue: RuleCatalogue | None = None, use_copy: bool | None = None) -> dict[str, int]:
+                       catalogue: RuleCatalogue | None = None, use_copy: bool | None = None,
+                       checked: bool = False) -> dict[str, int]:
     """Save many indicators' figures of one unit and quarter as drafts in a fixed number of
     queries: every rule of ``figures_validate`` per indicator (all errors reported, nothing written
     if any), approved figures locked, and each created or changed row kept in the history and the
@@ -302,7 +324,11 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     ``catalogue``: the indicators the caller already read (``selectors.rule_catalogue``); a code not
     in it is refused. Rows are handled as plain dicts (attname → value), not model instances. On
     PostgreSQL (``use_copy`` defaults to it) the values, their history rows and audit events are
-    written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows."""
+    written with COPY; elsewhere with bulk_create/bulk_update; both write the same rows.
+
+    ``checked``: the caller has just run ``figures_validate`` on exactly these figures for this
+    unit (reports.services.county_return_save given a preview's ``CheckedFigures``), and they are
+    its Decimals: the rules are not run a second time."""
     from django.db import connection
 
 
@@ -316,15 +342,19 @@ def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, d
     component_codes = {pk: code for comps in component_rows.values() for code, (pk, _role) in comps.items()}
     errors: dict[str, list[str]] = {}
     validated: dict[str, dict[str, Decimal]] = {}
+    registry: dict[str, int] = {}
     for code, components in figures.items():
         if code not in indicators:
             errors[code] = [_("%(code)s is not an indicator counties report.") % {"code": code}]
+            continue
+        if checked:
+            validated[code] = components
             continue
         try:
             validated[code] = figures_validate(
                 indicator=indicators[code], region=region, components=components,
                 expected={c: role for c, (_pk, role) in component_rows[code].items()},
-                counts=catalogue.counts.get(code, {}))
+                counts=catalogue.counts.get(code, {}), registry=registry)
         except ValidationError as exc:
             errors[code] = exc.messages
     if errors:
@@ -407,6 +437,11 @@ def _values_write_generic(*, to_create: list[dict], to_update: list[dict], user,
                                  batch_size=2000, default_user=user, default_change_reason=reason, default_date=when)
 
 
+# Up to this many changed figures are sent as arrays in one UPDATE; more are COPYed into a temporary
+# table first (four round trips, but no statement text growing with the rows).
+UPDATE_BY_ARRAYS = 1000
+
+
 def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, reason: str, when) -> None:
     """PostgreSQL: new figures COPYed with ids reserved from the sequence; changed figures COPYed
     into a temporary table and applied with one UPDATE … FROM; the history rows COPYed exactly as
@@ -421,7 +456,15 @@ def _values_write_copy(*, to_create: list[dict], to_update: list[dict], user, re
         for row, pk in zip(to_create, next_ids(table, len(to_create)), strict=True):
             row["id"] = pk
         copy_rows(table, attnames, ([row[a] for a in attnames] for row in to_create))
-    if to_update:
+    if to_update and len(to_update) <= UPDATE_BY_ARRAYS:  # one statement, the rows as arrays
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET value = c.value, status = c.status, source = c.source, "
+                f"source_ref = c.source_ref, version = c.version FROM unnest(%s::bigint[], %s::numeric[], %s::text[], "
+                f"%s::text[], %s::text[], %s::integer[]) AS c (id, value, status, source, source_ref, version) "
+                f"WHERE t.id = c.id",
+                [[r[k] for r in to_update] for k in ("id", "value", "status", "source", "source_ref", "version")])
+    elif to_update:
         with connection.cursor() as cursor:
             cursor.execute("CREATE TEMP TABLE values_changed (id bigint, value numeric, status text, source text, "
                            "source_ref text, version integer) ON COMMIT DROP")

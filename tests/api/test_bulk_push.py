@@ -4,11 +4,13 @@ takes the same number of queries for 10 values as for 200."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
 import re
 from decimal import Decimal as D
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -199,6 +201,75 @@ def test_a_push_takes_the_same_number_of_queries_for_10_and_200_values(personas,
         assert len(counts[10]) <= len(counts[200]) <= len(counts[10]) + 3 * (200 // 40), counts
         assert [q for q in counts[200] if not batched(q)] == [q for q in counts[10] if not batched(q)]
 
+
+
+# ---- a county quarter's push (the load test's county systems): a fixed, small number of queries
+
+SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_return_2026Q4.csv"
+# What one push of a county's quarter costs when every figure changes (issue 19: was 44), and what
+# each query is for: the key (with its user and county), the user's roles, the period, the return,
+# the rule catalogue, the return's figures now, the registry's counts (the preview: the rules run
+# once); the save's savepoint, the return locked, the figures locked, one UPDATE of the changed
+# figures from arrays, one COPY of their history; the return's version (UPDATE), its history row
+# and the one before it (the audit event's old values); the chain head locked and moved, one COPY
+# of every audit event; the save's release. Plus the request's own transaction (a savepoint and
+# its release here, BEGIN and COMMIT under gunicorn).
+QUARTER_PUSH_QUERIES = 21
+
+
+def _quarter(bump: int) -> dict:
+    with open(SAMPLE, encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))[1:]
+    return {"values": [{"indicator": r[0], "component": r[2], "region": HANBIN, "value": str(int(r[5]) + bump)}
+                       for r in rows]}
+
+
+def test_a_county_quarter_push_takes_a_fixed_small_number_of_queries_and_keeps_every_trail(
+        personas, django_assert_num_queries):
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")  # COPY; SQLite batches
+    _, key = api_client_create(name="县系统", region=county("汉滨区"), access="read_write",
+                               expires_at=timezone.now() + dt.timedelta(days=1), created_by=personas["city_admin"])
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    n = len(_quarter(0)["values"])
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 15)):
+        first = client.post(PUSH, json.dumps(_quarter(0)), content_type="application/json")
+        assert first.status_code == 200 and first.json()["created"] == n, first.content
+        history, events = IndicatorValue.history.count(), AuditEvent.objects.count()
+        with django_assert_num_queries(QUARTER_PUSH_QUERIES):
+            response = client.post(PUSH, json.dumps(_quarter(1)), content_type="application/json")
+    body = response.json()
+    assert response.status_code == 200 and body["written"] and body["updated"] == n, body
+    assert body["return_version"] == first.json()["return_version"] + 1
+    # every changed figure has its history row and its audit event (old and new value), the return its event
+    assert IndicatorValue.history.count() == history + n
+    new = list(AuditEvent.objects.order_by("id")[events:])
+    assert len(new) == n + 1
+    assert {e.model for e in new} == {"targets.indicatorvalue", "reports.countyreturn"}
+    value_events = [e for e in new if e.model == "targets.indicatorvalue"]
+    assert all("value" in {c["field"] for c in e.changes} for e in value_events)
+    changed = next(e for e in value_events if e.object_repr.startswith("urban_new_jobs "))
+    assert next(c for c in changed.changes if c["field"] == "value")["old"] == "120.0000"
+    assert next(c for c in changed.changes if c["field"] == "value")["new"] == "121.0000"
+    for a, b in zip(new, new[1:], strict=False):
+        assert b.prev_hash == a.row_hash
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "intact" in out.getvalue(), out.getvalue()
+
+
+def test_a_stale_version_still_refuses_the_whole_push(personas):
+    _, key = api_client_create(name="县系统", region=county("汉滨区"), access="read_write",
+                               expires_at=timezone.now() + dt.timedelta(days=1), created_by=personas["city_admin"])
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2024, 10, 15)):
+        version = client.post(PUSH, json.dumps(_quarter(0)), content_type="application/json").json()["return_version"]
+        assert client.post(PUSH, json.dumps(_quarter(1)), content_type="application/json").status_code == 200
+        history, events = IndicatorValue.history.count(), AuditEvent.objects.count()
+        stale = client.post(PUSH, json.dumps({**_quarter(2), "version": version}), content_type="application/json")
+    assert stale.status_code == 409, stale.content
+    assert (IndicatorValue.history.count(), AuditEvent.objects.count()) == (history, events)
+    assert set(IndicatorValue.objects.filter(region__code=HANBIN, year=2024, quarter=3, indicator__code="urban_new_jobs")
+               .values_list("value", flat=True)) == {D("121")}
 
 # ---- a NUL character (PostgreSQL text cannot hold one) is a 400, not a server error
 

@@ -230,3 +230,77 @@ def test_concurrent_writers_keep_one_chain():
     assert errors == []
     assert AuditEvent.objects.filter(model="accounts.user", object_repr__startswith="并发").count() == 40
     assert "Audit chain intact" in _verify()
+
+
+# ---- deferred chaining (audit.services.audit_deferred): the same events, one short hold of the head
+
+def _department_rows(n: int):
+    from audit.services import changes_created
+    from tasks.models import Department
+
+    return [(d, AuditEvent.Action.CREATED, changes_created(d)) for d in Department.objects.order_by("pk")[:n]]
+
+
+def test_deferred_events_are_written_at_the_end_of_the_block_in_order_and_chained(personas):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from audit.services import audit_deferred, audit_events_bulk
+    from tasks.models import Department
+
+    before = AuditEvent.objects.count()
+    rows = _department_rows(3)
+    with transaction.atomic(), audit_deferred():
+        audit_events_bulk(rows=rows, actor=personas["city_admin"], reason="deferred bulk", when=timezone.now())
+        department = Department.objects.order_by("pk").first()
+        department.name_en = "Deferred"
+        department._change_reason = "deferred single"
+        department.save()  # the history receiver's event (audit_append)
+        assert AuditEvent.objects.count() == before  # nothing written yet: the head is not locked yet
+    new = list(AuditEvent.objects.order_by("id")[before:])
+    assert [e.reason for e in new] == ["deferred bulk"] * 3 + ["deferred single"]
+    assert [e.object_pk for e in new[:3]] == [str(d.pk) for d, _a, _c in rows]
+    assert new[3].action == AuditEvent.Action.CHANGED and {c["field"] for c in new[3].changes} == {"name_en"}
+    assert new[0].actor_id == personas["city_admin"].pk and new[0].actor_username == "city_admin"
+    for a, b in zip(new, new[1:], strict=False):
+        assert b.prev_hash == a.row_hash
+    assert AuditChainHead.objects.get(pk=1).last_hash == new[-1].row_hash
+    assert "Audit chain intact" in _verify()
+
+
+def test_deferred_events_of_a_change_rolled_back_to_a_savepoint_are_dropped(personas):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from audit.services import audit_deferred, audit_events_bulk
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), audit_deferred():
+        audit_events_bulk(rows=_department_rows(1), actor=None, reason="kept", when=timezone.now())
+        try:
+            with transaction.atomic():
+                audit_events_bulk(rows=_department_rows(2), actor=None, reason="undone", when=timezone.now())
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        audit_events_bulk(rows=_department_rows(1), actor=None, reason="kept too", when=timezone.now())
+    assert [e.reason for e in AuditEvent.objects.order_by("id")[before:]] == ["kept", "kept too"]
+    assert "Audit chain intact" in _verify()
+
+
+def test_an_error_leaving_a_deferred_block_writes_nothing(personas):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from audit.services import audit_deferred, audit_events_bulk
+
+    before, head = AuditEvent.objects.count(), AuditChainHead.objects.get(pk=1).last_hash
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_deferred():
+        audit_events_bulk(rows=_department_rows(2), actor=None, reason="failed", when=timezone.now())
+        raise RuntimeError
+    assert AuditEvent.objects.count() == before
+    assert AuditChainHead.objects.get(pk=1).last_hash == head
+    with transaction.atomic():  # and the next block starts afresh
+        audit_events_bulk(rows=_department_rows(1), actor=None, reason="after", when=timezone.now())
+    assert AuditEvent.objects.order_by("-id").first().reason == "after"
+

@@ -215,3 +215,33 @@ def test_the_readers_own_parts_stay_their_own_on_a_shared_page(client_for, perso
         assert 'text-bg-warning ms-1">' not in mine
         assert ("限期完成督办事项" in mine) == (url == "/dashboards/")
         Notification.objects.filter(recipient=other).delete()
+
+
+def test_a_draft_save_of_a_returns_figures_keeps_the_cached_pages_but_opening_or_changing_a_return_does_not(personas):
+    """A county's draft save (the form, an import, the API's push) changes its figures — value rows
+    no dashboard reads (they show approved figures, through the roll-up) — and only the return's
+    version, editor and time: the records' generation stays, so a county system pushing every few
+    seconds does not make every dashboard compute afresh. Opening a return (the county page lists
+    it) or changing what a dashboard shows of it (its state) moves the generation."""
+    import datetime
+    from unittest import mock
+
+    from kernel.generations import RECORDS, generations_current
+    from reports.models import ReportingPeriod
+    from reports.services import county_return_open, county_return_save
+    from tests.targets_helpers import county
+
+    period, officer = ReportingPeriod.objects.get(year=2024, quarter=3), personas["county_a"]
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2024, 10, 15)):
+        before = generations_current(RECORDS)
+        county_return = county_return_open(region=county("汉滨区"), period=period, user=officer)
+        opened = generations_current(RECORDS)
+        assert opened != before
+        for value in ("120", "121"):
+            county_return = county_return_save(county_return=county_return, figures={"urban_new_jobs": {"value": value}},
+                                               version=county_return.version, user=officer)
+        assert generations_current(RECORDS) == opened
+    assert county_return.version == 3 and county_return.history.count() == 3  # each save is still in the history
+    county_return.state = "submitted"
+    county_return.save()
+    assert generations_current(RECORDS) != opened
