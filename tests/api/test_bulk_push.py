@@ -212,9 +212,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_r
 # once); the save's savepoint, the return locked, the figures locked, one UPDATE of the changed
 # figures from arrays, one COPY of their history; the return's version (UPDATE), its history row
 # and the one before it (the audit event's old values); the chain head locked and moved, one COPY
-# of every audit event; the save's release. Plus the request's own transaction (a savepoint and
-# its release here, BEGIN and COMMIT under gunicorn).
-QUARTER_PUSH_QUERIES = 21
+# of every audit event; the save's release. The figures' own savepoint and its release
+# (values_bulk_record: a refusal leaves the caller's transaction usable). Plus the request's own
+# transaction (a savepoint and its release here, BEGIN and COMMIT under gunicorn).
+QUARTER_PUSH_QUERIES = 23
 
 
 def _quarter(bump: int) -> dict:
