@@ -309,9 +309,7 @@ def quota_set_issue(*, target: Target, quotas: dict[Region, Decimal], issued_on,
     return quota_set
 
 
-# No savepoint of its own: its one caller (reports.services.county_return_save) holds one, and a
-# refusal raised here leaves through it; called alone it opens its own transaction.
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def values_bulk_record(*, region: Region, quarter: Quarter, figures: dict[str, dict[str, object]], user,
                        source: str = IndicatorValue.Source.FORM, source_ref: str = "",
                        catalogue: RuleCatalogue | None = None, use_copy: bool | None = None,
