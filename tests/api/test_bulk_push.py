@@ -209,12 +209,12 @@ SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_r
 # What one push of a county's quarter costs when every figure changes (issue 19: was 44), and what
 # each query is for: the key (with its user and county), the user's roles, the period, the return,
 # the rule catalogue, the return's figures now, the registry's counts (the preview: the rules run
-# once); the save's savepoint, the return locked, the figures locked, one UPDATE of the changed
-# figures from arrays, one COPY of their history; the return's version (UPDATE), its history row
-# and the one before it (the audit event's old values); the chain head locked and moved, one COPY
-# of every audit event; the save's release. The figures' own savepoint and its release
-# (values_bulk_record: a refusal leaves the caller's transaction usable). Plus the request's own
-# transaction (a savepoint and its release here, BEGIN and COMMIT under gunicorn).
+# once); the save's savepoint, the return locked, the figures' savepoint (values_bulk_record: a
+# caller may catch its refusal and go on), the figures locked, one UPDATE of the changed figures
+# from arrays, one COPY of their history, the release; the return's version (UPDATE), its history
+# row and the one before it (the audit event's old values); the chain head locked and moved, one
+# COPY of every audit event; the save's release. Plus the request's own transaction (a savepoint
+# and its release here, BEGIN and COMMIT under gunicorn).
 QUARTER_PUSH_QUERIES = 23
 
 
