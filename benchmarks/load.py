@@ -8,7 +8,7 @@ and the bulk API; then one cell written by 20 clients at once.
 Creates a throw-away test database (test_<name>) with the city-scale synthetic data of
 benchmarks/rollup_benchmark.py (10 counties, every indicator 2021Q1–2026Q4 approved and rolled
 up), a leader, and an API key per county; starts gunicorn on a free loopback port as the
-Dockerfile does (gunicorn.conf.py: gthread, 2 × cores + 1 processes × 1 thread unless told;
+Dockerfile does (gunicorn.conf.py: gthread, cores + 1 processes × 4 threads unless told;
 ankang_jobs.settings.test with CONN_MAX_AGE=60; with REDIS_URL set, the dashboards' cache is that
 Redis, shared by the processes; the API rate limit raised so that it does not count as an
 error); and drives it with httpx from
