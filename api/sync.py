@@ -92,6 +92,10 @@ class SyncPages(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request, self.next_cursor, self.sync = request, None, wants_sync(request)
+        if self.sync and not isinstance(view, SyncedList):  # a reference list: no change order to follow
+            _refuse("cursor" if "cursor" in request.query_params else "updated_since",
+                    _("This list is not kept in the order its rows change: read it whole, without "
+                      "updated_since or cursor (and with If-None-Match, to pay nothing when it has not changed)."))
         if not self.sync:
             return super().paginate_queryset(queryset, request, view)
         queryset = queryset.filter(changed_at__isnull=False)  # a row with no recorded change has no place in the order

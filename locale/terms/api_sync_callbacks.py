@@ -7,6 +7,9 @@ ZH = {
         "updated_since %(text)s是将来的时间，不可能有数据在那时变化。",
     "The cursor is not one this API gave: start again from updated_since.":
         "cursor不是本接口给出的游标，请从updated_since重新开始同步。",
+    "This list is not kept in the order its rows change: read it whole, without updated_since or cursor (and "
+    "with If-None-Match, to pay nothing when it has not changed).":
+        "此列表不按数据变化的先后排列，请不带updated_since或cursor整体读取（可带If-None-Match，未变化时不重复传输）。",
     "The body is not JSON: send Content-Type: application/json.":
         "请求体不是JSON，请使用Content-Type: application/json。",
     "Nothing was written: %(periods)s closed for entry. %(why)s": "未写入任何数据：%(periods)s已截止填报。%(why)s",

@@ -95,6 +95,19 @@ def test_a_cursor_not_given_by_the_api_is_a_400(api_client):
     assert response.status_code == 400 and "cursor" in response.json()["errors"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/departments/", "/api/v1/plans/", "/api/v1/tasks/", "/api/v1/regions/",
+                                  "/api/v1/indicators/", "/api/v1/targets/", "/api/v1/periods/"])
+@pytest.mark.parametrize("param, value", [("cursor", "not-a-cursor"), ("updated_since", "2024-10-01")])
+def test_a_reference_list_asked_for_changes_says_why_not_never_a_500(api_client, path, param, value):
+    """A reference list has no change order: updated_since or a cursor on it is a 400 naming the
+    parameter, in Chinese by default (it was a server error: the list has no ``changed_at``)."""
+    response = api_client.get(path, {param: value})
+    assert response.status_code == 400, (path, response.content)
+    body = response.json()
+    assert param in body["errors"] and "此列表不按数据变化的先后排列" in body["errors"][param][0]
+    assert api_client.get(path).status_code == 200
+
+
 def test_every_synced_list_accepts_updated_since(api_client):
     for path in ["/api/v1/values/", "/api/v1/returns/", "/api/v1/snapshots/", "/api/v1/task-reports/",
                  "/api/v1/certifications/"]:
