@@ -258,8 +258,6 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
     is no event. Every event is chained (audit/chain.py) before it is written. ``copy``
     (PostgreSQL only): one COPY instead of INSERTs, the same rows and hashes; there the changes may
     come as JSON text already (``changes_created_json``)."""
-    from types import SimpleNamespace
-
 
     label, verbose_name = model._meta.label_lower, str(model._meta.verbose_name)
     actor_id = getattr(actor, "pk", None)
@@ -284,10 +282,10 @@ def audit_events_insert(*, model: type[models.Model], rows: list[tuple[object, s
             continue
         # text changes come from changes_created_json, already canonical: hashed as they are stored,
         # and the same bytes audit_verify gets by re-encoding what the database gives back
-        events.append(SimpleNamespace(occurred_at=when, actor_username=username, action=action, model=label,
-                                      model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300],
-                                      changes_text=changes if isinstance(changes, str) else canonical(changes),
-                                      reason=reason, prev_hash="", row_hash=""))
+        events.append(_Pending(occurred_at=when, actor_id=actor_id, actor_username=username, action=action,
+                               model=label, model_verbose_name=verbose_name, object_pk=str(pk), object_repr=text[:300],
+                               changes_text=changes if isinstance(changes, str) else canonical(changes),
+                               reason=reason))
     with transaction.atomic():
         chain(events)  # ids come from the sequence in COPY order, which is the chain's order
         copy_rows(AuditEvent._meta.db_table, ("object_pk", "action", "object_repr", "changes", "prev_hash", "row_hash"),

@@ -46,6 +46,7 @@ from kernel.quarters import Quarter
 
 from .models import Indicator, IndicatorValue, Quota, QuotaSet, RollupRun, Target, YearlyAllocation
 from .pace import CEILING_GREEN, HUNDRED, PACE_AMBER, RATE_AMBER, RULES, elapsed_share, q2, rule_for
+from .rollup import OFFICIAL, SNAPSHOT_FIELDS, _allocated, _frames, _observations, _target_value, plan_quarters
 
 Key = tuple[int, int]
 
@@ -94,8 +95,6 @@ def handles(indicator: Indicator, targets: dict[int, Target]) -> bool:
 def rollup_indicators(indicators: list[Indicator], ctx, prepared: Prepared, counties: list[int] | None,
                       since: Quarter | None, run: RollupRun) -> tuple[int, int, int]:
     """Compute and write the snapshots of ``indicators`` in one statement; (created, updated, unchanged)."""
-    from .rollup import OFFICIAL, _allocated, _frames, _observations, _target_value, plan_quarters
-
     now = Quarter.of_date(ctx.today)
     n = len(ctx.county_ids)
     counties_only = [r for r in (counties or ctx.county_ids) if r != ctx.city_id]
@@ -238,11 +237,8 @@ def _unnest(table: str, renamed: dict[str, str] | None = None) -> str:
     return f"SELECT * FROM unnest({arrays}) AS {table}({', '.join(renamed.get(n, n) for n, _ in names)})"
 
 
-_COLUMNS = ["plan_id", "indicator_id", "region_id", "year", "quarter", "target_id", "period_value", "value",
-            "numerator", "denominator", "target_value", "percent_achieved", "percent_time_elapsed",
-            "expected_to_date", "status", "status_reason", "projected_end_value", "required_run_rate",
-            "units_reported", "units_expected", "data_as_of", "computed_at", "run_id"]
-_COMPARED = _COLUMNS[5:-2]
+_COLUMNS = ["plan_id", "indicator_id", "region_id", "year", "quarter", *SNAPSHOT_FIELDS, "computed_at", "run_id"]
+_COMPARED = SNAPSHOT_FIELDS
 
 _EXPECTED = "coalesce(override, tv * share)"
 _STATUS = f"""CASE

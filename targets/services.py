@@ -194,12 +194,10 @@ def figures_validate(*, indicator: Indicator | RuleIndicator, region: Region, co
                    value=f"{values[code].normalize():f}")
     if indicator.code in REGISTRY_BOUNDS and region.level == Region.Level.COUNTY:
         level, what = REGISTRY_BOUNDS[indicator.code]
-        if registry is None:
-            registered = Region.objects.filter(county_id=region.pk, level=level).count()
-        else:
-            if not registry:
-                registry.update(registry_counts(region))
-            registered = registry[level]
+        registry = {} if registry is None else registry
+        if not registry:
+            registry.update(registry_counts(region))
+        registered = registry[level]
         for value in values.values():
             if value > registered:
                 refuse(_("%(name)s: %(value)s is more than the %(registered)s %(what)s %(region)s has in the "
