@@ -11,8 +11,10 @@ up), a leader, and an API key per county; starts gunicorn on a free loopback por
 Dockerfile does (gunicorn.conf.py: gthread, cores + 1 processes × 4 threads unless told;
 ankang_jobs.settings.test with CONN_MAX_AGE=60; with REDIS_URL set, the dashboards' cache is that
 Redis, shared by the processes; the API rate limit raised so that it does not count as an
-error); and drives it with httpx from
-one asyncio loop in this process:
+error); and drives it with aiohttp from one asyncio loop in this process (aiohttp's client costs
+~0.8 ms of CPU per request where httpx's cost 14–17 ms on the same machine in paired runs — the
+client shares the cores with the server it measures). With ``--split`` a second gunicorn serves
+``/api/`` and the county systems go there, as a reverse proxy routing /api/ to its own pool would (docs/performance.md, "Serving"):
 
 - half the clients are the leader cycling through the seven dashboards (as a session cookie);
 - half are county systems pushing a quarter's figures (every county-reported indicator, about 30
@@ -34,6 +36,7 @@ import argparse
 import asyncio
 import csv
 import datetime
+import json
 import os
 import socket
 import subprocess
@@ -49,6 +52,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankang_jobs.settings.test")
 
 import logging  # noqa: E402
 
+import aiohttp  # noqa: E402
 import httpx  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise here
@@ -157,35 +161,43 @@ def start_gunicorn(db_url: str, workers: int | None, threads: int | None) -> tup
 
 
 async def run_load(base: str, session: str, keys: list[tuple[str, str]], clients: int, seconds: float,
-                   dashboard_pages: list[str]) -> dict[str, list[tuple[float, int]]]:
+                   dashboard_pages: list[str], api_base: str | None = None) -> dict[str, list[tuple[float, int]]]:
+    """The load itself, from one aiohttp session of ``clients`` keep-alive connections: aiohttp's
+    client costs a third of httpx's CPU per request (measured: ``--client-cpu`` below), and the
+    client shares the 2 cores with the server it measures. ``api_base``: where ``/api/`` goes when
+    the API has its own pool (``--split``), as the reverse proxy routes it."""
     results: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                     cookie_jar=aiohttp.DummyCookieJar()) as http:
         deadline = time.monotonic() + seconds
 
         async def leader(i: int) -> None:
-            cookies = {"sessionid": session}
+            headers = {"Cookie": f"sessionid={session}"}
             n = i
             while time.monotonic() < deadline:
                 n += 1
-                await one("dashboards", http.get(dashboard_pages[n % len(dashboard_pages)], cookies=cookies))
+                await one("dashboards", "GET", base + dashboard_pages[n % len(dashboard_pages)], headers, None)
 
         async def county_system(i: int) -> None:
             key, code = keys[i % len(keys)]
             period = PERIODS[(i // len(keys)) % len(PERIODS)]
-            bodies = [{"values": figures(code, 0)}, {"values": figures(code, 1)}]
-            headers = {"Authorization": f"Api-Key {key}"}
+            bodies = [json.dumps({"values": figures(code, bump)}).encode() for bump in (0, 1)]
+            headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
+            url = f"{api_base or base}/api/v1/returns/{period}/values/"
             n = 0
             while time.monotonic() < deadline:
                 n += 1
-                await one("bulk API", http.post(f"/api/v1/returns/{period}/values/", json=bodies[n % 2],
-                                                headers=headers))
+                await one("bulk API", "POST", url, headers, bodies[n % 2])
 
-        async def one(kind: str, request) -> None:
+        async def one(kind: str, method: str, url: str, headers: dict, body: bytes | None) -> None:
             start = time.perf_counter()
             try:
-                status = (await request).status_code
-            except httpx.HTTPError:
+                async with http.request(method, url, headers=headers, data=body) as response:
+                    await response.read()
+                    status = response.status
+            except (TimeoutError, aiohttp.ClientError):
                 status = 0
             results[kind].append((time.perf_counter() - start, status))
 
@@ -242,7 +254,7 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def cpu_snapshot(server_pid: int, db_name: str) -> dict[str, float]:
+def cpu_snapshot(server_pids: list[int], db_name: str) -> dict[str, float]:
     """CPU seconds so far of gunicorn (master and workers), of the test database's PostgreSQL
     backends and of this process (the load client): where the machine's cores went."""
     from django.db import connection
@@ -250,7 +262,7 @@ def cpu_snapshot(server_pid: int, db_name: str) -> dict[str, float]:
     with connection.cursor() as cursor:  # the benchmark's own backend is counted as the client's
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db_name])
         backends = [row[0] for row in cursor.fetchall()]
-    return {"gunicorn": sum(_cpu_seconds(p) for p in [server_pid, *_children(server_pid)]),
+    return {"gunicorn": sum(_cpu_seconds(p) for pid in server_pids for p in [pid, *_children(pid)]),
             "postgres": sum(_cpu_seconds(p) for p in backends), "client": time.process_time()}
 
 
@@ -269,33 +281,42 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
+    parser.add_argument("--split", action="store_true",
+                        help="a second gunicorn for /api/ (as a reverse proxy routing /api/ to its own pool would): the "
+                             "pages' pool and the API's pool, each with --workers × --threads")
     args = parser.parse_args(argv)
     session, keys, db_url = setup(10)
     from benchmarks.dashboard_benchmark import pages
 
-    server = None
+    server = api_server = None
     try:
         server, base, log = start_gunicorn(db_url, args.workers, args.threads)
+        api_base = None
+        if args.split:
+            api_server, api_base, _ = start_gunicorn(db_url, args.workers, args.threads)
         dashboard_pages = list(pages(keys[len(keys) // 2][1]).values())
         for path in dashboard_pages:  # warm every worker's imports and caches a little
             httpx.get(base + path, cookies={"sessionid": session}, timeout=60)
         from django.db import connection
 
         db_name = connection.settings_dict["NAME"]
-        cpu_before = cpu_snapshot(server.pid, db_name)
+        servers = [server.pid] + ([api_server.pid] if api_server else [])
+        cpu_before = cpu_snapshot(servers, db_name)
         started = time.perf_counter()
-        results = asyncio.run(run_load(base, session, keys, args.clients, args.seconds, dashboard_pages))
+        results = asyncio.run(run_load(base, session, keys, args.clients, args.seconds, dashboard_pages, api_base))
         elapsed = time.perf_counter() - started
-        cpu_after = cpu_snapshot(server.pid, db_name)
+        cpu_after = cpu_snapshot(servers, db_name)
         cell = asyncio.run(one_cell(base, keys[0][0], keys[0][1]))
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
+        for process in (server, api_server):
+            if process is not None:
+                process.terminate()
+                process.wait(30)
         teardown()
     config = gunicorn_config()
     workers, threads = args.workers or config["workers"], args.threads or config["threads"]
-    print(f"gunicorn: {workers} {config['worker_class']} worker(s) × {threads} thread(s) on PostgreSQL, cache "
+    pools = "two pools (pages; /api/), each " if args.split else ""
+    print(f"gunicorn: {pools}{workers} {config['worker_class']} worker(s) × {threads} thread(s) on PostgreSQL, cache "
           f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.clients} clients "
           f"({args.clients // 2} leaders on 7 dashboards, {args.clients - args.clients // 2} county systems pushing "
           f"{len(figures('x', 0))} figures) for {elapsed:.0f} s; nproc {os.cpu_count()}, load average "

@@ -150,6 +150,32 @@ def machine() -> str:
             f"Python {platform.python_version()}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 
 
+def speed() -> str:
+    """How fast this machine is right now, by two fixed pieces of work (best of three each): a
+    pure-Python loop (what gunicorn's and the roll-up's Python spend) and a PostgreSQL aggregate
+    over generated rows (what a statement spends). Shared machines differ by 2–4× from hour to
+    hour; figures from two runs compare only beside these."""
+    loops = []
+    for _ in range(3):
+        start = time.process_time()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        loops.append(time.process_time() - start)
+    server = re.sub(r"^postgres(ql)?://([^/]*)/.*$", r"postgresql://\2/postgres", os.environ.get("DATABASE_URL", ""))
+    try:
+        out = subprocess.run(["psql", server, "-c", "\\timing on", "-c",
+                              "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i",
+                              "-c", "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i",
+                              "-c", "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i"],
+                             capture_output=True, text=True, timeout=120).stdout
+        pg = min(float(t) for t in re.findall(r"^Time: ([\d.]+) ms", out, re.M))
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        pg = float("nan")
+    return (f"speed: a Python loop of 5,000,000 additions {min(loops) * 1000:.0f} ms, PostgreSQL's count and sum "
+            f"of 3,000,000 generated rows {pg:.0f} ms (best of 3 each)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help=f"comma-separated, of: {', '.join(BENCHMARKS)}")
@@ -164,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     logs = ROOT / "var" / "perf"
     logs.mkdir(parents=True, exist_ok=True)
     print(machine(), flush=True)
+    print(speed() + " — before", flush=True)
     rows: list[Row] = []
     failed = []
     for name in chosen:
@@ -195,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(f"\nfull outputs: {logs}/<benchmark>.txt; nproc {os.cpu_count()}, load average now "
           f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(speed() + " — after")
     print(f"goals met: {sum(r[5].endswith(': met') for r in rows)}, not met: {len(missed)}"
           + (f" ({'; '.join(missed)})" if missed else ""))
     if failed:
