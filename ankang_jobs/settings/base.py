@@ -277,7 +277,12 @@ CACHES = {
          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
         if (REDIS_URL or CELERY_BROKER_URL).startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Template fragments that depend only on the code, the language and a reader's roles (the
+    # navigation menu in base.html): each process renders them once and keeps them in its memory.
+    # A deployment restarts the processes, which is the only time they change.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                  "TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 1000}},
 }
 
 REST_FRAMEWORK = {
