@@ -133,9 +133,10 @@ def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counters and progress entries are keyed
     by ids, and SQLite hands a rolled-back test's ids to the next test (a client's requests in
     one test would count against another's limit)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["fragments"].clear()  # the menu kept per process: a test may override the settings it reads
     yield
 
 
