@@ -135,7 +135,8 @@ def teardown() -> None:
     connection.creation.destroy_test_db(setup.old_name, verbosity=0)
 
 
-def start_gunicorn(db_url: str, workers: int | None, threads: int | None) -> tuple[subprocess.Popen, str, Path]:
+def start_gunicorn(db_url: str, workers: int | None, threads: int | None,
+                   nice: int = 0) -> tuple[subprocess.Popen, str, Path]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -143,7 +144,8 @@ def start_gunicorn(db_url: str, workers: int | None, threads: int | None) -> tup
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test", "DATABASE_URL": db_url,
            "CONN_MAX_AGE": "60", "API_RATE_LIMIT": "1000000/min", "LOG_LEVEL": "WARNING"}
     counts = (["--workers", str(workers)] if workers else []) + (["--threads", str(threads)] if threads else [])
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "ankang_jobs.wsgi", "--bind", f"127.0.0.1:{port}",
+    niced = ["nice", "-n", str(nice)] if nice else []
+    process = subprocess.Popen([*niced, sys.executable, "-m", "gunicorn", "ankang_jobs.wsgi", "--bind", f"127.0.0.1:{port}",
                                 *counts, "--timeout", "120", "--backlog", "512"], cwd=ROOT, env=env, stdout=log.open("w"),
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -281,6 +283,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py's")
+    parser.add_argument("--api-nice", type=int, default=0,
+                        help="with --split: the API pool's niceness (e.g. 10: the pages' pool has the CPU first)")
     parser.add_argument("--split", action="store_true",
                         help="a second gunicorn for /api/ (as a reverse proxy routing /api/ to its own pool would): the "
                              "pages' pool and the API's pool, each with --workers × --threads")
@@ -293,7 +297,7 @@ def main(argv: list[str] | None = None) -> dict:
         server, base, log = start_gunicorn(db_url, args.workers, args.threads)
         api_base = None
         if args.split:
-            api_server, api_base, _ = start_gunicorn(db_url, args.workers, args.threads)
+            api_server, api_base, _ = start_gunicorn(db_url, args.workers, args.threads, nice=args.api_nice)
         dashboard_pages = list(pages(keys[len(keys) // 2][1]).values())
         for path in dashboard_pages:  # warm every worker's imports and caches a little
             httpx.get(base + path, cookies={"sessionid": session}, timeout=60)
@@ -315,7 +319,8 @@ def main(argv: list[str] | None = None) -> dict:
         teardown()
     config = gunicorn_config()
     workers, threads = args.workers or config["workers"], args.threads or config["threads"]
-    pools = "two pools (pages; /api/), each " if args.split else ""
+    pools = (f"two pools (pages; /api/{f' at nice {args.api_nice}' if args.api_nice else ''}), each "
+             if args.split else "")
     print(f"gunicorn: {pools}{workers} {config['worker_class']} worker(s) × {threads} thread(s) on PostgreSQL, cache "
           f"{'Redis' if os.environ.get('REDIS_URL') else 'in-process'}; {args.clients} clients "
           f"({args.clients // 2} leaders on 7 dashboards, {args.clients - args.clients // 2} county systems pushing "

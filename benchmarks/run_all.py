@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         load = os.getloadavg()
         print(f"{time.perf_counter() - start:.0f} s{'' if result.returncode == 0 else ' — FAILED'} "
               f"(nproc {os.cpu_count()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})", flush=True)
+        print(f"  {speed()} — after {name}", flush=True)
         try:
             parsed = parse(result.stdout)
         except (KeyError, TypeError, ValueError):
@@ -222,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(f"\nfull outputs: {logs}/<benchmark>.txt; nproc {os.cpu_count()}, load average now "
           f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    print(speed() + " — after")
     print(f"goals met: {sum(r[5].endswith(': met') for r in rows)}, not met: {len(missed)}"
           + (f" ({'; '.join(missed)})" if missed else ""))
     if failed:
