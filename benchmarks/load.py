@@ -14,7 +14,8 @@ Redis, shared by the processes; the API rate limit raised so that it does not co
 error); and drives it with aiohttp from one asyncio loop in this process (aiohttp's client costs
 ~0.8 ms of CPU per request where httpx's cost 14–17 ms on the same machine in paired runs — the
 client shares the cores with the server it measures). With ``--split`` a second gunicorn serves
-``/api/`` and the county systems go there, as a reverse proxy routing /api/ to its own pool would (docs/performance.md, "Serving"):
+``/api/`` and the county systems go there, as a reverse proxy routing /api/ to its own pool would
+(docs/performance.md, top section):
 
 - half the clients are the leader cycling through the seven dashboards (as a session cookie);
 - half are county systems pushing a quarter's figures (every county-reported indicator, about 30
@@ -164,10 +165,9 @@ def start_gunicorn(db_url: str, workers: int | None, threads: int | None,
 
 async def run_load(base: str, session: str, keys: list[tuple[str, str]], clients: int, seconds: float,
                    dashboard_pages: list[str], api_base: str | None = None) -> dict[str, list[tuple[float, int]]]:
-    """The load itself, from one aiohttp session of ``clients`` keep-alive connections: aiohttp's
-    client costs a third of httpx's CPU per request (measured: ``--client-cpu`` below), and the
-    client shares the 2 cores with the server it measures. ``api_base``: where ``/api/`` goes when
-    the API has its own pool (``--split``), as the reverse proxy routes it."""
+    """The load itself, from one aiohttp session of ``clients`` keep-alive connections (the client's
+    CPU per request is printed after the run as "client"). ``api_base``: where ``/api/`` goes when
+    the API has its own pool (``--split``), as a reverse proxy would route it."""
     results: dict[str, list[tuple[float, int]]] = defaultdict(list)
     connector = aiohttp.TCPConnector(limit=clients, force_close=False)
     timeout = aiohttp.ClientTimeout(total=60)

@@ -134,14 +134,18 @@ BENCHMARKS = {
 }
 
 
+def _server() -> str:
+    """DATABASE_URL's server, at its ``postgres`` database (the benchmark's own may not exist yet)."""
+    return re.sub(r"^postgres(ql)?://([^/]*)/.*$", r"postgresql://\2/postgres", os.environ.get("DATABASE_URL", ""))
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
     mem = next((int(line.split()[1]) / 1048576 for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0.0) if Path("/proc/meminfo").exists() else 0.0
     try:
-        server = re.sub(r"^postgres(ql)?://([^/]*)/.*$", r"postgresql://\2/postgres", os.environ.get("DATABASE_URL", ""))
-        pg = subprocess.run(["psql", server, "-tAc", "SHOW server_version"], capture_output=True, text=True,
+        pg = subprocess.run(["psql", _server(), "-tAc", "SHOW server_version"], capture_output=True, text=True,
                             timeout=10).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         pg = "?"
@@ -162,12 +166,9 @@ def speed() -> str:
         for i in range(5_000_000):
             total += i
         loops.append(time.process_time() - start)
-    server = re.sub(r"^postgres(ql)?://([^/]*)/.*$", r"postgresql://\2/postgres", os.environ.get("DATABASE_URL", ""))
+    aggregate = ["-c", "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i"]
     try:
-        out = subprocess.run(["psql", server, "-c", "\\timing on", "-c",
-                              "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i",
-                              "-c", "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i",
-                              "-c", "SELECT count(*), sum(i) FROM generate_series(1, 3000000) AS i"],
+        out = subprocess.run(["psql", _server(), "-c", "\\timing on", *aggregate * 3],
                              capture_output=True, text=True, timeout=120).stdout
         pg = min(float(t) for t in re.findall(r"^Time: ([\d.]+) ms", out, re.M))
     except (OSError, subprocess.TimeoutExpired, ValueError):
