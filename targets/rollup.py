@@ -113,24 +113,20 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
                                    scope={"indicators": codes or "all", "counties": counties or "all"})
     try:
         ctx = Context.load(today or timezone.localdate())
-        indicators = Indicator.objects.order_by("order")
-        if codes:
-            indicators = indicators.filter(code__in=codes)
-        indicators = list(indicators)
-        skipped = [i.code for i in indicators if i.kind == Indicator.Kind.DERIVED and i.code not in DERIVED_SOURCES]
-        indicators = [i for i in indicators if i.code not in skipped]
+        chosen = Indicator.objects.filter(code__in=codes) if codes else Indicator.objects.all()
         if connection.vendor == "postgresql":
             # One statement for every indicator (rollup_sql.py), under a row lock on each: a second
             # run waits here for the first to commit, then computes from the data as it is by then.
-            # Locked in primary-key order, so that two runs never wait on each other.
+            # Read and locked in one statement, in primary-key order, so that two runs never wait on
+            # each other (an indicator without a source of its counts is locked too, not computed).
             with transaction.atomic():
-                list(Indicator.objects.select_for_update().filter(pk__in=[i.pk for i in indicators])
-                     .order_by("pk").values_list("pk"))
+                indicators, skipped = _computable(chosen.select_for_update().order_by("pk"))
                 prepared = Prepared.load([i.pk for i in indicators])
                 by_sql = [i for i in indicators if handles(i, prepared.targets.get(i.pk, {}))]
                 counts = [rollup_indicators(by_sql, ctx, prepared, counties, since, run)] if by_sql else []
                 counts += [_rollup_indicator(i, ctx, counties, run) for i in indicators if i not in by_sql]
         else:  # SQLite: the row by row engine below, an indicator at a time
+            indicators, skipped = _computable(chosen)
             counts = []
             for indicator in indicators:
                 with transaction.atomic():
@@ -154,6 +150,14 @@ def rollup(*, indicator_codes: Iterable[str] | None = None, county_ids: Iterable
         generation_bump()
         run.save()
     return run
+
+
+def _computable(found: Iterable[Indicator]) -> tuple[list[Indicator], list[str]]:
+    """The indicators a run computes, in the plan's order, and the codes of those it skips (a
+    derived count without a source of its records)."""
+    found = sorted(found, key=lambda i: (i.order, i.code))
+    skipped = [i.code for i in found if i.kind == Indicator.Kind.DERIVED and i.code not in DERIVED_SOURCES]
+    return [i for i in found if i.code not in skipped], skipped
 
 
 def _rollup_indicator(indicator: Indicator, ctx: Context, counties: list[int] | None, run: RollupRun):

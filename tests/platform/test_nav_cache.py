@@ -47,3 +47,78 @@ def test_the_menu_follows_the_language_of_the_request(client_for):
     chinese, english = _menu(leader, "zh-hans"), _menu(leader, "en")
     assert "我的工作" in chinese
     assert "My work" in english and "My work" not in chinese
+
+
+DASHBOARDS = ["dashboards:overview", "dashboards:behind", "dashboards:certification", "dashboards:tasks",
+              "dashboards:rankings"]
+
+
+def _dashboard_menus(client, language: str) -> dict[str, str]:
+    """The dashboards' own menu (templates/dashboards/base.html) on each dashboard the reader may open."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    menus = {}
+    for name in DASHBOARDS:
+        response = client.get(reverse(name))
+        if response.status_code == 200:
+            html = response.content.decode()
+            start = html.index('<nav class="dash-nav')
+            menus[name] = html[start:html.index("</nav>", start)]
+    return menus
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_reader_gets_their_own_dashboards_menu_on_each_page_whoever_rendered_it_first(client_for, language):
+    fragments = caches["fragments"]
+    clients = {name: client_for(name) for name in PERSONAS}
+    alone = {}
+    for name, client in clients.items():
+        fragments.clear()
+        alone[name] = _dashboard_menus(client, language)
+    fragments.clear()
+    for name in [*PERSONAS, *reversed(PERSONAS)]:
+        assert _dashboard_menus(clients[name], language) == alone[name], name
+    leader = alone["leader"]
+    assert set(leader) == set(DASHBOARDS)  # a leader opens every dashboard
+    assert len(set(leader.values())) == len(DASHBOARDS)  # each page marks its own button
+    assert "/dashboards/behind/" in leader["dashboards:overview"]
+    assert {"/dashboards/behind/" in menu for menu in alone["county_a"].values()} == {False}  # a county
+    # officer does not see every unit: no "where we are behind" button, whoever primed the cache
+    assert ("Rankings" in leader["dashboards:rankings"]) == (language == "en")
+
+
+def test_the_dashboards_menu_is_kept_per_everything_it_reads():
+    """Every combination of what the menu reads (the language, the page, the four role flags), each
+    rendered once with nothing kept and then in turn after all the others: the same bytes. Fails
+    when any one of them is dropped from the fragment's key."""
+    from itertools import product
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context
+    from django.template.loader import get_template
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    template = get_template("dashboards/base.html").template
+    flags = ("sees_every_unit", "can_see_task_reports", "can_read_packs", "can_read_assessments")
+    cases = list(product(["zh-hans", "en"], ["overview", "behind", "certification", "tasks", "rankings", "target"],
+                         *[[False, True]] * len(flags)))
+
+    def menu(case) -> str:
+        language, url_name, *values = case
+        request = RequestFactory().get("/dashboards/")
+        request.resolver_match = SimpleNamespace(url_name=url_name)
+        with translation.override(language):
+            html = template.render(Context({"request": request, "user": AnonymousUser(), "LANGUAGE_CODE": language,
+                                            **dict(zip(flags, values, strict=True))}))
+        start = html.index('<nav class="dash-nav')
+        return html[start:html.index("</nav>", start)]
+
+    alone = {}
+    for case in cases:
+        caches["fragments"].clear()
+        alone[case] = menu(case)
+    caches["fragments"].clear()
+    for case in [*cases, *reversed(cases)]:
+        assert menu(case) == alone[case], case
+    assert len(set(alone.values())) > len(cases) // 2  # what it reads does change it

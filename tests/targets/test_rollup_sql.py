@@ -12,6 +12,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from divisions.models import Region
@@ -158,3 +159,29 @@ def test_a_target_each_county_must_meet_is_counted_as_the_row_by_row_engine_coun
         _row_by_row(m)
         rollup(indicator_codes=["labour_brands"], today=TODAY)
     assert _state() == incremental != by_sql
+
+
+def test_an_approvals_run_reads_each_indicators_newest_quarter_by_the_index_and_locks_as_it_reads():
+    """An approval's run is a handful of statements around the one roll-up statement: the run's
+    indicators read and locked in one statement, each indicator's newest approved quarter looked up
+    (not every approved value grouped: ~50 ms at province scale), the allocations without the
+    model's three-table ordering."""
+    need_service(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL")
+    _fill(4)
+    rollup(today=TODAY)
+    county = Region.objects.filter(level="county").order_by("code")[2]
+    row = IndicatorValue.objects.filter(indicator__code="urban_new_jobs", region=county, year=2024, quarter=3).get()
+    IndicatorValue.objects.filter(pk=row.pk).update(value=row.value + D(17))
+    with CaptureQueriesContext(connection) as captured:
+        run = rollup(indicator_codes=["urban_new_jobs"], county_ids=[county.pk], since=Quarter(2024, 3), today=TODAY)
+    assert run.updated > 0
+    statements = [q["sql"] for q in captured.captured_queries]
+    ours = [s for s in statements if "targets_rollup_" not in s]  # all but the roll-up statement
+    on_indicators = [s for s in ours if s.startswith('SELECT "targets_indicator"."id", ')]
+    assert len(on_indicators) == 1 and on_indicators[0].endswith("FOR UPDATE")  # read and locked at once
+    newest = [s for s in ours if '"targets_indicatorvalue"' in s]
+    assert len(newest) == 1 and "LIMIT 1" in newest[0] and "GROUP BY" not in newest[0]
+    allocations = next(s for s in ours if 'FROM "targets_yearlyallocation"' in s)
+    assert "JOIN" not in allocations and "ORDER BY" not in allocations
+    assert sum(s.startswith("SELECT") for s in statements) == 8  # regions, plans, indicators, targets, quota
+    # sets, quotas, allocations, newest quarters: as many at province scale as here
