@@ -155,10 +155,13 @@ def machine() -> str:
 
 
 def speed() -> str:
-    """How fast this machine is right now, by two fixed pieces of work (best of three each): a
-    pure-Python loop (what gunicorn's and the roll-up's Python spend) and a PostgreSQL aggregate
-    over generated rows (what a statement spends). Shared machines differ by 2–4× from hour to
-    hour; figures from two runs compare only beside these."""
+    """How fast this machine is right now, by three fixed pieces of work (best of three or five
+    each): a pure-Python loop, Django's ORM building one small query (a filter, a join, an order:
+    what each of a warm page's five statements and an approval's roll-up's fourteen cost in Python,
+    the unit of cost of most requests; a tight loop does not follow it — on 2026-12-01 the loop
+    was the fastest yet while the ORM-bound figures were slower than the day before) and a
+    PostgreSQL aggregate over generated rows (what a statement spends). Shared machines differ by
+    2–4× from hour to hour; figures from two runs compare only beside these."""
     loops = []
     for _ in range(3):
         start = time.process_time()
@@ -173,8 +176,30 @@ def speed() -> str:
         pg = min(float(t) for t in re.findall(r"^Time: ([\d.]+) ms", out, re.M))
     except (OSError, subprocess.TimeoutExpired, ValueError):
         pg = float("nan")
-    return (f"speed: a Python loop of 5,000,000 additions {min(loops) * 1000:.0f} ms, PostgreSQL's count and sum "
-            f"of 3,000,000 generated rows {pg:.0f} ms (best of 3 each)")
+    try:
+        out = subprocess.run([sys.executable, "-c", ORM_PROBE], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                             env={**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test"}).stdout
+        orm = float(out.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        orm = float("nan")
+    return (f"speed: a Python loop of 5,000,000 additions {min(loops) * 1000:.0f} ms, the ORM building one query "
+            f"{orm:.0f} µs, PostgreSQL's count and sum of 3,000,000 generated rows {pg:.0f} ms (best of 3 each)")
+
+
+# Django's ORM building (not running: no database is needed) a query like the ones around the
+# roll-up statement and in every request's frame; the best of 5 series of 300, in µs per query.
+ORM_PROBE = """
+import time, django
+django.setup()
+from targets.models import Target
+series = []
+for _ in range(5):
+    start = time.process_time()
+    for _ in range(300):
+        Target.objects.filter(indicator_id__in=[1, 2], plan__code="x").order_by("plan_id", "order").query.sql_with_params()
+    series.append(time.process_time() - start)
+print(min(series) / 300 * 1e6)
+"""
 
 
 def main(argv: list[str] | None = None) -> int:

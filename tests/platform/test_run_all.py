@@ -4,6 +4,10 @@ longer reads must show here, not as a silently shorter table (benchmarks/run_all
 from __future__ import annotations
 
 import importlib.util
+import math
+import os
+import subprocess
+import sys
 
 from django.conf import settings
 
@@ -62,3 +66,13 @@ def test_each_benchmarks_table_is_read():
     assert [r[2] for r in load] == ["17.3 (0)", "34.9 (2)", "1 × 200, 19 × 409"]
     assert load[0][4] == "p50/p95/p99 1256/2557/3649 ms" and load[-1][4] == "PASS"
     assert [r[5] for r in load] == ["p95 ≤ 1 s: NOT met", "≥ 150 req/s, 0 errors: NOT met", ""]
+
+
+def test_the_orm_probe_of_the_speed_line_measures_something():
+    """The speed line's ORM figure comes from a child process: if it stopped running (an import
+    moved, a model renamed) the line would print "nan" and nobody would notice."""
+    out = subprocess.run([sys.executable, "-c", run_all.ORM_PROBE], capture_output=True, text=True, timeout=120,
+                         cwd=settings.BASE_DIR, env={**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    microseconds = float(out.stdout.strip().splitlines()[-1])
+    assert math.isfinite(microseconds) and 1 < microseconds < 1_000_000
