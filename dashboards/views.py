@@ -3,6 +3,7 @@ data once (json_script) and offers each of its tables as .xlsx and .csv (?export
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -395,10 +396,44 @@ def _task_board(request) -> CachedPage:
         measures.rows.append([r.measure.task.number, r.measure.name, r.measure.unit, r.target_text, r.quarter,
                               r.measure.counted_elsewhere or r.total, {True: _("yes"), False: _("no")}.get(r.met)])
     return _render(request, "dashboards/tasks.html", {
-        "plan": plan, "rows": rows, "periods": periods, "grid_periods": periods[::-1], "period": period,
+        "plan": plan, "rows": _grid_rows(rows, periods, state_labels, short_labels), "periods": periods,
+        "grid_periods": periods[::-1], "period": period,
         "cards": cards, "charts": charts, "rollups": rollups,
         "state_labels": state_labels, "short_labels": short_labels, "counts": counts,
     }, [grid, score, measures], _("Task board"))
+
+
+@dataclass
+class GridCell:
+    """One cell of the task board's grid, ready to print: its state, its link, its title (quarter ·
+    state) and its short label."""
+
+    state: str
+    href: str
+    title: str
+    short: str
+
+
+@dataclass
+class GridRow:
+    task: object
+    lead: object
+    instructions: list
+    cells: list[GridCell]
+
+
+def _grid_rows(rows: list[selectors.TaskBoardRow], periods, state_labels: dict, short_labels: dict) -> list[GridRow]:
+    """The board's rows with their cells worked out once here rather than per cell in the template
+    (a city's grid is ~450 cells: a reverse() and four lookups and filters each were a third of the
+    page's first rendering): one reverse() per task, one quarter text per column."""
+    texts = {period.pk: quarter_text(period) for period in periods}
+    out = []
+    for row in rows:
+        link = reverse("reports:task-report", args=[row.task.number, "__period__"])
+        cells = [GridCell(cell, link.replace("__period__", column.label), f"{texts[column.pk]} · {state_labels[cell]}",
+                          short_labels[cell]) for column, cell in row.cells]
+        out.append(GridRow(row.task, row.lead, row.instructions, cells))
+    return out
 
 
 # ---------------------------------------------------------------- 5. certification

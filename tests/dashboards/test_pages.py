@@ -12,6 +12,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Certification, Tier
@@ -177,8 +178,11 @@ def test_task_board_cells_and_scorecard(client_for, plan, personas):
     response = client_for("leader").get("/dashboards/tasks/?period=2023Q1")
     rows = {r.task.number: r for r in response.context["rows"]}
     col = [p.pk for p in response.context["grid_periods"]].index(period.pk)
-    assert rows[2].cells[col][1] == "approved" and rows[3].cells[col][1] == "late"
-    assert rows[4].cells[col][1] == "missing"
+    assert rows[2].cells[col].state == "approved" and rows[3].cells[col].state == "late"
+    assert rows[4].cells[col].state == "missing"
+    cell = rows[2].cells[col]  # worked out in the view (one reverse() per task), printed as it was
+    assert cell.href == reverse("reports:task-report", args=[2, "2023Q1"]) and cell.title.startswith("2023年第一季度 · ")
+    assert f'href="{cell.href}" title="{cell.title}" aria-label="{cell.title}">{cell.short}</a>' in response.content.decode()
     assert rows[2].instructions[0].text == "抓紧推进"
     lead = {c.department.name: c for c in response.context["cards"]}
     lead2 = next(r for r in task.responsibilities.all() if r.role == "lead").department.name
