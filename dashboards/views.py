@@ -416,6 +416,8 @@ class GridCell:
 
 @dataclass
 class GridRow:
+    """One task's row of the grid: the task, its lead department, leaders' instructions, its cells."""
+
     task: object
     lead: object
     instructions: list
@@ -424,8 +426,8 @@ class GridRow:
 
 def _grid_rows(rows: list[selectors.TaskBoardRow], periods, state_labels: dict, short_labels: dict) -> list[GridRow]:
     """The board's rows with their cells worked out once here rather than per cell in the template
-    (a city's grid is ~450 cells: a reverse() and four lookups and filters each were a third of the
-    page's first rendering): one reverse() per task, one quarter text per column."""
+    (a city's grid is ~450 cells: a reverse(), two quarter texts and three lookups each were about a
+    fifth of the page's first rendering): one reverse() per task, one quarter text per column."""
     texts = {period.pk: quarter_text(period) for period in periods}
     out = []
     for row in rows:
