@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import os
-import subprocess
-import sys
 
 from django.conf import settings
 
@@ -71,8 +68,7 @@ def test_each_benchmarks_table_is_read():
 def test_the_orm_probe_of_the_speed_line_measures_something():
     """The speed line's ORM figure comes from a child process: if it stopped running (an import
     moved, a model renamed) the line would print "nan" and nobody would notice."""
-    out = subprocess.run([sys.executable, "-c", run_all.ORM_PROBE], capture_output=True, text=True, timeout=120,
-                         cwd=settings.BASE_DIR, env={**os.environ, "DJANGO_SETTINGS_MODULE": "ankang_jobs.settings.test"})
+    out = run_all.orm_probe()
     assert out.returncode == 0, out.stderr[-2000:]
     microseconds = float(out.stdout.strip().splitlines()[-1])
     assert math.isfinite(microseconds) and 1 < microseconds < 1_000_000
