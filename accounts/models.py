@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import UserQuerySet
+from .querysets import ROLES_LOADED, UserQuerySet
 from .roles import SEPARATED_DUTIES, Role
 
 
@@ -45,8 +45,11 @@ class User(AbstractUser):
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
+        loaded = self.__dict__.pop(ROLES_LOADED, None)  # read with the user (accounts/backends.py, api/services.py)
         if not self.pk or not self.is_active:
             return frozenset()
+        if loaded is not None:
+            return frozenset(loaded)
         return frozenset(self.role_assignments.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:
@@ -54,6 +57,7 @@ class User(AbstractUser):
 
     def refresh_roles(self) -> None:
         self.__dict__.pop("role_codes", None)
+        self.__dict__.pop(ROLES_LOADED, None)
 
 
 class RoleAssignment(models.Model):

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import OuterRef, Q
 
 from .roles import SEPARATED_DUTIES, Role
 from .scoping import officer_county_id, officer_department_id, sees_whole_city
 
 if TYPE_CHECKING:
     from .models import User
+
+
+ROLES_LOADED = "role_codes_loaded"  # a user's roles read with the user (accounts/backends.py), for User.role_codes
+
+
+def role_codes_column(user_ref: str = "pk", *, using: str = "default"):
+    """The role codes of the user ``user_ref`` names, as one array column of a query that reads
+    that user (PostgreSQL's ``ARRAY(SELECT …)``; an API client's account: api/services.py), so that
+    the user and their roles are one statement instead of two; None on other databases
+    (``User.role_codes`` then reads them itself on first use)."""
+    if connections[using].vendor != "postgresql":
+        return None
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from .models import RoleAssignment
+
+    return ArraySubquery(RoleAssignment.objects.filter(user_id=OuterRef(user_ref)).order_by().values("role"))
 
 
 class UserQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.querysets import ROLES_LOADED, role_codes_column
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from accounts.services import role_grant
@@ -79,9 +80,15 @@ def api_client_revoke(*, client: ApiClient, revoked_by) -> ApiClient:
 def api_client_for_key(key: str) -> ApiClient | None:
     """The usable client holding ``key``, or None (unknown, wrong, revoked or expired alike)."""
     prefix = key.split(".", 1)[0]
-    client = ApiClient.objects.select_related("user", "user__region", "region").filter(key_prefix=prefix).first()
+    clients = ApiClient.objects.select_related("user", "user__region", "region")
+    roles = role_codes_column("user_id")  # the client's account's roles in the same statement (PostgreSQL)
+    if roles is not None:
+        clients = clients.annotate(user_role_codes=roles)
+    client = clients.filter(key_prefix=prefix).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)) or not client.is_usable:
         return None
+    if roles is not None:
+        setattr(client.user, ROLES_LOADED, client.user_role_codes)  # what User.role_codes takes up
     return client
 
 

@@ -7,12 +7,12 @@ plan, the reader's scope (the whole city, one county, or one role's view), the l
 whatever the page was asked for, so a county officer's entry is never another county's, and a
 page in English never serves the Chinese one.
 
-Whole pages (``cached_page``) are cached the same way under two generations: the roll-up's and
-the reporting records' (kernel/generations.py: a return submitted, a task report reviewed, an
-instruction closed, a certification granted moves it; dashboards/apps.py connects it), and the
-day, since what is due or overdue changes with it. A warm request then costs the reader's own
-lookups (session, user, roles, notifications badge, plan switcher), one read of both generations
-and one read of the page.
+Whole pages (``cached_page``) are cached under two generations: the roll-up's and the reporting
+records' (kernel/generations.py: a return submitted, a task report reviewed, an instruction closed,
+a certification granted moves it; dashboards/apps.py connects it), and the day, since what is due
+or overdue changes with it. A warm request then costs the reader's own lookups (session, the user
+with their roles, notifications badge, plan switcher) and one read of the cache: both generations
+and the page together.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.scoping import officer_county_id, sees_whole_city
-from kernel.generations import RECORDS, generations_current
+from kernel.generations import RECORDS, generations_with
 from targets.generation import KEY as ROLLUP_KEY
 from targets.generation import generation_current
 
@@ -84,15 +84,14 @@ IGNORED_PARAMS = ("export", "format")  # an export reads the tables of the page'
 
 
 def page_key(request, name: str, *, per_user: bool = False) -> str:
-    """The roll-up's and the reporting records' generations, the day (what is due or overdue
-    changes with it), the reader's scope and roles (what the page may show them), the language
-    and the address asked for (its plan, quarter, period…); the reader's own id only where the page
-    shows something of theirs (``per_user``)."""
-    rollup, records = generations_current(ROLLUP_KEY, RECORDS)
+    """The day (what is due or overdue changes with it), the reader's scope and roles (what the
+    page may show them), the language and the address asked for (its plan, quarter, period…); the
+    reader's own id only where the page shows something of theirs (``per_user``). The generations
+    are not in the key but in the entry (``cached_page``)."""
     user = request.user
     params = sorted((k, v) for k, values in request.GET.lists() if k not in IGNORED_PARAMS for v in values)
     raw = "|".join(str(p) for p in (
-        name, rollup, records, timezone.localdate().isoformat(), scope_of(user), ",".join(sorted(user.role_codes)),
+        name, timezone.localdate().isoformat(), scope_of(user), ",".join(sorted(user.role_codes)),
         user.pk if per_user else "", get_language() or "", request.path, params))
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -100,16 +99,21 @@ def page_key(request, name: str, *, per_user: bool = False) -> str:
 def cached_page(request, name: str, compute: Callable[[], CachedPage], *, per_user: bool = False,
                 tables: bool = False) -> CachedPage:
     """The page from the cache (with its tables if ``tables``), or ``compute()`` (which may raise
-    Http404: nothing is cached then)."""
+    Http404: nothing is cached then).
+
+    Each entry holds the roll-up's and the reporting records' generations read before its page was
+    computed, and is served only while both are still those: the generations and the entry are
+    read in one round trip. A roll-up or a reporting change makes every entry stale at once; the
+    next request computes and puts its page in the same place. Two requests racing across a change
+    can only leave an entry of the older generations there, which the next request recomputes —
+    never serves."""
     key = page_key(request, name, per_user=per_user)
-    if tables:
-        found = cache.get_many([key, key + ":tables"])
-        if len(found) == 2:
-            return replace(found[key], tables=found[key + ":tables"])
-    else:
-        found = cache.get(key)
-        if found is not None:
-            return found
+    entries = (key, key + ":tables") if tables else (key,)
+    generations, found = generations_with((ROLLUP_KEY, RECORDS), entries)
+    if all(found.get(entry, (None,))[0] == generations for entry in entries):
+        page = found[key][1]
+        return replace(page, tables=found[key + ":tables"][1]) if tables else page
     page = compute()
-    cache.set_many({key: replace(page, tables=None), key + ":tables": page.tables}, TIMEOUT)
+    cache.set_many({key: (generations, replace(page, tables=None)), key + ":tables": (generations, page.tables)},
+                   TIMEOUT)
     return page

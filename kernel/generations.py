@@ -24,7 +24,17 @@ RECORDS = "kernel:records-generation"
 
 def generations_current(*keys: str) -> tuple[int, ...]:
     """The numbers now, read in one round trip: read them before computing anything cached under them."""
-    found = cache.get_many(keys)
+    return generations_with(keys)[0]
+
+
+def generations_with(keys: tuple[str, ...], entries: tuple[str, ...] = ()) -> tuple[tuple[int, ...], dict]:
+    """The numbers now and, in the same round trip, the cache's ``entries`` (those it holds): a
+    cached page and the generations it must have been computed under, read together."""
+    found = cache.get_many([*keys, *entries])
+    return _numbers(keys, found), {key: found[key] for key in entries if key in found}
+
+
+def _numbers(keys: tuple[str, ...], found: dict) -> tuple[int, ...]:
     values = []
     for key in keys:
         value = found.get(key)

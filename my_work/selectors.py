@@ -64,5 +64,5 @@ def work_summary(*, user, today: datetime.date) -> dict:
     if access.reads_delivery_log(user):  # e-mails and text messages that could not be sent: tell them otherwise
         context["failed_deliveries"] = NotificationDelivery.objects.for_user(user).filter(
             state=NotificationDelivery.State.FAILED).count()
-    context["unread"] = Notification.objects.for_user(user).filter(read_at__isnull=True)[:5]
+    context["unread"] = Notification.objects.for_user(user).unread()[:5]
     return context

@@ -6,7 +6,7 @@ def reporting(request):
     """The unread notifications' count and which reporting menu entries the user's roles open."""
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
-    unread = Notification.objects.for_user(user).filter(read_at__isnull=True).count() if signed_in else 0
+    unread = Notification.objects.unread_count(user) if signed_in else 0
     return {
         "unread_notifications": unread,
         "can_see_returns": can_see_returns(user),

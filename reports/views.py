@@ -656,7 +656,7 @@ def notifications_view(request):
     if response is not None:
         return response
     notes = list(mine[:100])
-    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    mine.unread().update(read_at=timezone.now())
     return render(request, "reports/notifications.html", {
         "notes": notes, "reads_delivery_log": access.reads_delivery_log(request.user)})
 

@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # address (a throttle on password spraying; accounts/security.py LoginThrottleHandler). Counts are
 # kept in PostgreSQL (the database handler), so they hold while Redis is down. A locked-out login
 # gets exactly the page a wrong password gets (AXES_LOCKOUT_CALLABLE), so it tells an attacker nothing.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UserWithRolesBackend"]
 AXES_HANDLER = "accounts.security.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

@@ -207,7 +207,7 @@ def test_a_push_takes_the_same_number_of_queries_for_10_and_200_values(personas,
 
 SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_return_2026Q4.csv"
 # What one push of a county's quarter costs when every figure changes (issue 19: was 44), and what
-# each query is for: the key (with its user and county), the user's roles, the period, the return,
+# each query is for: the key (with its user, their roles and county), the period, the return,
 # the rule catalogue, the return's figures now, the registry's counts (the preview: the rules run
 # once); the save's savepoint, the return locked, the figures' savepoint (values_bulk_record: a
 # caller may catch its refusal and go on), the figures locked, one UPDATE of the changed figures
@@ -215,7 +215,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_r
 # row and the one before it (the audit event's old values); the chain head locked and moved, one
 # COPY of every audit event; the save's release. Plus the request's own transaction (a savepoint
 # and its release here, BEGIN and COMMIT under gunicorn).
-QUARTER_PUSH_QUERIES = 23
+QUARTER_PUSH_QUERIES = 22
 
 
 def _quarter(bump: int) -> dict:
