@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections
 
@@ -15,7 +17,7 @@ class UserWithRolesBackend(ModelBackend):
     still read fresh on every request — a deactivated account or a withdrawn role takes effect on
     the next one.
 
-    On PostgreSQL the read is one written statement (``USER_WITH_ROLES``) run through
+    On PostgreSQL the read is one written statement (``user_with_roles_sql``) run through
     ``User.objects.raw``: the ORM would spend ~0.3 ms of CPU compiling the same SELECT, more than
     the database spends answering it, on every signed-in request. Elsewhere (the embedded SQLite)
     it is Django's own read, and ``User.role_codes`` reads the roles on first use.
@@ -29,6 +31,7 @@ class UserWithRolesBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
+@functools.cache
 def user_with_roles_sql() -> str:
     """Every column of the user and, as ``role_codes_loaded``, the array of their roles' codes."""
     user, roles = User._meta, RoleAssignment._meta
