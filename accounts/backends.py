@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections
 
-from .models import RoleAssignment, User
-from .querysets import ROLES_LOADED
+from .models import User
+from .querysets import user_with_roles_sql
 
 
 class UserWithRolesBackend(ModelBackend):
@@ -29,12 +27,3 @@ class UserWithRolesBackend(ModelBackend):
         else:
             user = User._default_manager.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
-
-
-@functools.cache
-def user_with_roles_sql() -> str:
-    """Every column of the user and, as ``role_codes_loaded``, the array of their roles' codes."""
-    user, roles = User._meta, RoleAssignment._meta
-    return (f'SELECT u.*, ARRAY(SELECT r."{roles.get_field("role").column}" FROM "{roles.db_table}" r '
-            f'WHERE r."{roles.get_field("user").column}" = u."{user.pk.column}") AS "{ROLES_LOADED}" '
-            f'FROM "{user.db_table}" u WHERE u."{user.pk.column}" = %s')

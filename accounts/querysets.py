@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from django.db import connections, models
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from .models import User
 
 
-ROLES_LOADED = "role_codes_loaded"  # a user's roles read with the user (accounts/backends.py), for User.role_codes
+ROLES_LOADED = "role_codes_loaded"  # a user's roles read with the user (below), which User.role_codes takes up
 
 
 def role_codes_column(user_ref: str = "pk", *, using: str = "default"):
@@ -29,6 +30,20 @@ def role_codes_column(user_ref: str = "pk", *, using: str = "default"):
     from .models import RoleAssignment
 
     return ArraySubquery(RoleAssignment.objects.filter(user_id=OuterRef(user_ref)).order_by().values("role"))
+
+
+@functools.cache
+def user_with_roles_sql() -> str:
+    """``role_codes_column``'s read written out for one user by id: every column of the user and, as
+    ``role_codes_loaded``, the array of their roles' codes (accounts/backends.py runs it through
+    ``User.objects.raw`` on every signed-in request, where the ORM's compiling would cost more than
+    the database's answer)."""
+    from .models import RoleAssignment, User
+
+    user, roles = User._meta, RoleAssignment._meta
+    return (f'SELECT u.*, ARRAY(SELECT r."{roles.get_field("role").column}" FROM "{roles.db_table}" r '
+            f'WHERE r."{roles.get_field("user").column}" = u."{user.pk.column}") AS "{ROLES_LOADED}" '
+            f'FROM "{user.db_table}" u WHERE u."{user.pk.column}" = %s')
 
 
 class UserQuerySet(models.QuerySet):
