@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from django.db import connections, models
-from django.db.models import OuterRef, Q
+from django.db import models
+from django.db.models import Q
 
 from .roles import SEPARATED_DUTIES, Role
 from .scoping import officer_county_id, officer_department_id, sees_whole_city
@@ -18,31 +18,26 @@ if TYPE_CHECKING:
 ROLES_LOADED = "role_codes_loaded"  # a user's roles read with the user (below), which User.role_codes takes up
 
 
-def role_codes_column(user_ref: str = "pk", *, using: str = "default"):
-    """The role codes of the user ``user_ref`` names, as one array column of a query that reads
-    that user (PostgreSQL's ``ARRAY(SELECT …)``; an API client's account: api/services.py), so that
-    the user and their roles are one statement instead of two; None on other databases
-    (``User.role_codes`` then reads them itself on first use)."""
-    if connections[using].vendor != "postgresql":
-        return None
-    from django.contrib.postgres.expressions import ArraySubquery
+def roles_array_sql(user_alias: str) -> str:
+    """PostgreSQL's ``ARRAY(SELECT …)`` of the role codes of the user row ``user_alias`` names: a
+    column of a written statement that reads a user (below; an API key's account:
+    api/services.py), so that the user and their roles are one statement instead of two."""
+    from .models import RoleAssignment, User
 
-    from .models import RoleAssignment
-
-    return ArraySubquery(RoleAssignment.objects.filter(user_id=OuterRef(user_ref)).order_by().values("role"))
+    roles = RoleAssignment._meta
+    return (f'ARRAY(SELECT r."{roles.get_field("role").column}" FROM "{roles.db_table}" r '
+            f'WHERE r."{roles.get_field("user").column}" = {user_alias}."{User._meta.pk.column}")')
 
 
 @functools.cache
 def user_with_roles_sql() -> str:
-    """``role_codes_column``'s read written out for one user by id: every column of the user and, as
-    ``role_codes_loaded``, the array of their roles' codes (accounts/backends.py runs it through
-    ``User.objects.raw`` on every signed-in request, where the ORM's compiling would cost more than
-    the database's answer)."""
-    from .models import RoleAssignment, User
+    """Every column of one user (by id) and, as ``role_codes_loaded``, the array of their roles'
+    codes (accounts/backends.py runs it through ``User.objects.raw`` on every signed-in request,
+    where the ORM's compiling would cost more than the database's answer)."""
+    from .models import User
 
-    user, roles = User._meta, RoleAssignment._meta
-    return (f'SELECT u.*, ARRAY(SELECT r."{roles.get_field("role").column}" FROM "{roles.db_table}" r '
-            f'WHERE r."{roles.get_field("user").column}" = u."{user.pk.column}") AS "{ROLES_LOADED}" '
+    user = User._meta
+    return (f'SELECT u.*, {roles_array_sql("u")} AS "{ROLES_LOADED}" '
             f'FROM "{user.db_table}" u WHERE u."{user.pk.column}" = %s')
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.querysets import ROLES_LOADED, role_codes_column
+from accounts.querysets import ROLES_LOADED, roles_array_sql
 from accounts.roles import Role
 from accounts.scoping import is_city_admin
 from accounts.services import role_grant
@@ -78,17 +79,57 @@ def api_client_revoke(*, client: ApiClient, revoked_by) -> ApiClient:
 
 
 def api_client_for_key(key: str) -> ApiClient | None:
-    """The usable client holding ``key``, or None (unknown, wrong, revoked or expired alike)."""
+    """The usable client holding ``key``, or None (unknown, wrong, revoked or expired alike), with
+    its account, the account's roles and county, and its own county, read in one statement."""
     prefix = key.split(".", 1)[0]
-    clients = ApiClient.objects.select_related("user", "user__region", "region")
-    roles = role_codes_column("user_id")  # the client's account's roles in the same statement (PostgreSQL)
-    if roles is not None:
-        clients = clients.annotate(user_role_codes=roles)
-    client = clients.filter(key_prefix=prefix).first()
+    if connections[ApiClient.objects.db].vendor == "postgresql":
+        client = _client_by_prefix(prefix)
+    else:  # the embedded SQLite: the ORM's read; User.role_codes reads the roles on first use
+        client = ApiClient.objects.select_related("user", "user__region", "region").filter(key_prefix=prefix).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)) or not client.is_usable:
         return None
-    if roles is not None:
-        setattr(client.user, ROLES_LOADED, client.user_role_codes)  # what User.role_codes takes up
+    return client
+
+
+# The written read of a key's client (PostgreSQL): every column of the client, of its account (with
+# the account's roles) and of the two counties, the related rows' columns named "<alias>__<attname>".
+_RELATED = (("u", User), ("ur", Region), ("cr", Region))
+
+
+@functools.cache
+def _client_by_prefix_sql() -> str:
+    """``ApiClient.objects.select_related("user", "user__region", "region")`` of one key prefix with
+    the account's roles (``roles_array_sql``), written out: on every API request the ORM spent more
+    CPU compiling that join than PostgreSQL spends answering it."""
+    client, user, region = ApiClient._meta, User._meta, Region._meta
+
+    def columns(alias: str, meta) -> str:
+        return ", ".join(f'{alias}."{f.column}" AS "{alias}__{f.attname}"' for f in meta.concrete_fields)
+
+    fk = {name: client.get_field(name).column for name in ("user", "region")}
+    return (f'SELECT c.*, {columns("u", user)}, {roles_array_sql("u")} AS "u__{ROLES_LOADED}", '
+            f'{columns("ur", region)}, {columns("cr", region)} '
+            f'FROM "{client.db_table}" c INNER JOIN "{user.db_table}" u ON u."{user.pk.column}" = c."{fk["user"]}" '
+            f'LEFT JOIN "{region.db_table}" ur ON ur."{region.pk.column}" = u."{user.get_field("region").column}" '
+            f'LEFT JOIN "{region.db_table}" cr ON cr."{region.pk.column}" = c."{fk["region"]}" '
+            f'WHERE c."{client.get_field("key_prefix").column}" = %s')
+
+
+def _client_by_prefix(prefix: str) -> ApiClient | None:
+    """The client of ``prefix`` with its account, roles and counties attached as the ORM's
+    ``select_related`` attaches them (``tests/api/test_key_lookup.py`` holds the two equal)."""
+    client = next(iter(ApiClient.objects.raw(_client_by_prefix_sql(), [prefix])), None)
+    if client is None:
+        return None
+    related = {}
+    for alias, model in _RELATED:
+        names = [f.attname for f in model._meta.concrete_fields]
+        values = [client.__dict__.pop(f"{alias}__{name}") for name in names]
+        related[alias] = None if values[0] is None else model.from_db(client._state.db, names, values)
+    user = related["u"]
+    setattr(user, ROLES_LOADED, client.__dict__.pop(f"u__{ROLES_LOADED}"))  # what User.role_codes takes up
+    user.region = related["ur"]
+    client.user, client.region = user, related["cr"]
     return client
 
 

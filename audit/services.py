@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from kernel.loading import LoadSummary
 from kernel.pgcopy import copy_rows
+from kernel.versioning import BOOKKEEPING, record_touch
 
 from .chain import canonical, chain
 from .models import AuditEvent
@@ -239,6 +241,32 @@ def _fields_by_name(model) -> dict[str, tuple[models.Field, str]]:
 
 
 _BY_NAME: dict[type, dict] = {}
+
+
+def record_touch_audited(record, user) -> None:
+    """``record_touch(record, user, only=True)`` — a change counted on a record nothing else of
+    which changed (a return whose figures were just saved) — with its history row and audit event
+    written here instead of by simple-history's save signal and ``receivers.record_audit_event``:
+    the same history row (type "~", the user, the reason the record carries, through
+    simple-history's own ``bulk_history_create``) and the same event (the changed fields in field
+    name order, their old and new values as the receiver writes them), without reading the
+    previous history row back to diff against: the old values are the record's own, as the caller
+    read them (under its row lock). The record's save signals are still sent, with
+    ``update_fields`` naming the bookkeeping."""
+    model = type(record)
+    fields = {name: model._meta.get_field(name) for name in sorted(BOOKKEEPING)}  # diff_against's order
+    old = {name: getattr(record, field.attname) for name, field in fields.items()}
+    record.skip_history_when_saving = True  # simple-history's own switch: its receiver writes nothing
+    try:
+        record_touch(record, user, only=True)
+    finally:
+        del record.skip_history_when_saving
+    when = timezone.now()
+    model.history.bulk_history_create([record], update=True, default_user=user, default_date=when,
+                                     default_change_reason=None)  # as the signal's row: NULL without a reason
+    audit_events_insert(model=model, rows=[(record.pk, str(record), AuditEvent.Action.CHANGED,
+                                            changes_updated(record, old))],
+                        actor=user, reason=getattr(record, "_change_reason", None) or "", when=when)
 
 
 def audit_events_bulk(*, rows: list[tuple[models.Model, str, list[dict]]], actor, reason: str,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
-from audit.services import audit_deferred
+from audit.services import audit_deferred, record_touch_audited
 from divisions.models import Region
 from kernel.dates import date_text, quarter_text
 from kernel.loading import LoadSummary
@@ -288,7 +288,7 @@ def county_return_save(*, county_return: CountyReturn, figures: dict[str, dict[s
             county_return._change_reason = reason
         # the return itself is only counted: its figures are the values' rows (re-read under the
         # lock above, nothing else of it changed), and no dashboard shows its version (dashboards/apps.py)
-        record_touch(county_return, user, only=True)
+        record_touch_audited(county_return, user)
     return county_return
 
 

@@ -211,11 +211,12 @@ SAMPLE = Path(__file__).resolve().parents[2] / "imports" / "samples" / "county_r
 # the rule catalogue, the return's figures now, the registry's counts (the preview: the rules run
 # once); the save's savepoint, the return locked, the figures' savepoint (values_bulk_record: a
 # caller may catch its refusal and go on), the figures locked, one UPDATE of the changed figures
-# from arrays, one COPY of their history, the release; the return's version (UPDATE), its history
-# row and the one before it (the audit event's old values); the chain head locked and moved, one
+# from arrays, one COPY of their history, the release; the return's version (UPDATE) and its history
+# row (audit.services.record_touch_audited: the event's old values are the locked return's, the
+# history row before is not read back); the chain head locked and moved, one
 # COPY of every audit event; the save's release. Plus the request's own transaction (a savepoint
 # and its release here, BEGIN and COMMIT under gunicorn).
-QUARTER_PUSH_QUERIES = 22
+QUARTER_PUSH_QUERIES = 21
 
 
 def _quarter(bump: int) -> dict:
