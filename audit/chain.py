@@ -35,10 +35,12 @@ def event_hash(event, prev_hash: str, changes_text: str | None = None) -> str:
     previous hash, as canonical JSON of the list [when, who, action, model, model name, pk, repr,
     changes, reason, previous hash]. ``changes_text``: the changes already in canonical JSON
     (bulk writers build them as text), the same bytes ``canonical(event.changes)`` gives."""
-    head = [_when(event.occurred_at), event.actor_username, event.action, event.model,
-            event.model_verbose_name, event.object_pk, event.object_repr]
+    head = canonical([_when(event.occurred_at), event.actor_username, event.action, event.model,
+                      event.model_verbose_name, event.object_pk, event.object_repr])  # "[…]"
     changes = changes_text if changes_text is not None else canonical(event.changes)
-    data = "[" + ",".join([*(canonical(v) for v in head), changes, canonical(event.reason), canonical(prev_hash)]) + "]"
+    tail = canonical([event.reason, prev_hash])
+    # the list's canonical JSON with the changes' text spliced in as they are: "[head…,changes,tail…]"
+    data = head[:-1] + "," + changes + "," + tail[1:]
     return hashlib.sha256(data.encode()).hexdigest()
 
 

@@ -304,3 +304,24 @@ def test_an_error_leaving_a_deferred_block_writes_nothing(personas):
         audit_events_bulk(rows=_department_rows(1), actor=None, reason="after", when=timezone.now())
     assert AuditEvent.objects.order_by("-id").first().reason == "after"
 
+
+
+def test_an_events_hash_is_the_one_every_stored_row_was_chained_with():
+    """The hashed text must never change: rows already stored are verified against it
+    (``audit_verify``). Hashes of fixed events, worked out by the chain as first written (each
+    field encoded one by one) — the cheaper encoding of the list must give the same bytes."""
+    import datetime
+    from types import SimpleNamespace
+
+    from audit.chain import canonical, event_hash
+
+    event = SimpleNamespace(
+        occurred_at=datetime.datetime(2026, 12, 1, 8, 0, 0, 123456, tzinfo=datetime.UTC), actor_username="county_a",
+        action="changed", model="reports.countyreturn", model_verbose_name="县区季报", object_pk="42",
+        object_repr='汉滨区 2026年第三季度 "引号"', changes=[{"field": "version", "label": "版本", "old": 1, "new": 2}],
+        reason="")
+    assert event_hash(event, "") == "ae524e35e5e12aa9711618ddbd3a78389000c5b66a7469fc1d7ccea4936a275c"
+    assert event_hash(event, "ab" * 32, canonical(event.changes)) == (
+        "0704ae507bf9dcb4763805b33b898260fd08372f04641b4c2a938438dc920326")
+    event.reason, event.actor_username = "原因 \\ x", ""
+    assert event_hash(event, "cd" * 32) == "b4e4e550f5993dccc2be3bf43ba08f95a3c92f72424cc5dc01d4097e84a53d24"
