@@ -254,8 +254,8 @@ def record_touch_audited(record, user) -> None:
     read them (under its row lock). The record's save signals are still sent, with
     ``update_fields`` naming the bookkeeping."""
     model = type(record)
-    fields = {name: model._meta.get_field(name) for name in sorted(BOOKKEEPING)}  # diff_against's order
-    old = {name: getattr(record, field.attname) for name, field in fields.items()}
+    old = {name: getattr(record, model._meta.get_field(name).attname)
+           for name in sorted(BOOKKEEPING)}  # diff_against's order
     record.skip_history_when_saving = True  # simple-history's own switch: its receiver writes nothing
     try:
         record_touch(record, user, only=True)
